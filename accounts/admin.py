@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts import services
+from accounts.models import Company, Invitation, Membership, User
+from portal.audit import client_ip
+
+
+def _run_for_each(modeladmin, request, queryset, service, done_message, **kwargs):
+    done = 0
+    for obj in queryset:
+        try:
+            service(by=request.user, **{queryset.model._meta.model_name: obj}, **kwargs)
+            done += 1
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "company"
+    extra = 0
+    fields = ("user", "role", "can_accept_offers", "can_see_billing", "status", "approved_at")
+    readonly_fields = ("approved_at",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "cui", "reg_com", "city", "county", "status", "created_at")
+    list_filter = ("status", "county")
+    search_fields = ("name", "cui", "reg_com", "city")
+    readonly_fields = ("public_id", "created_at", "approved_at")
+    inlines = [MembershipInline]
+    actions = ["approve", "reject"]
+
+    @admin.action(description=_("Aprobă companiile selectate (și pe cei care le-au înregistrat)"))
+    def approve(self, request, queryset):
+        _run_for_each(self, request, queryset, services.company_approve,
+                      lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
+
+    @admin.action(description=_("Respinge companiile selectate"))
+    def reject(self, request, queryset):
+        _run_for_each(self, request, queryset, services.company_reject,
+                      lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "company", "role", "can_accept_offers", "can_see_billing", "status", "created_at")
+    list_filter = ("status", "role", "can_accept_offers", "can_see_billing", "company__status")
+    search_fields = ("user__email", "user__first_name", "user__last_name", "company__name", "company__cui")
+    list_select_related = ("user", "company")
+    autocomplete_fields = ("user", "company")
+    readonly_fields = ("public_id", "created_at", "approved_at", "approved_by")
+    actions = ["approve", "reject"]
+
+    @admin.action(description=_("Aprobă cererile selectate"))
+    def approve(self, request, queryset):
+        _run_for_each(self, request, queryset.select_related("company", "user"), services.membership_approve,
+                      lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n,
+                      ip=client_ip(request))
+
+    @admin.action(description=_("Respinge cererile selectate"))
+    def reject(self, request, queryset):
+        _run_for_each(self, request, queryset.select_related("company", "user"), services.membership_reject,
+                      lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n,
+                      ip=client_ip(request))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "company", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_filter = ("role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("email", "company__name")
+    list_select_related = ("company", "invited_by")
+    readonly_fields = ("public_id", "token_hash", "invited_by", "created_at", "accepted_at", "revoked_at")
+
+    def has_add_permission(self, request):
+        return False  # invitations carry a token that is only emailed: they are made by the service
+
+
+class MembershipOfUserInline(MembershipInline):
+    fk_name = "user"
+    fields = ("company", "role", "can_accept_offers", "can_see_billing", "status", "approved_at")
+    autocomplete_fields = ("company",)
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("email", "first_name", "last_name", "phone", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser", "language")
+    search_fields = ("email", "first_name", "last_name", "phone")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined", "password")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Date personale"), {"fields": ("first_name", "last_name", "phone", "language")}),
+        (_("Acces"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Date importante"), {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ("groups", "user_permissions")
+    inlines = [MembershipOfUserInline]

@@ -1,0 +1,237 @@
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_cui, validate_reg_com
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("The email must be set")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; logs in with email. Client users belong to companies through Membership."""
+
+    username = None
+    email = models.EmailField(_("email"), unique=True)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    language = models.CharField(_("limba"), max_length=8, choices=settings.LANGUAGES, default="ro")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilizator")
+        verbose_name_plural = _("utilizatori")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class CompanyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Company.Status.ACTIVE)
+
+
+class Company(models.Model):
+    """A client company of the supplier; the tenant every client-owned row belongs to."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în așteptarea aprobării")
+        ACTIVE = "active", _("activă")
+        REJECTED = "rejected", _("respinsă")
+        SUSPENDED = "suspended", _("suspendată")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("denumire"), max_length=200)
+    cui = models.CharField(
+        _("CUI"),
+        max_length=12,
+        unique=True,
+        validators=[validate_cui],
+        help_text=_("Codul unic de înregistrare, cu prefixul RO pentru plătitorii de TVA."),
+    )
+    reg_com = models.CharField(_("Nr. Reg. Com."), max_length=20, blank=True, validators=[validate_reg_com])
+    address = models.CharField(_("adresă"), max_length=255)
+    city = models.CharField(_("localitate"), max_length=100)
+    county = models.CharField(_("județ"), max_length=100)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("înregistrată la"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("aprobată la"), null=True, blank=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("companie")
+        verbose_name_plural = _("companii")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cui_digits(self) -> str:
+        return self.cui.removeprefix("RO")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(
+            status=Membership.Status.ACTIVE,
+            company__status=Company.Status.ACTIVE,
+            user__is_active=True,
+        )
+
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+    def for_company(self, company):
+        if company is None:
+            return self.none()
+        return self.filter(company=company)
+
+
+class Membership(models.Model):
+    """A user's place in a company: role, rights, and whether it has been approved."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("membru")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în așteptarea aprobării")
+        ACTIVE = "active", _("activ")
+        REJECTED = "rejected", _("respins")
+
+    # Rights later sections check with company_member_required(right=...).
+    RIGHTS = ("manage_members", "accept_offers", "billing")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("utilizator"), on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(
+        Company, verbose_name=_("companie"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    can_accept_offers = models.BooleanField(_("poate accepta oferte"), default=False)
+    can_see_billing = models.BooleanField(_("vede facturi și plăți"), default=False)
+    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    job_title = models.CharField(_("funcție"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("aprobat la"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User,
+        verbose_name=_("aprobat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membru")
+        verbose_name_plural = _("membri")
+        ordering = ["company__name", "user__last_name", "user__first_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user_company")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def has_right(self, right: str) -> bool:
+        if right not in self.RIGHTS:
+            raise ValueError(f"Unknown right {right!r}")
+        if self.is_admin:
+            return True
+        return {"accept_offers": self.can_accept_offers, "billing": self.can_see_billing}.get(right, False)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_company(self, company):
+        if company is None:
+            return self.none()
+        return self.filter(company=company)
+
+
+class Invitation(models.Model):
+    """A company admin's invitation for a colleague; the emailed token is stored only hashed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(
+        Company, verbose_name=_("companie"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("rol"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    can_accept_offers = models.BooleanField(_("poate accepta oferte"), default=False)
+    can_see_billing = models.BooleanField(_("vede facturi și plăți"), default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invitat de"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("trimisă la"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expiră la"))
+    accepted_at = models.DateTimeField(_("acceptată la"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("anulată la"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitație")
+        verbose_name_plural = _("invitații")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

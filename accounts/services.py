@@ -1,0 +1,234 @@
+"""Writes for accounts, companies, memberships and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import tasks
+from accounts.models import Company, Invitation, Membership, User, hash_token
+from accounts.validators import normalize_cui
+from portal import audit
+from portal.tasks_util import enqueue
+
+
+@transaction.atomic
+def register_company_user(*, user: User, first_name: str, last_name: str, phone: str, company_data: dict) -> Membership:
+    """Attach a newly signed-up user to a company.
+
+    A new CUI creates a company awaiting staff approval, with the user as its admin.
+    A known CUI creates a membership awaiting the company admin's (or staff's) approval.
+    """
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    cui = normalize_cui(company_data["cui"])
+    company = Company.objects.select_for_update().filter(cui=cui).first()
+    if company is None:
+        company = Company.objects.create(**{**company_data, "cui": cui, "status": Company.Status.PENDING})
+        membership = Membership.objects.create(
+            user=user, company=company, role=Membership.Role.ADMIN,
+            can_accept_offers=True, can_see_billing=True, status=Membership.Status.PENDING,
+        )
+        audit.record(action="company.registered", company=company, user=user, obj=company)
+        enqueue(tasks.notify_staff_of_registration, membership.pk)
+    else:
+        membership = Membership.objects.create(user=user, company=company, status=Membership.Status.PENDING)
+        audit.record(action="membership.requested", company=company, user=user, obj=membership)
+        enqueue(tasks.notify_admins_of_join_request, membership.pk)
+    return membership
+
+
+@transaction.atomic
+def company_approve(*, company: Company, by: User) -> Company:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status == Company.Status.ACTIVE:
+        return company
+    company.status, company.approved_at = Company.Status.ACTIVE, timezone.now()
+    company.save(update_fields=["status", "approved_at"])
+    # The registrant(s) become active with the company: staff approved them together.
+    for membership in company.memberships.pending().select_related("user"):
+        _activate(membership, by=by)
+    audit.record(action="company.approved", company=company, user=by, obj=company)
+    return company
+
+
+@transaction.atomic
+def company_reject(*, company: Company, by: User) -> Company:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status != Company.Status.PENDING:
+        raise ValidationError(_("Doar o companie în așteptare poate fi respinsă."))
+    company.status = Company.Status.REJECTED
+    company.save(update_fields=["status"])
+    audit.record(action="company.rejected", company=company, user=by, obj=company)
+    for membership in company.memberships.pending():
+        enqueue(tasks.send_membership_rejected, membership.pk)
+    return company
+
+
+def _activate(membership: Membership, *, by: User | None) -> None:
+    membership.status, membership.approved_at, membership.approved_by = Membership.Status.ACTIVE, timezone.now(), by
+    membership.save(update_fields=["status", "approved_at", "approved_by"])
+    enqueue(tasks.send_membership_approved, membership.pk)
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    if membership.status == Membership.Status.ACTIVE:
+        return membership
+    if membership.company.status != Company.Status.ACTIVE:
+        raise ValidationError(_("Compania %(company)s nu este încă aprobată.") % {"company": membership.company})
+    _activate(membership, by=by)
+    audit.record(action="membership.approved", company=membership.company, user=by, ip=ip, obj=membership)
+    return membership
+
+
+@transaction.atomic
+def membership_reject(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError(_("Doar o cerere în așteptare poate fi respinsă."))
+    membership.status = Membership.Status.REJECTED
+    membership.save(update_fields=["status"])
+    audit.record(action="membership.rejected", company=membership.company, user=by, ip=ip, obj=membership)
+    enqueue(tasks.send_membership_rejected, membership.pk)
+    return membership
+
+
+def _ensure_an_admin_remains(membership: Membership, *, new_role: str | None) -> None:
+    if membership.role != Membership.Role.ADMIN or new_role == Membership.Role.ADMIN:
+        return
+    other_admins = Membership.objects.active().filter(company=membership.company, role=Membership.Role.ADMIN)
+    if not other_admins.exclude(pk=membership.pk).exists():
+        raise ValidationError(_("Compania trebuie să aibă cel puțin un administrator."))
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, by: User, role: str, can_accept_offers: bool,
+                      can_see_billing: bool, job_title: str = "", ip: str | None = None) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    _ensure_an_admin_remains(membership, new_role=role)
+    before = {"role": membership.role, "can_accept_offers": membership.can_accept_offers,
+              "can_see_billing": membership.can_see_billing}
+    membership.role, membership.job_title = role, job_title
+    membership.can_accept_offers, membership.can_see_billing = can_accept_offers, can_see_billing
+    membership.save(update_fields=["role", "can_accept_offers", "can_see_billing", "job_title"])
+    audit.record(action="membership.updated", company=membership.company, user=by, ip=ip, obj=membership,
+                 before=before, after={"role": role, "can_accept_offers": can_accept_offers,
+                                       "can_see_billing": can_see_billing})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User, ip: str | None = None) -> None:
+    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    if membership.user_id == by.pk:
+        raise ValidationError(_("Nu vă puteți elimina singur din companie."))
+    _ensure_an_admin_remains(membership, new_role=None)
+    audit.record(action="membership.removed", company=membership.company, user=by, ip=ip,
+                 obj=membership, email=membership.user.email)
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(*, company: Company, by: User, email: str, role: str, can_accept_offers: bool,
+                      can_see_billing: bool, ip: str | None = None) -> tuple[Invitation, str]:
+    """Invite ``email`` to ``company``; returns the invitation and the raw token (only emailed)."""
+    email = email.strip().lower()
+    if Membership.objects.filter(company=company, user__email__iexact=email).exists():
+        raise ValidationError(_("%(email)s face deja parte din companie.") % {"email": email})
+    # A newer invitation replaces an older one for the same address.
+    Invitation.objects.filter(company=company, email=email, accepted_at__isnull=True,
+                              revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        company=company, email=email, role=role, can_accept_offers=can_accept_offers,
+        can_see_billing=can_see_billing, token_hash=hash_token(token), invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit.record(action="invitation.sent", company=company, user=by, ip=ip, obj=invitation, email=email)
+    enqueue(tasks.send_invitation, invitation.pk, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User, ip: str | None = None) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(action="invitation.revoked", company=invitation.company, user=by, ip=ip, obj=invitation)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("company", "invited_by").filter(token_hash=hash_token(token)).first()
+
+
+class InvitationNotOpen(Exception):
+    pass
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membership:
+    """The invited person (logged in with the invited email) joins the company."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+    if invitation is None or not invitation.is_open:
+        raise InvitationNotOpen(_("Invitația a expirat, a fost anulată sau a fost deja folosită."))
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationNotOpen(_("Invitația a fost trimisă pe altă adresă de email."))
+    membership, _created = Membership.objects.update_or_create(
+        user=user, company=invitation.company,
+        defaults={"role": invitation.role, "can_accept_offers": invitation.can_accept_offers,
+                  "can_see_billing": invitation.can_see_billing, "status": Membership.Status.ACTIVE,
+                  "approved_at": timezone.now(), "approved_by": invitation.invited_by},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _mark_email_verified(user)
+    audit.record(action="invitation.accepted", company=invitation.company, user=user, ip=ip, obj=membership)
+    return membership
+
+
+@transaction.atomic
+def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str, password: str,
+                      ip: str | None = None) -> Membership:
+    """A person without an account accepts an invitation: the emailed link proves the address."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+    if invitation is None or not invitation.is_open:
+        raise InvitationNotOpen(_("Invitația a expirat, a fost anulată sau a fost deja folosită."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationNotOpen(_("Există deja un cont cu această adresă: autentificați-vă pentru a accepta."))
+    user = User.objects.create_user(
+        email=invitation.email, password=password, first_name=first_name, last_name=last_name, phone=phone,
+    )
+    return invitation_accept(token=token, user=user, ip=ip)
+
+
+def _mark_email_verified(user: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True},
+    )
+
+
+def set_language(*, user: User, language: str) -> None:
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def profile_update(*, user: User, first_name: str, last_name: str, phone: str, language: str) -> User:
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone
+    if language in dict(settings.LANGUAGES):
+        user.language = language
+    user.save(update_fields=["first_name", "last_name", "phone", "language"])
+    return user

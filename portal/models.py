@@ -1,0 +1,91 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.tenancy import CompanyScopedQuerySet
+
+
+class AuditEntry(models.Model):
+    """One significant action by a client or staff user; never edited."""
+
+    created_at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="audit_entries",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("utilizator"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="audit_entries",
+    )
+    action = models.CharField(_("acțiune"), max_length=64, db_index=True)
+    object_type = models.CharField(_("tip obiect"), max_length=64, blank=True)
+    object_id = models.CharField(_("id obiect"), max_length=64, blank=True)
+    object_repr = models.CharField(_("obiect"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("adresă IP"), null=True, blank=True)
+    data = models.JSONField(_("detalii"), default=dict, blank=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intrare în jurnal")
+        verbose_name_plural = _("jurnal de activitate")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one user about one event of their company."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("utilizator"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="notifications",
+    )
+    kind = models.CharField(_("tip"), max_length=64)
+    title = models.CharField(_("titlu"), max_length=200)
+    url = models.CharField(_("legătură"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("citită la"), null=True, blank=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notificare")
+        verbose_name_plural = _("notificări")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboundEmail(models.Model):
+    """The delivery record that makes an email task safe to run twice.
+
+    The key names the event and the recipient (e.g. ``company-approved:12:user:7``);
+    once ``sent_at`` is set, the same key never sends again.
+    """
+
+    key = models.CharField(_("cheie"), max_length=200, unique=True)
+    to = models.EmailField(_("destinatar"))
+    template = models.CharField(_("șablon"), max_length=100)
+    subject = models.CharField(_("subiect"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("trimis la"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email trimis")
+        verbose_name_plural = _("emailuri trimise")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to}"

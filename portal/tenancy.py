@@ -1,0 +1,99 @@
+"""Tenancy: every client-facing read goes through the company of the request.
+
+``CompanyMiddleware`` sets ``request.company`` and ``request.membership`` from the
+user's active membership (the one chosen in the session, else the first).
+``company_member_required`` guards client views. Scoped querysets answer
+``for_company(company)``; an object of another company is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+
+if TYPE_CHECKING:
+    from accounts.models import Company, Membership
+
+SESSION_KEY = "active_company"
+
+
+class CompanyScopedQuerySet(models.QuerySet):
+    def for_company(self, company: Company | None):
+        if company is None:
+            return self.none()
+        return self.filter(company=company)
+
+
+def _active_membership(request) -> Membership | None:
+    from accounts.models import Membership
+
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return None
+    memberships = Membership.objects.active().filter(user=user).select_related("company")
+    wanted = request.session.get(SESSION_KEY)
+    if wanted:
+        chosen = next((m for m in memberships if str(m.company.public_id) == wanted), None)
+        if chosen:
+            return chosen
+    return memberships.first()
+
+
+class CompanyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        membership = SimpleLazyObject(lambda: _active_membership(request))
+        request.membership = membership
+        request.company = SimpleLazyObject(lambda: membership.company if membership else None)
+        return self.get_response(request)
+
+
+def current_membership(request) -> Membership | None:
+    """The unwrapped membership (SimpleLazyObject(None) is not None, so unwrap)."""
+    membership = request.membership
+    return membership if membership else None
+
+
+def company_member_required(view=None, *, right: str | None = None):
+    """Client views: a logged-in user with an active membership (and ``right``).
+
+    Without a company, a section page sends staff to admin and others to the
+    "awaiting approval" page; an object page answers 404, exactly like an id that
+    does not exist.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            membership = current_membership(request)
+            if membership is None:
+                if kwargs:
+                    raise Http404
+                if request.user.is_staff:
+                    return redirect("admin:index")
+                return redirect("accounts:pending")
+            # Unwrap so views and templates get real model instances.
+            request.membership = membership
+            request.company = membership.company
+            if right and not membership.has_right(right):
+                raise PermissionDenied
+            return view_func(request, *args, **kwargs)
+
+        wrapper.company_right = right
+        return wrapper
+
+    if view is not None:
+        return decorator(view)
+    return decorator
