@@ -1,0 +1,58 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import Company, Membership, User
+from accounts.validators import CUI_KEY
+
+PASSWORD = "Parola-test-2026"
+
+
+def valid_cui(n: int) -> str:
+    body = str(1_000_000 + n)
+    total = sum(int(d) * int(k) for d, k in zip(body.rjust(9, "0"), CUI_KEY, strict=True))
+    return f"RO{body}{total * 10 % 11 % 10}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@client.ro")
+    first_name = factory.Faker("first_name", locale="ro_RO")
+    last_name = factory.Faker("last_name", locale="ro_RO")
+    phone = "0722 000 000"
+    language = "ro"
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Client {n} SRL")
+    cui = factory.Sequence(valid_cui)
+    reg_com = factory.Sequence(lambda n: f"J40/{1000 + n}/2020")
+    address = "Str. Exemplu nr. 1"
+    city = "București"
+    county = "Sector 1"
+    status = Company.Status.ACTIVE
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+    approved_at = factory.LazyFunction(timezone.now)
