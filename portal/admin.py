@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from portal.models import AuditEntry, Notification, OutboundEmail
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: staff read them, nobody edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "object_repr", "company", "user", "ip")
+    list_filter = ("action", "created_at")
+    search_fields = ("action", "object_repr", "object_id", "user__email", "company__name", "ip")
+    list_select_related = ("company", "user")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "company", "kind", "title", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "user__email", "company__name")
+    list_select_related = ("company", "user")
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "template", "to", "subject", "sent_at")
+    list_filter = ("template", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("to", "subject", "key")
