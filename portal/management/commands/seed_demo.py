@@ -1,94 +1,33 @@
-"""Demo data: two client companies, their people, a pending registrant and a staff user.
+"""Demo data for every section, in Romanian. Idempotent: running it again refreshes the same rows.
 
-Idempotent: running it again updates the same rows and resets the demo passwords.
+Each app that has demo data defines ``<app>/demo.py`` with ``seed(demo: dict)``; accounts runs
+first and puts ``staff``, ``companies`` and ``users`` in ``demo`` for the others.
 """
 
-from allauth.account.models import EmailAddress
+import importlib
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.models import Company, Membership, User
+from accounts.demo import DEMO_PASSWORD
 
-DEMO_PASSWORD = "Portal-demo-2026"
-
-STAFF = {"email": "staff@furnizor.ro", "first_name": "Ioana", "last_name": "Marinescu", "phone": "0721 000 100"}
-
-COMPANIES = [
-    {
-        "company": {"name": "Agroserv Tehnic SRL", "cui": "RO42158732", "reg_com": "J40/8123/2019",
-                    "address": "Str. Fabricii nr. 12", "city": "București", "county": "Sector 6",
-                    "iban": "RO49AAAA1B31007593840000", "status": Company.Status.ACTIVE},
-        "people": [
-            ({"email": "ana.popescu@agroserv.ro", "first_name": "Ana", "last_name": "Popescu",
-              "phone": "0722 123 456"}, {"role": Membership.Role.ADMIN, "job_title": "Director achiziții"}),
-            ({"email": "mihai.ionescu@agroserv.ro", "first_name": "Mihai", "last_name": "Ionescu",
-              "phone": "0733 234 567"}, {"role": Membership.Role.MEMBER, "job_title": "Inginer proiect",
-                                         "can_accept_offers": False, "can_see_billing": False}),
-            ({"email": "cristina.dobre@agroserv.ro", "first_name": "Cristina", "last_name": "Dobre",
-              "phone": "0744 345 678"}, {"role": Membership.Role.MEMBER, "job_title": "Contabil șef",
-                                         "can_accept_offers": False, "can_see_billing": True}),
-        ],
-    },
-    {
-        "company": {"name": "Termoplast Industries SA", "cui": "RO38915264", "reg_com": "J12/2456/2017",
-                    "address": "Calea Turzii nr. 178", "city": "Cluj-Napoca", "county": "Cluj",
-                    "iban": "RO66BACX0000001234567890", "status": Company.Status.ACTIVE},
-        "people": [
-            ({"email": "elena.dumitru@termoplast.ro", "first_name": "Elena", "last_name": "Dumitru",
-              "phone": "0755 456 789"}, {"role": Membership.Role.ADMIN, "job_title": "Manager aprovizionare"}),
-            ({"email": "radu.stan@termoplast.ro", "first_name": "Radu", "last_name": "Stan",
-              "phone": "0766 567 890"}, {"role": Membership.Role.MEMBER, "job_title": "Șef producție",
-                                         "can_accept_offers": True, "can_see_billing": False}),
-        ],
-    },
-]
-
-PENDING = {
-    "company": {"name": "Novatech Solutions SRL", "cui": "44701281", "reg_com": "J22/1534/2021",
-                "address": "Bd. Independenței nr. 5", "city": "Iași", "county": "Iași",
-                "status": Company.Status.PENDING},
-    "person": {"email": "andrei.georgescu@novatech.ro", "first_name": "Andrei", "last_name": "Georgescu",
-               "phone": "0740 678 901"},
-}
-
-
-def upsert_user(data: dict, **extra) -> User:
-    user, _ = User.objects.update_or_create(email=data["email"], defaults={**data, **extra, "is_active": True})
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    return user
+APPS = ("accounts", "files", "contracts", "quotes", "projects", "billing", "support", "shipments", "portal")
 
 
 class Command(BaseCommand):
-    help = "Creates or refreshes the demo companies and users and prints the logins."
+    help = "Creates or refreshes the demo companies, users and section data, then prints the logins."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        logins = []
-        staff = upsert_user(STAFF, is_staff=True, is_superuser=True)
-        logins.append((staff.email, "personal furnizor (admin Django, /admin/)"))
-        now = timezone.now()
-        for spec in COMPANIES:
-            company, _ = Company.objects.update_or_create(
-                cui=spec["company"]["cui"], defaults={**spec["company"], "approved_at": now})
-            for person, membership in spec["people"]:
-                user = upsert_user(person)
-                Membership.objects.update_or_create(user=user, company=company, defaults={
-                    "can_accept_offers": True, "can_see_billing": True, **membership,
-                    "status": Membership.Status.ACTIVE, "approved_at": now, "approved_by": staff,
-                })
-                logins.append((user.email, f"{company.name}: {Membership.Role(membership['role']).label}"
-                               f"{' — ' + membership['job_title'] if membership.get('job_title') else ''}"))
-        company, _ = Company.objects.update_or_create(cui=PENDING["company"]["cui"], defaults=PENDING["company"])
-        user = upsert_user(PENDING["person"])
-        Membership.objects.update_or_create(user=user, company=company, defaults={
-            "role": Membership.Role.ADMIN, "can_accept_offers": True, "can_see_billing": True,
-            "status": Membership.Status.PENDING,
-        })
-        logins.append((user.email, f"{company.name}: înregistrare în așteptarea aprobării"))
-
-        self.stdout.write(self.style.SUCCESS("Date demo gata. Conturi (parola pentru toate: %s):" % DEMO_PASSWORD))
-        for email, what in logins:
+        demo: dict = {}
+        for app in APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(demo)
+        self.stdout.write(self.style.SUCCESS(f"Date demo gata. Conturi (parola pentru toate: {DEMO_PASSWORD}):"))
+        for email, what in demo["logins"]:
             self.stdout.write(f"  {email:<32} {what}")

@@ -1,0 +1,11 @@
+from tests.access import Route, section
+
+
+def objects(cast) -> dict:
+    return {}
+
+
+ROUTES = [
+    Route("quotes:request_list", get=section(), post=section()),
+    Route("quotes:offer_list", get=section(), post=section()),
+]

@@ -1,0 +1,51 @@
+"""Vocabulary of the access matrix; each app lists its routes in ``<app>/tests/access_routes.py``.
+
+An app's module defines ``ROUTES`` (a list of ``Route``) and ``objects(cast) -> dict``
+creating company A's objects its routes need (ids for URLs, data for POSTs).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+VISITORS = ("anonymous", "owner_admin", "owner_member", "other_company", "pending", "staff")
+
+# Redirect targets (anything else that is not an int is a URL name).
+LOGIN = "login"
+PENDING = "pending"
+ADMIN = "admin"
+HOME = "home"
+SAME = "same"  # back to the page itself
+
+
+@dataclass
+class Route:
+    name: str
+    get: dict[str, object]
+    post: dict[str, object]
+    kwargs: Callable[[dict], dict] = field(default=lambda objs: {})
+    data: Callable[[dict], dict] = field(default=lambda objs: {})
+
+
+def section(*, right: str | None = None) -> dict:
+    """A company page without an object in its URL (a list, a form for something new)."""
+    return {"anonymous": LOGIN, "owner_admin": 200, "owner_member": 403 if right else 200,
+            "other_company": 200, "pending": PENDING, "staff": ADMIN}
+
+
+def section_action(outcome: object, *, right: str | None = None) -> dict:
+    """A POST creating something for the visitor's own company."""
+    return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
+            "other_company": outcome, "pending": PENDING, "staff": ADMIN}
+
+
+def object_page(outcome: object, *, right: str | None = None) -> dict:
+    """A page or action on one of company A's objects (public id in the URL).
+
+    ``owner_member`` is the member of company A without any right: 403 when the route needs ``right``.
+    """
+    return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
+            "other_company": 404, "pending": 404, "staff": 404}
+
+
+def everyone(outcome: object) -> dict:
+    return dict.fromkeys(VISITORS, outcome)
