@@ -4,11 +4,12 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_cui, validate_reg_com
+from accounts.validators import cui_digits, validate_cui, validate_reg_com
 
 
 class UserManager(BaseUserManager):
@@ -58,6 +59,11 @@ class CompanyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Company.Status.ACTIVE)
 
+    def with_cui(self, cui: str):
+        """The company with this CUI, written with or without the RO prefix."""
+        digits = cui_digits(cui)
+        return self.filter(cui__in=[digits, f"RO{digits}"])
+
 
 class Company(models.Model):
     """A client company of the supplier; the tenant every client-owned row belongs to."""
@@ -92,6 +98,10 @@ class Company(models.Model):
         verbose_name = _("companie")
         verbose_name_plural = _("companii")
         ordering = ["name"]
+        constraints = [
+            # RO marks a VAT payer; the company is the same with or without it.
+            models.UniqueConstraint(Replace("cui", Value("RO"), Value("")), name="company_unique_cui_digits"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -28,7 +28,7 @@ def register_company_user(*, user: User, first_name: str, last_name: str, phone:
     user.first_name, user.last_name, user.phone = first_name, last_name, phone
     user.save(update_fields=["first_name", "last_name", "phone"])
     cui = normalize_cui(company_data["cui"])
-    company = Company.objects.select_for_update().filter(cui=cui).first()
+    company = Company.objects.select_for_update().with_cui(cui).first()
     if company is None:
         company = Company.objects.create(**{**company_data, "cui": cui, "status": Company.Status.PENDING})
         membership = Membership.objects.create(
@@ -141,7 +141,8 @@ def invitation_create(*, company: Company, by: User, email: str, role: str, can_
                       can_see_billing: bool, ip: str | None = None) -> tuple[Invitation, str]:
     """Invite ``email`` to ``company``; returns the invitation and the raw token (only emailed)."""
     email = email.strip().lower()
-    if Membership.objects.filter(company=company, user__email__iexact=email).exists():
+    members = Membership.objects.filter(company=company, user__email__iexact=email)
+    if members.exclude(status=Membership.Status.REJECTED).exists():
         raise ValidationError(_("%(email)s face deja parte din companie.") % {"email": email})
     # A newer invitation replaces an older one for the same address.
     Invitation.objects.filter(company=company, email=email, accepted_at__isnull=True,

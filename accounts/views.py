@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -195,9 +197,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @login_required
 def switch_company(request: HttpRequest) -> HttpResponse:
+    try:
+        company_id = uuid.UUID(request.POST.get("company", ""))
+    except ValueError as error:
+        raise Http404 from error
     membership = get_object_or_404(
         Membership.objects.active().filter(user=request.user).select_related("company"),
-        company__public_id=request.POST.get("company"),
+        company__public_id=company_id,
     )
     request.session[SESSION_KEY] = str(membership.company.public_id)
     messages.success(request, _("Lucrați acum pentru %(company)s.") % {"company": membership.company})

@@ -1,17 +1,30 @@
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 
 from portal.models import AuditEntry
 
 
+def _ip_or_none(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    # Behind the proxy, SECURE_PROXY_SSL_HEADER deployments pass the client in X-Forwarded-For;
-    # the left-most entry is the one the proxy appended for the real client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: behind our proxy, the entry it appended (right-most) to X-Forwarded-For.
+
+    Entries further left were written by the client and can be anything, so they are never used.
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return _ip_or_none(forwarded.split(",")[-1])
+    return _ip_or_none(request.META.get("REMOTE_ADDR", ""))
 
 
 def record(*, action: str, company=None, user=None, ip: str | None = None,

@@ -1,8 +1,11 @@
+import secrets
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import Company, Membership, User
+from accounts.models import Company, Invitation, Membership, User, hash_token
 from accounts.validators import CUI_KEY
 
 PASSWORD = "Parola-test-2026"
@@ -56,3 +59,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
     approved_at = factory.LazyFunction(timezone.now)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation. Its token is unknown (only the hash is stored): tests that need the
+    link create the invitation through ``services.invitation_create``, which returns the token."""
+
+    class Meta:
+        model = Invitation
+
+    company = factory.SubFactory(CompanyFactory)
+    email = factory.Sequence(lambda n: f"invitat{n}@client.ro")
+    role = Membership.Role.MEMBER
+    token_hash = factory.LazyFunction(lambda: hash_token(secrets.token_urlsafe(32)))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))

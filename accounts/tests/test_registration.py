@@ -76,8 +76,10 @@ def test_signup_with_existing_cui_asks_to_join_that_company(
     client, django_capture_on_commit_callbacks, mailoutbox, company_a, admin_a, member_a, settings
 ):
     second_admin = Membership.objects.create(
-        user=User.objects.create_user("admin2.a@client-a.ro", first_name="Dan"), company=company_a,
-        role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE,
+        user=User.objects.create_user("admin2.a@client-a.ro", first_name="Dan"),
+        company=company_a,
+        role=Membership.Role.ADMIN,
+        status=Membership.Status.ACTIVE,
     ).user
     companies_before = Company.objects.count()
     # The CUI typed in lower case with spaces still finds company A.
@@ -162,8 +164,7 @@ def test_confirmed_registrant_waits_for_approval_and_sees_nothing_of_the_company
 
 
 @pytest.mark.django_db
-def test_new_company_registrant_sees_the_supplier_check_pending(client, django_capture_on_commit_callbacks,
-                                                                mailoutbox):
+def test_new_company_registrant_sees_the_supplier_check_pending(client, django_capture_on_commit_callbacks, mailoutbox):
     signup(client, django_capture_on_commit_callbacks)
     verification = next(message for message in mailoutbox if message.to == ["ioana@firma-noua.ro"])
     client.post(confirmation_link(verification))
@@ -186,3 +187,54 @@ def test_login_before_verifying_the_email_does_not_reach_the_dashboard(
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_signup_with_the_same_cui_without_ro_prefix_joins_the_existing_company(
+    client, django_capture_on_commit_callbacks, company_a, admin_a
+):
+    assert company_a.cui.startswith("RO")
+    signup(client, django_capture_on_commit_callbacks, cui=company_a.cui_digits)
+
+    assert Company.objects.count() == 1
+    assert Membership.objects.get(user__email="ioana@firma-noua.ro").company == company_a
+
+
+@pytest.mark.django_db
+def test_login_sets_the_language_cookie_from_the_profile(client, member_a, settings):
+    member_a.language = "en"
+    member_a.save()
+
+    response = client.post(reverse("account_login"), {"login": member_a.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:dashboard")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert int(client.session["_auth_user_id"]) == member_a.pk
+
+
+@pytest.mark.django_db
+def test_login_with_a_wrong_password_fails(client, member_a):
+    response = client.post(reverse("account_login"), {"login": member_a.email, "password": "gresit-123456"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_signup_with_an_existing_email_creates_nothing(
+    client, django_capture_on_commit_callbacks, mailoutbox, member_a, company_a
+):
+    response = signup(client, django_capture_on_commit_callbacks, email=member_a.email.upper())
+
+    # allauth does not reveal that the address has an account: same answer as a new signup...
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    # ...but nothing is created and member_a's account is untouched.
+    assert User.objects.count() == 1
+    assert not Company.objects.filter(cui=NEW_CUI).exists()
+    assert list(Membership.objects.values_list("user_id", "company_id")) == [(member_a.pk, company_a.pk)]
+    member_a.refresh_from_db()
+    assert (member_a.first_name, member_a.phone) == ("Mihai", "0722 000 000")
+    # ...and the owner of the address is told by email instead.
+    assert [message.to for message in mailoutbox] == [[member_a.email]]

@@ -26,8 +26,9 @@ def test_normalize_cui(raw, normalized):
     assert normalize_cui(raw) == normalized
 
 
-@pytest.mark.parametrize("value", ["J40/1234/2015", "J2015001234400", "j40/1234/2015", "F12/3/2001", "C1/1/2020",
-                                   "J40 / 1234 / 2015", ""])
+@pytest.mark.parametrize(
+    "value", ["J40/1234/2015", "J2015001234400", "j40/1234/2015", "F12/3/2001", "C1/1/2020", "J40 / 1234 / 2015", ""]
+)
 def test_valid_reg_com(value):
     validate_reg_com(value)
 
