@@ -1,0 +1,151 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.tenancy import CompanyScopedQuerySet
+
+
+def stored_file_path(instance: "StoredFile", filename: str) -> str:
+    # Generated names only: the client's file name is kept in original_name, never on disk.
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"companies/{instance.company.public_id}/{instance.public_id}{extension}"
+
+
+class StoredFile(models.Model):
+    """One private file (an upload or a generated PDF). Served only by views that check access."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
+                                related_name="stored_files")
+    file = models.FileField(_("fișier"), upload_to=stored_file_path, max_length=255)
+    original_name = models.CharField(_("nume original"), max_length=255)
+    content_type = models.CharField(_("tip"), max_length=100)
+    size = models.PositiveBigIntegerField(_("mărime (octeți)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("încărcat de"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("încărcat la"), auto_now_add=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fișier stocat")
+        verbose_name_plural = _("fișiere stocate")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return PurePosixPath(self.original_name).suffix.lower().lstrip(".")
+
+    @property
+    def can_preview(self) -> bool:
+        return self.content_type in PREVIEWABLE_TYPES
+
+
+PREVIEWABLE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class DocumentQuerySet(CompanyScopedQuerySet):
+    def visible_to(self, membership):
+        """The documents of the membership's company that its rights allow it to see."""
+        from files.links import LINKABLES
+
+        if not membership:
+            return self.none()
+        queryset = self.for_company(membership.company)
+        hidden = [key for key, link in LINKABLES.items() if link.right and not membership.has_right(link.right)]
+        if hidden:
+            types = [ContentType.objects.get_by_natural_key(*key.split(".")) for key in hidden]
+            queryset = queryset.exclude(linked_type__in=types)
+        return queryset
+
+
+class Document(models.Model):
+    """An entry of the company's document centre; its file is the current version's."""
+
+    class Category(models.TextChoices):
+        TECHNICAL = "tehnic", _("tehnic")
+        COMMERCIAL = "comercial", _("comercial")
+        FINANCIAL = "financiar", _("financiar")
+        DELIVERY = "livrare", _("livrare")
+        CONTRACTUAL = "contractual", _("contractual")
+        OTHER = "altele", _("altele")
+
+    class Source(models.TextChoices):
+        SUPPLIER = "supplier", _("de la furnizor")
+        CLIENT = "client", _("încărcat de companie")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
+                                related_name="documents")
+    title = models.CharField(_("titlu"), max_length=200)
+    category = models.CharField(_("categorie"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    description = models.TextField(_("descriere"), blank=True)
+    source = models.CharField(_("sursă"), max_length=16, choices=Source.choices, default=Source.SUPPLIER)
+    linked_type = models.ForeignKey(ContentType, verbose_name=_("legat de (tip)"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    linked_id = models.PositiveBigIntegerField(_("legat de (id)"), null=True, blank=True)
+    linked = GenericForeignKey("linked_type", "linked_id")
+    current_version = models.ForeignKey("DocumentVersion", verbose_name=_("versiunea curentă"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adăugat de"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("adăugat la"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizat la"), auto_now=True, db_index=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documente")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "-updated_at"]),
+            models.Index(fields=["linked_type", "linked_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE,
+                                 related_name="versions")
+    number = models.PositiveIntegerField(_("versiunea"))
+    file = models.ForeignKey(StoredFile, verbose_name=_("fișier"), on_delete=models.PROTECT, related_name="+")
+    comment = models.CharField(_("ce s-a schimbat"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("încărcat de"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("încărcat la"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("versiune")
+        verbose_name_plural = _("versiuni")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+
+class DocumentSeen(models.Model):
+    """Which version of a document a user has opened: the "nou" badge until they have."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="seen_by")
+    version_number = models.PositiveIntegerField()
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="document_seen_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.document_id} v{self.version_number}"

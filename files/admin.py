@@ -1,0 +1,196 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import Company
+from files import services
+from files.forms import upload_help
+from files.links import LINKABLES
+from files.models import Document, DocumentVersion, StoredFile
+from files.validation import validate_upload
+from portal.audit import client_ip
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleCheckedFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = [single(item, initial) for item in files if item]
+        if not cleaned and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        errors = []
+        for uploaded in cleaned:
+            try:
+                validate_upload(uploaded)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def linkable_types():
+    return ContentType.objects.filter(
+        pk__in=[ContentType.objects.get_by_natural_key(*key.split(".")).pk for key in LINKABLES])
+
+
+class LinkFields(forms.Form):
+    linked_type = forms.ModelChoiceField(label=_("Legat de (tip)"), queryset=ContentType.objects.none(),
+                                         required=False)
+    linked_id = forms.IntegerField(label=_("Legat de (id)"), required=False, min_value=1,
+                                   help_text=_("ID-ul obiectului din administrare (proiect, contract, factură...)."))
+
+    def clean_link(self, company):
+        linked_type, linked_id = self.cleaned_data.get("linked_type"), self.cleaned_data.get("linked_id")
+        if not linked_type and not linked_id:
+            return None
+        if not (linked_type and linked_id):
+            raise ValidationError(_("Alegeți și tipul, și ID-ul obiectului legat."))
+        linked = linked_type.model_class().objects.filter(pk=linked_id).first()
+        if linked is None:
+            raise ValidationError(_("Nu există obiectul legat ales."))
+        if company and getattr(linked, "company_id", None) != company.pk:
+            raise ValidationError(_("Obiectul legat aparține altei companii."))
+        return linked
+
+
+class BulkUploadForm(LinkFields):
+    company = forms.ModelChoiceField(label=_("Companie"), queryset=Company.objects.all())
+    category = forms.ChoiceField(label=_("Categorie"), choices=Document.Category.choices)
+    description = forms.CharField(label=_("Descriere (pentru toate)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleCheckedFileField(label=_("Fișiere"))
+
+    field_order = ["company", "category", "linked_type", "linked_id", "description", "files"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked_type"].queryset = linkable_types()
+        self.fields["files"].help_text = str(upload_help()) + " " + str(
+            _("Fiecare fișier devine un document; titlul este numele fișierului."))
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["linked"] = self.clean_link(data.get("company"))
+        except ValidationError as error:
+            self.add_error("linked_id", error)
+        return data
+
+
+class DocumentAdminForm(LinkFields, forms.ModelForm):
+    new_version = forms.FileField(label=_("Încarcă o versiune nouă"), required=False)
+    version_comment = forms.CharField(label=_("Ce s-a schimbat"), required=False, max_length=300)
+
+    class Meta:
+        model = Document
+        fields = ["company", "title", "category", "description", "linked_type", "linked_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked_type"].queryset = linkable_types()
+        self.fields["new_version"].help_text = upload_help()
+
+    def clean_new_version(self):
+        uploaded = self.cleaned_data.get("new_version")
+        if uploaded:
+            validate_upload(uploaded)
+        return uploaded
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.clean_link(data.get("company"))
+        except ValidationError as error:
+            self.add_error("linked_id", error)
+        return data
+
+
+class VersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "file", "comment", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentAdminForm
+    list_display = ("title", "company", "category", "source", "linked_type", "current_version", "updated_at")
+    list_filter = ("source", "category", "linked_type", "updated_at")
+    search_fields = ("title", "description", "company__name", "company__cui")
+    list_select_related = ("company", "current_version", "linked_type")
+    autocomplete_fields = ("company",)
+    readonly_fields = ("source", "created_by", "created_at", "updated_at")
+    inlines = [VersionInline]
+
+    def get_urls(self):
+        bulk = path("incarcare/", self.admin_site.admin_view(self.bulk_upload_view), name="files_document_bulk")
+        return [bulk, *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Documents are born with a file: the upload page creates them (one or many at once).
+        return redirect("admin:files_document_bulk")
+
+    def bulk_upload_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = BulkUploadForm(request.POST or None, request.FILES or None,
+                              initial={"company": request.GET.get("company")})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                for uploaded in data["files"]:
+                    services.document_create(
+                        company=data["company"], title=uploaded.name.rsplit(".", 1)[0][:200], uploaded=uploaded,
+                        user=request.user, category=data["category"], description=data["description"],
+                        linked=data["linked"], ip=client_ip(request),
+                    )
+            count = len(data["files"])
+            self.message_user(request, ngettext("%(count)d document încărcat pentru %(company)s.",
+                                                "%(count)d documente încărcate pentru %(company)s.", count)
+                              % {"count": count, "company": data["company"]}, messages.SUCCESS)
+            return redirect(reverse("admin:files_document_changelist") + f"?company__id__exact={data['company'].pk}")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("Încarcă documente pentru o companie")}
+        return render(request, "admin/files/bulk_upload.html", context)
+
+    def save_model(self, request, obj, form, change):
+        obj.linked = form.clean_link(obj.company)
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("new_version"):
+            services.document_add_version(document=obj, uploaded=form.cleaned_data["new_version"],
+                                          user=request.user, comment=form.cleaned_data["version_comment"],
+                                          ip=client_ip(request))
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "company", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("content_type", "created_at")
+    search_fields = ("original_name", "company__name", "sha256")
+    list_select_related = ("company", "uploaded_by")
+    readonly_fields = ("public_id", "company", "file", "original_name", "content_type", "size", "sha256",
+                       "uploaded_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

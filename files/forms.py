@@ -1,0 +1,69 @@
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from files.links import LINKABLES
+from files.models import Document
+from files.selectors import SORTS
+from files.validation import allowed_extensions_text, max_upload_size, validate_upload
+
+
+def upload_help() -> str:
+    return _("Maximum %(size)s. Tipuri acceptate: %(types)s.") % {
+        "size": filesizeformat(max_upload_size()), "types": allowed_extensions_text()}
+
+
+class CheckedFileField(forms.FileField):
+    """A file field whose file has passed the upload checks (size, extension, content)."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded:
+            validate_upload(uploaded)
+        return uploaded
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(label=_("Titlu"), max_length=200)
+    category = forms.ChoiceField(label=_("Categorie"), choices=Document.Category.choices)
+    description = forms.CharField(label=_("Descriere"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    file = CheckedFileField(label=_("Fișier"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help()
+
+
+class VersionUploadForm(forms.Form):
+    file = CheckedFileField(label=_("Fișier nou"))
+    comment = forms.CharField(label=_("Ce s-a schimbat"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help()
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Caută"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Categorie"), required=False)
+    linked = forms.ChoiceField(label=_("Legat de"), required=False)
+    source = forms.ChoiceField(label=_("Sursă"), required=False)
+    sort = forms.ChoiceField(label=_("Ordonare"), required=False, choices=[
+        ("new", _("cele mai noi")), ("old", _("cele mai vechi")), ("title", _("după titlu"))])
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("toate")), *list(Document.Category.choices)]
+        self.fields["source"].choices = [("", _("toate")), *list(Document.Source.choices)]
+        self.fields["linked"].choices = [("", _("oricare")), ("none", _("nelegate"))] + [
+            (key, link.verbose_name) for key, link in LINKABLES.items()
+            if not link.right or membership.has_right(link.right)
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"query": data["q"].strip(), "category": data["category"], "linked_type": data["linked"],
+                "source": data["source"], "sort": data["sort"] if data["sort"] in SORTS else "new"}

@@ -1,0 +1,108 @@
+"""Writes for private files and the document centre. Every other section stores files here."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Company, User
+from files import tasks
+from files.links import linkable
+from files.models import Document, DocumentSeen, DocumentVersion, StoredFile
+from files.validation import validate_upload
+from portal import audit
+from portal.tasks_util import enqueue
+
+
+def _sha256(uploaded) -> str:
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def store_upload(*, company: Company, uploaded, user: User | None = None) -> StoredFile:
+    """Check an uploaded file (size, type by extension and content) and keep it privately."""
+    file_type = validate_upload(uploaded)
+    stored = StoredFile(company=company, original_name=uploaded.name[-255:], content_type=file_type.content_type,
+                        size=uploaded.size, sha256=_sha256(uploaded), uploaded_by=user)
+    stored.file.save(uploaded.name, uploaded, save=False)
+    try:
+        stored.save()
+    except Exception:
+        stored.file.delete(save=False)
+        raise
+    return stored
+
+
+def store_generated(*, company: Company, name: str, content: bytes, content_type: str) -> StoredFile:
+    """Keep a file the portal made itself (a PDF); it skips upload checks."""
+    stored = StoredFile(company=company, original_name=name, content_type=content_type, size=len(content),
+                        sha256=hashlib.sha256(content).hexdigest())
+    stored.file.save(name, ContentFile(content), save=False)
+    stored.save()
+    return stored
+
+
+def _check_link(company: Company, linked: models.Model | None) -> None:
+    if linked is None:
+        return
+    if linkable(linked._meta.label_lower) is None:
+        raise ValidationError(_("Documentele nu pot fi legate de acest tip de obiect."))
+    if getattr(linked, "company_id", None) != company.pk:
+        raise ValidationError(_("Obiectul legat aparține altei companii."))
+
+
+@transaction.atomic
+def document_create(*, company: Company, title: str, uploaded, user: User | None, category: str = "altele",
+                    description: str = "", source: str = Document.Source.SUPPLIER,
+                    linked: models.Model | None = None, comment: str = "", ip: str | None = None) -> Document:
+    _check_link(company, linked)
+    document = Document.objects.create(
+        company=company, title=title, category=category, description=description, source=source,
+        linked_type=ContentType.objects.get_for_model(linked) if linked is not None else None,
+        linked_id=linked.pk if linked is not None else None, created_by=user,
+    )
+    _add_version(document, uploaded=uploaded, user=user, comment=comment)
+    audit.record(action="document.created", company=company, user=user, ip=ip, obj=document, source=source)
+    return document
+
+
+@transaction.atomic
+def document_add_version(*, document: Document, uploaded, user: User | None, comment: str = "",
+                         ip: str | None = None) -> DocumentVersion:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    version = _add_version(document, uploaded=uploaded, user=user, comment=comment)
+    audit.record(action="document.version_added", company=document.company, user=user, ip=ip, obj=document,
+                 version=version.number)
+    return version
+
+
+def _add_version(document: Document, *, uploaded, user: User | None, comment: str) -> DocumentVersion:
+    stored = store_upload(company=document.company, uploaded=uploaded, user=user)
+    number = (document.versions.aggregate(last=models.Max("number"))["last"] or 0) + 1
+    version = DocumentVersion.objects.create(document=document, number=number, file=stored, comment=comment,
+                                             uploaded_by=user)
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+    if document.source == Document.Source.SUPPLIER:
+        enqueue(tasks.notify_new_document_version, version.pk)
+    return version
+
+
+def document_mark_seen(*, document: Document, user: User) -> None:
+    number = document.current_version.number if document.current_version else 0
+    DocumentSeen.objects.update_or_create(user=user, document=document, defaults={"version_number": number})
+
+
+def record_download(*, document: Document, version: DocumentVersion, user: User, ip: str | None,
+                    inline: bool) -> None:
+    audit.record(action="document.previewed" if inline else "document.downloaded", company=document.company,
+                 user=user, ip=ip, obj=document, version=version.number)
