@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.models import Invitation, Membership
 from portal.notifications import notify, send_once, send_to_user_once
@@ -23,8 +25,10 @@ def notify_admins_of_join_request(membership_id: int) -> None:
     url = settings.SITE_URL + reverse("accounts:members")
     admins = Membership.objects.active().filter(company=membership.company, role=Membership.Role.ADMIN)
     for admin in admins.select_related("user"):
+        with override(admin.user.language):
+            title = _("%(name)s cere acces la %(company)s") % {"name": membership.user, "company": membership.company}
         notify(user=admin.user, company=membership.company, kind="membership.requested",
-               title=str(membership.user), url=reverse("accounts:members"))
+               title=title, url=reverse("accounts:members"), key=f"join-request:{membership.pk}")
         send_to_user_once(key=f"join-request:{membership.pk}", user=admin.user, template="join_request",
                           context={"membership": membership, "members_url": url})
 

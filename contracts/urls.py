@@ -5,5 +5,6 @@ from contracts import views
 app_name = "contracts"
 
 urlpatterns = [
-    path("", views.list, name="list"),
+    path("", views.contract_list, name="list"),
+    path("<uuid:public_id>/", views.contract_detail, name="detail"),
 ]

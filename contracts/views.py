@@ -1,9 +1,43 @@
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from contracts import selectors
+from contracts.forms import ContractFilterForm
+from contracts.models import Contract
+from files.selectors import documents_by_linked_object, documents_linked_to
 from portal.tenancy import company_member_required
-from portal.views import render_section
+
+PER_PAGE = 25
 
 
+@require_safe
 @company_member_required
-def list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "contracts")
+def contract_list(request: HttpRequest) -> HttpResponse:
+    filters = ContractFilterForm(request.GET or None)
+    contracts = selectors.contract_list(company=request.company, **filters.filters())
+    page = Paginator(contracts, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "contracts/list.html", {
+        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "contracts",
+        "is_filtered": bool(request.GET.get("status")),
+    })
+
+
+@require_safe
+@company_member_required
+def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        contract = selectors.contract_detail(company=request.company, public_id=public_id)
+    except Contract.DoesNotExist as error:
+        raise Http404 from error
+    annexes = list(contract.annexes.all())
+    documents = list(documents_linked_to(membership=request.membership, user=request.user, obj=contract))
+    annex_documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=annexes)
+    return render(request, "contracts/detail.html", {
+        "contract": contract, "documents": documents,
+        "annexes": [(annex, annex_documents[annex.pk]) for annex in annexes],
+        "active_section": "contracts",
+    })

@@ -151,8 +151,8 @@ class DocumentAdmin(admin.ModelAdmin):
     def bulk_upload_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        form = BulkUploadForm(request.POST or None, request.FILES or None,
-                              initial={"company": request.GET.get("company")})
+        initial = {key: request.GET.get(key) for key in ("company", "linked_type", "linked_id", "category")}
+        form = BulkUploadForm(request.POST or None, request.FILES or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():

@@ -55,3 +55,16 @@ def document_detail(*, membership, public_id):
     return (Document.objects.visible_to(membership)
             .select_related("current_version__file", "created_by", "linked_type")
             .get(public_id=public_id))
+
+
+def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[Document]]:
+    """Documents of several objects of one model (a contract's annexes), in a fixed number of queries."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    documents = Document.objects.visible_to(membership).filter(
+        linked_type=ContentType.objects.get_for_model(objects[0]), linked_id__in=[obj.pk for obj in objects])
+    grouped: dict[int, list[Document]] = {obj.pk: [] for obj in objects}
+    for document in with_list_data(documents, user=user).order_by("-updated_at", "-id"):
+        grouped[document.linked_id].append(document)
+    return grouped

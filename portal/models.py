@@ -55,6 +55,8 @@ class Notification(models.Model):
     title = models.CharField(_("titlu"), max_length=200)
     url = models.CharField(_("legătură"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("citită la"), null=True, blank=True)
+    # Names the event, so a task that runs twice notifies once.
+    key = models.CharField(max_length=200, blank=True)
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -63,6 +65,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notificări")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
+                                               name="notification_once_per_key")]
 
     def __str__(self) -> str:
         return self.title

@@ -58,5 +58,10 @@ def send_to_user_once(*, key: str, user, template: str, context: dict) -> bool:
     )
 
 
-def notify(*, user, company, kind: str, title: str, url: str = "") -> Notification:
-    return Notification.objects.create(user=user, company=company, kind=kind, title=title[:200], url=url)
+def notify(*, user, company, kind: str, title: str, url: str = "", key: str = "") -> Notification:
+    """An in-app notification; with a ``key``, the same event notifies a user once."""
+    if not key:
+        return Notification.objects.create(user=user, company=company, kind=kind, title=title[:200], url=url)
+    notification, _created = Notification.objects.get_or_create(
+        user=user, key=key, defaults={"company": company, "kind": kind, "title": title[:200], "url": url})
+    return notification

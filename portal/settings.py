@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +126,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Bucharest"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "contracts-expiry-notices": {"task": "contracts.tasks.send_expiry_notices", "schedule": crontab(hour=7, minute=0)},
+}
 
 # --- Auth, allauth ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -274,11 +277,16 @@ LOGGING = {
         # WeasyPrint narrates every layout step at INFO; keep its warnings (refused fetches).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Eager tasks (development) would log every task run into the runserver output.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
 
 # --- Portal -------------------------------------------------------------------
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
+CONTRACT_EXPIRING_SOON_DAYS = int(os.environ.get("CONTRACT_EXPIRING_SOON_DAYS", "60"))
+# Days before a contract's end when its client admins and staff are told, once per threshold.
+CONTRACT_EXPIRY_NOTICE_DAYS = sorted({int(d) for d in env_list("CONTRACT_EXPIRY_NOTICE_DAYS", "60,30,7")}, reverse=True)
 SUPPLIER = {
     "name": os.environ.get("SUPPLIER_NAME", "Furnizor ERP SRL"),
     "email": os.environ.get("SUPPLIER_EMAIL", "contact@furnizor.ro"),

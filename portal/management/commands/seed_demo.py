@@ -8,6 +8,7 @@ import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -17,8 +18,15 @@ APPS = ("accounts", "files", "contracts", "quotes", "projects", "billing", "supp
 class Command(BaseCommand):
     help = "Creates or refreshes the demo companies, users and section data, then prints the logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Demo users are not real people: their notification emails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+            demo = self.seed()
+        self.stdout.write(self.style.SUCCESS(f"Date demo gata. Conturi (parola pentru toate: {DEMO_PASSWORD}):"))
+        for email, what in demo["logins"]:
+            self.stdout.write(f"  {email:<32} {what}")
+
+    def seed(self) -> dict:
         demo: dict = {}
         for app in APPS:
             try:
@@ -28,6 +36,4 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(demo)
-        self.stdout.write(self.style.SUCCESS(f"Date demo gata. Conturi (parola pentru toate: {DEMO_PASSWORD}):"))
-        for email, what in demo["logins"]:
-            self.stdout.write(f"  {email:<32} {what}")
+        return demo

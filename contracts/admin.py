@@ -1,0 +1,115 @@
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from contracts import services
+from contracts.models import Annex, Contract, ExpiryNotice
+
+
+class AnnexInline(admin.StackedInline):
+    model = Annex
+    extra = 0
+    fields = (("number", "title"), ("signed_on", "effective_date"), ("value_change", "new_end_date"), "description")
+
+
+class DisplayStatusFilter(admin.SimpleListFilter):
+    title = _("stare (după date)")
+    parameter_name = "display_status"
+
+    def lookups(self, request, model_admin):
+        return Contract.DisplayStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Contract.DisplayStatus.DRAFT:
+            return queryset.filter(status=Contract.Status.DRAFT)
+        if self.value():
+            return queryset.with_display_status(self.value())
+        return queryset
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "company", "kind", "status_label", "start_date", "current_end_date",
+                    "current_value", "currency")
+    list_filter = (DisplayStatusFilter, "status", "kind", "currency")
+    search_fields = ("number", "title", "company__name", "company__cui")
+    list_select_related = ("company",)
+    autocomplete_fields = ("company",)
+    date_hierarchy = "current_end_date"
+    readonly_fields = ("current_end_date", "current_value", "documents_link", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("company", ("number", "kind"), "title", "status")}),
+        (_("Perioadă"), {"fields": (("signed_on", "start_date", "end_date"), "terminated_on", "current_end_date")}),
+        (_("Valoare"), {"fields": (("value", "currency"), "current_value", "payment_terms")}),
+        (None, {"fields": ("description", "documents_link")}),
+    )
+    inlines = [AnnexInline]
+    actions = ["activate", "terminate"]
+
+    @admin.display(description=_("stare"))
+    def status_label(self, obj):
+        return obj.display_status_label
+
+    @admin.display(description=_("documente semnate"))
+    def documents_link(self, obj):
+        if not obj.pk:
+            return _("Salvați contractul, apoi atașați documentele.")
+        content_type = ContentType.objects.get_for_model(Contract)
+        upload = reverse("admin:files_document_bulk") + "?" + urlencode(
+            {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": "contractual"})
+        listing = reverse("admin:files_document_changelist") + "?" + urlencode(
+            {"linked_type__id__exact": content_type.pk, "q": ""})
+        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', upload, _("Încarcă documente"),
+                           listing, _("Vezi documentele contractelor"))
+
+    def save_formset(self, request, form, formset, change):
+        # An annex carries its contract's company (tenancy reads never go through the parent).
+        for annex in formset.save(commit=False):
+            annex.company = form.instance.company
+            annex.save()
+        for annex in formset.deleted_objects:
+            annex.delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.contract_refresh(contract=form.instance)
+
+    def _run(self, request, queryset, service, message):
+        done = 0
+        for contract in queryset:
+            try:
+                service(contract=contract, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{contract}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Activează contractele selectate (devin vizibile clientului)"))
+    def activate(self, request, queryset):
+        self._run(request, queryset, services.contract_activate,
+                  lambda n: ngettext("%d contract activat.", "%d contracte activate.", n) % n)
+
+    @admin.action(description=_("Reziliază contractele selectate (de azi)"))
+    def terminate(self, request, queryset):
+        self._run(request, queryset, services.contract_terminate,
+                  lambda n: ngettext("%d contract reziliat.", "%d contracte reziliate.", n) % n)
+
+
+@admin.register(ExpiryNotice)
+class ExpiryNoticeAdmin(admin.ModelAdmin):
+    list_display = ("contract", "days_before", "end_date", "created_at")
+    list_filter = ("days_before",)
+    search_fields = ("contract__number", "contract__company__name")
+    list_select_related = ("contract",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,96 @@
+"""Writes for contracts: state changes, annex totals and expiry notices."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from contracts import tasks
+from contracts.models import Contract, ExpiryNotice
+from portal import audit
+from portal.tasks_util import enqueue
+
+
+def contract_refresh(*, contract: Contract) -> Contract:
+    """Recompute the value and end date that the annexes make current."""
+    annexes = list(contract.annexes.order_by("effective_date", "number"))
+    contract.current_value = contract.value + sum((a.value_change for a in annexes), Decimal("0"))
+    contract.current_end_date = contract.end_date
+    for annex in annexes:
+        if annex.new_end_date:
+            contract.current_end_date = annex.new_end_date
+    Contract.objects.filter(pk=contract.pk).update(current_value=contract.current_value,
+                                                   current_end_date=contract.current_end_date)
+    return contract
+
+
+@transaction.atomic
+def contract_activate(*, contract: Contract, by: User) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != Contract.Status.DRAFT:
+        raise ValidationError(_("Doar un contract în ciornă poate fi activat."))
+    contract.status = Contract.Status.ACTIVE
+    contract.save(update_fields=["status", "updated_at"])
+    audit.record(action="contract.activated", company=contract.company, user=by, obj=contract)
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(*, contract: Contract, by: User, on: date | None = None) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != Contract.Status.ACTIVE:
+        raise ValidationError(_("Doar un contract activ poate fi reziliat."))
+    contract.status, contract.terminated_on = Contract.Status.TERMINATED, on or timezone.localdate()
+    contract.save(update_fields=["status", "terminated_on", "updated_at"])
+    audit.record(action="contract.terminated", company=contract.company, user=by, obj=contract)
+    return contract
+
+
+def due_expiry_notices(*, today: date | None = None) -> list[tuple[Contract, int]]:
+    """(contract, threshold) pairs whose notice is due and not yet recorded."""
+    today = today or timezone.localdate()
+    thresholds = settings.CONTRACT_EXPIRY_NOTICE_DAYS
+    if not thresholds:
+        return []
+    horizon = today + timezone.timedelta(days=max(thresholds))
+    contracts = (Contract.objects.filter(status=Contract.Status.ACTIVE, current_end_date__gte=today,
+                                         current_end_date__lte=horizon)
+                 .select_related("company").prefetch_related(
+                     models.Prefetch("expiry_notices", to_attr="notices")))
+    due = []
+    for contract in contracts:
+        days_left = (contract.current_end_date - today).days
+        sent = {n.days_before for n in contract.notices if n.end_date == contract.current_end_date}
+        reached = [t for t in thresholds if days_left <= t and t not in sent]
+        if reached:
+            # Several thresholds at once (a contract added late): one notice, the nearest.
+            due.append((contract, min(reached)))
+    return due
+
+
+def send_expiry_notices(*, today: date | None = None) -> int:
+    """Record each due notice once and enqueue its emails; returns how many were due."""
+    count = 0
+    for contract, threshold in due_expiry_notices(today=today):
+        try:
+            with transaction.atomic():
+                passed = [t for t in settings.CONTRACT_EXPIRY_NOTICE_DAYS if t >= threshold]
+                for days in passed:
+                    ExpiryNotice.objects.get_or_create(contract=contract, days_before=days,
+                                                       end_date=contract.current_end_date)
+                notice = ExpiryNotice.objects.get(contract=contract, days_before=threshold,
+                                                  end_date=contract.current_end_date)
+                audit.record(action="contract.expiry_notice", company=contract.company, obj=contract,
+                             days_before=threshold)
+                enqueue(tasks.send_expiry_notice_emails, notice.pk)
+            count += 1
+        except IntegrityError:
+            continue  # another run recorded it first
+    return count
