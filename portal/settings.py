@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.RomanianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,7 +189,10 @@ STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "vanzari@furni
 # --- Language and formats -----------------------------------------------------
 LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", _("Română")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our catalogues (Romanian msgids), maintained with makemessages.
+# portal/overrides_locale/: corrections to allauth's and Django's own Romanian (diacritics, formal
+# "dumneavoastră"); kept apart so makemessages never prunes them.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "portal" / "overrides_locale"]
 TIME_ZONE = "Europe/Bucharest"
 USE_I18N = True
 USE_TZ = True

@@ -10,8 +10,10 @@ from accounts.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def link_in(message, path_fragment: str) -> str:
-    return re.search(rf"https?://\S*{path_fragment}\S*", message.body).group(0).rstrip(".")
+def link_in(message, path_fragment: str, base_url: str) -> str:
+    """The emailed link, pointed at the live server instead of SITE_URL."""
+    url = re.search(rf"https?://\S*{path_fragment}\S*", message.body).group(0).rstrip(".")
+    return base_url + url[url.index(path_fragment):]
 
 
 def log_in(visitor, email: str, password: str = PASSWORD):
@@ -57,7 +59,7 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     assert company.status == Company.Status.PENDING
 
     confirmation = next(m for m in mailoutbox if "maria.vasilescu@nordic-metal.ro" in m.to)
-    page.goto(link_in(confirmation, "/cont/confirm-email/"))
+    page.goto(link_in(confirmation, "/cont/confirm-email/", live_server.url))
     visitor.check()
     page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
     page.wait_for_url(re.compile("/cont/in-asteptare/"))
@@ -67,7 +69,7 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     assert "Nordic Metal SRL" not in page.locator("header").inner_text()
 
     # Supplier staff approve the company in admin, through the same login.
-    staff_context = browser.new_context(viewport={"width": 1366, "height": 900})
+    staff_context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ro-RO")
     staff_page = staff_context.new_page()
     staff_page.goto(live_server.url + "/admin/")
     staff_page.get_by_label("Email").fill(staff.email)
@@ -76,7 +78,7 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     staff_page.goto(live_server.url + f"/admin/accounts/company/?q={company.cui}")
     staff_page.locator(f"input[name=_selected_action][value='{company.pk}']").check()
     staff_page.locator("select[name=action]").select_option("approve")
-    staff_page.get_by_role("button", name=re.compile("Execută|Go|Rulează")).click()
+    staff_page.locator("div.actions button[type=submit]").click()
     staff_page.wait_for_load_state("load")
     assert "aprobat" in staff_page.locator("ul.messagelist").inner_text()
     staff_context.close()
@@ -110,14 +112,14 @@ def test_company_admin_invites_a_colleague_who_joins(visitor, browser, live_serv
     colleague = browser.new_context(viewport=page.viewport_size)
     colleague_visitor = type(visitor)(colleague.new_page(), live_server.url, visitor.viewport)
     colleague_page = colleague_visitor.page
-    colleague_page.goto(link_in(invitation, "/cont/invitatie/"))
+    colleague_page.goto(link_in(invitation, "/cont/invitatie/", live_server.url))
     colleague_visitor.check()
     colleague_visitor.shot("invitation")
     colleague_page.get_by_label("Prenume").fill("Dan")
-    colleague_page.get_by_label("Nume", exact=True).fill("Marin")
+    colleague_page.locator("input[name=last_name]").fill("Marin")
     colleague_page.get_by_label("Telefon").fill("0721 333 444")
-    colleague_page.get_by_label("Parolă", exact=True).fill("Dan-Marin-2026!")
-    colleague_page.get_by_label("Parolă (din nou)").fill("Dan-Marin-2026!")
+    colleague_page.locator("input[name=password1]").fill("Dan-Marin-2026!")
+    colleague_page.locator("input[name=password2]").fill("Dan-Marin-2026!")
     colleague_page.get_by_role("button", name="Creează contul și intră").click()
     colleague_page.wait_for_url(live_server.url + "/")
     colleague_visitor.check()
