@@ -15,8 +15,19 @@ def portal(request) -> dict:
         return (Membership.objects.active().filter(user=request.user).exclude(pk=membership.pk if membership else None)
                 .select_related("company").order_by("company__name"))
 
+    def unread_notifications():
+        from django.db.models import Q
+
+        from portal.models import Notification
+
+        if not membership:
+            return 0
+        return Notification.objects.filter(user=request.user, read_at__isnull=True).filter(
+            Q(company=membership.company) | Q(company__isnull=True)).count()
+
     return {
         "supplier": settings.SUPPLIER,
+        "unread_notifications": unread_notifications,
         "current_membership": membership,
         "current_company": membership.company if membership else None,
         "nav_sections": sections_for(membership),

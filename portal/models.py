@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy import CompanyScopedQuerySet
+from portal.topics import Delivery, Topic
 
 
 class AuditEntry(models.Model):
@@ -70,6 +71,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one user wants the emails of one topic; no row means immediately."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    topic = models.CharField(_("subiect"), max_length=16, choices=Topic.choices)
+    delivery = models.CharField(_("email"), max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        verbose_name = _("preferință de notificare")
+        verbose_name_plural = _("preferințe de notificare")
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.topic}: {self.delivery}"
 
 
 class OutboundEmail(models.Model):

@@ -13,7 +13,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
-from portal.models import Notification, OutboundEmail
+from portal.models import Notification, NotificationPreference, OutboundEmail
+from portal.topics import Delivery, topic_of
 
 
 def _render_plain(name: str, context: dict) -> str:
@@ -51,7 +52,17 @@ def send_once(*, key: str, to: str, template: str, context: dict, language: str 
     return True
 
 
+def delivery_for(user, topic: str | None) -> str:
+    if topic is None:
+        return Delivery.IMMEDIATE
+    preference = NotificationPreference.objects.filter(user=user, topic=topic).first()
+    return preference.delivery if preference else Delivery.IMMEDIATE
+
+
 def send_to_user_once(*, key: str, user, template: str, context: dict) -> bool:
+    """Email a user about an event, unless they chose the daily digest or no email for its topic."""
+    if delivery_for(user, topic_of(template)) != Delivery.IMMEDIATE:
+        return False
     return send_once(
         key=f"{key}:user:{user.pk}", to=user.email, template=template,
         context={"user": user, **context}, language=user.language,
@@ -65,3 +76,27 @@ def notify(*, user, company, kind: str, title: str, url: str = "", key: str = ""
     notification, _created = Notification.objects.get_or_create(
         user=user, key=key, defaults={"company": company, "kind": kind, "title": title[:200], "url": url})
     return notification
+
+
+def digest_items(user, *, since) -> list[Notification]:
+    """The user's notifications since ``since`` whose topic they chose to get in the digest."""
+    digest_topics = set(NotificationPreference.objects.filter(user=user, delivery=Delivery.DIGEST)
+                        .values_list("topic", flat=True))
+    if not digest_topics:
+        return []
+    recent = Notification.objects.filter(user=user, created_at__gt=since).select_related("company")
+    return [n for n in recent.order_by("created_at") if topic_of(n.kind) in digest_topics]
+
+
+def send_digest(*, user, day) -> bool:
+    """At most one digest email per user and day, with exactly the items of their digest topics."""
+    from datetime import datetime, time, timedelta
+
+    previous = (OutboundEmail.objects.filter(key__startswith=f"digest:{user.pk}:", sent_at__isnull=False)
+                .exclude(key=f"digest:{user.pk}:{day.isoformat()}").order_by("-sent_at").first())
+    since = previous.sent_at if previous else timezone.make_aware(datetime.combine(day - timedelta(days=1), time()))
+    items = digest_items(user, since=since)
+    if not items:
+        return False
+    return send_once(key=f"digest:{user.pk}:{day.isoformat()}", to=user.email, template="digest",
+                     context={"user": user, "items": items, "day": day}, language=user.language)

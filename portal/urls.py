@@ -12,6 +12,10 @@ admin.site.site_title = "Portal clienți"
 
 portal_patterns = [
     path("", views.dashboard, name="dashboard"),
+    path("notificari/", views.notifications, name="notifications"),
+    path("notificari/citite/", views.notifications_read_all, name="notifications_read_all"),
+    path("notificari/preferinte/", views.notification_settings, name="notification_settings"),
+    path("notificari/<uuid:public_id>/deschide/", views.notification_open, name="notification_open"),
 ]
 
 urlpatterns = [

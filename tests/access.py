@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 VISITORS = ("anonymous", "owner_admin", "owner_member", "other_company", "pending", "staff")
 
-# Redirect targets (anything else that is not an int is a URL name).
+# Redirect targets (anything else that is not an int is a URL name, or a path starting with "/").
 LOGIN = "login"
 PENDING = "pending"
 ADMIN = "admin"

@@ -1,0 +1,19 @@
+from django import forms
+
+from portal.models import NotificationPreference
+from portal.topics import TOPIC_RIGHTS, Delivery, Topic
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per topic the member may receive: email now, in the daily digest, or never."""
+
+    def __init__(self, *args, user, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = dict(NotificationPreference.objects.filter(user=user).values_list("topic", "delivery"))
+        for topic in Topic:
+            right = TOPIC_RIGHTS.get(topic)
+            if right and not membership.has_right(right):
+                continue
+            self.fields[topic.value] = forms.ChoiceField(
+                label=topic.label, choices=Delivery.choices, widget=forms.RadioSelect,
+                initial=current.get(topic.value, Delivery.IMMEDIATE))

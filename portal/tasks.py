@@ -1,0 +1,27 @@
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.models import User
+from portal.models import NotificationPreference
+from portal.notifications import send_digest
+from portal.topics import Delivery
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Daily (Celery beat): one digest email per user who chose the digest for some topic."""
+    user_ids = (NotificationPreference.objects.filter(delivery=Delivery.DIGEST, user__is_active=True)
+                .values_list("user_id", flat=True).distinct())
+    for user_id in user_ids:
+        send_user_digest.delay(user_id, timezone.localdate().isoformat())
+    return len(user_ids)
+
+
+@shared_task
+def send_user_digest(user_id: int, day: str) -> bool:
+    from datetime import date
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    return send_digest(user=user, day=date.fromisoformat(day))
