@@ -22,6 +22,8 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS",
     "CSRF_TRUSTED_ORIGINS",
     "EMAIL_BACKEND",
+    # Set for the browser tests in this process; production never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
