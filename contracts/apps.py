@@ -10,4 +10,4 @@ class ContractsConfig(AppConfig):
         from files.links import register
 
         register("contracts.Contract", _("Contract"))
-        register("contracts.Annex", _("Act adițional"))
+        register("contracts.Annex", _("Act adițional"), select_related=("contract",))

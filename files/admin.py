@@ -133,7 +133,8 @@ class VersionInline(admin.TabularInline):
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
     list_display = ("title", "company", "category", "source", "linked_type", "current_version", "updated_at")
-    list_filter = ("source", "category", "linked_type", "updated_at")
+    # Only the kinds of objects documents are linked to, not every content type of the project.
+    list_filter = ("source", "category", ("linked_type", admin.RelatedOnlyFieldListFilter), "updated_at")
     search_fields = ("title", "description", "company__name", "company__cui")
     list_select_related = ("company", "current_version", "linked_type")
     autocomplete_fields = ("company",)

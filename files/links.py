@@ -15,6 +15,8 @@ class Linkable:
     label: str  # "app_label.ModelName"
     verbose_name: Promise
     right: str | None = None
+    # Relations its ``__str__`` follows (an annex names its contract): fetched with it in lists.
+    select_related: tuple[str, ...] = ()
 
     @property
     def model_key(self) -> str:
@@ -24,8 +26,9 @@ class Linkable:
 LINKABLES: dict[str, Linkable] = {}
 
 
-def register(label: str, verbose_name: Promise, *, right: str | None = None) -> None:
-    LINKABLES[label.lower()] = Linkable(label, verbose_name, right)
+def register(label: str, verbose_name: Promise, *, right: str | None = None,
+             select_related: tuple[str, ...] = ()) -> None:
+    LINKABLES[label.lower()] = Linkable(label, verbose_name, right, tuple(select_related))
 
 
 def linkable(model_key: str) -> Linkable | None:

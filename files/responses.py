@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 from files.models import StoredFile
 
@@ -19,9 +19,12 @@ def safe_filename(title: str, extension: str) -> str:
 
 
 def file_response(stored: StoredFile, *, filename: str, inline: bool = False) -> FileResponse:
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=not inline, filename=filename, content_type=stored.content_type,
-    )
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as error:
+        # The row outlived its file (storage restored from an older backup): a missing page, not a crash.
+        raise Http404 from error
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     # A stored file is data, never a page: no scripts, no plugins, even if a browser guessed wrong.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from files.links import LINKABLES
 from files.models import Document, DocumentSeen
 
 SORTS = {
@@ -15,6 +18,13 @@ SORTS = {
 }
 
 
+def _linked_prefetch():
+    """The linked objects, one query per linked model, with what their names need (no N+1)."""
+    querysets = [apps.get_model(link.label)._base_manager.select_related(*link.select_related)
+                 for link in LINKABLES.values() if link.select_related]
+    return GenericPrefetch("linked", querysets) if querysets else "linked"
+
+
 def with_list_data(queryset, *, user):
     """Everything a document row shows, in a fixed number of queries, plus the "nou" flag."""
     seen_current = DocumentSeen.objects.filter(
@@ -22,7 +32,7 @@ def with_list_data(queryset, *, user):
     )
     return (queryset.filter(current_version__isnull=False)
             .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
-            .prefetch_related("linked")
+            .prefetch_related(_linked_prefetch())
             .annotate(is_seen=Exists(seen_current)))
 
 

@@ -122,8 +122,9 @@ def validate_upload(uploaded) -> FileType:
             "name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_upload_size())})
     file_type = ALLOWED.get(extension)
     if file_type is None:
-        raise _refuse(_("Fișierele .%(ext)s nu sunt acceptate. Tipuri acceptate: %(allowed)s.") % {
-            "ext": extension or "?", "allowed": allowed_extensions_text()})
+        raise _refuse(_("Fișierul „%(name)s” nu poate fi încărcat: fișierele .%(ext)s nu sunt acceptate. "
+                        "Tipuri acceptate: %(allowed)s.") % {
+            "name": name, "ext": extension or "?", "allowed": allowed_extensions_text()})
     uploaded.seek(0)
     head = uploaded.read(4096)
     uploaded.seek(0)

@@ -96,7 +96,7 @@ def document_add_version(request: HttpRequest, public_id) -> HttpResponse:
 def _serve(request, public_id, number, *, inline: bool) -> HttpResponse:
     document = _document(request, public_id)
     versions = document.versions.select_related("file")
-    version = get_object_or_404(versions, number=number) if number else document.current_version
+    version = get_object_or_404(versions, number=number) if number is not None else document.current_version
     if version is None:
         raise Http404
     stored = version.file

@@ -1,10 +1,34 @@
-from tests.access import Route, section
+from files.models import Document
+from files.tests.factories import DocumentFactory
+from tests.access import Route, everyone, object_page, section, section_action
 
 
 def objects(cast) -> dict:
-    return {}
+    return {
+        # A supplier document with two versions (a PDF: preview answers 200).
+        "document": DocumentFactory(company=cast["company_a"], title="Fișă tehnică pompă CP-200", versions=2),
+        # Only documents the client uploaded take new versions from the client.
+        "client_document": DocumentFactory(company=cast["company_a"], title="Schiță amplasament",
+                                           source=Document.Source.CLIENT, user=cast["admin_a"]),
+    }
+
+
+def document(o) -> dict:
+    return {"public_id": o["document"].public_id}
 
 
 ROUTES = [
-    Route("files:list", get=section(), post=section()),
+    # Read views are @require_safe: any POST is 405, before the login check.
+    Route("files:list", get=section(), post=everyone(405)),
+    # A POST without a file re-renders the form with the error (200), nothing saved.
+    Route("files:upload", get=section(), post=section_action(200),
+          data=lambda o: {"title": "Proces-verbal recepție", "category": "tehnic"}),
+    Route("files:detail", get=object_page(200), post=everyone(405), kwargs=document),
+    # An invalid version upload (no file) is a 400; supplier documents answer 404 (test_documents.py).
+    Route("files:add_version", get=everyone(405), post=object_page(400),
+          kwargs=lambda o: {"public_id": o["client_document"].public_id}, data=lambda o: {"comment": "rev. 2"}),
+    Route("files:download", get=object_page(200), post=everyone(405), kwargs=document),
+    Route("files:download_version", get=object_page(200), post=everyone(405),
+          kwargs=lambda o: {"public_id": o["document"].public_id, "number": 1}),
+    Route("files:preview", get=object_page(200), post=everyone(405), kwargs=document),
 ]
