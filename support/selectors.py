@@ -1,0 +1,151 @@
+"""Reads for the client's support pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.utils.translation import gettext as _
+
+from files.links import LINKABLES, Linkable
+from support.models import Attachment, Message, StatusChange, Ticket
+
+LINK_CHOICES_PER_TYPE = 50
+
+
+def ticket_list(*, company, status: str = "", category: str = "", query: str = ""):
+    """The company's tickets: those awaiting the client's reply first, then by last activity."""
+    tickets = Ticket.objects.for_company(company)
+    if status == "active":
+        tickets = tickets.filter(status__in=Ticket.ACTIVE_STATUSES)
+    elif status:
+        tickets = tickets.filter(status=status)
+    if category:
+        tickets = tickets.filter(category=category)
+    if query:
+        tickets = tickets.filter(Q(number__icontains=query) | Q(subject__icontains=query))
+    awaiting_first = Case(When(status=Ticket.Status.WAITING, then=Value(0)), default=Value(1),
+                          output_field=IntegerField())
+    return (tickets.select_related("opened_by")
+            .annotate(awaiting_first=awaiting_first)
+            .order_by("awaiting_first", "-last_activity_at", "-id"))
+
+
+def awaiting_reply_count(*, company) -> int:
+    """For the dashboard: tickets where support waits for the client."""
+    return Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING).count()
+
+
+def ticket_detail(*, company, public_id) -> Ticket:
+    return (Ticket.objects.for_company(company)
+            .select_related("opened_by", "rated_by", "linked_type")
+            .get(public_id=public_id))
+
+
+@dataclass
+class Entry:
+    """One line of the conversation as the client sees it: a message or a status change."""
+
+    at: datetime
+    message: Message | None = None
+    change: StatusChange | None = None
+
+
+def conversation(*, ticket: Ticket) -> tuple[list[Attachment], list[Entry]]:
+    """The description's attachments and the public conversation (never an internal note), in order."""
+    attachments = list(Attachment.objects.for_company(ticket.company_id).public()
+                       .filter(ticket=ticket, message__isnull=True).select_related("file"))
+    messages = (Message.objects.for_company(ticket.company_id).public().filter(ticket=ticket)
+                .select_related("author")
+                .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file"))))
+    changes = StatusChange.objects.filter(ticket=ticket).select_related("by")
+    entries = [Entry(at=m.created_at, message=m) for m in messages]
+    entries += [Entry(at=c.created_at, change=c) for c in changes]
+    entries.sort(key=lambda e: (e.at, 0 if e.message else 1))
+    return attachments, entries
+
+
+def public_attachment(*, company, ticket_public_id, attachment_public_id) -> Attachment:
+    """An attachment the client may download: its ticket is the company's, its message not internal."""
+    return (Attachment.objects.for_company(company).public()
+            .select_related("file", "ticket")
+            .get(ticket__public_id=ticket_public_id, ticket__company=company, public_id=attachment_public_id))
+
+
+# --- Links to other sections' objects ----------------------------------------------------------
+
+def _allowed_links(membership) -> dict[str, Linkable]:
+    return {key: link for key, link in LINKABLES.items() if not link.right or membership.has_right(link.right)}
+
+
+def _scoped(link: Linkable, company):
+    model = apps.get_model(link.label)
+    manager = model._default_manager
+    scoped = manager.for_company(company) if hasattr(manager, "for_company") else manager.filter(company=company)
+    queryset = scoped.select_related(*link.select_related)
+    # What clients may see of the section (e.g. no draft contracts), where the section says so.
+    if hasattr(queryset, "visible"):
+        queryset = queryset.visible()
+    return queryset
+
+
+def _has_public_id(model) -> bool:
+    return any(f.name == "public_id" for f in model._meta.get_fields())
+
+
+def link_value(obj: models.Model) -> str:
+    key = obj._meta.label_lower
+    return f"{key}:{obj.public_id}" if _has_public_id(type(obj)) else f"{key}:{obj.pk}"
+
+
+def link_choices(*, company, membership, extra: models.Model | None = None) -> list:
+    """Grouped choices for the new-ticket form: the 50 most recent objects of each linkable type."""
+    groups = []
+    for key, link in _allowed_links(membership).items():
+        objects = list(_scoped(link, company).order_by("-pk")[:LINK_CHOICES_PER_TYPE])
+        if extra is not None and extra._meta.label_lower == key and extra not in objects:
+            objects.insert(0, extra)
+        if objects:
+            groups.append((str(link.verbose_name), [(link_value(obj), str(obj)) for obj in objects]))
+    return groups
+
+
+def resolve_link(*, company, membership, value: str) -> models.Model | None:
+    """The object a form's "type:id" names, if it is the company's and the member may see its section."""
+    if not value:
+        return None
+    key, _sep, ident = value.partition(":")
+    link = _allowed_links(membership).get(key)
+    if link is None or not ident:
+        raise ValidationError(_("Alegeți un obiect din listă."))
+    queryset = _scoped(link, company)
+    lookup = "public_id" if _has_public_id(queryset.model) else "pk"
+    try:
+        return queryset.get(**{lookup: ident})
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as error:
+        raise ValidationError(_("Alegeți un obiect din listă.")) from error
+
+
+def linked_for(*, ticket: Ticket, membership) -> tuple[str, models.Model] | None:
+    """The ticket's linked object with its type name, if the member may see that section."""
+    if ticket.linked_type_id is None:
+        return None
+    key = f"{ticket.linked_type.app_label}.{ticket.linked_type.model}"
+    link = LINKABLES.get(key)
+    if link is not None and link.right and not membership.has_right(link.right):
+        return None
+    model = ticket.linked_type.model_class()
+    if model is None:
+        return None
+    queryset = model._default_manager.filter(pk=ticket.linked_id, company=ticket.company_id)
+    if link is not None:
+        queryset = queryset.select_related(*link.select_related)
+    obj = queryset.first()
+    if obj is None:
+        return None
+    return str(link.verbose_name if link else ticket.linked_type.name), obj
+
