@@ -1,9 +1,150 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
+from files.responses import file_response, safe_filename
+from files.selectors import documents_linked_to
+from portal.audit import client_ip
 from portal.tenancy import company_member_required
-from portal.views import render_section
+from projects import selectors, services
+from projects.forms import CommentForm, ProjectFilterForm, TaskFilterForm
+from projects.gantt import gantt_payload
+from projects.models import CommentAttachment, Project
+
+PROJECTS_PER_PAGE = 20
+TASKS_PER_PAGE = 50
+RECENT_COMMENTS = 3
+
+TASK_COLUMNS = [
+    ("titlu", gettext_lazy("Sarcină")),
+    ("faza", gettext_lazy("Fază")),
+    ("inceput", gettext_lazy("Început")),
+    ("sfarsit", gettext_lazy("Sfârșit")),
+    ("stare", gettext_lazy("Stare")),
+    ("progres", gettext_lazy("Progres")),
+]
+
+
+def _project(request: HttpRequest, public_id) -> Project:
+    return get_object_or_404(Project.objects.for_company(request.company).select_related("contract"),
+                             public_id=public_id)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@require_safe
+@company_member_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    filters = ProjectFilterForm(request.GET or None)
+    values = filters.values()
+    projects = selectors.project_list(company=request.company, **values)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.decorate_list_rows(page.object_list)
+    return render(request, "projects/list.html", {
+        "page": page, "filters": filters, "is_filtered": any(values.values()),
+        "query_string": _query_without(request, "page"), "active_section": "projects",
+    })
+
+
+def _sort_columns(request: HttpRequest, current: str) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    columns = []
+    for key, label in TASK_COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        query["ordine"] = f"-{key}" if current == key else key
+        columns.append({"key": key, "label": label, "url": "?" + query.urlencode() + "#sarcini",
+                        "aria_sort": direction})
+    return columns
+
+
+@require_safe
+@company_member_required
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    project = _project(request, public_id)
+    schedule = selectors.project_schedule(project=project)
+    task_filters = TaskFilterForm(request.GET or None)
+    values = task_filters.values()
+    tasks = selectors.sort_tasks(schedule.tasks, **values)
+    task_page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
+    documents = documents_linked_to(membership=request.membership, user=request.user, obj=project)
+    return render(request, "projects/detail.html", {
+        "project": project,
+        "schedule": schedule,
+        "progress": schedule.progress(project_done=project.status == Project.Status.DONE),
+        "task_page": task_page,
+        "page": task_page,  # for portal/pagination.html
+        "task_filters": task_filters,
+        "tasks_filtered": bool(values["status"]),
+        "columns": _sort_columns(request, values["sort"]),
+        "query_string": _query_without(request, "page"),
+        "documents": documents,
+        "comments": comments,
+        "comment_count": comment_count,
+        "gantt": gantt_payload(project, schedule) if schedule.tasks else None,
+        "active_section": "projects",
+    })
+
+
+@require_safe
+@company_member_required
+def gantt(request: HttpRequest, public_id) -> HttpResponse:
+    """The chart alone, across the whole width (large projects, phones in landscape, printing)."""
+    project = _project(request, public_id)
+    schedule = selectors.project_schedule(project=project)
+    return render(request, "projects/gantt.html", {
+        "project": project,
+        "schedule": schedule,
+        "progress": schedule.progress(project_done=project.status == Project.Status.DONE),
+        "gantt": gantt_payload(project, schedule) if schedule.tasks else None,
+        "active_section": "projects",
+    })
 
 
 @company_member_required
-def list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "projects")
+def comments(request: HttpRequest, public_id) -> HttpResponse:
+    """The project's conversation with the supplier; a message may carry attachments."""
+    project = _project(request, public_id)
+    form = CommentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"],
+                                     files=form.cleaned_data["files"], ip=client_ip(request))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Mesajul a fost trimis managerului de proiect."))
+                return redirect("projects:comments", public_id=project.public_id)
+        status = 400
+    return render(request, "projects/comments.html", {
+        "project": project, "comments": selectors.project_comments(project=project), "form": form,
+        "active_section": "projects",
+    }, status=status)
+
+
+@require_safe
+@company_member_required
+def attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
+    attachment = (CommentAttachment.objects.for_company(request.company)
+                  .select_related("file", "comment__project")
+                  .filter(comment__project__public_id=public_id, file__public_id=file_id).first())
+    if attachment is None:
+        raise Http404
+    services.attachment_downloaded(attachment=attachment, user=request.user, ip=client_ip(request))
+    stored = attachment.file
+    stem = stored.original_name.rsplit(".", 1)[0]
+    return file_response(stored, filename=safe_filename(stem, stored.extension))
