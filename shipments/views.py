@@ -1,9 +1,117 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
+from files.selectors import documents_linked_to
+from portal.audit import client_ip
 from portal.tenancy import company_member_required
-from portal.views import render_section
+from shipments import selectors, services
+from shipments.forms import ProblemReportForm, ReceiptForm, ShipmentFilterForm
+from shipments.models import Shipment
+
+PER_PAGE = 25
+
+
+def ticket_url(public_id) -> str:
+    """The support ticket's page (the support section owns it); its list if it has no page yet."""
+    try:
+        return reverse("support:detail", kwargs={"public_id": public_id})
+    except NoReverseMatch:
+        return reverse("support:list")
+
+
+def _shipment(request, public_id, *, full: bool = False) -> Shipment:
+    """The company's shipment (404 otherwise); ``full`` with everything the detail page shows."""
+    try:
+        if full:
+            return selectors.shipment_detail(company=request.company, public_id=public_id)
+        return Shipment.objects.for_company(request.company).get(public_id=public_id)
+    except Shipment.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_safe
+@company_member_required
+def shipment_list(request: HttpRequest) -> HttpResponse:
+    filters = ShipmentFilterForm(request.GET or None)
+    shipments = selectors.shipment_list(company=request.company, **filters.filters())
+    page = Paginator(shipments, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "shipments/list.html", {
+        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "shipments",
+        "is_filtered": any(request.GET.get(key) for key in ("status", "date_from", "date_to")),
+    })
+
+
+@require_safe
+@company_member_required
+def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
+    shipment = _shipment(request, public_id, full=True)
+    documents = list(documents_linked_to(membership=request.membership, user=request.user, obj=shipment))
+    events = list(shipment.events.all())
+    return render(request, "shipments/detail.html", {
+        "shipment": shipment, "items": list(shipment.items.all()), "events": events,
+        "last_event": events[0] if events else None, "documents": documents,
+        "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
+        "receipt_form": ReceiptForm(initial={"confirm": True}), "active_section": "shipments",
+    })
+
+
+@require_POST
+@company_member_required
+def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
+    shipment = _shipment(request, public_id)
+    if not ReceiptForm(request.POST).is_valid():
+        return HttpResponseBadRequest(_("Cererea nu a venit din formularul de confirmare."))
+    try:
+        shipment, confirmed = services.shipment_confirm_receipt(
+            shipment=shipment, company=request.company, user=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if confirmed:
+            messages.success(request, _("Ați confirmat primirea expedierii %(number)s. Mulțumim!") % {
+                "number": shipment.number})
+        else:
+            messages.info(request, _("Primirea expedierii %(number)s fusese deja confirmată de %(name)s pe %(date)s.")
+                          % {"number": shipment.number, "name": shipment.received_by or "—",
+                             "date": date_format(localtime(shipment.received_at), "SHORT_DATETIME_FORMAT")})
+    return redirect("shipments:detail", public_id=shipment.public_id)
 
 
 @company_member_required
-def list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "shipments")
+def shipment_report_problem(request: HttpRequest, public_id) -> HttpResponse:
+    shipment = _shipment(request, public_id)
+    if shipment.problem_ticket_id and request.method == "POST":
+        messages.info(request, _("Problema cu expedierea %(number)s este deja raportată; continuați discuția "
+                                 "în tichet.") % {"number": shipment.number})
+        return redirect(ticket_url(shipment.problem_ticket_id))
+    form = ProblemReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket_id, created = services.shipment_report_problem(
+                shipment=shipment, company=request.company, user=request.user,
+                description=form.cleaned_data["description"], attachments=form.cleaned_data["attachments"],
+                ip=client_ip(request))
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            if created:
+                messages.success(request, _("Am deschis un tichet de suport pentru expedierea %(number)s. "
+                                            "Vă răspundem cât mai curând.") % {"number": shipment.number})
+            else:
+                messages.info(request, _("Problema cu expedierea %(number)s este deja raportată; continuați "
+                                         "discuția în tichet.") % {"number": shipment.number})
+            return redirect(ticket_url(ticket_id))
+    return render(request, "shipments/report_problem.html", {
+        "shipment": shipment, "form": form, "active_section": "shipments",
+        "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
+    })

@@ -1,0 +1,102 @@
+"""Expedieri in Chromium, desktop and phone: staff dispatch in admin and add the carrier's "în tranzit"
+event → the client sees it on the way with the timeline → staff mark it delivered → the client confirms
+receipt (with the confirmation dialog)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shipments.models import Shipment
+from shipments.tests.factories import CarrierFactory, ShipmentFactory, ShipmentItemFactory, add_event
+from tests.browser.test_accounts_flow import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def staff_session(visitor, browser, live_server, staff):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ro-RO")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/admin/")
+    log_in(type(visitor)(page, live_server.url, "desktop"), staff.email)
+    return context, page
+
+
+def run_action(page, live_server, shipment, action: str) -> str:
+    page.goto(live_server.url + reverse("admin:shipments_shipment_changelist"))
+    page.locator(f"input[name=_selected_action][value='{shipment.pk}']").check()
+    page.locator("select[name=action]").select_option(action)
+    page.locator("button[name=index]").click()  # Django's "Start"
+    page.wait_for_load_state("load")
+    return page.locator("ul.messagelist").inner_text()
+
+
+def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, live_server, staff, admin_a,
+                                                            company_a, mailoutbox):
+    fan = CarrierFactory()
+    shipment = ShipmentFactory(company=company_a, number="EXP-2026-0142", carrier=fan, awb="2150012345678",
+                               delivery_address="Str. Găgeni nr. 100, Hala 3", delivery_city="Ploiești")
+    ShipmentItemFactory(shipment=shipment, product="Pompă centrifugală CP-200", quantity=2)
+    add_event(shipment, "pregatita", hours_ago=20, place="Depozit furnizor, Chiajna")
+    page = visitor.page
+
+    # 1. Staff hand it to the courier (admin action), then record the courier's hub scan in the inline.
+    staff_context, staff_page = staff_session(visitor, browser, live_server, staff)
+    assert "1 expediere marcată expediată." in run_action(staff_page, live_server, shipment, "mark_shipped")
+    staff_page.goto(live_server.url + reverse("admin:shipments_shipment_change", args=[shipment.pk]))
+    staff_page.locator("#events-group .add-row a").click()
+    # The hub scan comes after the dispatch (seconds ago), to the second.
+    scan = timezone.localtime()
+    row = staff_page.locator("tr.dynamic-events").last
+    row.locator("input[name$='-occurred_at_0']").fill(scan.strftime("%d.%m.%Y"))
+    row.locator("input[name$='-occurred_at_1']").fill(scan.strftime("%H:%M:%S"))
+    row.locator("select[name$='-status']").select_option("in_tranzit")
+    row.locator("input[name$='-place']").fill("Hub FAN Courier Ștefăneștii de Jos, Ilfov")
+    staff_page.get_by_role("button", name="Salvați", exact=True).click()
+    staff_page.wait_for_load_state("load")
+    assert "a fost schimbat cu succes" in staff_page.locator("ul.messagelist").inner_text()
+    assert Shipment.objects.get(pk=shipment.pk).status == "in_tranzit"
+
+    # 2. The client sees it on the way, first in the list, with the timeline and the courier's link.
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto(reverse("shipments:list"))
+    row = page.locator("tbody tr").filter(has=page.get_by_role("link", name="EXP-2026-0142"))
+    assert "în tranzit" in row.inner_text()
+    visitor.shot("shipments-list-in-transit")
+    row.get_by_role("link", name="EXP-2026-0142").click()
+    visitor.check()
+    timeline = page.locator(".shipment-timeline")
+    assert timeline.locator("li").count() == 3
+    assert "Hub FAN Courier Ștefăneștii de Jos" in timeline.locator("li").first.inner_text()
+    assert [t.strip() for t in timeline.locator(".badge").all_inner_texts()] == [
+        "în tranzit", "expediată", "pregătită"]
+    link = page.get_by_role("link", name=re.compile("Urmăriți coletul la FAN Courier"))
+    assert link.get_attribute("href") == "https://www.fancourier.ro/awb-tracking/?tracking=2150012345678"
+    assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
+    assert page.get_by_role("button", name="Confirm primirea").count() == 0
+    visitor.shot("shipments-detail-in-transit")
+
+    # 3. Staff mark it delivered; the client confirms receipt after the confirmation dialog.
+    assert "1 expediere marcată livrată." in run_action(staff_page, live_server, shipment, "mark_delivered")
+    staff_context.close()
+    page.reload()
+    visitor.check()
+    assert page.locator("h1 + .badge").inner_text().strip() == "livrată"
+    visitor.shot("shipments-detail-delivered")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Confirm primirea").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert dialogs == ["Confirmați că ați primit marfa în stare bună?"]
+    assert page.get_by_text("Ați confirmat primirea expedierii EXP-2026-0142").is_visible()
+    assert page.get_by_text(re.compile("Primire confirmată de Ana Popescu")).is_visible()
+    visitor.shot("shipments-detail-received")
+    shipment.refresh_from_db()
+    assert shipment.received_by == admin_a and shipment.received_at is not None
+
+    subjects = [m.subject for m in mailoutbox if m.to == [admin_a.email]]
+    assert any("a plecat spre dvs." in s for s in subjects) and any("a fost livrată" in s for s in subjects)
