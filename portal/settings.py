@@ -131,6 +131,7 @@ CELERY_TIMEZONE = "Europe/Bucharest"
 CELERY_BEAT_SCHEDULE = {
     "contracts-expiry-notices": {"task": "contracts.tasks.send_expiry_notices", "schedule": crontab(hour=7, minute=0)},
     "notification-digests": {"task": "portal.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "quotes-expire-offers": {"task": "quotes.tasks.expire_offers", "schedule": crontab(hour=0, minute=10)},
 }
 
 # --- Auth, allauth ------------------------------------------------------------

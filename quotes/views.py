@@ -1,14 +1,246 @@
-from django.http import HttpRequest, HttpResponse
+import contextlib
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from files.responses import file_response, safe_filename
+from files.selectors import documents_by_linked_object
+from portal import audit
+from portal.audit import client_ip
 from portal.tenancy import company_member_required
-from portal.views import render_section
+from quotes import conf, selectors, services
+from quotes.forms import (
+    PRODUCTS_DATALIST,
+    OfferFilterForm,
+    QuoteRequestForm,
+    RejectForm,
+    RequestFilterForm,
+    RequestLineFormSet,
+)
+from quotes.models import Offer, QuoteRequest
+
+PER_PAGE = 25
+LINES_PREFIX = "lines"
 
 
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- quote requests ---------------------------------------------------------------------------------------
+
+
+@require_safe
 @company_member_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "quote_requests")
+    filters = RequestFilterForm(request.GET or None)
+    requests = selectors.request_list(company=request.company, **filters.filters())
+    page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "quotes/request_list.html", {
+        "page": page, "filters": filters, "query_string": _query_string(request),
+        "is_filtered": bool(request.GET.get("status")), "active_section": "quote_requests",
+    })
+
+
+def _posted_lines(data: QueryDict) -> list[dict]:
+    """The line rows as typed, in order (for re-rendering after "Adaugă un rând" / "Șterge")."""
+    try:
+        total = min(int(data.get(f"{LINES_PREFIX}-TOTAL_FORMS", 1)), conf.max_lines())
+    except ValueError:
+        total = 1
+    names = ("product", "quantity", "unit", "note")
+    return [{name: data.get(f"{LINES_PREFIX}-{i}-{name}", "") for name in names} for i in range(total)]
+
+
+def _edit_lines(request) -> tuple[QuoteRequestForm, RequestLineFormSet] | None:
+    """Without JavaScript, adding or removing a row re-renders the form with what was typed, no errors."""
+    data = request.POST
+    if "add_line" not in data and "remove_line" not in data:
+        return None
+    lines = _posted_lines(data)
+    if "add_line" in data and len(lines) < conf.max_lines():
+        lines.append({"unit": ""})
+    if "remove_line" in data:
+        with contextlib.suppress(ValueError, IndexError):
+            del lines[int(data["remove_line"])]
+    form = QuoteRequestForm(company=request.company, initial={
+        name: data.get(name) for name in QuoteRequestForm.base_fields if name != "attachments" and name in data})
+    formset = RequestLineFormSet(prefix=LINES_PREFIX, initial=lines or [{}])
+    if request.FILES:
+        messages.warning(request, _("Alegeți din nou fișierele de atașat: browserul nu le păstrează la "
+                                    "adăugarea sau ștergerea unui rând."))
+    return form, formset
 
 
 @company_member_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    edited = _edit_lines(request) if request.method == "POST" else None
+    if edited:
+        form, formset = edited
+    elif request.method == "POST":
+        form = QuoteRequestForm(request.POST, request.FILES, company=request.company)
+        formset = RequestLineFormSet(request.POST, prefix=LINES_PREFIX)
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                quote_request = services.request_create(
+                    company=request.company, user=request.user, lines=formset.lines(),
+                    delivery_option=data["delivery_option"], address_entry=data["address_entry"],
+                    new_address=form.new_address_value(), save_address=data["save_address"],
+                    desired_date=data["desired_date"], remarks=data["remarks"], attachments=data["attachments"],
+                    ip=client_ip(request))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Cererea %(number)s a fost trimisă. Vă anunțăm când primiți oferta.")
+                                 % {"number": quote_request.number})
+                return redirect(quote_request)
+        if request.FILES:
+            messages.warning(request, _("Alegeți din nou fișierele de atașat: browserul nu le păstrează când "
+                                        "formularul are erori."))
+    else:
+        form = QuoteRequestForm(company=request.company)
+        formset = RequestLineFormSet(prefix=LINES_PREFIX)
+    return render(request, "quotes/request_form.html", {
+        "form": form, "formset": formset, "products": selectors.product_suggestions(),
+        "datalist_id": PRODUCTS_DATALIST, "max_lines": conf.max_lines(), "active_section": "quote_requests",
+    })
+
+
+def _quote_request(request, public_id) -> QuoteRequest:
+    try:
+        return selectors.request_detail(company=request.company, public_id=public_id)
+    except QuoteRequest.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_safe
+@company_member_required
+def request_detail(request: HttpRequest, public_id) -> HttpResponse:
+    quote_request = _quote_request(request, public_id)
+    can_cancel = quote_request.status in QuoteRequest.CANCELLABLE and not quote_request.sent_offers
+    return render(request, "quotes/request_detail.html", {
+        "quote_request": quote_request, "can_cancel": can_cancel, "active_section": "quote_requests",
+    })
+
+
+@require_POST
+@company_member_required
+def request_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    quote_request = get_object_or_404(QuoteRequest.objects.for_company(request.company), public_id=public_id)
+    try:
+        services.request_cancel(quote_request=quote_request, user=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Cererea %(number)s a fost anulată.") % {"number": quote_request.number})
+    return redirect(quote_request)
+
+
+@require_safe
+@company_member_required
+def request_attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
+    quote_request = get_object_or_404(QuoteRequest.objects.for_company(request.company), public_id=public_id)
+    stored = get_object_or_404(quote_request.attachments.filter(company=request.company), public_id=file_id)
+    audit.record(action="quote_request.attachment_downloaded", company=request.company, user=request.user,
+                 ip=client_ip(request), obj=quote_request, file=stored.original_name)
+    stem = stored.original_name.rsplit(".", 1)[0]
+    return file_response(stored, filename=safe_filename(stem, stored.extension))
+
+
+@require_safe
+@company_member_required
+def product_search(request: HttpRequest) -> JsonResponse:
+    products = selectors.product_search(query=request.GET.get("q", ""))
+    return JsonResponse({"results": [
+        {"code": p.code, "name": p.name, "unit": p.unit, "label": p.label} for p in products]})
+
+
+# --- offers -----------------------------------------------------------------------------------------------
+
+
+@require_safe
+@company_member_required
 def offer_list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "offers")
+    filters = OfferFilterForm(request.GET or None)
+    offers = selectors.offer_list(company=request.company, **filters.filters())
+    page = Paginator(offers, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "quotes/offer_list.html", {
+        "page": page, "filters": filters, "query_string": _query_string(request),
+        "is_filtered": bool(request.GET.get("status")), "active_section": "offers",
+    })
+
+
+def _offer(request, public_id) -> Offer:
+    try:
+        return selectors.offer_detail(company=request.company, public_id=public_id)
+    except Offer.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_safe
+@company_member_required
+def offer_detail(request: HttpRequest, public_id) -> HttpResponse:
+    offer = _offer(request, public_id)
+    history = selectors.offer_history(offer=offer)
+    current = next((revision for revision in history if revision.is_current), None)
+    can_decide = request.membership.has_right("accept_offers")
+    documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=history)
+    return render(request, "quotes/offer_detail.html", {
+        "offer": offer, **selectors.offer_figures(offer), "history": history, "current": current,
+        "documents": [document for revision in history for document in documents[revision.pk]],
+        "can_decide": can_decide, "reject_form": RejectForm(),
+        "deciders": [] if can_decide else selectors.members_who_can_accept(company=request.company),
+        "active_section": "offers",
+    })
+
+
+@require_safe
+@company_member_required
+def offer_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    offer = get_object_or_404(Offer.objects.for_company(request.company).visible().select_related("pdf"),
+                              public_id=public_id)
+    stored = offer.pdf or services.offer_render_pdf(offer=offer)
+    audit.record(action="offer.pdf_downloaded", company=request.company, user=request.user, ip=client_ip(request),
+                 obj=offer, revision=offer.revision)
+    return file_response(stored, filename=services.offer_pdf_name(offer))
+
+
+def _decision(request, public_id, *, accept: bool) -> HttpResponse:
+    offer = get_object_or_404(Offer.objects.for_company(request.company).visible(), public_id=public_id)
+    try:
+        if accept:
+            services.offer_accept(offer_id=offer.pk, company=request.company, user=request.user,
+                                  ip=client_ip(request))
+            messages.success(request, _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.")
+                             % {"number": offer.number})
+        else:
+            form = RejectForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user,
+                                  ip=client_ip(request), reason=reason)
+            messages.success(request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.")
+                             % {"number": offer.number})
+    except services.OfferNotOpen as error:
+        message = _("Oferta nu mai poate fi acceptată: %s") if accept else _("Oferta nu mai poate fi respinsă: %s")
+        messages.error(request, message % error)
+    return redirect(offer)
+
+
+@require_POST
+@company_member_required(right="accept_offers")
+def offer_accept(request: HttpRequest, public_id) -> HttpResponse:
+    return _decision(request, public_id, accept=True)
+
+
+@require_POST
+@company_member_required(right="accept_offers")
+def offer_reject(request: HttpRequest, public_id) -> HttpResponse:
+    return _decision(request, public_id, accept=False)

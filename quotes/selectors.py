@@ -1,0 +1,97 @@
+"""Reads for the quotes pages and the offer PDF, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+
+from accounts.models import Membership
+from quotes import conf
+from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
+from quotes.totals import offer_totals
+
+# --- requests ---------------------------------------------------------------------------------------------
+
+
+def request_list(*, company, status: str = ""):
+    requests = (QuoteRequest.objects.for_company(company).select_related("created_by")
+                .prefetch_related(Prefetch("lines", queryset=QuoteRequestLine.objects.order_by("position")))
+                .annotate(offer_count=Count("offers", filter=Q(offers__is_current=True))))
+    if status:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-id")
+
+
+def request_detail(*, company, public_id) -> QuoteRequest:
+    return (QuoteRequest.objects.for_company(company)
+            .select_related("created_by", "cancelled_by")
+            .prefetch_related(
+                Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
+                "attachments",
+                Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"),
+                         to_attr="sent_offers"))
+            .get(public_id=public_id))
+
+
+def address_book(*, company):
+    return DeliveryAddress.objects.for_company(company).order_by("label", "id")
+
+
+def product_suggestions():
+    return Product.objects.filter(active=True).order_by("name", "code")[:conf.product_suggestions()]
+
+
+def product_search(*, query: str, limit: int = 20) -> list[Product]:
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(Product.objects.filter(active=True).filter(Q(code__icontains=query) | Q(name__icontains=query))
+                .order_by("name", "code")[:limit])
+
+
+# --- offers -----------------------------------------------------------------------------------------------
+
+
+def offer_list(*, company, status: str = ""):
+    offers = Offer.objects.for_company(company).visible().current().select_related("request")
+    if status:
+        offers = offers.with_display_status(status)
+    return offers.order_by("-sent_at", "-id")
+
+
+def _lines():
+    return Prefetch("lines", queryset=OfferLine.objects.select_related("product").order_by("position", "id"))
+
+
+def offer_detail(*, company, public_id) -> Offer:
+    return (Offer.objects.for_company(company).visible()
+            .select_related("request", "decided_by", "sent_by")
+            .prefetch_related(_lines())
+            .get(public_id=public_id))
+
+
+def offer_history(*, offer: Offer) -> list[Offer]:
+    """Every revision of the offer the client has seen, newest first (this one included)."""
+    return list(Offer.objects.for_company(offer.company_id).visible().filter(number=offer.number)
+                .select_related("decided_by").order_by("-revision"))
+
+
+def members_who_can_accept(*, company) -> list[Membership]:
+    return list(Membership.objects.active().filter(company=company)
+                .filter(Q(role=Membership.Role.ADMIN) | Q(can_accept_offers=True))
+                .select_related("user").order_by("user__last_name", "user__first_name", "user__email"))
+
+
+def offer_figures(offer: Offer) -> dict:
+    """The lines with their amounts and the totals: what the page and the PDF both show."""
+    lines = list(offer.lines.all())
+    return {"rows": [(line, line.amounts) for line in lines], "totals": offer_totals(lines)}
+
+
+def offer_for_pdf(*, pk: int) -> Offer:
+    return (Offer.objects.select_related("company", "request", "decided_by")
+            .prefetch_related(_lines()).get(pk=pk))
+
+
+def offer_pdf_context(offer: Offer) -> dict:
+    return {"offer": offer, "company": offer.company, "supplier": settings.SUPPLIER, **offer_figures(offer)}

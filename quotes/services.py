@@ -1,0 +1,424 @@
+"""Writes for quote requests and offers: every state change goes through here (views, admin, tasks, commands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Company, Membership, User
+from files.models import StoredFile
+from files.responses import safe_filename
+from files.services import store_generated, store_upload
+from portal import audit
+from portal.pdf import render_pdf
+from portal.tasks_util import enqueue
+from quotes import conf, tasks
+from quotes.models import (
+    DeliveryAddress,
+    NumberSequence,
+    Offer,
+    OfferLine,
+    Product,
+    QuoteRequest,
+    QuoteRequestLine,
+)
+from quotes.totals import offer_totals
+
+
+class OfferNotOpen(Exception):
+    """The offer cannot be decided any more; ``str()`` says why, for the client."""
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    description: str
+    quantity: Decimal
+    unit: str
+    product: Product | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    label: str
+    address: str
+    city: str
+    county: str
+    contact_name: str = ""
+    contact_phone: str = ""
+
+    def as_text(self) -> str:
+        return DeliveryAddress(address=self.address, city=self.city, county=self.county,
+                               contact_name=self.contact_name, contact_phone=self.contact_phone).as_text()
+
+
+# --- numbering -------------------------------------------------------------------------------------------
+
+
+def next_number(prefix: str) -> str:
+    """The next number of a yearly series ("OF-2026-0007"); the series row is locked until commit."""
+    key = f"{prefix}-{timezone.localdate().year}"
+    NumberSequence.objects.get_or_create(key=key)
+    sequence = NumberSequence.objects.select_for_update().get(key=key)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{key}-{sequence.last:04d}"
+
+
+# --- quote requests -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_create(*, company: Company, user: User, lines: list[RequestLine], delivery_option: str,
+                   address_entry: DeliveryAddress | None = None, new_address: NewAddress | None = None,
+                   save_address: bool = False, desired_date: date | None = None, remarks: str = "",
+                   attachments: list | None = None, ip: str | None = None) -> QuoteRequest:
+    """Record a request with its lines, delivery address and attachments, all or nothing; tell staff."""
+    attachments = attachments or []
+    if not lines:
+        raise ValidationError(_("Adăugați cel puțin un produs."))
+    if len(lines) > conf.max_lines():
+        raise ValidationError(_("O cerere poate avea cel mult %(count)d rânduri.") % {"count": conf.max_lines()})
+    if len(attachments) > conf.max_attachments():
+        raise ValidationError(_("Puteți atașa cel mult %(count)d fișiere.") % {"count": conf.max_attachments()})
+    if any(line.quantity <= 0 for line in lines):
+        raise ValidationError(_("Cantitatea trebuie să fie mai mare decât zero."))
+    if desired_date and desired_date < timezone.localdate():
+        raise ValidationError(_("Data dorită nu poate fi în trecut."))
+    if address_entry is not None and address_entry.company_id != company.pk:
+        raise ValidationError(_("Adresa aleasă nu aparține companiei dvs."))
+    if delivery_option == QuoteRequest.Delivery.PICKUP:
+        address_entry, new_address, save_address = None, None, False
+    elif address_entry is None and new_address is None:
+        raise ValidationError(_("Alegeți o adresă din agendă sau completați adresa de livrare."))
+    if new_address is not None and save_address:
+        address_entry = DeliveryAddress.objects.create(
+            company=company, created_by=user, label=new_address.label or new_address.address[:100],
+            address=new_address.address, city=new_address.city, county=new_address.county,
+            contact_name=new_address.contact_name, contact_phone=new_address.contact_phone)
+        audit.record(action="delivery_address.created", company=company, user=user, ip=ip, obj=address_entry)
+    address_text = (address_entry.as_text() if address_entry is not None
+                    else new_address.as_text() if new_address is not None else "")
+
+    quote_request = QuoteRequest.objects.create(
+        company=company, number=next_number("CO"), created_by=user, delivery_option=delivery_option,
+        address_entry=address_entry, delivery_address=address_text, desired_date=desired_date,
+        remarks=remarks.strip())
+    QuoteRequestLine.objects.bulk_create([
+        QuoteRequestLine(company=company, request=quote_request, position=position, product=line.product,
+                         description=line.description.strip()[:200], quantity=line.quantity,
+                         unit=(line.unit or (line.product.unit if line.product else "") or "buc").strip()[:20],
+                         note=line.note.strip()[:300])
+        for position, line in enumerate(lines, start=1)
+    ])
+    stored: list[StoredFile] = []
+    try:
+        for uploaded in attachments:
+            stored.append(store_upload(company=company, uploaded=uploaded, user=user))
+    except Exception:
+        # The rows roll back with the transaction; the blobs already written would stay behind.
+        for item in stored:
+            item.file.delete(save=False)
+        raise
+    quote_request.attachments.add(*stored)
+    audit.record(action="quote_request.created", company=company, user=user, ip=ip, obj=quote_request,
+                 lines=len(lines), attachments=len(stored))
+    enqueue(tasks.notify_staff_of_request, quote_request.pk)
+    return quote_request
+
+
+@transaction.atomic
+def request_cancel(*, quote_request: QuoteRequest, user: User, ip: str | None = None) -> QuoteRequest:
+    quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
+    if quote_request.status == QuoteRequest.Status.CANCELLED:
+        raise ValidationError(_("Cererea este deja anulată."))
+    if quote_request.status not in QuoteRequest.CANCELLABLE or quote_request.offers.visible().exists():
+        raise ValidationError(_("Cererea nu mai poate fi anulată: furnizorul a trimis deja o ofertă."))
+    quote_request.status = QuoteRequest.Status.CANCELLED
+    quote_request.cancelled_at, quote_request.cancelled_by = timezone.now(), user
+    quote_request.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    audit.record(action="quote_request.cancelled", company=quote_request.company, user=user, ip=ip,
+                 obj=quote_request)
+    enqueue(tasks.notify_staff_of_cancellation, quote_request.pk)
+    return quote_request
+
+
+@transaction.atomic
+def request_mark_in_review(*, quote_request: QuoteRequest, by: User) -> QuoteRequest:
+    quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
+    if quote_request.status != QuoteRequest.Status.SUBMITTED:
+        raise ValidationError(_("Doar o cerere trimisă poate fi pusă în analiză."))
+    quote_request.status = QuoteRequest.Status.IN_REVIEW
+    quote_request.save(update_fields=["status", "updated_at"])
+    audit.record(action="quote_request.in_review", company=quote_request.company, user=by, obj=quote_request)
+    return quote_request
+
+
+@transaction.atomic
+def request_close(*, quote_request: QuoteRequest, by: User) -> QuoteRequest:
+    quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
+    if quote_request.status in (QuoteRequest.Status.CLOSED, QuoteRequest.Status.CANCELLED):
+        raise ValidationError(_("Cererea este deja închisă sau anulată."))
+    quote_request.status = QuoteRequest.Status.CLOSED
+    quote_request.save(update_fields=["status", "updated_at"])
+    audit.record(action="quote_request.closed", company=quote_request.company, user=by, obj=quote_request)
+    return quote_request
+
+
+# --- offers: staff side ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_create(*, company: Company, by: User | None, quote_request: QuoteRequest | None = None,
+                 valid_until: date | None = None, **fields) -> Offer:
+    """A draft offer; from a request, its lines come prefilled (prices left for staff)."""
+    if quote_request is not None:
+        quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
+        if quote_request.company_id != company.pk:
+            raise ValidationError(_("Cererea aparține altei companii."))
+        if quote_request.status == QuoteRequest.Status.CANCELLED:
+            raise ValidationError(_("Cererea a fost anulată de client."))
+    valid_until = valid_until or timezone.localdate() + timezone.timedelta(days=conf.offer_validity_days())
+    offer = Offer.objects.create(company=company, request=quote_request, number=next_number("OF"),
+                                 created_by=by, valid_until=valid_until, **fields)
+    if quote_request is not None:
+        OfferLine.objects.bulk_create([
+            OfferLine(company=company, offer=offer, position=line.position, product=line.product,
+                      description=line.description, quantity=line.quantity, unit=line.unit, unit_price=Decimal("0"))
+            for line in quote_request.lines.select_related("product")
+        ])
+        if quote_request.status == QuoteRequest.Status.SUBMITTED:
+            quote_request.status = QuoteRequest.Status.IN_REVIEW
+            quote_request.save(update_fields=["status", "updated_at"])
+    audit.record(action="offer.created", company=company, user=by, obj=offer,
+                 request=quote_request.number if quote_request else "")
+    return offer
+
+
+def offer_assign_number(*, offer: Offer) -> Offer:
+    """For an offer staff add by hand in admin: the next number of the series, revision 1."""
+    if not offer.number:
+        offer.number, offer.revision = next_number("OF"), 1
+    return offer
+
+
+@transaction.atomic
+def offer_recalculate(*, offer: Offer) -> Offer:
+    """Number the lines 1..n, fill descriptions from the catalogue, and store the totals."""
+    # A line staff left without a position (0) goes after the numbered ones.
+    lines = sorted(offer.lines.select_related("product"), key=lambda line: (line.position or 32767, line.pk))
+    for position, line in enumerate(lines, start=1):
+        changed = []
+        if line.position != position:
+            line.position = position
+            changed.append("position")
+        if not line.description and line.product is not None:
+            line.description = line.product.name
+            changed.append("description")
+        if line.company_id != offer.company_id:
+            line.company_id = offer.company_id
+            changed.append("company")
+        if changed:
+            line.save(update_fields=changed)
+    totals = offer_totals(lines)
+    offer.total_net, offer.total_vat, offer.total_gross = totals.net, totals.vat, totals.gross
+    Offer.objects.filter(pk=offer.pk).update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
+    return offer
+
+
+@transaction.atomic
+def offer_send(*, offer: Offer, by: User | None) -> Offer:
+    """Make a draft visible to the client; earlier revisions are superseded. PDF and emails follow on commit."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != Offer.Status.DRAFT:
+        raise ValidationError(_("Doar o ofertă în ciornă poate fi trimisă."))
+    if not offer.lines.exists():
+        raise ValidationError(_("Oferta nu are niciun rând."))
+    if offer.valid_until < timezone.localdate():
+        raise ValidationError(_("Data de valabilitate a ofertei este în trecut."))
+    others = list(Offer.objects.select_for_update().filter(number=offer.number).exclude(pk=offer.pk))
+    if any(other.status == Offer.Status.ACCEPTED for other in others):
+        raise ValidationError(_("O revizie anterioară a acestei oferte a fost deja acceptată de client."))
+    if any(other.revision > offer.revision for other in others):
+        raise ValidationError(_("Există o revizie mai nouă a acestei oferte."))
+    if offer.request_id and QuoteRequest.objects.filter(pk=offer.request_id,
+                                                        status=QuoteRequest.Status.CANCELLED).exists():
+        raise ValidationError(_("Cererea a fost anulată de client."))
+    for other in others:
+        changed = ["is_current"]
+        if other.status in (Offer.Status.SENT, Offer.Status.EXPIRED, Offer.Status.WITHDRAWN):
+            other.status = Offer.Status.SUPERSEDED
+            changed.append("status")
+        other.is_current = False
+        other.save(update_fields=[*changed, "updated_at"])
+    offer_recalculate(offer=offer)
+    offer.status, offer.is_current, offer.sent_at, offer.sent_by = Offer.Status.SENT, True, timezone.now(), by
+    offer.pdf = None
+    offer.save(update_fields=["status", "is_current", "sent_at", "sent_by", "pdf", "updated_at"])
+    if offer.request_id:
+        QuoteRequest.objects.filter(pk=offer.request_id).exclude(status=QuoteRequest.Status.CLOSED).update(
+            status=QuoteRequest.Status.OFFERED, updated_at=timezone.now())
+    audit.record(action="offer.sent", company=offer.company, user=by, obj=offer, revision=offer.revision,
+                 total_gross=str(offer.total_gross), currency=offer.currency)
+    enqueue(tasks.render_offer_pdf, offer.pk)
+    enqueue(tasks.notify_offer_sent, offer.pk)
+    return offer
+
+
+@transaction.atomic
+def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offer:
+    """A draft copy with the next revision number; the client keeps seeing the current one until it is sent."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    revisions = list(Offer.objects.select_for_update().filter(number=offer.number).order_by("revision"))
+    if any(r.status == Offer.Status.DRAFT for r in revisions):
+        raise ValidationError(_("Există deja o revizie în ciornă a acestei oferte."))
+    if any(r.status == Offer.Status.ACCEPTED for r in revisions):
+        raise ValidationError(_("Oferta a fost acceptată: nu se mai revizuiește."))
+    if offer.revision != revisions[-1].revision:
+        raise ValidationError(_("Revizuiți ultima revizie a ofertei."))
+    lines = list(offer.lines.all())
+    revision = Offer.objects.create(
+        company=offer.company, request=offer.request, number=offer.number, revision=offer.revision + 1,
+        revision_note=note, currency=offer.currency,
+        valid_until=max(offer.valid_until, timezone.localdate() + timezone.timedelta(days=conf.offer_validity_days())),
+        payment_terms=offer.payment_terms, delivery_terms=offer.delivery_terms, notes=offer.notes, created_by=by)
+    OfferLine.objects.bulk_create([
+        OfferLine(company=offer.company, offer=revision, position=line.position, product=line.product,
+                  description=line.description, quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
+                  discount_percent=line.discount_percent, vat_rate=line.vat_rate)
+        for line in lines
+    ])
+    offer_recalculate(offer=revision)
+    audit.record(action="offer.revision_created", company=offer.company, user=by, obj=revision,
+                 revision=revision.revision)
+    return revision
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, by: User | None) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != Offer.Status.SENT:
+        raise ValidationError(_("Doar o ofertă trimisă și nedecisă poate fi retrasă."))
+    offer.status, offer.withdrawn_at = Offer.Status.WITHDRAWN, timezone.now()
+    offer.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    audit.record(action="offer.withdrawn", company=offer.company, user=by, obj=offer, revision=offer.revision)
+    return offer
+
+
+def expire_offers(*, today: date | None = None) -> int:
+    """Mark sent offers past their validity date as expired; each once (safe to run any number of times)."""
+    today = today or timezone.localdate()
+    count = 0
+    due = Offer.objects.filter(status=Offer.Status.SENT, valid_until__lt=today).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            offer = Offer.objects.select_for_update().filter(
+                pk=pk, status=Offer.Status.SENT, valid_until__lt=today).first()
+            if offer is None:
+                continue  # decided or expired by someone else meanwhile
+            offer.status = Offer.Status.EXPIRED
+            offer.save(update_fields=["status", "updated_at"])
+            audit.record(action="offer.expired", company=offer.company, obj=offer, revision=offer.revision,
+                         valid_until=offer.valid_until.isoformat())
+            count += 1
+    return count
+
+
+# --- offers: the client's decision ----------------------------------------------------------------------
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def why_not_open(offer: Offer) -> str:
+    """The reason an offer cannot be decided, for the client; empty when it can."""
+    if offer.status == Offer.Status.SENT:
+        if offer.valid_until < timezone.localdate():
+            return _("a expirat la %(date)s.") % {"date": formats.date_format(offer.valid_until, "SHORT_DATE_FORMAT")}
+        return ""
+    decider = (offer.decided_by.get_full_name() or offer.decided_by.email) if offer.decided_by else _("un coleg")
+    if offer.status == Offer.Status.ACCEPTED:
+        return _("a fost deja acceptată de %(name)s pe %(when)s.") % {"name": decider, "when": _when(offer.decided_at)}
+    if offer.status == Offer.Status.REJECTED:
+        return _("a fost deja respinsă de %(name)s pe %(when)s.") % {"name": decider, "when": _when(offer.decided_at)}
+    if offer.status == Offer.Status.EXPIRED:
+        return _("a expirat la %(date)s.") % {"date": formats.date_format(offer.valid_until, "SHORT_DATE_FORMAT")}
+    if offer.status == Offer.Status.WITHDRAWN:
+        return _("a fost retrasă de furnizor.")
+    if offer.status == Offer.Status.SUPERSEDED:
+        return _("a fost înlocuită de o revizie mai nouă.")
+    return _("nu a fost trimisă încă.")
+
+
+def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, status: str, reason: str = "") -> Offer:
+    offer = Offer.objects.for_company(company).select_for_update().get(pk=offer_id)
+    membership = Membership.objects.active().filter(company=company, user=user).first()
+    if membership is None or not membership.has_right("accept_offers"):
+        raise PermissionDenied
+    why = why_not_open(offer)
+    if why:
+        raise OfferNotOpen(why)
+    offer.status, offer.decided_at, offer.decided_by, offer.decided_ip = status, timezone.now(), user, ip
+    offer.decided_total_gross = offer.total_gross
+    offer.rejection_reason = reason.strip()[:2000]
+    fields = ["status", "decided_at", "decided_by", "decided_ip", "decided_total_gross", "rejection_reason",
+              "updated_at"]
+    if status == Offer.Status.ACCEPTED:
+        offer.pdf = None  # the PDF of an accepted offer says so: rendered again on commit
+        fields.append("pdf")
+    offer.save(update_fields=fields)
+    if status == Offer.Status.ACCEPTED and offer.request_id:
+        QuoteRequest.objects.filter(pk=offer.request_id).update(status=QuoteRequest.Status.CLOSED,
+                                                                updated_at=timezone.now())
+    audit.record(action=f"offer.{status}", company=company, user=user, ip=ip, obj=offer, number=offer.number,
+                 revision=offer.revision, total_net=str(offer.total_net), total_vat=str(offer.total_vat),
+                 total_gross=str(offer.total_gross), currency=offer.currency,
+                 **({"reason": offer.rejection_reason} if offer.rejection_reason else {}))
+    enqueue(tasks.notify_offer_decided, offer.pk)
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, offer_id: int, company: Company, user: User, ip: str | None) -> Offer:
+    """Exactly once: the row lock makes a second click, tab or colleague wait, then get OfferNotOpen."""
+    return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.ACCEPTED)
+
+
+@transaction.atomic
+def offer_reject(*, offer_id: int, company: Company, user: User, ip: str | None, reason: str = "") -> Offer:
+    return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.REJECTED,
+                   reason=reason)
+
+
+# --- the offer PDF ----------------------------------------------------------------------------------------
+
+
+def offer_pdf_name(offer: Offer) -> str:
+    return safe_filename(f"Oferta {offer.number} rev {offer.revision}", "pdf")
+
+
+def offer_render_pdf(*, offer: Offer) -> StoredFile:
+    """Render the PDF as the offer stands and keep it; a decision taken meanwhile wins (rendered again)."""
+    from quotes import selectors
+
+    for _attempt in range(3):
+        snapshot = selectors.offer_for_pdf(pk=offer.pk)
+        with translation.override("ro"):
+            content = render_pdf("pdf/quotes_offer.html", selectors.offer_pdf_context(snapshot))
+        with transaction.atomic():
+            locked = Offer.objects.select_for_update().get(pk=offer.pk)
+            if (locked.status, locked.decided_at) != (snapshot.status, snapshot.decided_at):
+                continue
+            stored = store_generated(company=locked.company, name=offer_pdf_name(locked), content=content,
+                                     content_type="application/pdf")
+            locked.pdf = stored
+            locked.save(update_fields=["pdf"])
+            return stored
+    raise RuntimeError(f"Offer {offer.pk} kept changing while its PDF was rendered")

@@ -1,0 +1,93 @@
+"""The decision on an offer happens exactly once, even when two people click at the same moment.
+
+Needs PostgreSQL (row locks): DATABASE_URL=postgres://... pytest quotes/tests/test_race.py
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from accounts.tests.factories import MembershipFactory
+from conftest import require
+from portal import audit
+from portal.models import AuditEntry
+from quotes import services
+from quotes.models import Offer
+from quotes.tests.factories import OfferFactory
+
+pytestmark = pytest.mark.postgres
+
+
+def race(monkeypatch, *calls) -> list:
+    """Run the calls in threads released together; the first holder keeps the lock a moment longer."""
+    record = audit.record
+
+    def slow_record(**kwargs):
+        time.sleep(0.3)  # inside the transaction, holding the row lock: the other thread must wait
+        return record(**kwargs)
+
+    monkeypatch.setattr(services.audit, "record", slow_record)
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # the test inspects what each thread got
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def colleague(company_a):
+    return MembershipFactory(company=company_a, can_accept_offers=True, user__first_name="Radu",
+                             user__last_name="Stan").user
+
+
+def test_two_colleagues_accept_at_the_same_moment(transactional_db, monkeypatch, company_a, admin_a, colleague):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    offer = OfferFactory(company=company_a)
+    results = race(monkeypatch, *[
+        lambda user=user: services.offer_accept(offer_id=offer.pk, company=company_a, user=user, ip="192.0.2.1")
+        for user in (admin_a, colleague)])
+    decided = [r for r in results if isinstance(r, Offer)]
+    refused = [r for r in results if isinstance(r, services.OfferNotOpen)]
+    assert len(decided) == 1 and len(refused) == 1, results
+    winner = decided[0].decided_by
+    assert "a fost deja acceptată de " + winner.get_full_name() in str(refused[0])
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED and offer.decided_by == winner
+    assert AuditEntry.objects.filter(action="offer.accepted").count() == 1
+
+
+def test_accept_and_reject_at_the_same_moment(transactional_db, monkeypatch, company_a, admin_a, colleague):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    offer = OfferFactory(company=company_a)
+    results = race(
+        monkeypatch,
+        lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip=None),
+        lambda: services.offer_reject(offer_id=offer.pk, company=company_a, user=colleague, ip=None, reason="x"))
+    assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
+    offer.refresh_from_db()
+    assert offer.status in (Offer.Status.ACCEPTED, Offer.Status.REJECTED)
+    assert AuditEntry.objects.filter(action__in=["offer.accepted", "offer.rejected"]).count() == 1
+
+
+def test_a_double_click_decides_once(transactional_db, monkeypatch, company_a, admin_a):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    offer = OfferFactory(company=company_a)
+    call = lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip=None)  # noqa: E731
+    results = race(monkeypatch, call, call)
+    assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
+    assert AuditEntry.objects.filter(action="offer.accepted").count() == 1

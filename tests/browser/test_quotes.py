@@ -1,0 +1,127 @@
+"""Cerere ofertă → ofertă → acceptare, in Chromium at desktop and phone width, with axe on every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.tests.factories import PASSWORD
+from files.tests.factories import pdf_bytes
+from quotes.models import Offer, QuoteRequest
+from quotes.tests.factories import ProductFactory
+from tests.browser.test_accounts_flow import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def staff_page(browser, live_server, staff):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ro-RO")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label(re.compile("^Parol")).fill(PASSWORD)
+    page.get_by_role("button", name="Logare").click()
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, company_a, staff, mailoutbox, settings,
+                                  tmp_path):
+    settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
+    pump = ProductFactory(code="CP-200", name="Pompă centrifugală CP-200, 7,5 kW", unit="buc")
+    ProductFactory(code="VF-100", name="Vană fluture DN100 PN16", unit="buc")
+    sketch = tmp_path / "schita-amplasament.pdf"
+    sketch.write_bytes(pdf_bytes("Schita amplasament"))
+    page = visitor.page
+
+    # The client asks for prices: a catalogue product and a free-text line, a new address, an attachment.
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto("/cerere-oferta/")
+    page.get_by_role("link", name="Cerere nouă").first.click()
+    visitor.check()
+    # Typing asks the catalogue search for suggestions; choosing one fills its unit.
+    page.locator("input[name='lines-0-product']").press_sequentially("centrif")
+    expect(page.locator("#quote-products option")).to_have_count(1)
+    assert page.locator("#quote-products option").get_attribute("value") == pump.label
+    page.locator("input[name='lines-0-product']").fill(pump.label)
+    assert page.locator("input[name='lines-0-unit']").input_value() == "buc"
+    page.locator("input[name='lines-0-quantity']").fill("2")
+    # Rows are added and removed in place, by JavaScript, without losing what was typed.
+    page.get_by_role("button", name="Adaugă un rând").click()
+    page.get_by_role("button", name="Adaugă un rând").click()
+    page.locator("input[name='lines-1-product']").fill("de șters")
+    page.locator("input[name='lines-2-product']").fill("Racord flexibil")
+    page.locator("[data-line]").nth(1).get_by_role("button", name="Șterge rândul").click()
+    page.mouse.move(0, 0)  # not hovering the next row's button while axe measures its colours mid-transition
+    assert page.locator("input[name='lines-TOTAL_FORMS']").input_value() == "2"
+    assert page.locator("input[name='lines-1-product']").input_value() == "Racord flexibil"
+    assert page.locator("input[name='lines-0-quantity']").input_value() == "2"
+    page.locator("input[name='lines-1-product']").fill("Racord flexibil anti-vibrații DN100")
+    page.locator("input[name='lines-1-quantity']").fill("4")
+    page.locator("input[name='lines-1-note']").fill("cu flanșe PN16")
+    page.get_by_label("livrare la adresă").check()
+    page.get_by_label("Adresă", exact=True).fill("Șos. Chitilei nr. 210, hala 3")
+    page.get_by_label("Localitate").fill("Chitila")
+    page.get_by_label("Județ").fill("Ilfov")
+    page.get_by_label("Salvează adresa în agenda companiei").check()
+    page.get_by_label("Observații", exact=True).fill("Vă rugăm să includeți montajul și punerea în funcțiune.")
+    page.get_by_label("Atașamente", exact=True).set_input_files(str(sketch))
+    visitor.check()
+    visitor.shot("quotes-request-form")
+    page.get_by_role("button", name="Trimite cererea").last.click()
+    page.wait_for_url(re.compile(r"/cerere-oferta/[0-9a-f-]{36}/$"))
+    visitor.check()
+    quote_request = QuoteRequest.objects.get(company=company_a)
+    assert page.get_by_text(f"Cererea {quote_request.number} a fost trimisă").is_visible()
+    assert [(line.product, line.description) for line in quote_request.lines.order_by("position")] == [
+        (pump, pump.name), (None, "Racord flexibil anti-vibrații DN100")]
+    assert [f.original_name for f in quote_request.attachments.all()] == ["schita-amplasament.pdf"]
+    assert any(quote_request.number in m.subject for m in mailoutbox if m.to == ["vanzari@furnizor.ro"])
+    visitor.shot("quotes-request-detail")
+
+    # Staff make the offer from the request in admin, price it and send it.
+    staff_context, admin = staff_page(browser, live_server, staff)
+    admin.goto(live_server.url + "/admin/quotes/quoterequest/")
+    admin.locator(f"input[name=_selected_action][value='{quote_request.pk}']").check()
+    admin.locator("select[name=action]").select_option("create_offer")
+    admin.locator("button[name=index]").click()  # "Start": run the selected action
+    admin.wait_for_url(re.compile(r"/admin/quotes/offer/\d+/change/$"))
+    admin.locator("input[name='lines-0-unit_price']").fill("14250.00")
+    admin.locator("input[name='lines-0-discount_percent']").fill("5")
+    admin.locator("input[name='lines-1-unit_price']").fill("312.40")
+    admin.locator("input[name='payment_terms']").fill("30 de zile de la emiterea facturii")
+    admin.get_by_role("button", name="Salvează și trimite clientului").click()
+    admin.wait_for_load_state("load")
+    assert "a fost trimisă clientului" in admin.locator("ul.messagelist").inner_text()
+    offer = Offer.objects.get(company=company_a)
+    assert offer.status == Offer.Status.SENT and str(offer.total_gross) == "34272.77"
+
+    # The client is told, reads the offer, downloads the PDF and accepts it.
+    assert any(offer.number in m.subject and admin_a.email in m.to for m in mailoutbox)
+    visitor.goto("/oferte/")
+    page.get_by_role("link", name=offer.number).click()
+    visitor.check()
+    assert page.get_by_text("34.272,77 RON").first.is_visible()
+    visitor.shot("quotes-offer-detail")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Descarcă PDF").click()
+    content = open(download.value.path(), "rb").read()  # noqa: SIM115
+    assert content.startswith(b"%PDF-") and download.value.suggested_filename == f"Oferta-{offer.number}-rev-1.pdf"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Acceptă oferta").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert page.get_by_text(f"Oferta {offer.number} a fost acceptată").is_visible()
+    assert page.get_by_text("Acceptată de Ana Popescu").is_visible()
+    visitor.shot("quotes-offer-accepted")
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED and offer.decided_by == admin_a and offer.decided_ip == "127.0.0.1"
+
+    # Staff see the decision in admin (and were emailed).
+    admin.goto(live_server.url + "/admin/quotes/offer/?q=" + offer.number)
+    row = admin.locator("#result_list tbody tr").first.inner_text()
+    assert "acceptată" in row and "Ana Popescu" in row
+    assert any("a acceptat oferta" in m.subject for m in mailoutbox if m.to == ["vanzari@furnizor.ro"])
+    staff_context.close()
