@@ -1,0 +1,364 @@
+"""Invoices (with lines and credit notes), payments and their allocations, client payment notices.
+
+An invoice's totals, amount paid, balance and settlement status are stored, and kept by
+``services.invoice_refresh`` whenever its lines, allocations or credit notes change, so lists
+filter and add up in SQL. "Restantă" (overdue) follows from the due date: see
+``InvoiceQuerySet.with_display_status`` and ``Invoice.display_status``.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing.conf import due_soon_days
+from portal.tenancy import CompanyScopedQuerySet
+
+ZERO = Decimal("0.00")
+# A list filter, not a status: every invoice with something left to pay, overdue or not.
+OPEN_FILTER = "neachitate"
+
+
+class Currency(models.TextChoices):
+    RON = "RON", "RON"
+    EUR = "EUR", "EUR"
+
+
+class VatRate(models.IntegerChoices):
+    STANDARD = 21, "21%"
+    REDUCED = 11, "11%"
+    ZERO = 0, "0%"
+
+
+class InvoiceQuerySet(CompanyScopedQuerySet):
+    def visible(self):
+        """What clients see: issued invoices and credit notes (drafts stay with the supplier)."""
+        return self.exclude(status=Invoice.Status.DRAFT)
+
+    def open(self):
+        """Invoices with something left to pay."""
+        return self.filter(kind=Invoice.Kind.INVOICE, status__in=Invoice.OPEN)
+
+    def overdue(self, today: date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def with_display_status(self, status: str, *, today: date | None = None):
+        today = today or timezone.localdate()
+        if status == Invoice.DisplayStatus.OVERDUE:
+            return self.overdue(today)
+        if status in (Invoice.DisplayStatus.ISSUED, Invoice.DisplayStatus.PARTIALLY_PAID):
+            return self.filter(kind=Invoice.Kind.INVOICE, status=status, due_date__gte=today)
+        if status == OPEN_FILTER:
+            return self.open()
+        if status in Invoice.DisplayStatus.values:
+            return self.filter(status=status)
+        return self
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "factura", _("factură")
+        CREDIT_NOTE = "storno", _("factură storno")
+
+    class Status(models.TextChoices):
+        """Stored by services.invoice_refresh from the lines, allocations and credit notes."""
+
+        DRAFT = "draft", _("ciornă")
+        ISSUED = "emisa", _("emisă")
+        PARTIALLY_PAID = "partial", _("parțial plătită")
+        PAID = "platita", _("plătită")
+        CANCELLED = "stornata", _("stornată")
+        CREDIT_NOTE = "storno", _("storno")
+
+    class DisplayStatus(models.TextChoices):
+        """What clients see: an open invoice past its due date is "restantă"."""
+
+        DRAFT = "draft", _("ciornă")
+        ISSUED = "emisa", _("emisă")
+        PARTIALLY_PAID = "partial", _("parțial plătită")
+        OVERDUE = "restanta", _("restantă")
+        PAID = "platita", _("plătită")
+        CANCELLED = "stornata", _("stornată")
+        CREDIT_NOTE = "storno", _("storno")
+
+    OPEN = (Status.ISSUED, Status.PARTIALLY_PAID)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
+                                related_name="invoices")
+    kind = models.CharField(_("tip"), max_length=8, choices=Kind.choices, default=Kind.INVOICE)
+    series = models.CharField(_("serie"), max_length=16)
+    number = models.PositiveIntegerField(_("număr"), null=True, blank=True,
+                                         help_text=_("Gol: se dă următorul număr din serie la emitere."))
+    issue_date = models.DateField(_("data emiterii"), default=timezone.localdate)
+    due_date = models.DateField(_("data scadenței"))
+    currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="invoices")
+    project = models.ForeignKey("projects.Project", verbose_name=_("proiect"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="invoices")
+    reverses = models.ForeignKey("self", verbose_name=_("stornează factura"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="credit_notes",
+                                 help_text=_("Doar pentru o factură storno: factura pe care o anulează."))
+    notes = models.TextField(_("mențiuni"), blank=True)
+    status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.DRAFT,
+                              editable=False)
+    total_net = models.DecimalField(_("total fără TVA"), max_digits=14, decimal_places=2, default=ZERO,
+                                    editable=False)
+    total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
+    total_gross = models.DecimalField(_("total de plată"), max_digits=14, decimal_places=2, default=ZERO,
+                                      editable=False)
+    credited = models.DecimalField(_("stornat"), max_digits=14, decimal_places=2, default=ZERO, editable=False,
+                                   help_text=_("Suma facturilor storno emise pentru această factură (pozitivă)."))
+    amount_paid = models.DecimalField(_("achitat"), max_digits=14, decimal_places=2, default=ZERO,
+                                      editable=False)
+    balance = models.DecimalField(_("rest de plată"), max_digits=14, decimal_places=2, default=ZERO,
+                                  editable=False)
+    issued_at = models.DateTimeField(_("emisă la"), null=True, blank=True, editable=False)
+    pdf = models.ForeignKey("files.StoredFile", verbose_name=_("PDF"), null=True, blank=True, editable=False,
+                            on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("factură")
+        verbose_name_plural = _("facturi")
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="invoice_unique_number_per_series"),
+            models.CheckConstraint(condition=Q(due_date__gte=models.F("issue_date")),
+                                   name="invoice_due_not_before_issue"),
+            models.CheckConstraint(condition=Q(kind="factura", reverses__isnull=True) | Q(kind="storno"),
+                                   name="invoice_only_credit_notes_reverse"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "status", "due_date"]),
+            models.Index(fields=["company", "-issue_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        number = self.number if self.number is not None else "—"
+        return f"{self.series} {number}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind == self.Kind.INVOICE and self.status in self.OPEN
+
+    def display_status(self, today: date | None = None) -> str:
+        if self.is_open and self.due_date < (today or timezone.localdate()):
+            return self.DisplayStatus.OVERDUE
+        return self.status
+
+    @property
+    def display_status_label(self) -> str:
+        return self.DisplayStatus(self.display_status()).label
+
+    @property
+    def days_overdue(self) -> int:
+        return max((timezone.localdate() - self.due_date).days, 0)
+
+    @property
+    def due_soon(self) -> bool:
+        """Open and due within the next few days (highlighted in lists)."""
+        days = (self.due_date - timezone.localdate()).days
+        return self.is_open and 0 <= days <= due_soon_days()
+
+
+class InvoiceLine(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
+                                related_name="+")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("nr. crt."), default=1)
+    product_code = models.CharField(_("cod produs"), max_length=40, blank=True)
+    description = models.CharField(_("denumire produs sau serviciu"), max_length=300)
+    unit = models.CharField(_("U.M."), max_length=12, default="buc")
+    quantity = models.DecimalField(_("cantitate"), max_digits=12, decimal_places=3,
+                                   help_text=_("Negativă pe o factură storno."))
+    unit_price = models.DecimalField(_("preț unitar fără TVA"), max_digits=14, decimal_places=2)
+    vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=VatRate.choices, default=VatRate.STANDARD)
+    # Kept by services.invoice_refresh: each rounded to 0,01 (half up) on its line.
+    net_amount = models.DecimalField(_("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO,
+                                     editable=False)
+    vat_amount = models.DecimalField(_("valoare TVA"), max_digits=14, decimal_places=2, default=ZERO,
+                                     editable=False)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("linie de factură")
+        verbose_name_plural = _("linii de factură")
+        ordering = ["invoice", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+    @property
+    def gross_amount(self) -> Decimal:
+        return self.net_amount + self.vat_amount
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("transfer bancar")
+        CARD = "card", _("card")
+        CASH = "numerar", _("numerar")
+        OFFSET = "compensare", _("compensare")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
+                                related_name="payments")
+    date = models.DateField(_("data plății"), default=timezone.localdate)
+    amount = models.DecimalField(_("sumă"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    method = models.CharField(_("modalitate"), max_length=12, choices=Method.choices, default=Method.TRANSFER)
+    reference = models.CharField(_("referință"), max_length=64, blank=True,
+                                 help_text=_("Nr. ordinului de plată, al chitanței sau al documentului de "
+                                             "compensare; o plată importată din ERP se recunoaște după ea."))
+    notes = models.CharField(_("observații"), max_length=300, blank=True)
+    # Kept by services.payment_refresh from the allocations.
+    allocated = models.DecimalField(_("alocat pe facturi"), max_digits=14, decimal_places=2, default=ZERO,
+                                    editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("înregistrată de"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("înregistrată la"), auto_now_add=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plată")
+        verbose_name_plural = _("plăți")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["company", "reference"], condition=~Q(reference=""),
+                                    name="payment_unique_reference_per_company"),
+        ]
+        indexes = [models.Index(fields=["company", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference or self.get_method_display()} · {self.date:%d.%m.%Y} · {self.amount} {self.currency}"
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.amount - self.allocated
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that settles one invoice."""
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
+                                related_name="+")
+    payment = models.ForeignKey(Payment, verbose_name=_("plată"), on_delete=models.CASCADE,
+                                related_name="allocations")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.PROTECT,
+                                related_name="allocations")
+    amount = models.DecimalField(_("sumă alocată"), max_digits=14, decimal_places=2)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alocare pe factură")
+        verbose_name_plural = _("alocări pe facturi")
+        ordering = ["invoice__due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once_per_invoice"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} → {self.invoice}: {self.amount}"
+
+
+class PaymentNotice(models.Model):
+    """A payment the client says they made, with proof; staff confirm it (→ a Payment) or reject it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în verificare")
+        CONFIRMED = "confirmed", _("confirmată")
+        REJECTED = "rejected", _("respinsă")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
+                                related_name="payment_notices")
+    announced_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("anunțată de"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    paid_on = models.DateField(_("data plății"))
+    amount = models.DecimalField(_("sumă"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    reference = models.CharField(_("referință"), max_length=64,
+                                 help_text=_("Nr. ordinului de plată sau referința din extrasul de cont."))
+    message = models.CharField(_("mesaj"), max_length=500, blank=True)
+    proof = models.ForeignKey("files.StoredFile", verbose_name=_("dovada plății"), on_delete=models.PROTECT,
+                              related_name="+")
+    status = models.CharField(_("stare"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verificată de"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("verificată la"), null=True, blank=True)
+    rejection_reason = models.CharField(_("motivul respingerii"), max_length=300, blank=True)
+    payment = models.OneToOneField(Payment, verbose_name=_("plata înregistrată"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="notice")
+    created_at = models.DateTimeField(_("anunțată la"), auto_now_add=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plată anunțată")
+        verbose_name_plural = _("plăți anunțate")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_notice_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.paid_on:%d.%m.%Y} · {self.amount} {self.currency}"
+
+
+class PaymentNoticeInvoice(models.Model):
+    """An invoice the client said a notice pays (its company kept, like every client row)."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, related_name="+")
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.CASCADE, related_name="invoice_links")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE, related_name="+")
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("factură vizată")
+        verbose_name_plural = _("facturi vizate")
+        constraints = [models.UniqueConstraint(fields=["notice", "invoice"], name="payment_notice_invoice_once")]
+
+    def __str__(self) -> str:
+        return str(self.invoice_id)
+
+
+class InvoiceReminder(models.Model):
+    """One reminder stage sent for one invoice (days relative to the due date: -3, +1, +15)."""
+
+    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE,
+                                related_name="reminders")
+    stage = models.SmallIntegerField(_("etapa (zile față de scadență)"))
+    due_date = models.DateField(_("scadența de atunci"))
+    created_at = models.DateTimeField(_("trimis la"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reamintire de plată")
+        verbose_name_plural = _("reamintiri de plată")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "stage"], name="invoice_reminder_once_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.stage:+d}z"

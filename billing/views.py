@@ -1,9 +1,207 @@
-from django.http import HttpRequest, HttpResponse
+import csv
+import io
+from decimal import Decimal
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from billing import selectors, services
+from billing.forms import InvoiceFilterForm, PaymentNoticeForm, StatementForm
+from billing.models import Invoice
+from files.responses import file_response, safe_filename
+from files.selectors import documents_linked_to
+from portal import audit
+from portal.audit import client_ip
+from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
-from portal.views import render_section
+
+PER_PAGE = 25
+
+
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
+    invoices = selectors.invoice_list(company=request.company, **filters.filters())
+    page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "billing/invoice_list.html", {
+        "page": page, "filters": filters, "query_string": _query_string(request), "active_section": "billing",
+        "totals": selectors.account_totals(company=request.company),
+        "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+    })
+
+
+def _invoice(request, public_id) -> Invoice:
+    try:
+        return selectors.invoice_detail(company=request.company, public_id=public_id)
+    except Invoice.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
+    invoice = _invoice(request, public_id)
+    lines = list(invoice.lines.all())
+    pending = selectors.pending_notices_for(company=request.company, invoice=invoice) if invoice.is_open else []
+    return render(request, "billing/invoice_detail.html", {
+        "invoice": invoice, "lines": lines, "vat_rows": selectors.vat_breakdown(lines),
+        "allocations": list(invoice.allocations.all()), "credit_notes": list(invoice.credit_notes.all()),
+        "pending_notices": pending,
+        "documents": list(documents_linked_to(membership=request.membership, user=request.user, obj=invoice)),
+        "active_section": "billing",
+    })
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        invoice = (Invoice.objects.for_company(request.company).visible().select_related("pdf")
+                   .get(public_id=public_id))
+    except Invoice.DoesNotExist as error:
+        raise Http404 from error
+    # Rendered by a task when the invoice was issued; only if that has not happened yet, here and now.
+    stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
+    audit.record(action="invoice.downloaded", company=request.company, user=request.user, ip=client_ip(request),
+                 obj=invoice)
+    return file_response(stored, filename=services.invoice_pdf_name(invoice))
+
+
+@require_safe
+@company_member_required(right="billing")
+def payment_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.payment_list(company=request.company), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "billing/payment_list.html", {
+        "page": page, "query_string": "", "active_section": "billing",
+        "totals": [t for t in selectors.account_totals(company=request.company) if t.credit],
+        "notices": selectors.recent_notices(company=request.company),
+    })
 
 
 @company_member_required(right="billing")
-def invoice_list(request: HttpRequest) -> HttpResponse:
-    return render_section(request, "billing")
+def notice_create(request: HttpRequest) -> HttpResponse:
+    invoices = selectors.open_invoices(company=request.company)
+    initial = {}
+    if request.method != "POST" and request.GET.get("factura"):
+        chosen = [invoice for invoice in invoices if str(invoice.public_id) == request.GET["factura"]]
+        if chosen:
+            initial = {"invoices": chosen, "amount": chosen[0].balance, "currency": chosen[0].currency}
+    form = PaymentNoticeForm(request.POST or None, request.FILES or None, invoices=invoices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.notice_create(company=request.company, user=request.user, paid_on=data["paid_on"],
+                                   amount=data["amount"], currency=data["currency"], reference=data["reference"],
+                                   proof=data["proof"], invoices=data["invoices"], message=data["message"],
+                                   ip=client_ip(request))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Mulțumim! Plata de %(amount)s a fost anunțată; o confirmăm după ce o "
+                                        "găsim în extrasul de cont.") % {
+                "amount": services.amount_text(data["amount"], data["currency"])})
+            return redirect("billing:payment_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/notice_form.html", {"form": form, "active_section": "billing"}, status=status)
+
+
+def _statement(request, *, language: str | None = None):
+    form = StatementForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    with translation.override(language or translation.get_language()):
+        return form, selectors.statement(company=request.company, date_from=data["date_from"],
+                                         date_to=data["date_to"], currency=data["currency"])
+
+
+@require_safe
+@company_member_required(right="billing")
+def statement(request: HttpRequest) -> HttpResponse:
+    form, result = _statement(request)
+    export_query = urlencode({key: form.data[key] for key in ("date_from", "date_to", "currency")}) if result else ""
+    return render(request, "billing/statement.html", {
+        "form": form, "statement": result, "active_section": "billing", "export_query": export_query,
+    }, status=200 if result else 400)
+
+
+def _statement_name(result) -> str:
+    return f"Fisa client {result.company.name} {result.date_from:%Y-%m-%d} {result.date_to:%Y-%m-%d} {result.currency}"
+
+
+@require_safe
+@company_member_required(right="billing")
+def statement_pdf(request: HttpRequest) -> HttpResponse:
+    # Documents (PDF, CSV) are Romanian whatever the page language, like the invoices they list.
+    _form, result = _statement(request, language="ro")
+    if result is None:
+        return redirect("billing:statement")
+    with translation.override("ro"):
+        content = render_pdf("pdf/billing_statement.html", selectors.statement_pdf_context(result))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(_statement_name(result), "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def csv_amount(value: Decimal) -> str:
+    """1234.5 → "1234,50": no thousands separator, decimal comma (what Romanian Excel reads as a number)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def statement_csv_text(result) -> str:
+    """The statement for Excel with Romanian regional settings: ``;`` between fields, decimal comma,
+    dd.mm.yyyy dates (the CSV is written with a UTF-8 BOM so diacritics survive)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Fișă client"), result.company.name, result.company.cui])
+    writer.writerow([_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"),
+                     result.currency])
+    writer.writerow([])
+    writer.writerow([_("Data"), _("Document"), _("Detalii"), _("Scadența"), _("Debit"), _("Credit"), _("Sold")])
+    writer.writerow([f"{result.date_from:%d.%m.%Y}", _("Sold inițial"), "", "", "", "", csv_amount(result.opening)])
+    for movement in result.movements:
+        writer.writerow([f"{movement.date:%d.%m.%Y}", movement.document, movement.detail,
+                         f"{movement.due_date:%d.%m.%Y}" if movement.due_date else "",
+                         csv_amount(movement.debit) if movement.kind != "payment" else "",
+                         csv_amount(movement.credit) if movement.kind == "payment" else "",
+                         csv_amount(movement.balance)])
+    writer.writerow(["", _("Total rulaj"), "", "", csv_amount(result.total_debit), csv_amount(result.total_credit),
+                     ""])
+    writer.writerow([f"{result.date_to:%d.%m.%Y}", _("Sold final"), "", "", "", "", csv_amount(result.closing)])
+    writer.writerow([])
+    writer.writerow([_("Vechimea soldului la %(date)s") % {"date": f"{result.date_to:%d.%m.%Y}"}, _("Suma")])
+    for _key, label, amount in result.ageing:
+        writer.writerow([label, csv_amount(amount)])
+    writer.writerow([_("Total facturi neachitate"), csv_amount(result.ageing_total)])
+    writer.writerow([_("Plăți nealocate (avans)"), csv_amount(result.unallocated)])
+    return buffer.getvalue()
+
+
+@require_safe
+@company_member_required(right="billing")
+def statement_csv(request: HttpRequest) -> HttpResponse:
+    _form, result = _statement(request, language="ro")
+    if result is None:
+        return redirect("billing:statement")
+    with translation.override("ro"):
+        text = statement_csv_text(result)
+    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(_statement_name(result), "csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

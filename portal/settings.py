@@ -132,6 +132,7 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-expiry-notices": {"task": "contracts.tasks.send_expiry_notices", "schedule": crontab(hour=7, minute=0)},
     "notification-digests": {"task": "portal.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "quotes-expire-offers": {"task": "quotes.tasks.expire_offers", "schedule": crontab(hour=0, minute=10)},
+    "billing-invoice-reminders": {"task": "billing.tasks.send_invoice_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Auth, allauth ------------------------------------------------------------
@@ -299,8 +300,21 @@ INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 CONTRACT_EXPIRING_SOON_DAYS = int(os.environ.get("CONTRACT_EXPIRING_SOON_DAYS", "60"))
 # Days before a contract's end when its client admins and staff are told, once per threshold.
 CONTRACT_EXPIRY_NOTICE_DAYS = sorted({int(d) for d in env_list("CONTRACT_EXPIRY_NOTICE_DAYS", "60,30,7")}, reverse=True)
+# The supplier's own fiscal data, printed on invoices, offers and statements.
 SUPPLIER = {
     "name": os.environ.get("SUPPLIER_NAME", "Furnizor ERP SRL"),
     "email": os.environ.get("SUPPLIER_EMAIL", "contact@furnizor.ro"),
     "phone": os.environ.get("SUPPLIER_PHONE", "+40 21 555 0100"),
+    "cui": os.environ.get("SUPPLIER_CUI", "RO46093156"),
+    "reg_com": os.environ.get("SUPPLIER_REG_COM", "J40/1234/2010"),
+    "address": os.environ.get("SUPPLIER_ADDRESS", "Bd. Iuliu Maniu nr. 7, Sector 6, București"),
+    "iban": os.environ.get("SUPPLIER_IBAN", "RO49AAAA1B31007593840000"),
+    "bank": os.environ.get("SUPPLIER_BANK", "Banca Transilvania"),
+    "capital": os.environ.get("SUPPLIER_CAPITAL", ""),
 }
+# Days relative to an invoice's due date when billing users are reminded (-3 = three days before).
+BILLING_REMINDER_STAGES = [int(d) for d in env_list("BILLING_REMINDER_STAGES", "-3,1,15")]
+BILLING_REMINDER_GRACE_DAYS = int(os.environ.get("BILLING_REMINDER_GRACE_DAYS", "7"))
+BILLING_DUE_SOON_DAYS = int(os.environ.get("BILLING_DUE_SOON_DAYS", "7"))
+SUPPORT_REOPEN_DAYS = int(os.environ.get("SUPPORT_REOPEN_DAYS", "14"))
+SUPPORT_NOTIFICATION_EMAILS = env_list("SUPPORT_NOTIFICATION_EMAILS")  # empty → STAFF_NOTIFICATION_EMAILS

@@ -1,0 +1,375 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from billing import services
+from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, PaymentAllocation, PaymentNotice
+from files.responses import file_response, safe_filename
+from portal.audit import client_ip
+
+
+def _money(value, currency) -> str:
+    return f"{number_format(value, 2, force_grouping=True)} {currency}"
+
+
+def _run(modeladmin, request, queryset, action, message):
+    done = 0
+    for obj in queryset:
+        try:
+            action(obj)
+            done += 1
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, message(done), messages.SUCCESS)
+
+
+# --- invoices -------------------------------------------------------------------------------------
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = ("position", "product_code", "description", "unit", "quantity", "unit_price", "vat_rate",
+              "net_amount", "vat_amount")
+    readonly_fields = ("net_amount", "vat_amount")
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.status == Invoice.Status.DRAFT
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 3 if obj is None else 0
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class InvoiceAllocationInline(admin.TabularInline):
+    model = PaymentAllocation
+    fk_name = "invoice"
+    extra = 0
+    fields = ("payment", "amount")
+    readonly_fields = ("payment", "amount")
+    verbose_name_plural = _("plăți alocate (se modifică din plată)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invoice
+        fields = ("company", "kind", "series", "number", "issue_date", "due_date", "currency", "reverses",
+                  "contract", "project", "notes")
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now has the form's values
+        try:
+            services.clean_invoice_fields(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class DisplayStatusFilter(admin.SimpleListFilter):
+    title = _("stare (cu scadența)")
+    parameter_name = "display_status"
+
+    def lookups(self, request, model_admin):
+        return Invoice.DisplayStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.with_display_status(self.value()) if self.value() else queryset
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    form = InvoiceAdminForm
+    list_display = ("label", "company", "kind", "issue_date", "due_date", "total_gross", "balance", "currency",
+                    "status_label")
+    list_filter = (DisplayStatusFilter, "kind", "currency", "series")
+    search_fields = ("series", "=number", "company__name", "company__cui")
+    list_select_related = ("company",)
+    autocomplete_fields = ("company",)
+    raw_id_fields = ("contract", "project", "reverses")
+    date_hierarchy = "issue_date"
+    readonly_fields = ("status", "total_net", "total_vat", "total_gross", "credited", "amount_paid", "balance",
+                       "issued_at", "pdf_link", "documents_link", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("company", ("kind", "series", "number"), ("issue_date", "due_date", "currency"),
+                           "reverses", ("contract", "project"), "notes")}),
+        (_("Sume și stare (calculate)"), {"fields": (("total_net", "total_vat", "total_gross"),
+                                                     ("credited", "amount_paid", "balance"), "status",
+                                                     "issued_at", "pdf_link", "documents_link")}),
+    )
+    inlines = [InvoiceLineInline, InvoiceAllocationInline]
+    actions = ["issue", "regenerate_pdf"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Invoice.Status.DRAFT:
+            # Issued: the invoice is a fiscal document; it changes only through a credit note.
+            editable = [f.name for f in Invoice._meta.fields if f.editable and f.name not in ("id",)]
+            return (*editable, *self.readonly_fields)
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        # An issued invoice is a fiscal document: it is reversed by a credit note, never deleted.
+        return (obj is None or obj.status == Invoice.Status.DRAFT) and super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for invoice in queryset:
+            self.delete_model(request, invoice)
+
+    def delete_model(self, request, obj):
+        if obj.status != Invoice.Status.DRAFT:
+            self.message_user(request, _("%(invoice)s este emisă: se anulează printr-o factură storno.")
+                              % {"invoice": obj}, messages.ERROR)
+            return
+        super().delete_model(request, obj)
+
+    @admin.display(description=_("număr"), ordering="number")
+    def label(self, obj):
+        return obj.label
+
+    @admin.display(description=_("stare"))
+    def status_label(self, obj):
+        return obj.display_status_label
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if not obj.pk or obj.status == Invoice.Status.DRAFT:
+            return _("Se generează la emitere.")
+        url = reverse("admin:billing_invoice_pdf", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Descarcă PDF") if obj.pdf_id else _("Generează și descarcă"))
+
+    @admin.display(description=_("documente legate"))
+    def documents_link(self, obj):
+        if not obj.pk:
+            return "—"
+        upload = reverse("admin:files_document_bulk") + "?" + urlencode({
+            "company": obj.company_id, "linked_type": ContentType.objects.get_for_model(Invoice).pk,
+            "linked_id": obj.pk, "category": "financiar"})
+        return format_html('<a href="{}">{}</a>', upload, _("Atașează documente (aviz, proces-verbal...)"))
+
+    def get_urls(self):
+        pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="billing_invoice_pdf")
+        return [pdf, *super().get_urls()]
+
+    def pdf_view(self, request, pk):
+        invoice = get_object_or_404(Invoice.objects.select_related("pdf"), pk=pk)
+        stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
+        if stored is None:
+            raise ValidationError(_("O ciornă nu are PDF."))
+        return file_response(stored, filename=services.invoice_pdf_name(invoice))
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.status != Invoice.Status.DRAFT:
+            return  # nothing of an issued invoice is editable here
+        services.invoice_save(invoice=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not InvoiceLine:
+            return super().save_formset(request, form, formset, change)
+        # A line carries its invoice's company (tenancy reads never go through the parent).
+        for index, line in enumerate(formset.save(commit=False), start=1):
+            line.company = form.instance.company
+            line.position = line.position or index
+            line.save()
+        for line in formset.deleted_objects:
+            line.delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.invoice_refresh(invoice=form.instance)
+
+    @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
+    def issue(self, request, queryset):
+        _run(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user,
+                                                                            ip=client_ip(request)),
+             lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
+
+    @admin.action(description=_("Regenerează PDF-ul facturilor selectate"))
+    def regenerate_pdf(self, request, queryset):
+        def regenerate(invoice):
+            if services.invoice_render_pdf(invoice_id=invoice.pk, force=True) is None:
+                raise ValidationError(_("O ciornă nu are PDF; emiteți-o întâi."))
+
+        _run(self, request, queryset, regenerate,
+             lambda n: ngettext("PDF regenerat pentru %d factură.", "PDF regenerat pentru %d facturi.", n) % n)
+
+
+# --- payments -------------------------------------------------------------------------------------
+
+
+class AllocationFormSet(forms.BaseInlineFormSet):
+    def rows(self):
+        return [(form.cleaned_data["invoice"], form.cleaned_data["amount"]) for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("invoice") and form.cleaned_data.get("amount") is not None]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        payment = self.instance
+        if payment.company_id is None or payment.amount is None:
+            return
+        try:
+            services.validate_allocations(payment=payment, rows=self.rows())
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class PaymentAllocationInline(admin.TabularInline):
+    model = PaymentAllocation
+    fk_name = "payment"
+    formset = AllocationFormSet
+    extra = 1
+    fields = ("invoice", "amount")
+    autocomplete_fields = ("invoice",)
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("date", "company", "amount", "currency", "method", "reference", "allocated", "credit")
+    list_filter = ("method", "currency")
+    search_fields = ("reference", "company__name", "company__cui")
+    list_select_related = ("company",)
+    autocomplete_fields = ("company",)
+    date_hierarchy = "date"
+    readonly_fields = ("allocated", "created_by", "created_at")
+    fields = ("company", ("date", "amount", "currency"), ("method", "reference"), "notes", "allocated",
+              "created_by", "created_at")
+    inlines = [PaymentAllocationInline]
+
+    @admin.display(description=_("nealocat (avans)"))
+    def credit(self, obj):
+        return obj.unallocated
+
+    def save_model(self, request, obj, form, change):
+        services.payment_save(payment=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PaymentAllocation:
+            return super().save_formset(request, form, formset, change)
+        services.payment_set_allocations(payment=form.instance, rows=formset.rows(), by=request.user)
+        # The service wrote them; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request, obj):
+        services.payment_delete(payment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for payment in queryset:
+            services.payment_delete(payment=payment, by=request.user)
+
+
+# --- payments announced by clients ----------------------------------------------------------------
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Motivul respingerii (îl primește clientul)"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                             initial=_("Plata nu apare încă în extrasul nostru de cont."))
+
+
+@admin.register(PaymentNotice)
+class PaymentNoticeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "company", "announced_by", "amount", "currency", "paid_on", "reference", "status",
+                    "proof_link")
+    list_filter = ("status", "currency")
+    search_fields = ("reference", "company__name", "company__cui", "announced_by__email")
+    list_select_related = ("company", "announced_by", "proof")
+    date_hierarchy = "created_at"
+    fields = ("company", "announced_by", ("amount", "currency", "paid_on"), "reference", "message", "named_invoices",
+              "proof_link", "status", "decided_by", "decided_at", "rejection_reason", "payment", "created_at")
+    readonly_fields = ("company", "announced_by", "amount", "currency", "paid_on", "reference", "message",
+                                    "named_invoices", "proof_link", "status", "decided_by", "decided_at",
+                                    "rejection_reason", "payment", "created_at")
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # clients announce payments in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("facturile indicate de client"))
+    def named_invoices(self, obj):
+        links = obj.invoice_links.select_related("invoice").order_by("invoice__due_date")
+        if not links:
+            return _("niciuna (plata rămâne avans)")
+        return format_html_join(", ", '<a href="{}">{}</a> ({})', (
+            (reverse("admin:billing_invoice_change", args=[link.invoice_id]), link.invoice,
+             _money(link.invoice.balance, link.invoice.currency)) for link in links))
+
+    @admin.display(description=_("dovada plății"))
+    def proof_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:billing_paymentnotice_proof", args=[obj.pk]),
+                           obj.proof.original_name)
+
+    def get_urls(self):
+        proof = path("<int:pk>/dovada/", self.admin_site.admin_view(self.proof_view),
+                     name="billing_paymentnotice_proof")
+        return [proof, *super().get_urls()]
+
+    def proof_view(self, request, pk):
+        notice = get_object_or_404(PaymentNotice.objects.select_related("proof"), pk=pk)
+        stored = notice.proof
+        return file_response(stored, filename=safe_filename(f"Dovada plata {notice.reference}", stored.extension),
+                             inline=stored.can_preview)
+
+    @admin.action(description=_("Confirmă plățile selectate (se înregistrează și se alocă pe facturi)"))
+    def confirm(self, request, queryset):
+        _run(self, request, queryset.select_related("company"),
+             lambda notice: services.notice_confirm(notice=notice, by=request.user, ip=client_ip(request)),
+             lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.", n) % n)
+
+    @admin.action(description=_("Respinge plățile selectate…"))
+    def reject(self, request, queryset):
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _run(self, request, queryset.select_related("company"),
+                 lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason,
+                                                       ip=client_ip(request)),
+                 lambda n: ngettext("%d plată anunțată respinsă.", "%d plăți anunțate respinse.", n) % n)
+            return None
+        return render(request, "billing/admin/reject_notices.html", {
+            **self.admin_site.each_context(request), "title": _("Respinge plățile anunțate"), "form": form,
+            "notices": queryset, "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+@admin.register(InvoiceReminder)
+class InvoiceReminderAdmin(admin.ModelAdmin):
+    list_display = ("invoice", "stage", "due_date", "created_at")
+    list_filter = ("stage",)
+    search_fields = ("invoice__series", "=invoice__number", "invoice__company__name")
+    list_select_related = ("invoice",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

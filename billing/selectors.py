@@ -1,0 +1,284 @@
+"""Reads for billing pages, PDFs and the statement of account; each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from billing.conf import supplier
+from billing.models import (
+    ZERO,
+    Currency,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    PaymentNotice,
+    PaymentNoticeInvoice,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+CENT = Decimal("0.01")
+def cents(value) -> Decimal:
+    """An SQL sum as money: SQLite hands back sums of decimals with stray digits."""
+    return ZERO if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", "number", "id"),
+         "due": ("due_date", "issue_date", "id"), "-balance": ("-balance", "due_date", "id")}
+
+
+# --- invoices -------------------------------------------------------------------------------------
+
+
+def invoice_list(*, company, status: str = "", date_from: date | None = None, date_to: date | None = None,
+                 project: str = "", currency: str = "", sort: str = "-issued"):
+    invoices = Invoice.objects.for_company(company).visible().select_related("project", "reverses")
+    if status:
+        invoices = invoices.with_display_status(status)
+    if date_from:
+        invoices = invoices.filter(issue_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(issue_date__lte=date_to)
+    if project:
+        invoices = invoices.filter(project__public_id=project)
+    if currency:
+        invoices = invoices.filter(currency=currency)
+    return invoices.order_by(*SORTS.get(sort, SORTS["-issued"]))
+
+
+@dataclass
+class CurrencyTotals:
+    currency: str
+    outstanding: Decimal = ZERO
+    overdue: Decimal = ZERO
+    open_count: int = 0
+    overdue_count: int = 0
+    credit: Decimal = ZERO
+
+
+def account_totals(*, company, today: date | None = None) -> list[CurrencyTotals]:
+    """Per currency: what is left to pay, how much of it is overdue, and the client's unallocated credit.
+
+    Two queries whatever the number of invoices and payments.
+    """
+    today = today or timezone.localdate()
+    totals: dict[str, CurrencyTotals] = {}
+    open_invoices = (Invoice.objects.for_company(company).open().values("currency")
+                     .annotate(outstanding=Sum("balance"), overdue=Sum("balance", filter=Q(due_date__lt=today)),
+                               open_count=Sum(Value(1)), overdue_count=Sum(Value(1), filter=Q(due_date__lt=today)))
+                     .order_by("currency"))
+    for row in open_invoices:
+        totals[row["currency"]] = CurrencyTotals(row["currency"], cents(row["outstanding"]), cents(row["overdue"]),
+                                                 row["open_count"] or 0, row["overdue_count"] or 0)
+    credits = (Payment.objects.for_company(company).filter(amount__gt=F("allocated")).values("currency")
+               .annotate(credit=Sum(F("amount") - F("allocated"), output_field=MONEY)).order_by("currency"))
+    for row in credits:
+        totals.setdefault(row["currency"], CurrencyTotals(row["currency"])).credit = cents(row["credit"])
+    order = list(Currency.values)
+    return sorted(totals.values(), key=lambda t: order.index(t.currency) if t.currency in order else 99)
+
+
+def project_choices(*, company) -> list[tuple[str, str]]:
+    """The company's projects that have invoices (for the list filter)."""
+    rows = (Invoice.objects.for_company(company).visible().filter(project__isnull=False)
+            .values_list("project__public_id", "project__code", "project__name").distinct()
+            .order_by("project__code"))
+    return [(str(public_id), f"{code} — {name}") for public_id, code, name in rows]
+
+
+def vat_breakdown(lines) -> list[dict]:
+    """Base and VAT per rate, from the lines' rounded amounts (the totals are their sums)."""
+    rates: dict[int, dict] = {}
+    for line in lines:
+        row = rates.setdefault(line.vat_rate, {"rate": line.vat_rate, "base": ZERO, "vat": ZERO})
+        row["base"] += line.net_amount
+        row["vat"] += line.vat_amount
+    rows = [rates[rate] for rate in sorted(rates, reverse=True)]
+    for row in rows:
+        row["gross"] = row["base"] + row["vat"]
+    return rows
+
+
+def invoice_detail(*, company, public_id) -> Invoice:
+    return (Invoice.objects.for_company(company).visible()
+            .select_related("contract", "project", "reverses", "pdf")
+            .prefetch_related(
+                Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
+                Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("payment")
+                         .order_by("payment__date", "id")),
+                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id")))
+            .get(public_id=public_id))
+
+
+def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:
+    links = PaymentNoticeInvoice.objects.filter(invoice=invoice, notice__status=PaymentNotice.Status.PENDING)
+    return list(PaymentNotice.objects.for_company(company).filter(pk__in=links.values("notice_id"))
+                .order_by("-created_at"))
+
+
+def party(company) -> dict:
+    """The client's fiscal data as printed on its invoices."""
+    address = ", ".join(part for part in (company.address, company.city, company.county) if part)
+    return {"name": company.name, "cui": company.cui, "reg_com": company.reg_com, "address": address,
+            "iban": company.iban}
+
+
+def invoice_pdf_context(invoice: Invoice) -> dict:
+    """Everything the invoice PDF prints; its totals are the invoice's stored totals."""
+    lines = list(invoice.lines.order_by("position", "id"))
+    return {"invoice": invoice, "lines": lines, "vat_rows": vat_breakdown(lines), "supplier": supplier(),
+            "client": party(invoice.company), "total_net": invoice.total_net, "total_vat": invoice.total_vat,
+            "total_gross": invoice.total_gross, "LANGUAGE_CODE": "ro"}
+
+
+# --- payments -------------------------------------------------------------------------------------
+
+
+def payment_list(*, company):
+    allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__due_date", "id")
+    return (Payment.objects.for_company(company).prefetch_related(Prefetch("allocations", queryset=allocations))
+            .order_by("-date", "-id"))
+
+
+def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
+    links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__due_date")
+    return list(PaymentNotice.objects.for_company(company).select_related("payment", "announced_by")
+                .prefetch_related(Prefetch("invoice_links", queryset=links))
+                .order_by("-created_at", "-id")[:limit])
+
+
+def open_invoices(*, company):
+    """Invoices a payment can be announced for, oldest due first."""
+    return Invoice.objects.for_company(company).open().order_by("due_date", "issue_date", "number")
+
+
+# --- statement of account ("fișă client") --------------------------------------------------------
+
+AGEING_BUCKETS = (
+    ("current", gettext_lazy("curent (nescadent)"), None, 0),
+    ("d1_30", gettext_lazy("1–30 de zile"), 1, 30),
+    ("d31_60", gettext_lazy("31–60 de zile"), 31, 60),
+    ("d61_90", gettext_lazy("61–90 de zile"), 61, 90),
+    ("d90", gettext_lazy("peste 90 de zile"), 91, None),
+)
+
+
+@dataclass
+class Movement:
+    date: date
+    kind: str  # "invoice", "credit_note" or "payment"
+    document: str
+    detail: str
+    due_date: date | None
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal = ZERO
+    url: str = ""
+
+
+@dataclass
+class Statement:
+    company: object
+    currency: str
+    date_from: date
+    date_to: date
+    opening: Decimal
+    movements: list[Movement] = field(default_factory=list)
+    total_debit: Decimal = ZERO
+    total_credit: Decimal = ZERO
+    closing: Decimal = ZERO
+    ageing: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    ageing_total: Decimal = ZERO
+    unallocated: Decimal = ZERO
+
+    @property
+    def reconciles(self) -> bool:
+        return self.opening + self.total_debit - self.total_credit == self.closing
+
+
+def _ageing(invoices, as_of: date) -> tuple[list[tuple[str, str, Decimal]], Decimal]:
+    """What each invoice issued by ``as_of`` still owed on that day, by days past its due date."""
+    credited = (Invoice.objects.visible().filter(reverses=OuterRef("pk"), issue_date__lte=as_of)
+                .values("reverses").annotate(total=Sum("total_gross")).values("total"))
+    paid = (PaymentAllocation.objects.filter(invoice=OuterRef("pk"), payment__date__lte=as_of)
+            .values("invoice").annotate(total=Sum("amount")).values("total"))
+    zero = Value(ZERO, output_field=MONEY)
+    owed = (invoices.filter(kind=Invoice.Kind.INVOICE, issue_date__lte=as_of)
+            .annotate(owed=F("total_gross") + Coalesce(Subquery(credited, output_field=MONEY), zero)
+                      - Coalesce(Subquery(paid, output_field=MONEY), zero))
+            .filter(owed__gt=0))
+    filters = {}
+    for key, _label, low, high in AGEING_BUCKETS:
+        condition = Q()
+        if low is not None:
+            condition &= Q(due_date__lte=as_of - timedelta(days=low))
+        if high is not None:
+            condition &= Q(due_date__gte=as_of - timedelta(days=high))
+        filters[key] = Sum("owed", filter=condition)
+    sums = owed.aggregate(**filters)
+    rows = [(key, str(label), cents(sums[key])) for key, label, _low, _high in AGEING_BUCKETS]
+    return rows, sum((amount for _key, _label, amount in rows), ZERO)
+
+
+def statement(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> Statement:
+    """Opening balance, movements and closing balance for a period, and the ageing at its end.
+
+    Invoices are debits on their issue date (a credit note is a negative debit), payments credits on
+    their date: opening + debits − credits = closing. The ageing buckets add up to what the invoices
+    still owed at the end of the period; less the payments not yet allocated, that is the closing balance.
+    Six queries whatever the number of documents.
+    """
+    from django.urls import reverse
+
+    invoices = Invoice.objects.for_company(company).visible().filter(currency=currency)
+    payments = Payment.objects.for_company(company).filter(currency=currency)
+    invoiced_before = cents(invoices.filter(issue_date__lt=date_from).aggregate(total=Sum("total_gross"))["total"])
+    paid_before = cents(payments.filter(date__lt=date_from).aggregate(total=Sum("amount"))["total"])
+    result = Statement(company=company, currency=currency, date_from=date_from, date_to=date_to,
+                       opening=invoiced_before - paid_before)
+
+    movements = []
+    for invoice in (invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
+                    .select_related("reverses").order_by("issue_date", "series", "number")):
+        if invoice.is_credit_note:
+            detail = _("Storno la %(invoice)s") % {"invoice": invoice.reverses} if invoice.reverses else ""
+            movements.append(Movement(invoice.issue_date, "credit_note", _("Factură storno %(invoice)s") % {
+                "invoice": invoice}, detail, None, invoice.total_gross, ZERO))
+        else:
+            movements.append(Movement(invoice.issue_date, "invoice", _("Factură %(invoice)s") % {
+                "invoice": invoice}, "", invoice.due_date, invoice.total_gross, ZERO))
+        movements[-1].url = reverse("billing:invoice_detail", args=[invoice.public_id])
+    for payment in payments.filter(date__gte=date_from, date__lte=date_to).order_by("date", "id"):
+        movements.append(Movement(payment.date, "payment", _("Plată %(method)s") % {
+            "method": payment.get_method_display()}, payment.reference, None, ZERO, payment.amount))
+    # Same day: documents before payments, so the running balance reads like the ERP's.
+    movements.sort(key=lambda m: (m.date, m.kind == "payment"))
+    running = result.opening
+    for movement in movements:
+        running += movement.debit - movement.credit
+        movement.balance = running
+    result.movements = movements
+    result.total_debit = sum((m.debit for m in movements), ZERO)
+    result.total_credit = sum((m.credit for m in movements), ZERO)
+    result.closing = result.opening + result.total_debit - result.total_credit
+    result.ageing, result.ageing_total = _ageing(invoices, date_to)
+    result.unallocated = result.ageing_total - result.closing
+    return result
+
+
+def statement_pdf_context(result: Statement) -> dict:
+    return {"statement": result, "supplier": supplier(), "client": party(result.company),
+            "generated_on": timezone.localdate(), "LANGUAGE_CODE": "ro"}
+
+
+def dashboard_summary(*, company) -> list[CurrencyTotals]:
+    """For the dashboard (the lead's portal/views.py): outstanding, overdue and credit per currency."""
+    return account_totals(company=company)

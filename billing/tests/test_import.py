@@ -1,0 +1,187 @@
+"""The ERP import: CSV and JSON, idempotent, each invoice and payment saved whole or not at all."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from billing import importer
+from billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from contracts.tests.factories import ContractFactory
+from files.models import StoredFile
+from portal.models import AuditEntry
+
+D = Decimal
+HEADER = ";".join(importer.CSV_COLUMNS)
+
+
+def csv_row(**values) -> str:
+    return ";".join(str(values.get(column, "")) for column in importer.CSV_COLUMNS)
+
+
+@pytest.fixture
+def erp_csv(company_a, tmp_path):
+    ContractFactory(company=company_a, number="CTR-2025-014")
+    cui = company_a.cui
+    rows = [
+        HEADER,
+        csv_row(record="factura", cui=cui, series="FRN", number=1024, issue_date="2026-03-02", due_date="01.04.2026",
+                currency="RON", contract="CTR-2025-014", code="CP-200", description="Pompă centrifugală CP-200",
+                unit="buc", quantity="2", unit_price="1.500,00", vat_rate="21"),
+        csv_row(record="factura", cui=cui, series="FRN", number=1024, issue_date="2026-03-02", due_date="01.04.2026",
+                currency="RON", contract="CTR-2025-014", code="MAN", description="Manual tehnic",
+                unit="buc", quantity="1", unit_price="95,00", vat_rate="11"),
+        csv_row(record="factura", cui=cui.removeprefix("RO"), series="FRN", number=1025, issue_date="2026-03-05",
+                due_date="2026-04-05", description="Consultanță", unit="oră", quantity="6,5", unit_price="280",
+                vat_rate="21"),
+        csv_row(record="factura", cui=cui, series="FRN", number=1030, kind="storno", reverses="FRN 1024",
+                issue_date="2026-03-10", due_date="2026-03-10", description="Retur pompă", quantity="-1",
+                unit_price="1500.00", vat_rate="21"),
+        csv_row(record="plata", cui=cui, reference="OP 4411", date="20.03.2026", amount="2000,00",
+                currency="RON", method="transfer", allocations="FRN 1024=1920,45|FRN 1025=79,55"),
+        csv_row(record="plata", cui=cui, reference="OP 4412", date="2026-03-25", amount="500", method="card"),
+    ]
+    path = tmp_path / "erp.csv"
+    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    return path
+
+
+def snapshot():
+    return {
+        "invoices": list(Invoice.objects.order_by("pk").values()),
+        "lines": list(InvoiceLine.objects.order_by("pk").values()),
+        "payments": list(Payment.objects.order_by("pk").values()),
+        "allocations": list(PaymentAllocation.objects.order_by("pk").values()),
+        "files": StoredFile.objects.count(), "audit": AuditEntry.objects.count(),
+    }
+
+
+def test_csv_import_creates_everything(company_a, erp_csv):
+    report = importer.import_file(erp_csv)
+    assert [(o.what, o.result) for o in report.outcomes] == [
+        ("factura FRN 1024", "created"), ("factura FRN 1025", "created"), ("factura FRN 1030", "created"),
+        ("plata OP 4411", "created"), ("plata OP 4412", "created")]
+    first = Invoice.objects.get(series="FRN", number=1024)
+    assert first.company == company_a and first.contract.number == "CTR-2025-014"
+    assert (first.total_net, first.total_vat, first.total_gross) == (D("3095.00"), D("640.45"), D("3735.45"))
+    assert first.credited == D("1815.00") and first.amount_paid == D("1920.45")
+    assert first.status == Invoice.Status.PAID and first.issued_at is not None
+    assert Invoice.objects.get(number=1030).status == Invoice.Status.CREDIT_NOTE
+    second = Invoice.objects.get(number=1025)
+    assert second.total_gross == D("2202.20") and second.status == Invoice.Status.PARTIALLY_PAID
+    card = Payment.objects.get(reference="OP 4412")
+    assert card.method == "card" and card.unallocated == D("500.00")
+
+
+def test_running_the_same_file_twice_changes_nothing(company_a, erp_csv, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        importer.import_file(erp_csv)
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = importer.import_file(erp_csv)
+    assert {o.result for o in report.outcomes} == {"unchanged"}
+    assert snapshot() == before and callbacks == []
+
+
+def test_a_changed_row_is_updated(company_a, erp_csv):
+    importer.import_file(erp_csv)
+    text = erp_csv.read_text(encoding="utf-8-sig").replace("Consultanță;oră;6,5", "Consultanță;oră;7")
+    erp_csv.write_text(text, encoding="utf-8")
+    report = importer.import_file(erp_csv)
+    assert [o.result for o in report.outcomes if o.what == "factura FRN 1025"] == ["updated"]
+    assert Invoice.objects.get(number=1025).total_gross == D("2371.60")
+    assert InvoiceLine.objects.filter(invoice__number=1025).count() == 1
+
+
+def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, tmp_path):
+    cui = company_a.cui
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join([
+        HEADER,
+        csv_row(record="factura", cui=cui, series="FRN", number=1, issue_date="2026-03-02", due_date="2026-04-01",
+                description="Bun", quantity="1", unit_price="10", vat_rate="21"),
+        # second line of invoice 2 has a bad VAT rate: the whole invoice is rejected
+        csv_row(record="factura", cui=cui, series="FRN", number=2, issue_date="2026-03-02", due_date="2026-04-01",
+                description="Linie bună", quantity="1", unit_price="10", vat_rate="21"),
+        csv_row(record="factura", cui=cui, series="FRN", number=2, issue_date="2026-03-02", due_date="2026-04-01",
+                description="Linie rea", quantity="1", unit_price="10", vat_rate="19"),
+        csv_row(record="factura", cui="RO1", series="FRN", number=3, issue_date="2026-03-02", due_date="2026-04-01",
+                description="X", quantity="1", unit_price="10", vat_rate="21"),
+        csv_row(record="factura", cui=cui, series="FRN", number=4, issue_date="2026-05-02", due_date="2026-04-01",
+                description="X", quantity="1", unit_price="10", vat_rate="21"),
+        csv_row(record="factura", cui=cui, series="FRN", number=5, kind="storno", reverses="FRN 1",
+                issue_date="2026-03-03", due_date="2026-03-03", description="X", quantity="-5", unit_price="10",
+                vat_rate="21"),
+        csv_row(record="plata", cui=cui, reference="OP 1", date="2026-03-20", amount="100",
+                allocations="FRN 1=12,10|FRN 99=1"),
+        csv_row(record="plata", cui=cui, reference="OP 2", date="2026-03-20", amount="5",
+                allocations="FRN 1=12,10"),
+        csv_row(record="plata", cui=cui, reference="", date="2026-03-20", amount="5"),
+        csv_row(record="chitanta", cui=cui),
+    ]), encoding="utf-8")
+    report = importer.import_file(path)
+    outcome = {o.what: (o.result, o.reason) for o in report.outcomes}
+    assert outcome["factura FRN 1"][0] == "created"
+    assert outcome["factura FRN 2"] == ("rejected", "linia 2: cota TVA „19” nu este 21, 11 sau 0")
+    assert "nu există în portal" in outcome["factura FRN 3"][1]
+    assert "scadența este înaintea" in outcome["factura FRN 4"][1]
+    assert "depășesc" in outcome["factura FRN 5"][1]
+    assert "FRN 99 nu există" in outcome["plata OP 1"][1]
+    assert "depășesc suma plății" in outcome["plata OP 2"][1]
+    assert "nu are referință" in outcome["plata (rândul 10)"][1]
+    assert "chitanta" in outcome["rândul 11"][1]
+    assert list(Invoice.objects.values_list("number", flat=True)) == [1]
+    assert InvoiceLine.objects.count() == 1 and not Payment.objects.exists()
+    assert Invoice.objects.get(number=1).credited == 0
+
+
+def test_json_import_matches_the_documented_example(company_a, tmp_path):
+    data = {"invoices": [
+        {"cui": company_a.cui, "series": "FRN", "number": 1024, "kind": "factura", "issue_date": "2026-03-02",
+         "due_date": "2026-04-01", "currency": "RON",
+         "lines": [{"code": "P-100", "description": "Pompă centrifugală", "unit": "buc", "quantity": "2",
+                    "unit_price": 1500.00, "vat_rate": 21}]},
+        {"cui": company_a.cui, "series": "FRN", "number": 1030, "kind": "storno", "reverses": "FRN 1024",
+         "issue_date": "2026-03-10", "due_date": "2026-03-10",
+         "lines": [{"description": "Retur pompă", "quantity": "-1", "unit_price": "1500.00", "vat_rate": 21}]}],
+        "payments": [{"cui": company_a.cui, "reference": "OP 4411", "date": "2026-03-20", "amount": "1815.00",
+                      "currency": "RON", "method": "transfer",
+                      "allocations": [{"invoice": "FRN 1024", "amount": "1815.00"}]}]}
+    path = tmp_path / "erp.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = StringIO()
+    call_command("import_billing", str(path), stdout=out, stderr=StringIO())
+    assert "Facturi: 2 create, 0 actualizate, 0 neschimbate, 0 respinse." in out.getvalue()
+    assert "Plăți: 1 create" in out.getvalue()
+    assert Invoice.objects.get(number=1024).status == Invoice.Status.PAID
+    out = StringIO()
+    call_command("import_billing", str(path), stdout=out, stderr=StringIO())
+    assert "Facturi: 0 create, 0 actualizate, 2 neschimbate" in out.getvalue()
+
+
+def test_an_unreadable_file_is_a_command_error(tmp_path):
+    path = tmp_path / "erp.xml"
+    path.write_text("<x/>")
+    with pytest.raises(CommandError, match=r"\.csv sau \.json"):
+        call_command("import_billing", str(path))
+    bad = tmp_path / "erp.csv"
+    bad.write_text("a;b;c\n1;2;3\n")
+    with pytest.raises(CommandError, match="antetul CSV"):
+        call_command("import_billing", str(bad))
+
+
+def test_an_invoice_of_another_company_is_not_taken_over(company_a, company_b, tmp_path):
+    path = tmp_path / "erp.csv"
+    rows = [HEADER] + [csv_row(record="factura", cui=company.cui, series="FRN", number=77, issue_date="2026-03-02",
+                                due_date="2026-04-01", description="X", quantity="1", unit_price="10", vat_rate="0")
+                        for company in (company_a, company_b)]
+    path.write_text("\n".join(rows), encoding="utf-8")
+    report = importer.import_file(path)
+    assert [o.result for o in report.outcomes] == ["created"]  # same series+number: one invoice, one company
+    rows[1] = rows[2]
+    path.write_text("\n".join(rows[:2]), encoding="utf-8")
+    report = importer.import_file(path)
+    assert report.outcomes[0].result == "rejected" and "altă companie" in report.outcomes[0].reason
+    assert Invoice.objects.get(number=77).company == company_a

@@ -1,0 +1,63 @@
+"""Races that matter, on PostgreSQL with threads: a notice confirmed twice at once, two payments
+settling the same invoice at once."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from billing import services
+from billing.models import Payment
+from billing.tests.factories import fresh, issued_invoice
+from conftest import require
+from files.tests.factories import pdf_upload
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def in_parallel(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(results)
+
+
+def test_two_staff_confirm_the_same_notice_once(company_a, admin_a, staff):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    invoice = issued_invoice(company_a, lines=[("1000.00", 21)])
+    notice = services.notice_create(company=company_a, user=admin_a, paid_on=timezone.localdate(),
+                                    amount=Decimal("1210.00"), currency="RON", reference="OP 1",
+                                    proof=pdf_upload(), invoices=[invoice])
+    confirm = lambda: services.notice_confirm(notice=notice, by=staff)  # noqa: E731
+    assert in_parallel(confirm, confirm) == ["ok", "refused"]
+    assert Payment.objects.count() == 1 and fresh(invoice).status == "platita"
+
+
+def test_two_payments_at_once_never_overpay_an_invoice(company_a):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    invoice = issued_invoice(company_a, lines=[("1000.00", 0)])
+    payments = [services.payment_record(company=company_a, paid_on=timezone.localdate(), amount=Decimal("700.00"),
+                                        currency="RON", method="transfer", reference=f"OP {n}") for n in (1, 2)]
+    calls = [lambda p=p: services.allocate_oldest_first(payment=p, invoices=[invoice]) for p in payments]
+    assert in_parallel(*calls) == ["ok", "ok"]
+    invoice = fresh(invoice)
+    assert invoice.amount_paid == Decimal("1000.00") and invoice.balance == 0
+    assert sum((fresh(p).unallocated for p in payments), Decimal("0")) == Decimal("400.00")

@@ -1,0 +1,110 @@
+"""Invoices and payments in Chromium, at desktop and phone width, with axe on every page: the client
+filters overdue invoices, downloads a PDF and announces a payment with its proof; staff confirm it
+in admin; the invoice shows as paid."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import PASSWORD
+from billing.models import Invoice, PaymentNotice
+from billing.tests.factories import issued_invoice, record_payment
+from files.tests.factories import pdf_bytes
+from tests.browser.test_accounts_flow import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def invoices(company_a):
+    today = timezone.localdate()
+    late = issued_invoice(company_a, series="FRN", number=4233, lines=[("1000.00", 21)],
+                          issue_date=today - timedelta(days=45), due_date=today - timedelta(days=15))
+    paid = issued_invoice(company_a, series="FRN", number=4201, lines=[("500.00", 21)],
+                          issue_date=today - timedelta(days=90), due_date=today - timedelta(days=60))
+    record_payment(company_a, "605.00", invoices=[paid], reference="OP 1")
+    upcoming = issued_invoice(company_a, series="FRN", number=4240, lines=[("2", "750.00", 21), ("1", "95.00", 11)],
+                              issue_date=today - timedelta(days=2), due_date=today + timedelta(days=28))
+    return {"late": late, "paid": paid, "upcoming": upcoming}
+
+
+def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, live_server, admin_a, staff,
+                                                            invoices, tmp_path):
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+
+    visitor.goto("/facturi/")
+    assert page.get_by_text("Restant (RON)").is_visible()
+    visitor.shot("billing-invoices")
+    page.get_by_label("Stare").select_option("restanta")
+    page.get_by_role("button", name="Filtrează").click()
+    visitor.check()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1 and "FRN 4233" in rows.first.inner_text()
+    visitor.shot("billing-overdue")
+
+    page.get_by_role("link", name="FRN 4233").click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Factura FRN 4233").is_visible()
+    assert page.get_by_text("restantă", exact=True).first.is_visible()
+    visitor.shot("billing-invoice")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Descarcă PDF").click()
+    assert download.value.suggested_filename == "Factura-FRN-4233.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+
+    page.get_by_role("link", name="Anunțați plata").click()
+    visitor.check()
+    assert page.get_by_label("Suma plătită").input_value() == "1210.00"
+    assert page.get_by_label(re.compile("FRN 4233")).is_checked()
+    page.get_by_label("Referința plății").fill("OP 2026-118")
+    page.get_by_label("Mesaj pentru furnizor").fill("Plătit azi din contul BT.")
+    page.get_by_label("Dovada plății").set_input_files(
+        {"name": "ordin-plata.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Ordin de plata 118")})
+    visitor.shot("billing-announce")
+    page.get_by_role("button", name="Trimite anunțul de plată").click()
+    page.wait_for_url(re.compile("/facturi/plati/$"))
+    visitor.check()
+    assert page.get_by_text("a fost anunțată").is_visible()
+    assert page.get_by_text("în verificare").is_visible()
+    visitor.shot("billing-payments-announced")
+    notice = PaymentNotice.objects.get()
+    assert notice.reference == "OP 2026-118" and notice.proof.original_name == "ordin-plata.pdf"
+
+    # Supplier staff find the money and confirm it in admin.
+    staff_context = browser.new_context(viewport={"width": 1366, "height": 900})
+    staff_page = staff_context.new_page()
+    staff_page.goto(live_server.url + "/admin/")
+    staff_page.get_by_label("Email").fill(staff.email)
+    staff_page.get_by_label(re.compile("^Parol")).fill(PASSWORD)
+    staff_page.get_by_role("button", name="Logare").click()
+    staff_page.goto(live_server.url + "/admin/billing/paymentnotice/")
+    staff_page.locator(f"input[name=_selected_action][value='{notice.pk}']").check()
+    staff_page.locator("select[name=action]").select_option("confirm")
+    staff_page.get_by_role("button", name=re.compile("^(Start|Execută|Go|Rulează)$")).click()
+    staff_page.wait_for_load_state("load")
+    assert "confirmată" in staff_page.locator("ul.messagelist").inner_text()
+    staff_context.close()
+
+    visitor.goto(f"/facturi/{invoices['late'].public_id}/")
+    assert page.get_by_text("plătită", exact=True).first.is_visible()
+    assert page.get_by_text("OP 2026-118").is_visible()
+    visitor.shot("billing-invoice-paid")
+    assert Invoice.objects.get(pk=invoices["late"].pk).status == Invoice.Status.PAID
+
+    visitor.goto("/facturi/fisa-client/")
+    assert page.get_by_role("heading", name=re.compile("Fișa contului")).is_visible()
+    visitor.shot("billing-statement")
+
+
+def test_a_member_without_the_billing_right_does_not_see_the_section(visitor, member_a, invoices):
+    visitor.goto("/cont/login/")
+    log_in(visitor, member_a.email)
+    visitor.check()
+    assert not visitor.page.locator("nav#portal-nav").get_by_text("Facturi / Plăți").count()
+    response = visitor.page.goto(visitor.base_url + "/facturi/")
+    assert response.status == 403
