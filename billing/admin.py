@@ -80,7 +80,7 @@ class InvoiceAdminForm(forms.ModelForm):
     class Meta:
         model = Invoice
         fields = ("company", "kind", "series", "number", "issue_date", "due_date", "currency", "reverses",
-                  "contract", "project", "notes")
+                  "contract", "project", "offer", "notes")
 
     def _post_clean(self):
         super()._post_clean()  # the instance now has the form's values
@@ -110,13 +110,13 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ("series", "=number", "company__name", "company__cui")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)
-    raw_id_fields = ("contract", "project", "reverses")
+    raw_id_fields = ("contract", "project", "offer", "reverses")
     date_hierarchy = "issue_date"
     readonly_fields = ("status", "total_net", "total_vat", "total_gross", "credited", "amount_paid", "balance",
                        "issued_at", "pdf_link", "documents_link", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("company", ("kind", "series", "number"), ("issue_date", "due_date", "currency"),
-                           "reverses", ("contract", "project"), "notes")}),
+                           "reverses", ("contract", "project", "offer"), "notes")}),
         (_("Sume și stare (calculate)"), {"fields": (("total_net", "total_vat", "total_gross"),
                                                      ("credited", "amount_paid", "balance"), "status",
                                                      "issued_at", "pdf_link", "documents_link")}),

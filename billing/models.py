@@ -98,6 +98,9 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("data emiterii"), default=timezone.localdate)
     due_date = models.DateField(_("data scadenței"))
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="invoices")
     project = models.ForeignKey("projects.Project", verbose_name=_("proiect"), null=True, blank=True,

@@ -109,7 +109,7 @@ def vat_breakdown(lines) -> list[dict]:
 
 def invoice_detail(*, company, public_id) -> Invoice:
     return (Invoice.objects.for_company(company).visible()
-            .select_related("contract", "project", "reverses", "pdf")
+            .select_related("contract", "project", "offer", "reverses", "pdf")
             .prefetch_related(
                 Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
                 Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("payment")

@@ -153,7 +153,7 @@ def clean_invoice_fields(invoice: Invoice) -> None:
             errors["issue_date"] = _("Factura storno nu poate fi emisă înaintea facturii stornate.")
     elif invoice.reverses_id:
         errors["reverses"] = _("Doar o factură storno stornează altă factură.")
-    for field in ("contract", "project"):
+    for field in ("contract", "project", "offer"):
         related = getattr(invoice, field)
         if related is not None and related.company_id != invoice.company_id:
             errors[field] = _("Alegeți unul al aceleiași companii.")

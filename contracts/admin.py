@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -9,6 +10,20 @@ from django.utils.translation import ngettext
 
 from contracts import services
 from contracts.models import Annex, Contract, ExpiryNotice
+
+
+class ContractAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ("company", "number", "kind", "title", "status", "offer", "signed_on", "start_date", "end_date",
+                  "terminated_on", "value", "currency", "payment_terms", "description")
+
+    def clean(self):
+        data = super().clean()
+        offer, company = data.get("offer"), data.get("company")
+        if offer is not None and company is not None and offer.company_id != company.pk:
+            self.add_error("offer", _("Oferta aparține altei companii."))
+        return data
 
 
 class AnnexInline(admin.StackedInline):
@@ -40,10 +55,12 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ("number", "title", "company__name", "company__cui")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)
+    raw_id_fields = ("offer",)
+    form = ContractAdminForm
     date_hierarchy = "current_end_date"
     readonly_fields = ("current_end_date", "current_value", "documents_link", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("company", ("number", "kind"), "title", "status")}),
+        (None, {"fields": ("company", ("number", "kind"), "title", "status", "offer")}),
         (_("Perioadă"), {"fields": (("signed_on", "start_date", "end_date"), "terminated_on", "current_end_date")}),
         (_("Valoare"), {"fields": (("value", "currency"), "current_value", "payment_terms")}),
         (None, {"fields": ("description", "documents_link")}),

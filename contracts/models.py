@@ -71,6 +71,9 @@ class Contract(models.Model):
     value = models.DecimalField(_("valoare inițială"), max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
     payment_terms = models.CharField(_("termene de plată"), max_length=200, blank=True)
+    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
     description = models.TextField(_("descriere"), blank=True)
     terminated_on = models.DateField(_("reziliat la"), null=True, blank=True)
     # Kept by services.contract_refresh from the annexes, so lists filter and sort in SQL.

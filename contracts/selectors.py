@@ -14,6 +14,9 @@ def contract_list(*, company, status: str = "", sort: str = "end"):
 
 
 def contract_detail(*, company, public_id) -> Contract:
-    return (Contract.objects.for_company(company).visible()
-            .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")))
+    from projects.models import Project
+
+    return (Contract.objects.for_company(company).visible().select_related("offer")
+            .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")),
+                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start")))
             .get(public_id=public_id))

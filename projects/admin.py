@@ -22,13 +22,13 @@ from projects.progress import progress_annotations, sums_from_annotations
 class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ("company", "code", "name", "description", "status", "contract", "planned_start", "planned_end",
-                  "actual_start", "actual_end", "manager_name", "manager_email", "manager_phone")
+        fields = ("company", "code", "name", "description", "status", "offer", "contract", "planned_start",
+                  "planned_end", "actual_start", "actual_end", "manager_name", "manager_email", "manager_phone")
 
     def clean(self):
         data = super().clean()
         company = data.get("company") or getattr(self.instance, "company", None)
-        probe = Project(company=company, contract=data.get("contract"),
+        probe = Project(company=company, contract=data.get("contract"), offer=data.get("offer"),
                         **{name: data.get(name) for name in ("planned_start", "planned_end", "actual_start",
                                                              "actual_end")})
         services.clean_project_fields(probe)

@@ -41,7 +41,9 @@ class Project(models.Model):
                                     help_text=_("Managerul de proiect din partea furnizorului."))
     manager_email = models.EmailField(_("email manager"), blank=True)
     manager_phone = models.CharField(_("telefon manager"), max_length=32, blank=True)
-    # The offer the project comes from is linked when the quotes section exists (quotes.Offer).
+    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="projects",
                                  help_text=_("Contractul din care provine proiectul (al aceleiași companii)."))

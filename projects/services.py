@@ -34,6 +34,8 @@ def clean_project_fields(project: Project) -> None:
         errors["actual_end"] = _("Sfârșitul efectiv nu poate fi înainte de început.")
     if project.contract_id and project.company_id and project.contract.company_id != project.company_id:
         errors["contract"] = _("Contractul aparține altei companii.")
+    if project.offer_id and project.company_id and project.offer.company_id != project.company_id:
+        errors["offer"] = _("Oferta aparține altei companii.")
     if errors:
         raise ValidationError(errors)
 

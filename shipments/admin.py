@@ -52,14 +52,15 @@ class TrackingEventInline(admin.TabularInline):
 class ShipmentForm(forms.ModelForm):
     class Meta:
         model = Shipment
-        fields = ("company", "number", "contract", "project", "carrier", "awb", "packages", "weight_kg",
+        fields = ("company", "number", "contract", "project", "offer", "invoice", "carrier", "awb", "packages",
+                  "weight_kg",
                   "delivery_address", "delivery_city", "delivery_county", "contact_name", "contact_phone", "notes",
                   "planned_ship_date", "planned_delivery_date")
 
     def clean(self):
         data = super().clean()
         company = data.get("company")
-        for field in ("contract", "project"):
+        for field in ("contract", "project", "offer", "invoice"):
             linked = data.get(field)
             if linked is not None and company is not None and linked.company_id != company.pk:
                 self.add_error(field, _("Aparține altei companii decât expedierea."))
@@ -102,13 +103,13 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ("number", "awb", "company__name", "company__cui", "delivery_city")
     list_select_related = ("company", "carrier")
     autocomplete_fields = ("company", "contract")
-    raw_id_fields = ("project",)
+    raw_id_fields = ("project", "offer", "invoice")
     date_hierarchy = "created_at"
     readonly_fields = ("status", "last_event_at", "shipped_at", "delivered_at", "tracking_link", "received_at",
                        "received_by", "problem_ticket_id", "problem_reported_at", "documents_link", "created_at",
                        "updated_at")
     fieldsets = (
-        (None, {"fields": ("company", "number", ("contract", "project"), "status")}),
+        (None, {"fields": ("company", "number", ("contract", "project"), ("offer", "invoice"), "status")}),
         (_("Transport"), {"fields": (("carrier", "awb"), "tracking_link", ("packages", "weight_kg"))}),
         (_("Livrare"), {"fields": ("delivery_address", ("delivery_city", "delivery_county"),
                                    ("contact_name", "contact_phone"), "notes")}),

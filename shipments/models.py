@@ -91,6 +91,10 @@ class Shipment(models.Model):
                                  on_delete=models.SET_NULL, related_name="shipments")
     project = models.ForeignKey("projects.Project", verbose_name=_("proiect"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="shipments")
+    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    invoice = models.ForeignKey("billing.Invoice", verbose_name=_("factură"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="shipments")
     carrier = models.ForeignKey(Carrier, verbose_name=_("transportator"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="shipments")
     awb = models.CharField(_("AWB"), max_length=50, blank=True, db_index=True,

@@ -29,7 +29,7 @@ def shipment_list(*, company, status: str = "", date_from: date | None = None, d
 
 def shipment_detail(*, company, public_id) -> Shipment:
     return (Shipment.objects.for_company(company)
-            .select_related("carrier", "contract", "project", "received_by")
+            .select_related("carrier", "contract", "project", "offer", "invoice", "received_by")
             .prefetch_related(
                 Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
                 Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")))

@@ -62,6 +62,7 @@ def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
         "last_event": events[0] if events else None, "documents": documents,
         "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
         "receipt_form": ReceiptForm(initial={"confirm": True}), "active_section": "shipments",
+        "can_see_billing": request.membership.has_right("billing"),
     })
 
 

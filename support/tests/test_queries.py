@@ -22,6 +22,7 @@ def count(client, url) -> int:
 def test_list_runs_fixed_queries(client, admin_a, company_a, django_assert_max_num_queries):
     TicketFactory.create_batch(2, company=company_a, opened_by=admin_a)
     client.force_login(admin_a)
+    client.get(reverse("support:list"))  # the first request after login writes the session once
     few = count(client, reverse("support:list"))
     TicketFactory.create_batch(60, company=company_a)
     TicketFactory.create_batch(5, company=company_a, status=Ticket.Status.WAITING)
@@ -48,6 +49,7 @@ def test_detail_with_a_long_conversation_runs_fixed_queries(client, admin_a, sta
                                   attachments=[SimpleUploadedFile("a.pdf", PDF)])
     conversation(ticket, staff, admin_a, 1)
     client.force_login(admin_a)
+    client.get(ticket.get_absolute_url())  # the first request after login writes the session once
     few = count(client, ticket.get_absolute_url())
     conversation(ticket, staff, admin_a, 30)
     with django_assert_max_num_queries(few):
