@@ -49,6 +49,7 @@ class DocumentFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Categorie"), required=False)
     linked = forms.ChoiceField(label=_("Legat de"), required=False)
     source = forms.ChoiceField(label=_("Sursă"), required=False)
+    noi = forms.BooleanField(label=_("Doar cele nedeschise"), required=False)
     sort = forms.ChoiceField(label=_("Ordonare"), required=False, choices=[
         ("new", _("cele mai noi")), ("old", _("cele mai vechi")), ("title", _("după titlu"))])
 
@@ -66,4 +67,5 @@ class DocumentFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         return {"query": data["q"].strip(), "category": data["category"], "linked_type": data["linked"],
-                "source": data["source"], "sort": data["sort"] if data["sort"] in SORTS else "new"}
+                "source": data["source"], "sort": data["sort"] if data["sort"] in SORTS else "new",
+                "only_new": data["noi"]}

@@ -37,7 +37,7 @@ def with_list_data(queryset, *, user):
 
 
 def document_list(*, membership, user, query: str = "", category: str = "", linked_type: str = "",
-                  source: str = "", sort: str = "new"):
+                  source: str = "", sort: str = "new", only_new: bool = False):
     documents = Document.objects.visible_to(membership)
     if query:
         documents = documents.filter(Q(title__icontains=query) | Q(description__icontains=query)
@@ -51,7 +51,10 @@ def document_list(*, membership, user, query: str = "", category: str = "", link
     elif linked_type:
         app_label, _, model = linked_type.partition(".")
         documents = documents.filter(linked_type__app_label=app_label, linked_type__model=model)
-    return with_list_data(documents, user=user).order_by(*SORTS.get(sort, SORTS["new"]))
+    documents = with_list_data(documents, user=user)
+    if only_new:
+        documents = documents.filter(is_seen=False)
+    return documents.order_by(*SORTS.get(sort, SORTS["new"]))
 
 
 def documents_linked_to(*, membership, user, obj: models.Model):

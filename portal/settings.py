@@ -132,7 +132,8 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-expiry-notices": {"task": "contracts.tasks.send_expiry_notices", "schedule": crontab(hour=7, minute=0)},
     "notification-digests": {"task": "portal.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "quotes-expire-offers": {"task": "quotes.tasks.expire_offers", "schedule": crontab(hour=0, minute=10)},
-    "billing-invoice-reminders": {"task": "billing.tasks.send_invoice_reminders", "schedule": crontab(hour=8, minute=0)},
+    "billing-invoice-reminders": {"task": "billing.tasks.send_invoice_reminders",
+                                  "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Auth, allauth ------------------------------------------------------------

@@ -19,6 +19,7 @@ from files.models import Document
 from files.services import document_create
 from portal.pdf import render_pdf
 from shipments import services
+from shipments.migrations import CARRIERS
 from shipments.models import LEFT, Carrier, Shipment, ShipmentItem, Status, TrackingEvent
 
 S = Status
@@ -164,6 +165,9 @@ def seed_shipment(company, spec: dict, *, carriers, staff, contract, project, no
 def seed(demo: dict) -> None:
     staff = demo["staff"]
     users = demo.get("users", {})
+    # The couriers come with migration 0002; a flushed database (tests) gets them back here.
+    for name, code, pattern in CARRIERS:
+        Carrier.objects.get_or_create(code=code, defaults={"name": name, "tracking_url_pattern": pattern})
     carriers = {carrier.code: carrier for carrier in Carrier.objects.all()}
     now = timezone.now()
     contract_model = Shipment._meta.get_field("contract").related_model

@@ -52,7 +52,7 @@ def pdf_text(data: bytes, tmp_path) -> str | None:
         path = tmp_path / "out.pdf"
         path.write_bytes(data)
         command = [pdftotext, "-enc", "UTF-8", str(path), "-"]
-        return subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
+        return subprocess.run(command, capture_output=True, check=True, text=True).stdout
     return None
 
 

@@ -30,7 +30,7 @@ SETTINGS_VARIABLES = (
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     environment.update(DJANGO_SETTINGS_MODULE="portal.settings", **env)
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env=environment,

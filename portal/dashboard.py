@@ -1,0 +1,317 @@
+"""The dashboard's figures: one card per section, a chart or two, the activity feed.
+
+Every card is a couple of aggregate queries over one section, whatever the company's size;
+nothing here renders a PDF or builds chart data a member may not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from portal.models import AuditEntry
+
+
+@dataclass
+class Urgent:
+    text: str
+    url: str
+    when: str = ""
+
+
+@dataclass
+class Card:
+    key: str
+    title: str
+    icon: str
+    url: str
+    count: int
+    count_label: str
+    empty: str
+    tone: str = "primary"
+    urgent: Urgent | None = None
+    figures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def money(amount, currency: str) -> str:
+    from django.template.defaultfilters import floatformat
+
+    return f"{floatformat(amount, '2g')} {'lei' if currency == 'RON' else currency}"
+
+
+def offers_card(company, today: date) -> Card:
+    from quotes.models import Offer
+
+    waiting = Offer.objects.for_company(company).visible().current().with_display_status(
+        Offer.DisplayStatus.OPEN, today=today)
+    count = waiting.count()
+    first = waiting.order_by("valid_until", "number").first() if count else None
+    url = reverse("quotes:offer_list") + "?status=open"
+    return Card(
+        "offers", _("Oferte de analizat"), "file-earmark-text", url, count,
+        ngettext("ofertă așteaptă decizia dvs.", "oferte așteaptă decizia dvs.", count),
+        _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
+        tone="warning" if count else "primary",
+        urgent=Urgent(_("%(offer)s expiră pe %(date)s") % {
+            "offer": first.number, "date": first.valid_until.strftime("%d.%m.%Y")},
+            reverse("quotes:offer_detail", args=[first.public_id])) if first else None,
+    )
+
+
+def billing_card(company, today: date) -> Card:
+    from billing.models import Invoice
+    from billing.selectors import dashboard_summary
+
+    totals = dashboard_summary(company=company)
+    overdue_count = sum(t.overdue_count for t in totals)
+    figures = []
+    for t in totals:
+        figures.append((_("De plată (%(currency)s)") % {"currency": t.currency}, money(t.outstanding, t.currency)))
+        if t.overdue:
+            figures.append((_("Restant (%(currency)s)") % {"currency": t.currency}, money(t.overdue, t.currency)))
+    oldest = (Invoice.objects.for_company(company).overdue(today).order_by("due_date", "id").first()
+              if overdue_count else None)
+    return Card(
+        "billing", _("Facturi"), "receipt", reverse("billing:invoice_list") + "?status=restanta", overdue_count,
+        ngettext("factură restantă", "facturi restante", overdue_count),
+        _("Nu aveți facturi restante."), tone="danger" if overdue_count else "success",
+        urgent=Urgent(_("%(invoice)s, scadentă pe %(date)s") % {
+            "invoice": oldest, "date": oldest.due_date.strftime("%d.%m.%Y")},
+            reverse("billing:invoice_detail", args=[oldest.public_id])) if oldest else None,
+        figures=figures,
+    )
+
+
+def projects_card(company, today: date) -> tuple[Card, list]:
+    from projects.models import Project
+    from projects.selectors import decorate_list_rows, project_list
+
+    active = decorate_list_rows(project_list(company=company, status=Project.Status.IN_PROGRESS, today=today)[:8])
+    count = Project.objects.for_company(company).filter(status=Project.Status.IN_PROGRESS).count()
+    upcoming = [p for p in active if p.next_milestone_date]
+    upcoming.sort(key=lambda p: p.next_milestone_date)
+    first = upcoming[0] if upcoming else None
+    card = Card(
+        "projects", _("Proiecte active"), "kanban", reverse("projects:list") + f"?stare={Project.Status.IN_PROGRESS}",
+        count, ngettext("proiect în desfășurare", "proiecte în desfășurare", count),
+        _("Niciun proiect în desfășurare. Aici urmăriți progresul, sarcinile și diagrama Gantt."),
+        urgent=Urgent(_("Următorul jalon: %(milestone)s (%(project)s), %(date)s") % {
+            "milestone": first.next_milestone_title, "project": first.code,
+            "date": first.next_milestone_date.strftime("%d.%m.%Y")},
+            reverse("projects:detail", args=[first.public_id])) if first else None,
+    )
+    return card, active
+
+
+def support_card(company) -> Card:
+    from support.models import Ticket
+
+    waiting = Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING)
+    count = waiting.count()
+    first = waiting.order_by("last_activity_at", "id").first() if count else None
+    return Card(
+        "support", _("Tichete de suport"), "life-preserver",
+        reverse("support:list") + f"?status={Ticket.Status.WAITING}", count,
+        ngettext("tichet așteaptă răspunsul dvs.", "tichete așteaptă răspunsul dvs.", count),
+        _("Niciun tichet nu așteaptă răspunsul dvs. Pentru orice problemă, deschideți un tichet."),
+        tone="warning" if count else "primary",
+        urgent=Urgent(f"{first.number}: {first.subject}", first.get_absolute_url()) if first else None,
+    )
+
+
+def shipments_card(company) -> Card:
+    from shipments.models import MOVING, Shipment
+    from shipments.selectors import ON_THE_WAY, dashboard_summary
+
+    summary = dashboard_summary(company=company)
+    count = summary["on_the_way"]
+    next_one = (Shipment.objects.for_company(company).filter(status__in=MOVING)
+                .order_by(F("planned_delivery_date").asc(nulls_last=True), "id").first() if count else None)
+    figures = []
+    if summary["to_confirm"]:
+        figures.append((_("Livrate, de confirmat"), str(summary["to_confirm"])))
+    return Card(
+        "shipments", _("Expedieri pe drum"), "truck", reverse("shipments:list") + f"?status={ON_THE_WAY}", count,
+        ngettext("expediere pe drum", "expedieri pe drum", count),
+        _("Nicio expediere pe drum. Aici urmăriți livrările și documentele lor."),
+        urgent=Urgent(
+            _("%(number)s, %(status)s") % {"number": next_one.number, "status": next_one.get_status_display()}
+            + (_(", livrare estimată %(date)s") % {"date": next_one.planned_delivery_date.strftime("%d.%m.%Y")}
+               if next_one.planned_delivery_date else ""),
+            reverse("shipments:detail", args=[next_one.public_id])) if next_one else None,
+        figures=figures,
+    )
+
+
+def contracts_card(company, today: date) -> Card:
+    from contracts.models import Contract
+
+    expiring = Contract.objects.for_company(company).with_display_status(Contract.DisplayStatus.EXPIRING, today=today)
+    count = expiring.count()
+    first = expiring.order_by("current_end_date", "number").first() if count else None
+    return Card(
+        "contracts", _("Contracte care expiră curând"), "file-earmark-check",
+        reverse("contracts:list") + "?status=expiring", count,
+        ngettext("contract expiră curând", "contracte expiră curând", count),
+        _("Niciun contract nu expiră în perioada următoare."), tone="warning" if count else "primary",
+        urgent=Urgent(_("%(number)s se încheie pe %(date)s") % {
+            "number": first.number, "date": first.current_end_date.strftime("%d.%m.%Y")},
+            reverse("contracts:detail", args=[first.public_id])) if first else None,
+    )
+
+
+def files_card(membership, user) -> Card:
+    from files.models import Document, DocumentSeen
+
+    seen = DocumentSeen.objects.filter(document=OuterRef("pk"), user=user,
+                                       version_number__gte=OuterRef("current_version__number"))
+    new = (Document.objects.visible_to(membership).filter(current_version__isnull=False)
+           .annotate(is_seen=Exists(seen)).filter(is_seen=False))
+    count = new.count()
+    newest = new.order_by("-updated_at", "-id").first() if count else None
+    return Card(
+        "files", _("Fișiere noi"), "folder2-open", reverse("files:list") + "?noi=1", count,
+        ngettext("document nedeschis", "documente nedeschise", count),
+        _("Ați deschis toate documentele primite de la furnizor."),
+        urgent=Urgent(newest.title, reverse("files:detail", args=[newest.public_id])) if newest else None,
+    )
+
+
+def cards(request, today: date | None = None) -> tuple[list[Card], list]:
+    today = today or timezone.localdate()
+    company, membership = request.company, request.membership
+    projects, active_projects = projects_card(company, today)
+    result = [offers_card(company, today)]
+    if membership.has_right("billing"):
+        result.append(billing_card(company, today))
+    result += [projects, support_card(company), shipments_card(company), contracts_card(company, today),
+               files_card(membership, request.user)]
+    return result, active_projects
+
+
+MONTHS = [gettext_lazy("ian"), gettext_lazy("feb"), gettext_lazy("mar"), gettext_lazy("apr"), gettext_lazy("mai"),
+          gettext_lazy("iun"), gettext_lazy("iul"), gettext_lazy("aug"), gettext_lazy("sep"), gettext_lazy("oct"),
+          gettext_lazy("nov"), gettext_lazy("dec")]
+
+
+def billing_chart(company, today: date) -> dict | None:
+    """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (two queries)."""
+    from billing.models import Invoice, Payment
+
+    start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    invoiced = (Invoice.objects.for_company(company).visible().filter(issue_date__gte=start)
+                .annotate(month=TruncMonth("issue_date")).values("month", "currency")
+                .annotate(total=Sum("total_gross")).order_by())
+    paid = (Payment.objects.for_company(company).filter(date__gte=start)
+            .annotate(month=TruncMonth("date")).values("month", "currency")
+            .annotate(total=Sum("amount")).order_by())
+    invoiced, paid = list(invoiced), list(paid)
+    if not invoiced and not paid:
+        return None
+    counts = {}
+    for row in invoiced:
+        counts[row["currency"]] = counts.get(row["currency"], 0) + 1
+    currency = max(counts, key=counts.get) if counts else "RON"
+    months = []
+    month = start
+    for _i in range(12):
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+
+    def series(rows):
+        by_month = {(r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
+                    for r in rows if r["currency"] == currency}
+        return [round(by_month.get(m, 0.0), 2) for m in months]
+
+    labels = [f"{MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
+    unit = "lei" if currency == "RON" else currency
+    hover = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
+    return {
+        "data": [
+            {"type": "bar", "name": str(_("Facturat")), "x": labels, "y": series(invoiced),
+             "marker": {"color": "#0b5ed7"}, "hovertemplate": hover},
+            {"type": "bar", "name": str(_("Plătit")), "x": labels, "y": series(paid),
+             "marker": {"color": "#198754"}, "hovertemplate": hover},
+        ],
+        "layout": {
+            "barmode": "group", "height": 300, "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2}, "separators": ",.",
+            "yaxis": {"title": {"text": unit}, "tickformat": ",.0f", "fixedrange": True},
+            "xaxis": {"fixedrange": True}, "font": {"family": "system-ui, sans-serif", "size": 12},
+        },
+        "table": list(zip(labels, series(invoiced), series(paid), strict=True)),
+        "currency": unit,
+    }
+
+
+def progress_chart(projects) -> dict | None:
+    if not projects:
+        return None
+    names = [f"{p.code}" for p in projects][::-1]
+    values = [p.progress for p in projects][::-1]
+    return {
+        "data": [{"type": "bar", "orientation": "h", "x": values, "y": names, "marker": {"color": "#0b5ed7"},
+                  "text": [f"{v} %" for v in values], "textposition": "auto",
+                  "hovertemplate": "%{y}: %{x} %<extra></extra>",
+                  "customdata": [p.name for p in projects][::-1]}],
+        "layout": {"height": 60 + 34 * len(projects), "margin": {"l": 110, "r": 10, "t": 10, "b": 30},
+                   "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+                   "yaxis": {"fixedrange": True, "automargin": True},
+                   "font": {"family": "system-ui, sans-serif", "size": 12}},
+    }
+
+
+# What the activity feed shows (a whitelist: staff-only actions never reach clients) and who may see it.
+FEED = {
+    "offer.sent": (gettext_lazy("a trimis oferta"), None),
+    "offer.accepted": (gettext_lazy("a acceptat oferta"), None),
+    "offer.rejected": (gettext_lazy("a respins oferta"), None),
+    "quote_request.created": (gettext_lazy("a trimis cererea de ofertă"), None),
+    "quote_request.cancelled": (gettext_lazy("a anulat cererea de ofertă"), None),
+    "document.created": (gettext_lazy("a adăugat documentul"), None),
+    "document.version_added": (gettext_lazy("a adăugat o versiune nouă pentru"), None),
+    "ticket.opened": (gettext_lazy("a deschis tichetul"), None),
+    "ticket.closed": (gettext_lazy("a închis tichetul"), None),
+    "ticket.reopened": (gettext_lazy("a redeschis tichetul"), None),
+    "ticket.rated": (gettext_lazy("a evaluat tichetul"), None),
+    "shipment.receipt_confirmed": (gettext_lazy("a confirmat primirea expedierii"), None),
+    "shipment.problem_reported": (gettext_lazy("a semnalat o problemă la expedierea"), None),
+    "project.milestone_reached": (gettext_lazy("jalon atins în proiectul"), None),
+    "project.commented": (gettext_lazy("a scris în discuția proiectului"), None),
+    "contract.activated": (gettext_lazy("a activat contractul"), None),
+    "invoice.issued": (gettext_lazy("a emis factura"), "billing"),
+    "payment_notice.created": (gettext_lazy("a anunțat o plată"), "billing"),
+    "payment_notice.confirmed": (gettext_lazy("a confirmat plata"), "billing"),
+    "membership.approved": (gettext_lazy("a aprobat accesul pentru"), "manage_members"),
+    "invitation.accepted": (gettext_lazy("s-a alăturat companiei:"), None),
+}
+
+
+@dataclass
+class FeedItem:
+    when: object
+    who: str
+    what: str
+    obj: str
+
+
+def activity(company, membership, limit: int = 12) -> list[FeedItem]:
+    actions = [action for action, (_label, right) in FEED.items() if right is None or membership.has_right(right)]
+    entries = (AuditEntry.objects.for_company(company).filter(action__in=actions)
+               .select_related("user").order_by("-created_at", "-id")[:limit])
+    items = []
+    for entry in entries:
+        who = (entry.user.get_full_name() or entry.user.email) if entry.user else ""
+        if entry.user and entry.user.is_staff:
+            from django.conf import settings
+
+            who = settings.SUPPLIER["name"]
+        items.append(FeedItem(entry.created_at, who, str(FEED[entry.action][0]), entry.object_repr))
+    return items

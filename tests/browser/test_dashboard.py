@@ -1,0 +1,61 @@
+"""The dashboard on the seeded demo: every card's link lands on its filtered list (desktop and phone)."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import VIEWPORTS, Visitor
+from tests.browser.test_accounts_flow import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# card → the heading of the list it must land on, and the filter it must carry
+EXPECTED = {
+    "offers": ("Oferte", "status=open"),
+    "billing": ("Facturi", "status=restanta"),
+    "projects": ("Proiecte", "stare=in_desfasurare"),
+    "support": ("Suport", "status=asteapta_client"),
+    "shipments": ("Expedieri", "status=pe_drum"),
+    "contracts": ("Contracte", "status=expiring"),
+    "files": ("Fișiere", "noi=1"),
+}
+
+
+def test_every_card_leads_to_its_filtered_list(browser, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from accounts.demo import DEMO_PASSWORD
+
+    for viewport, size in VIEWPORTS.items():
+        context = browser.new_context(viewport=size, locale="ro-RO")
+        visitor = Visitor(context.new_page(), live_server.url, viewport)
+        page = visitor.page
+        visitor.goto("/cont/login/")
+        log_in(visitor, "ana.popescu@agroserv.ro", DEMO_PASSWORD)
+        visitor.check()
+        page.wait_for_selector(".dashboard-chart .main-svg")
+        visitor.shot("dashboard-demo")
+        cards = page.locator("[data-card]")
+        assert cards.count() == len(EXPECTED)
+        for key, (heading, query) in EXPECTED.items():
+            visitor.goto("/")
+            card = page.locator(f'[data-card="{key}"]')
+            card.locator("a.stretched-link").click()
+            page.wait_for_load_state("load")
+            assert query in page.url, (key, page.url)
+            assert page.get_by_role("heading", level=1).first.inner_text().startswith(heading), key
+            visitor.check()
+        context.close()
+
+
+def test_a_member_without_billing_sees_no_billing_card(browser, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from accounts.demo import DEMO_PASSWORD
+
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="ro-RO")
+    visitor = Visitor(context.new_page(), live_server.url, "phone")
+    visitor.goto("/cont/login/")
+    log_in(visitor, "mihai.ionescu@agroserv.ro", DEMO_PASSWORD)
+    visitor.check()
+    assert visitor.page.locator('[data-card="billing"]').count() == 0
+    assert "lei" not in visitor.page.locator("main").inner_text()
+    visitor.shot("dashboard-demo-no-billing")
+    context.close()
