@@ -1,6 +1,8 @@
 # Portal clienți — `make run` serves the demo, `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
+# Two workers: the suite takes about half as long on a 2-core machine.
+PYTEST_ARGS ?= -n 2
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -50,6 +52,26 @@ messages: venv
 # Refresh the catalogues after changing UI text (then translate the new entries in locale/*/django.po).
 makemessages: venv
 	$(PY) manage.py makemessages -l ro -l en --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file
+
+# Benchmark (not part of `make test`): the bench data on PostgreSQL, gunicorn -w 3, wrk; writes
+# docs/PERFORMANCE.md. About 8 minutes the first time (seeding), 5 after. BENCH_DURATION=10 for 10 s runs.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DJANGO_SETTINGS_MODULE=bench.settings
+
+bench: venv messages
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$(SUDO)" = NONE ] || ! command -v apt-get >/dev/null; then \
+	    echo ""; echo "The benchmark needs wrk. Install it, then run make bench again:"; \
+	    echo "  sudo apt-get install -y wrk      (macOS: brew install wrk)"; echo ""; exit 1; \
+	  fi; \
+	  echo "Installing wrk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; \
+	fi
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.createdb
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py seed_bench
+	$(BENCH_ENV) $(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -4,7 +4,7 @@ from accounts.tests.factories import MembershipFactory
 from tests.access import HOME, LOGIN, SAME, Route, everyone, object_page, section, section_action
 
 LOGGED_IN = {"anonymous": LOGIN, "owner_admin": 200, "owner_member": 200,
-             "other_company": 200, "pending": 200, "staff": 200}
+             "other_company": 200, "pending": 200, "deactivated": LOGIN, "staff": 200}
 ACTIVE_GO_HOME = {"owner_admin": HOME, "owner_member": HOME, "other_company": HOME}
 
 
@@ -21,15 +21,15 @@ def objects(cast) -> dict:
 
 
 ROUTES = [
-    Route("portal:dashboard", get=section(), post=section()),
+    Route("portal:dashboard", get=section(), post=everyone(405)),
     Route("accounts:pending", get={**LOGGED_IN, **ACTIVE_GO_HOME}, post={**LOGGED_IN, **ACTIVE_GO_HOME}),
-    Route("accounts:profile", get=LOGGED_IN, post={**everyone(SAME), "anonymous": LOGIN},
+    Route("accounts:profile", get=LOGGED_IN, post={**everyone(SAME), "anonymous": LOGIN, "deactivated": LOGIN},
           data=lambda o: {"first_name": "Ion", "last_name": "Pop", "phone": "0722 111 222", "language": "ro"}),
     Route("accounts:set_language", get=everyone(405), post=everyone(HOME),
           data=lambda o: {"language": "en", "next": "/"}),
     Route("accounts:switch_company", get=everyone(405),
           post={"anonymous": LOGIN, "owner_admin": HOME, "owner_member": HOME, "other_company": 404,
-                "pending": 404, "staff": 404},
+                "pending": 404, "deactivated": LOGIN, "staff": 404},
           data=lambda o: {"company": o["company_a"].public_id}),
     Route("accounts:members", get=section(right="manage_members"),
           post=section_action(SAME, right="manage_members"),
@@ -48,6 +48,6 @@ ROUTES = [
           post=object_page("accounts:members", right="manage_members"),
           kwargs=lambda o: {"public_id": o["invitation"].public_id}),
     # The token is the credential: anyone holding it sees the invitation; joining needs its email.
-    Route("accounts:invitation", get=everyone(200), post={**everyone(HOME), "anonymous": 200},
+    Route("accounts:invitation", get=everyone(200), post={**everyone(HOME), "anonymous": 200, "deactivated": 200},
           kwargs=lambda o: {"token": o["invitation_token"]}),
 ]
