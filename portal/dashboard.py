@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -242,7 +243,8 @@ def billing_chart(company, today: date) -> dict | None:
         ],
         "layout": {
             "barmode": "group", "height": 300, "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
-            "legend": {"orientation": "h", "y": -0.2}, "separators": ",.",
+            "legend": {"orientation": "h", "y": -0.2}, "separators": formats.get_format("DECIMAL_SEPARATOR")
+            + formats.get_format("THOUSAND_SEPARATOR"),
             "yaxis": {"title": {"text": unit}, "tickformat": ",.0f", "fixedrange": True},
             "xaxis": {"fixedrange": True}, "font": {"family": "system-ui, sans-serif", "size": 12},
         },
@@ -308,10 +310,10 @@ def activity(company, membership, limit: int = 12) -> list[FeedItem]:
                .select_related("user").order_by("-created_at", "-id")[:limit])
     items = []
     for entry in entries:
-        who = (entry.user.get_full_name() or entry.user.email) if entry.user else ""
-        if entry.user and entry.user.is_staff:
-            from django.conf import settings
-
+        # Staff and the system (imports, tasks) act for the supplier.
+        if entry.user is None or entry.user.is_staff:
             who = settings.SUPPLIER["name"]
+        else:
+            who = entry.user.get_full_name() or entry.user.email
         items.append(FeedItem(entry.created_at, who, str(FEED[entry.action][0]), entry.object_repr))
     return items
