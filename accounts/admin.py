@@ -1,23 +1,11 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import Company, Invitation, Membership, User
+from portal.admin_actions import run_for_each
 from portal.audit import client_ip
-
-
-def _run_for_each(modeladmin, request, queryset, service, done_message, **kwargs):
-    done = 0
-    for obj in queryset:
-        try:
-            service(by=request.user, **{queryset.model._meta.model_name: obj}, **kwargs)
-            done += 1
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,13 +28,15 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă companiile selectate (și pe cei care le-au înregistrat)"))
     def approve(self, request, queryset):
-        _run_for_each(self, request, queryset, services.company_approve,
-                      lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
+        run_for_each(self, request, queryset,
+                     lambda company: services.company_approve(company=company, by=request.user),
+                     lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
 
     @admin.action(description=_("Respinge companiile selectate"))
     def reject(self, request, queryset):
-        _run_for_each(self, request, queryset, services.company_reject,
-                      lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
+        run_for_each(self, request, queryset,
+                     lambda company: services.company_reject(company=company, by=request.user),
+                     lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
 
 
 @admin.register(Membership)
@@ -61,15 +51,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă cererile selectate"))
     def approve(self, request, queryset):
-        _run_for_each(self, request, queryset.select_related("company", "user"), services.membership_approve,
-                      lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n,
-                      ip=client_ip(request))
+        ip = client_ip(request)
+        run_for_each(self, request, queryset.select_related("company", "user"),
+                     lambda membership: services.membership_approve(membership=membership, by=request.user, ip=ip),
+                     lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n)
 
     @admin.action(description=_("Respinge cererile selectate"))
     def reject(self, request, queryset):
-        _run_for_each(self, request, queryset.select_related("company", "user"), services.membership_reject,
-                      lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n,
-                      ip=client_ip(request))
+        ip = client_ip(request)
+        run_for_each(self, request, queryset.select_related("company", "user"),
+                     lambda membership: services.membership_reject(membership=membership, by=request.user, ip=ip),
+                     lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n)
 
 
 @admin.register(Invitation)

@@ -1,35 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from billing import services
 from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, PaymentAllocation, PaymentNotice
+from files.admin import document_links
 from files.responses import file_response, safe_filename
+from portal.admin_actions import run_for_each
 from portal.audit import client_ip
 
 
 def _money(value, currency) -> str:
     return f"{number_format(value, 2, force_grouping=True)} {currency}"
-
-
-def _run(modeladmin, request, queryset, action, message):
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-            done += 1
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, message(done), messages.SUCCESS)
 
 
 # --- invoices -------------------------------------------------------------------------------------
@@ -165,10 +153,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def documents_link(self, obj):
         if not obj.pk:
             return "—"
-        upload = reverse("admin:files_document_bulk") + "?" + urlencode({
-            "company": obj.company_id, "linked_type": ContentType.objects.get_for_model(Invoice).pk,
-            "linked_id": obj.pk, "category": "financiar"})
-        return format_html('<a href="{}">{}</a>', upload, _("Atașează documente (aviz, proces-verbal...)"))
+        return document_links(obj, category="financiar", upload_label=_("Atașează documente (aviz, proces-verbal...)"))
 
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="billing_invoice_pdf")
@@ -203,7 +188,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
     def issue(self, request, queryset):
-        _run(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user,
+        run_for_each(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user,
                                                                             ip=client_ip(request)),
              lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
 
@@ -213,7 +198,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             if services.invoice_render_pdf(invoice_id=invoice.pk, force=True) is None:
                 raise ValidationError(_("O ciornă nu are PDF; emiteți-o întâi."))
 
-        _run(self, request, queryset, regenerate,
+        run_for_each(self, request, queryset, regenerate,
              lambda n: ngettext("PDF regenerat pentru %d factură.", "PDF regenerat pentru %d facturi.", n) % n)
 
 
@@ -340,7 +325,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirmă plățile selectate (se înregistrează și se alocă pe facturi)"))
     def confirm(self, request, queryset):
-        _run(self, request, queryset.select_related("company"),
+        run_for_each(self, request, queryset.select_related("company"),
              lambda notice: services.notice_confirm(notice=notice, by=request.user, ip=client_ip(request)),
              lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.", n) % n)
 
@@ -349,7 +334,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
-            _run(self, request, queryset.select_related("company"),
+            run_for_each(self, request, queryset.select_related("company"),
                  lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason,
                                                        ip=client_ip(request)),
                  lambda n: ngettext("%d plată anunțată respinsă.", "%d plăți anunțate respinse.", n) % n)

@@ -1,15 +1,12 @@
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contracts import services
 from contracts.models import Annex, Contract, ExpiryNotice
+from files.admin import document_links
+from portal.admin_actions import run_for_each
 
 
 class ContractAdminForm(forms.ModelForm):
@@ -76,13 +73,7 @@ class ContractAdmin(admin.ModelAdmin):
     def documents_link(self, obj):
         if not obj.pk:
             return _("Salvați contractul, apoi atașați documentele.")
-        content_type = ContentType.objects.get_for_model(Contract)
-        upload = reverse("admin:files_document_bulk") + "?" + urlencode(
-            {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": "contractual"})
-        listing = reverse("admin:files_document_changelist") + "?" + urlencode(
-            {"linked_type__id__exact": content_type.pk, "q": ""})
-        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', upload, _("Încarcă documente"),
-                           listing, _("Vezi documentele contractelor"))
+        return document_links(obj, category="contractual", listing_label=_("Vezi documentele contractelor"))
 
     def save_formset(self, request, form, formset, change):
         # An annex carries its contract's company (tenancy reads never go through the parent).
@@ -97,15 +88,7 @@ class ContractAdmin(admin.ModelAdmin):
         services.contract_refresh(contract=form.instance)
 
     def _run(self, request, queryset, service, message):
-        done = 0
-        for contract in queryset:
-            try:
-                service(contract=contract, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, f"{contract}: {' '.join(error.messages)}", messages.ERROR)
-        if done:
-            self.message_user(request, message(done), messages.SUCCESS)
+        run_for_each(self, request, queryset, lambda contract: service(contract=contract, by=request.user), message)
 
     @admin.action(description=_("Activează contractele selectate (devin vizibile clientului)"))
     def activate(self, request, queryset):

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,6 +17,19 @@ from files.links import LINKABLES
 from files.models import Document, DocumentVersion, StoredFile
 from files.validation import validate_upload
 from portal.audit import client_ip
+
+
+def document_links(obj, *, category: str, upload_label=None, listing_label=None) -> str:
+    """Admin links for the documents of a section's object: upload more (pre-filled), and list them."""
+    content_type = ContentType.objects.get_for_model(obj)
+    upload = reverse("admin:files_document_bulk") + "?" + urlencode(
+        {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": category})
+    links = format_html('<a href="{}">{}</a>', upload, upload_label or _("Încarcă documente"))
+    if listing_label:
+        listing = reverse("admin:files_document_changelist") + "?" + urlencode(
+            {"linked_type__id__exact": content_type.pk, "q": ""})
+        links = format_html('{} · <a href="{}">{}</a>', links, listing, listing_label)
+    return links
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,18 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from files.admin import document_links
 from files.responses import file_response, safe_filename
+from portal.admin_actions import run_for_each
 from portal.pdf import render_pdf
 from quotes import conf, selectors, services
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
@@ -162,15 +162,8 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         return None
 
     def _run(self, request, queryset, service, message):
-        done = 0
-        for quote_request in queryset:
-            try:
-                service(quote_request=quote_request, by=request.user)
-                done += 1
-            except ValidationError as error:
-                _report(self, request, quote_request, error)
-        if done:
-            self.message_user(request, message(done), messages.SUCCESS)
+        run_for_each(self, request, queryset,
+                     lambda quote_request: service(quote_request=quote_request, by=request.user), message)
 
     @admin.action(description=_("Marchează cererile selectate „în analiză”"))
     def mark_in_review(self, request, queryset):
@@ -343,10 +336,8 @@ class OfferAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("documente"))
     def documents_link(self, obj):
-        content_type = ContentType.objects.get_for_model(Offer)
-        upload = reverse("admin:files_document_bulk") + "?" + urlencode(
-            {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": "comercial"})
-        return format_html('<a href="{}">{}</a>', upload, _("Atașează documente (fișe tehnice...) la ofertă"))
+        return document_links(obj, category="comercial",
+                              upload_label=_("Atașează documente (fișe tehnice...) la ofertă"))
 
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="quotes_offer_pdf")
@@ -415,15 +406,8 @@ class OfferAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def _run(self, request, queryset, service, message):
-        done = []
-        for offer in queryset.order_by("number", "revision"):
-            try:
-                done.append(service(offer=offer, by=request.user))
-            except ValidationError as error:
-                _report(self, request, offer, error)
-        if done:
-            self.message_user(request, message(len(done)), messages.SUCCESS)
-        return done
+        return run_for_each(self, request, queryset.order_by("number", "revision"),
+                            lambda offer: service(offer=offer, by=request.user), message)
 
     @admin.action(description=_("Trimite clientului ofertele selectate (ciorne)"))
     def send(self, request, queryset):

@@ -1,14 +1,13 @@
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from files.admin import document_links
+from portal.admin_actions import run_for_each
 from shipments import services
 from shipments.models import Carrier, Shipment, ShipmentItem, TrackingEvent
 
@@ -132,13 +131,7 @@ class ShipmentAdmin(admin.ModelAdmin):
     def documents_link(self, obj):
         if not obj.pk:
             return _("Salvați expedierea, apoi atașați avizul, dovada de livrare sau fotografii.")
-        content_type = ContentType.objects.get_for_model(Shipment)
-        upload = reverse("admin:files_document_bulk") + "?" + urlencode(
-            {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": "livrare"})
-        listing = reverse("admin:files_document_changelist") + "?" + urlencode(
-            {"linked_type__id__exact": content_type.pk, "q": ""})
-        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', upload, _("Încarcă documente"),
-                           listing, _("Vezi documentele expedierilor"))
+        return document_links(obj, category="livrare", listing_label=_("Vezi documentele expedierilor"))
 
     def save_formset(self, request, form, formset, change):
         # Items and events carry the shipment's company (tenancy reads never go through the parent).
@@ -159,15 +152,7 @@ class ShipmentAdmin(admin.ModelAdmin):
         services.shipment_refresh(shipment=shipment)
 
     def _run(self, request, queryset, service, message):
-        done = 0
-        for shipment in queryset:
-            try:
-                service(shipment=shipment, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-        if done:
-            self.message_user(request, message(done), messages.SUCCESS)
+        run_for_each(self, request, queryset, lambda shipment: service(shipment=shipment, by=request.user), message)
 
     @admin.action(description=_("Marchează expediate (predate curierului acum)"))
     def mark_shipped(self, request, queryset):

@@ -1,0 +1,22 @@
+"""Admin list actions that run a service on each selected row and say what happened."""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+
+def run_for_each(modeladmin, request, objects: Iterable, call: Callable, message: Callable[[int], str]) -> list:
+    """``call(obj)`` for each object; a ValidationError is reported for that row and the others go on.
+
+    Returns what the calls returned, for actions that go on to the one result (e.g. open it).
+    """
+    done = []
+    for obj in objects:
+        try:
+            done.append(call(obj))
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, message(len(done)), messages.SUCCESS)
+    return done
