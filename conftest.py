@@ -5,6 +5,7 @@
 - ``member_b``: administrator of company B
 - ``pending_user``: registered, asked to join company A, not approved yet
 - ``staff``: supplier staff (Django admin), no membership
+- ``deactivated_a``: active admin membership of company A, but the user account is deactivated
 """
 
 import os
@@ -57,6 +58,21 @@ def _isolated_side_effects():
 
 
 @pytest.fixture(autouse=True)
+def tenancy_guard(request, monkeypatch):
+    """Fails a test whose client request reads company-owned rows without scoping them to a
+    company (see tests/tenancy_guard.py). Mark a test ``no_tenancy_guard`` to switch it off."""
+    if request.node.get_closest_marker("no_tenancy_guard"):
+        yield None
+        return
+    from tests.tenancy_guard import install
+
+    guard = install(monkeypatch)
+    yield guard
+    guard.disconnect()
+    assert not guard.violations, "\n".join(guard.violations)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
@@ -103,5 +119,25 @@ def pending_user(company_a):
 
 
 @pytest.fixture
+def deactivated_a(company_a):
+    """An administrator of company A whose account staff deactivated (User.is_active=False).
+
+    ``client.force_login`` still works for it (it skips the is_active check), which is the state of a
+    session opened before the deactivation: every request must then treat it as anonymous.
+    """
+    user = MembershipFactory(
+        company=company_a, role=Membership.Role.ADMIN, can_accept_offers=True, can_see_billing=True,
+        user__email="deactivated@client-a.ro", user__first_name="Radu",
+    ).user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@pytest.fixture
 def staff(db):
     return UserFactory(email="staff@furnizor.ro", is_staff=True, is_superuser=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "no_tenancy_guard: switch off the tenancy guard (tests/tenancy_guard.py)")

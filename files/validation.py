@@ -42,6 +42,10 @@ ALLOWED: dict[str, FileType] = {
     "dwg": FileType("application/acad", "dwg"),
 }
 
+# Archives (docx, xlsx, odt, zip...) are refused when they could be zip bombs for whoever opens them.
+ZIP_MAX_MEMBERS = 1000
+ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024
+ZIP_MAX_RATIO = 100  # uncompressed / compressed, checked once the content passes 1 MB
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 MARKUP_MARKERS = (b"<html", b"<!doctype", b"<script", b"<svg", b"<?xml", b"<iframe", b"<body", b"javascript:")
 
@@ -61,6 +65,17 @@ def _refuse(message: str) -> ValidationError:
 def _looks_like_markup(head: bytes) -> bool:
     lowered = head.lower()
     return any(marker in lowered for marker in MARKUP_MARKERS)
+
+
+def _zip_is_reasonable(members) -> bool:
+    """No zip bomb: few members, a bounded unpacked size, no extreme compression ratio."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        return False
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > ZIP_MAX_UNCOMPRESSED:
+        return False
+    return unpacked <= 1024 * 1024 or unpacked <= ZIP_MAX_RATIO * max(packed, 1)
 
 
 def _check_content(kind: str, uploaded, head: bytes) -> bool:
@@ -84,11 +99,14 @@ def _check_content(kind: str, uploaded, head: bytes) -> bool:
         try:
             uploaded.seek(0)
             with zipfile.ZipFile(uploaded) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
+                members = archive.infolist()
+                names = {member.filename for member in members}
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
             return False
         finally:
             uploaded.seek(0)
+        if not _zip_is_reasonable(members):
+            return False
         if kind == "ooxml":
             return "[Content_Types].xml" in names
         if kind == "odf":

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from portal.navigation import sections_for
-from portal.tenancy import current_membership
+from portal.tenancy import current_membership, unscoped
 
 
 def portal(request) -> dict:
@@ -12,8 +12,10 @@ def portal(request) -> dict:
     def other_memberships():
         from accounts.models import Membership
 
-        return (Membership.objects.active().filter(user=request.user).exclude(pk=membership.pk if membership else None)
-                .select_related("company").order_by("company__name"))
+        with unscoped("the company switcher lists the user's own memberships"):
+            return list(Membership.objects.active().filter(user=request.user)
+                        .exclude(pk=membership.pk if membership else None)
+                        .select_related("company").order_by("company__name"))
 
     def unread_notifications():
         from django.db.models import Q

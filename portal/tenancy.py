@@ -8,6 +8,8 @@ user's active membership (the one chosen in the session, else the first).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,27 @@ if TYPE_CHECKING:
     from accounts.models import Company, Membership
 
 SESSION_KEY = "active_company"
+
+_unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
+
+
+@contextmanager
+def unscoped(reason: str):
+    """Mark a read of company-owned rows that is legitimately not scoped to ``request.company``
+    (the user's own memberships, an invitation found by its token).
+
+    It changes nothing at run time; the tests' tenancy guard (tests/tenancy_guard.py) fails any
+    other unscoped read made during a client request.
+    """
+    token = _unscoped_reason.set(reason)
+    try:
+        yield
+    finally:
+        _unscoped_reason.reset(token)
+
+
+def unscoped_reason() -> str | None:
+    return _unscoped_reason.get()
 
 
 class CompanyScopedQuerySet(models.QuerySet):
@@ -36,13 +59,14 @@ def _active_membership(request) -> Membership | None:
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return None
-    memberships = Membership.objects.active().filter(user=user).select_related("company")
+    with unscoped("the user's own memberships decide the company"):
+        memberships = list(Membership.objects.active().filter(user=user).select_related("company"))
     wanted = request.session.get(SESSION_KEY)
     if wanted:
         chosen = next((m for m in memberships if str(m.company.public_id) == wanted), None)
         if chosen:
             return chosen
-    return memberships.first()
+    return memberships[0] if memberships else None
 
 
 class CompanyMiddleware:

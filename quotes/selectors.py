@@ -42,7 +42,8 @@ def product_suggestions():
 
 
 def product_search(*, query: str, limit: int = 20) -> list[Product]:
-    query = query.strip()
+    # Typed text only: PostgreSQL refuses NUL in a string (a 500), and no product name is that long.
+    query = "".join(char for char in query[:200] if char.isprintable()).strip()
     if len(query) < 2:
         return []
     return list(Product.objects.filter(active=True).filter(Q(code__icontains=query) | Q(name__icontains=query))

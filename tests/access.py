@@ -7,7 +7,10 @@ creating company A's objects its routes need (ids for URLs, data for POSTs).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-VISITORS = ("anonymous", "owner_admin", "owner_member", "other_company", "pending", "staff")
+# "deactivated": a user of company A (active membership) whose account was deactivated after they
+# logged in; Django's auth then treats the session as anonymous, so by default they get the
+# anonymous outcome.
+VISITORS = ("anonymous", "owner_admin", "owner_member", "other_company", "pending", "deactivated", "staff")
 
 # Redirect targets (anything else that is not an int is a URL name, or a path starting with "/").
 LOGIN = "login"
@@ -29,13 +32,13 @@ class Route:
 def section(*, right: str | None = None) -> dict:
     """A company page without an object in its URL (a list, a form for something new)."""
     return {"anonymous": LOGIN, "owner_admin": 200, "owner_member": 403 if right else 200,
-            "other_company": 200, "pending": PENDING, "staff": ADMIN}
+            "other_company": 200, "pending": PENDING, "deactivated": LOGIN, "staff": ADMIN}
 
 
 def section_action(outcome: object, *, right: str | None = None) -> dict:
     """A POST creating something for the visitor's own company."""
     return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
-            "other_company": outcome, "pending": PENDING, "staff": ADMIN}
+            "other_company": outcome, "pending": PENDING, "deactivated": LOGIN, "staff": ADMIN}
 
 
 def object_page(outcome: object, *, right: str | None = None) -> dict:
@@ -44,7 +47,7 @@ def object_page(outcome: object, *, right: str | None = None) -> dict:
     ``owner_member`` is the member of company A without any right: 403 when the route needs ``right``.
     """
     return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
-            "other_company": 404, "pending": 404, "staff": 404}
+            "other_company": 404, "pending": 404, "deactivated": LOGIN, "staff": 404}
 
 
 def everyone(outcome: object) -> dict:

@@ -52,14 +52,15 @@ def test_every_client_route_is_listed():
 
 
 @pytest.fixture
-def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, staff):
+def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, deactivated_a, staff):
     cast = {"company_a": company_a, "company_b": company_b, "admin_a": admin_a, "member_a": member_a,
             "member_b": member_b, "pending_user": pending_user, "staff": staff}
     objects = dict(cast)
     for module in MODULES:
         objects.update(module.objects(cast))
     objects["users"] = {"anonymous": None, "owner_admin": admin_a, "owner_member": member_a,
-                        "other_company": member_b, "pending": pending_user, "staff": staff}
+                        "other_company": member_b, "pending": pending_user, "deactivated": deactivated_a,
+                        "staff": staff}
     return objects
 
 
@@ -78,7 +79,7 @@ def test_access(client, objs, route_name, visitor, method):
     url = reverse(route.name, kwargs=route.kwargs(objs))
     user = objs["users"][visitor]
     if user is not None:
-        client.force_login(user)
+        client.force_login(user)  # the deactivated visitor: a session opened before deactivation
     expected = getattr(route, method)[visitor]
     response = client.post(url, route.data(objs)) if method == "post" else client.get(url)
 
