@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && sudo -n true 2>/dev/null && echo sudo) || echo NONE)
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core
 
-.PHONY: run test venv system-deps messages lint bench clean
+.PHONY: run test venv system-deps messages lint bench drill clean
 
 run: venv messages
 	$(PY) manage.py migrate --noinput
@@ -72,6 +72,10 @@ bench: venv messages
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py seed_bench
 	$(BENCH_ENV) $(PY) -m bench.run
+
+# Fault drill: SIGKILL a Celery worker mid-PDF and check exactly one file results (needs PostgreSQL and Redis).
+drill: venv
+	./drills/worker_kill.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.models import AuditEntry, Notification, OutboundEmail
+from portal.models import AuditEntry, Notification, OutboundEmail, PendingTask
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +38,12 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "template", "to", "subject", "sent_at")
     list_filter = ("template", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("to", "subject", "key")
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(ReadOnlyAdmin):
+    """The outbox: tasks the broker refused (Redis down), re-sent by ``retry_pending_tasks``."""
+
+    list_display = ("created_at", "task", "args", "attempts", "last_error")
+    list_filter = ("task",)
+    search_fields = ("task",)

@@ -111,3 +111,25 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class PendingTask(models.Model):
+    """A task the broker refused (Redis down): kept here and sent again by ``retry_pending_tasks``.
+
+    The action that wanted the task has committed; this outbox makes sure its email or PDF
+    still happens once the broker is back. Tasks are idempotent, so sending one twice is harmless.
+    """
+
+    task = models.CharField(_("sarcină"), max_length=200)
+    args = models.JSONField(_("argumente"), default=list, blank=True)
+    created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("încercări"), default=0)
+    last_error = models.CharField(_("ultima eroare"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sarcină în așteptare")
+        verbose_name_plural = _("sarcini în așteptare")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -25,3 +25,12 @@ def send_user_digest(user_id: int, day: str) -> bool:
     if user is None:
         return False
     return send_digest(user=user, day=date.fromisoformat(day))
+
+
+@shared_task
+def retry_pending_tasks() -> int:
+    """Every few minutes (Celery beat): send again the tasks the broker refused while it was down."""
+    from portal.tasks_util import retry_pending
+
+    sent, _pending = retry_pending()
+    return sent

@@ -31,3 +31,7 @@ urlpatterns = [
     path("expedieri/", include("shipments.urls")),
     path("fisiere/", include("files.urls")),
 ]
+
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
