@@ -33,6 +33,10 @@ def static_file_for(url: str) -> Path:
                 found = finders.find(relative)
                 if found:
                     return Path(found)
+                # DEBUG off: {% static %} gives the hashed name, which only collectstatic's output has.
+                collected = Path(settings.STATIC_ROOT or "") / relative
+                if settings.STATIC_ROOT and collected.is_file():
+                    return collected
     raise FetchRefused(f"PDF rendering may not fetch {url!r}")
 
 

@@ -152,6 +152,15 @@ def project_schedule(*, project: Project, today: date | None = None) -> Schedule
     return build_schedule(tasks, edges, today=today or timezone.localdate())
 
 
+def schedule_version(schedule: Schedule) -> str:
+    """What the Gantt fragment (chart data and its table view) depends on besides the project and the
+    language: the tasks (how many, the latest change), their dependencies and the day (late flags).
+    Part of the fragment's cache key, so any change to a task shows at once."""
+    latest = max((task.updated_at for task in schedule.tasks), default=None)
+    edges = hash(tuple((task.pk, tuple(p.pk for p in task.predecessors)) for task in schedule.tasks))
+    return f"{len(schedule.tasks)}-{latest.timestamp() if latest else 0}-{edges}-{schedule.today.isoformat()}"
+
+
 # --- the tasks table --------------------------------------------------------------------------
 
 TASK_SORTS = {

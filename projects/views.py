@@ -19,6 +19,9 @@ from projects.models import CommentAttachment, Project
 PROJECTS_PER_PAGE = 20
 TASKS_PER_PAGE = 50
 RECENT_COMMENTS = 3
+# Above this many tasks the project page links to the Gantt page instead of embedding the chart and its
+# table (2,000 tasks: 2 MB of HTML and JSON, 0.6 s per request; see docs/PERFORMANCE.md).
+GANTT_INLINE_TASKS = 500
 
 TASK_COLUMNS = [
     ("titlu", gettext_lazy("Sarcină")),
@@ -93,7 +96,9 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "documents": documents,
         "comments": comments,
         "comment_count": comment_count,
-        "gantt": gantt_payload(project, schedule) if schedule.tasks else None,
+        "gantt": (gantt_payload(project, schedule)
+                  if schedule.tasks and len(schedule.tasks) <= GANTT_INLINE_TASKS else None),
+        "gantt_version": selectors.schedule_version(schedule),
         "active_section": "projects",
     })
 
@@ -109,6 +114,7 @@ def gantt(request: HttpRequest, public_id) -> HttpResponse:
         "schedule": schedule,
         "progress": schedule.progress(project_done=project.status == Project.Status.DONE),
         "gantt": gantt_payload(project, schedule) if schedule.tasks else None,
+        "gantt_version": selectors.schedule_version(schedule),
         "active_section": "projects",
     })
 
