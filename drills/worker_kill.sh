@@ -12,7 +12,9 @@ export DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 LOG=$(mktemp -t drill-worker.XXXXXX.log)
 
 dbname=${DATABASE_URL##*/}
-createdb -h 127.0.0.1 -U postgres "$dbname" 2>/dev/null || true
+# A fresh database each run: the drill builds its data with the test factories.
+dropdb -h 127.0.0.1 -U postgres --if-exists "$dbname"
+createdb -h 127.0.0.1 -U postgres "$dbname"
 $PY manage.py migrate --noinput -v0
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
 
