@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import OPEN_FILTER, Currency, Invoice
+from billing.models import OPEN_FILTER, Invoice
 from billing.selectors import SORTS
 from files.forms import CheckedFileField, upload_help
+from portal.money import Currency
 
 
 class DateInput(forms.DateInput):

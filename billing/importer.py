@@ -56,7 +56,8 @@ from django.db import transaction
 
 from accounts.models import Company
 from billing import services
-from billing.models import Currency, Invoice, Payment, VatRate
+from billing.models import Invoice, Payment
+from portal.money import Currency, VatRate
 
 CSV_COLUMNS = ("record", "cui", "series", "number", "kind", "reverses", "issue_date", "due_date", "currency",
                "contract", "project", "notes", "code", "description", "unit", "quantity", "unit_price",

@@ -17,22 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.conf import due_soon_days
+from portal.money import Currency, VatRate
 from portal.tenancy import CompanyScopedQuerySet
 
 ZERO = Decimal("0.00")
 # A list filter, not a status: every invoice with something left to pay, overdue or not.
 OPEN_FILTER = "neachitate"
-
-
-class Currency(models.TextChoices):
-    RON = "RON", "RON"
-    EUR = "EUR", "EUR"
-
-
-class VatRate(models.IntegerChoices):
-    STANDARD = 21, "21%"
-    REDUCED = 11, "11%"
-    ZERO = 0, "0%"
 
 
 class InvoiceQuerySet(CompanyScopedQuerySet):

@@ -7,12 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.money import Currency
 from portal.tenancy import CompanyScopedQuerySet
-
-
-class Currency(models.TextChoices):
-    RON = "RON", "RON"
-    EUR = "EUR", "EUR"
 
 
 class ContractQuerySet(CompanyScopedQuerySet):

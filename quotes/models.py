@@ -8,19 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.money import Currency, VatRate
 from portal.tenancy import CompanyScopedQuerySet
 from quotes.totals import LineAmounts, line_amounts
-
-
-class Currency(models.TextChoices):
-    RON = "RON", "RON"
-    EUR = "EUR", "EUR"
-
-
-class VatRate(models.IntegerChoices):
-    STANDARD = 21, "21%"
-    REDUCED = 11, "11%"
-    ZERO = 0, "0%"
 
 
 class NumberSequence(models.Model):
