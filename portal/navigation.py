@@ -1,4 +1,4 @@
-"""The portal's sections, in the brief's order; the navigation and the dashboard read this."""
+"""The portal's sections, in the brief's order, as the navigation shows them."""
 
 from dataclasses import dataclass
 
@@ -12,32 +12,20 @@ class Section:
     label: Promise
     url_name: str
     icon: str
-    description: Promise
     right: str | None = None
 
 
 SECTIONS = (
-    Section("dashboard", _("Tablou de bord"), "portal:dashboard", "speedometer2",
-            _("Sumarul relației cu furnizorul: ce vă așteaptă și ce s-a schimbat.")),
-    Section("quote_requests", _("Cerere ofertă"), "quotes:request_list", "cart-plus",
-            _("Cereți prețuri pentru produse, cu opțiunea și adresa de livrare și observațiile dvs.")),
-    Section("offers", _("Oferte"), "quotes:offer_list", "file-earmark-text",
-            _("Ofertele primite de la furnizor: le verificați și le acceptați sau respingeți cu un clic.")),
-    Section("projects", _("Proiecte"), "projects:list", "kanban",
-            _("Stadiul proiectelor, progresul, sarcinile și diagrama Gantt a programului.")),
-    Section("billing", _("Facturi / Plăți"), "billing:invoice_list", "receipt",
-            _("Facturile emise, plățile efectuate, soldul și fișa de cont."), right="billing"),
-    Section("contracts", _("Contracte"), "contracts:list", "file-earmark-check",
-            _("Contractele încheiate cu furnizorul, actele adiționale și termenele de expirare.")),
-    Section("support", _("Suport"), "support:list", "life-preserver",
-            _("Tichetele dvs. de suport: deschideți unul nou și discutați cu echipa furnizorului.")),
-    Section("shipments", _("Expedieri"), "shipments:list", "truck",
-            _("Expedierea comenzilor: stadiul livrării, urmărirea coletelor și documentele de livrare.")),
-    Section("files", _("Fișiere"), "files:list", "folder2-open",
-            _("Documentele și fișierele transmise de furnizor, de vizualizat și descărcat.")),
+    Section("dashboard", _("Tablou de bord"), "portal:dashboard", "speedometer2"),
+    Section("quote_requests", _("Cerere ofertă"), "quotes:request_list", "cart-plus"),
+    Section("offers", _("Oferte"), "quotes:offer_list", "file-earmark-text"),
+    Section("projects", _("Proiecte"), "projects:list", "kanban"),
+    Section("billing", _("Facturi / Plăți"), "billing:invoice_list", "receipt", right="billing"),
+    Section("contracts", _("Contracte"), "contracts:list", "file-earmark-check"),
+    Section("support", _("Suport"), "support:list", "life-preserver"),
+    Section("shipments", _("Expedieri"), "shipments:list", "truck"),
+    Section("files", _("Fișiere"), "files:list", "folder2-open"),
 )
-
-SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 
 def sections_for(membership) -> list[Section]:

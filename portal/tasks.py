@@ -4,6 +4,7 @@ from django.utils import timezone
 from accounts.models import User
 from portal.models import NotificationPreference
 from portal.notifications import send_digest
+from portal.tasks_util import enqueue
 from portal.topics import Delivery
 
 
@@ -13,7 +14,7 @@ def send_daily_digests() -> int:
     user_ids = (NotificationPreference.objects.filter(delivery=Delivery.DIGEST, user__is_active=True)
                 .values_list("user_id", flat=True).distinct())
     for user_id in user_ids:
-        send_user_digest.delay(user_id, timezone.localdate().isoformat())
+        enqueue(send_user_digest, user_id, timezone.localdate().isoformat())
     return len(user_ids)
 
 

@@ -13,7 +13,6 @@ from portal import dashboard as dashboard_data
 from portal import services
 from portal.forms import NotificationSettingsForm
 from portal.models import Notification
-from portal.navigation import SECTIONS_BY_KEY
 from portal.tenancy import company_member_required
 from portal.topics import Delivery
 
@@ -31,11 +30,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "activity": dashboard_data.activity(request.company, request.membership),
         "is_new_client": not any(card.count for card in cards) and not active_projects,
     })
-
-
-def render_section(request: HttpRequest, key: str) -> HttpResponse:
-    """A section's landing page while it holds nothing for this company yet."""
-    return render(request, "portal/section_empty.html", {"section": SECTIONS_BY_KEY[key]})
 
 
 NOTIFICATIONS_PER_PAGE = 30
