@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from portal.navigation import sections_for
-from portal.tenancy import current_membership, unscoped
+from portal.tenancy import active_memberships, current_membership
 
 
 def portal(request) -> dict:
@@ -9,23 +9,21 @@ def portal(request) -> dict:
         return {"supplier": settings.SUPPLIER}
     membership = current_membership(request)
 
-    def other_memberships():
-        from accounts.models import Membership
+    def memberships():
+        # Loaded with the membership by CompanyMiddleware, in the same query (portal.tenancy).
+        loaded = getattr(request, "active_memberships", None)
+        return loaded if loaded is not None else active_memberships(request.user)
 
-        with unscoped("the company switcher lists the user's own memberships"):
-            return list(Membership.objects.active().filter(user=request.user)
-                        .exclude(pk=membership.pk if membership else None)
-                        .select_related("company").order_by("company__name"))
+    def other_memberships():
+        return sorted((m for m in memberships() if m.pk != membership.pk), key=lambda m: m.company.name)
 
     def unread_notifications():
-        from django.db.models import Q
-
-        from portal.models import Notification
-
         if not membership:
             return 0
-        return Notification.objects.filter(user=request.user, read_at__isnull=True).filter(
-            Q(company=membership.company) | Q(company__isnull=True)).count()
+        unread = getattr(membership, "unread_notifications", None)
+        if unread is None:
+            unread = next((m.unread_notifications for m in memberships() if m.pk == membership.pk), 0)
+        return unread
 
     return {
         "supplier": settings.SUPPLIER,
@@ -33,6 +31,6 @@ def portal(request) -> dict:
         "current_membership": membership,
         "current_company": membership.company if membership else None,
         "nav_sections": sections_for(membership),
-        # A callable: templates evaluate it only where the switcher is drawn.
+        # Callables: templates evaluate them only where the switcher and the bell are drawn.
         "other_memberships": other_memberships,
     }

@@ -54,19 +54,36 @@ class CompanyScopedQuerySet(models.QuerySet):
 
 
 def _active_membership(request) -> Membership | None:
-    from accounts.models import Membership
-
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return None
-    with unscoped("the user's own memberships decide the company"):
-        memberships = list(Membership.objects.active().filter(user=user).select_related("company"))
+    memberships = active_memberships(user)
+    request.active_memberships = memberships
     wanted = request.session.get(SESSION_KEY)
     if wanted:
         chosen = next((m for m in memberships if str(m.company.public_id) == wanted), None)
         if chosen:
             return chosen
     return memberships[0] if memberships else None
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships with their companies and unread notification counts.
+
+    One query serves the tenancy decision, the company switcher and the header's bell on every page.
+    """
+    from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from accounts.models import Membership
+    from portal.models import Notification
+
+    unread = (Notification.objects.filter(user=user, read_at__isnull=True)
+              .filter(Q(company=OuterRef("company")) | Q(company__isnull=True))
+              .order_by().values("user").annotate(n=Count("*")).values("n"))
+    with unscoped("the user's own memberships decide the company"):
+        return list(Membership.objects.active().filter(user=user).select_related("company")
+                    .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0)))
 
 
 class CompanyMiddleware:
