@@ -11,13 +11,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy import CompanyScopedQuerySet
+
+
+def awaiting_client_first():
+    """0 for a ticket waiting for the client's reply, 1 otherwise: the ticket list sorts on it, and an
+    index is built on the same expression."""
+    return Case(When(status="asteapta_client", then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 class TicketQuerySet(CompanyScopedQuerySet):
@@ -116,6 +123,10 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["company", "status", "-last_activity_at"]),
+            # The ticket list's order (awaiting the client first, then latest activity), so a page of a
+            # company with 10,000 tickets reads 25 index entries instead of sorting every ticket.
+            models.Index(F("company"), awaiting_client_first(), F("last_activity_at").desc(), F("id").desc(),
+                         name="support_ticket_list_order"),
             models.Index(fields=["status", "first_response_due"]),
             models.Index(fields=["linked_type", "linked_id"]),
         ]
@@ -168,6 +179,40 @@ class Ticket(models.Model):
     @property
     def can_rate(self) -> bool:
         return self.status in self.ENDED_STATUSES and self.rating is None
+
+    STATUS_BADGES = {Status.OPEN: "text-bg-primary", Status.IN_PROGRESS: "text-bg-info",
+                     Status.WAITING: "text-bg-warning", Status.RESOLVED: "text-bg-success"}
+    PRIORITY_BADGES = {Priority.URGENT: "text-bg-danger", Priority.HIGH: "text-bg-warning"}
+
+    @property
+    def status_badge(self) -> str:
+        return self.STATUS_BADGES.get(self.status, "text-bg-secondary")
+
+    @property
+    def status_label(self) -> str:
+        """The status as the client reads it: a ticket waiting for the client says so."""
+        if self.status == self.Status.WAITING:
+            return gettext("așteaptă răspunsul dvs.")
+        return self.get_status_display()
+
+    @property
+    def priority_badge(self) -> str:
+        return self.PRIORITY_BADGES.get(self.priority, "text-bg-light border")
+
+    @property
+    def expected_text(self) -> str:
+        """What the client may expect next and by when, or that it is late; empty when nothing is due."""
+        expected = self.expected_by
+        if expected is None:
+            return ""
+        kind, deadline, late = expected
+        if late:
+            return (gettext("răspunsul întârzie; revenim cât mai curând") if kind == "response"
+                    else gettext("rezolvarea întârzie; revenim cât mai curând"))
+        when = formats.date_format(timezone.localtime(deadline), "SHORT_DATETIME_FORMAT")
+        if kind == "response":
+            return gettext("răspuns așteptat până la %(date)s") % {"date": when}
+        return gettext("rezolvare estimată până la %(date)s") % {"date": when}
 
     @property
     def expected_by(self) -> tuple[str, datetime, bool] | None:

@@ -8,11 +8,13 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Prefetch, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from files.links import LINKABLES, Linkable
-from support.models import Attachment, Message, StatusChange, Ticket
+from portal.rows import detail_url, short_date, short_datetime
+from support.models import Attachment, Message, StatusChange, Ticket, awaiting_client_first
 
 LINK_CHOICES_PER_TYPE = 50
 
@@ -28,11 +30,23 @@ def ticket_list(*, company, status: str = "", category: str = "", query: str = "
         tickets = tickets.filter(category=category)
     if query:
         tickets = tickets.filter(Q(number__icontains=query) | Q(subject__icontains=query))
-    awaiting_first = Case(When(status=Ticket.Status.WAITING, then=Value(0)), default=Value(1),
-                          output_field=IntegerField())
     return (tickets.select_related("opened_by")
-            .annotate(awaiting_first=awaiting_first)
+            .annotate(awaiting_first=awaiting_client_first())
             .order_by("awaiting_first", "-last_activity_at", "-id"))
+
+
+def with_row_values(tickets) -> list[Ticket]:
+    """The list page's tickets with what each row shows computed once (portal/rows.py)."""
+    url = detail_url("support:detail")
+    tickets = list(tickets)
+    for ticket in tickets:
+        ticket.url = url(ticket.public_id)
+        ticket.opened_by_text = _("deschis de %(name)s") % {"name": ticket.opened_by or "—"}
+        ticket.expected = ticket.expected_text
+        ticket.category_label = capfirst(ticket.get_category_display())
+        ticket.last_activity_date = short_date(ticket.last_activity_at)
+        ticket.last_activity_datetime = short_datetime(ticket.last_activity_at)
+    return tickets
 
 
 def awaiting_reply_count(*, company) -> int:

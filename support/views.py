@@ -37,6 +37,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = TicketFilterForm(request.GET or None)
     tickets = selectors.ticket_list(company=request.company, **filters.filters())
     page = Paginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_values(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "support/list.html", {

@@ -1,0 +1,36 @@
+"""Values a list row shows, computed once in Python instead of per row in the template.
+
+Rendering a 25-row list spent most of its time in per-row ``{% url %}``, ``|date`` and ``{% include %}``
+(docs/PERFORMANCE.md). ``detail_urls`` reverses a URL once and fills in each row's id; the date helpers
+are what ``|date:"SHORT_DATE_FORMAT"`` does, without the template machinery around it.
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import formats, timezone
+
+_SENTINEL = uuid.UUID(int=0)
+
+
+def detail_url(viewname: str) -> Callable[[uuid.UUID], str]:
+    """A function giving ``reverse(viewname, args=[public_id])`` for any public id, with one reverse."""
+    pattern = reverse(viewname, args=[_SENTINEL])
+    head, _, tail = pattern.partition(str(_SENTINEL))
+    return lambda public_id: f"{head}{public_id}{tail}"
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def short_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
