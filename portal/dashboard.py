@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Sum, Value, Window
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -41,6 +41,12 @@ class Card:
     figures: list[tuple[str, str]] = field(default_factory=list)
 
 
+def count_and_first(queryset, *ordering):
+    """How many rows a card counts and the first of them, in one query (COUNT(*) OVER () on that row)."""
+    first = queryset.annotate(total_rows=Window(Count("pk"))).order_by(*ordering).first()
+    return (first.total_rows, first) if first else (0, None)
+
+
 def money(amount, currency: str) -> str:
     from django.template.defaultfilters import floatformat
 
@@ -52,8 +58,7 @@ def offers_card(company, today: date) -> Card:
 
     waiting = Offer.objects.for_company(company).visible().current().with_display_status(
         Offer.DisplayStatus.OPEN, today=today)
-    count = waiting.count()
-    first = waiting.order_by("valid_until", "number").first() if count else None
+    count, first = count_and_first(waiting, "valid_until", "number")
     url = reverse("quotes:offer_list") + "?status=open"
     return Card(
         "offers", _("Oferte de analizat"), "file-earmark-text", url, count,
@@ -94,8 +99,9 @@ def projects_card(company, today: date) -> tuple[Card, list]:
     from projects.models import Project
     from projects.selectors import decorate_list_rows, project_list
 
-    active = decorate_list_rows(project_list(company=company, status=Project.Status.IN_PROGRESS, today=today)[:8])
-    count = Project.objects.for_company(company).filter(status=Project.Status.IN_PROGRESS).count()
+    in_progress = project_list(company=company, status=Project.Status.IN_PROGRESS, today=today)
+    active = decorate_list_rows(in_progress.annotate(total_rows=Window(Count("pk")))[:8])
+    count = active[0].total_rows if active else 0
     upcoming = [p for p in active if p.next_milestone_date]
     upcoming.sort(key=lambda p: p.next_milestone_date)
     first = upcoming[0] if upcoming else None
@@ -115,8 +121,7 @@ def support_card(company) -> Card:
     from support.models import Ticket
 
     waiting = Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING)
-    count = waiting.count()
-    first = waiting.order_by("last_activity_at", "id").first() if count else None
+    count, first = count_and_first(waiting, "last_activity_at", "id")
     return Card(
         "support", _("Tichete de suport"), "life-preserver",
         reverse("support:list") + f"?status={Ticket.Status.WAITING}", count,
@@ -128,16 +133,12 @@ def support_card(company) -> Card:
 
 
 def shipments_card(company) -> Card:
-    from shipments.models import MOVING, Shipment
     from shipments.selectors import ON_THE_WAY, dashboard_summary
 
-    summary = dashboard_summary(company=company)
-    count = summary["on_the_way"]
-    next_one = (Shipment.objects.for_company(company).filter(status__in=MOVING)
-                .order_by(F("planned_delivery_date").asc(nulls_last=True), "id").first() if count else None)
+    count, to_confirm, next_one = dashboard_summary(company=company)
     figures = []
-    if summary["to_confirm"]:
-        figures.append((_("Livrate, de confirmat"), str(summary["to_confirm"])))
+    if to_confirm:
+        figures.append((_("Livrate, de confirmat"), str(to_confirm)))
     return Card(
         "shipments", _("Expedieri pe drum"), "truck", reverse("shipments:list") + f"?status={ON_THE_WAY}", count,
         ngettext("expediere pe drum", "expedieri pe drum", count),
@@ -155,8 +156,7 @@ def contracts_card(company, today: date) -> Card:
     from contracts.models import Contract
 
     expiring = Contract.objects.for_company(company).with_display_status(Contract.DisplayStatus.EXPIRING, today=today)
-    count = expiring.count()
-    first = expiring.order_by("current_end_date", "number").first() if count else None
+    count, first = count_and_first(expiring, "current_end_date", "number")
     return Card(
         "contracts", _("Contracte care expiră curând"), "file-earmark-check",
         reverse("contracts:list") + "?status=expiring", count,
@@ -175,8 +175,7 @@ def files_card(membership, user) -> Card:
                                        version_number__gte=OuterRef("current_version__number"))
     new = (Document.objects.visible_to(membership).filter(current_version__isnull=False)
            .annotate(is_seen=Exists(seen)).filter(is_seen=False))
-    count = new.count()
-    newest = new.order_by("-updated_at", "-id").first() if count else None
+    count, newest = count_and_first(new.only("public_id", "title"), "-updated_at", "-id")
     return Card(
         "files", _("Fișiere noi"), "folder2-open", reverse("files:list") + "?noi=1", count,
         ngettext("document nedeschis", "documente nedeschise", count),
@@ -203,17 +202,20 @@ MONTHS = [gettext_lazy("ian"), gettext_lazy("feb"), gettext_lazy("mar"), gettext
 
 
 def billing_chart(company, today: date) -> dict | None:
-    """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (two queries)."""
+    """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (one query)."""
     from billing.models import Invoice, Payment
 
     start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     invoiced = (Invoice.objects.for_company(company).visible().filter(issue_date__gte=start)
-                .annotate(month=TruncMonth("issue_date")).values("month", "currency")
+                .annotate(month=TruncMonth("issue_date"), chart_series=Value("invoiced"))
+                .values("chart_series", "month", "currency")
                 .annotate(total=Sum("total_gross")).order_by())
     paid = (Payment.objects.for_company(company).filter(date__gte=start)
-            .annotate(month=TruncMonth("date")).values("month", "currency")
+            .annotate(month=TruncMonth("date"), chart_series=Value("paid")).values("chart_series", "month", "currency")
             .annotate(total=Sum("amount")).order_by())
-    invoiced, paid = list(invoiced), list(paid)
+    rows = list(invoiced.union(paid, all=True))
+    invoiced = [row for row in rows if row["chart_series"] == "invoiced"]
+    paid = [row for row in rows if row["chart_series"] == "paid"]
     if not invoiced and not paid:
         return None
     counts = {}

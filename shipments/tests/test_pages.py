@@ -253,4 +253,14 @@ def test_dashboard_summary_counts_in_one_query(company_a, company_b, django_asse
     add_event(ShipmentFactory(company=company_b), "in_tranzit", hours_ago=2)
     ShipmentFactory(company=company_a)
     with django_assert_num_queries(1):
-        assert dashboard_summary(company=company_a) == {"on_the_way": 2, "to_confirm": 2}
+        on_the_way, to_confirm, next_one = dashboard_summary(company=company_a)
+    assert (on_the_way, to_confirm) == (2, 2)
+    assert next_one.company == company_a and next_one.status in ("in_tranzit", "livrare_esuata")
+
+
+def test_dashboard_summary_without_moving_shipments_has_no_next_one(company_a, django_assert_num_queries):
+    from shipments.selectors import dashboard_summary
+
+    add_event(ShipmentFactory(company=company_a), "livrata", hours_ago=2)
+    with django_assert_num_queries(1):
+        assert dashboard_summary(company=company_a) == (0, 1, None)
