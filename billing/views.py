@@ -23,6 +23,7 @@ from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
+STATEMENT_PER_PAGE = 100
 
 
 def _query_string(request) -> str:
@@ -135,8 +136,17 @@ def _statement(request, *, language: str | None = None):
 def statement(request: HttpRequest) -> HttpResponse:
     form, result = _statement(request)
     export_query = urlencode({key: form.data[key] for key in ("date_from", "date_to", "currency")}) if result else ""
+    page = carried = None
+    if result:
+        # A year of a large client is thousands of movements: the page shows them 100 at a time, each page
+        # starting from the balance carried from the previous one (the PDF and CSV keep the whole period).
+        page = Paginator(result.movements, STATEMENT_PER_PAGE).get_page(request.GET.get("page"))
+        if page.number > 1:
+            first = page.object_list[0]
+            carried = first.balance - first.debit + first.credit
     return render(request, "billing/statement.html", {
-        "form": form, "statement": result, "active_section": "billing", "export_query": export_query,
+        "form": form, "statement": result, "page": page, "carried": carried, "query_string": export_query,
+        "active_section": "billing", "export_query": export_query,
     }, status=200 if result else 400)
 
 
