@@ -30,8 +30,3 @@ STATIC_ROOT = BENCH_TMP / "static"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "bench.storage.BenchStaticFilesStorage"}}  # noqa: F405
-# PostgreSQL's JIT spent 3.2 s of 3.3 s compiling the statement's ageing query (EXPLAIN ANALYZE in
-# docs/PERFORMANCE.md); short OLTP queries never gain from it. portal/settings.py should do the same.
-if "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"  # noqa: F405
