@@ -201,3 +201,25 @@ def test_statement_runs_a_fixed_number_of_queries(client, admin_a, company_a, dj
     with django_assert_max_num_queries(ceiling):
         response = client.get(url, params)
     assert len(response.context["statement"].movements) == 84
+
+
+def test_a_long_statement_is_paged_and_each_page_carries_the_balance(client, admin_a, company_a, monkeypatch):
+    monkeypatch.setattr(views, "STATEMENT_PER_PAGE", 4)
+    for i in range(5):
+        issued_invoice(company_a, lines=[("100.00", 0)], issue_date=ago(50 - i), due_date=ago(20 - i))
+    record_payment(company_a, "70.00", paid_on=ago(40))
+    client.force_login(admin_a)
+    params = {"date_from": ago(365).isoformat(), "date_to": today().isoformat(), "currency": "RON"}
+    first = client.get(reverse("billing:statement"), params)
+    second = client.get(reverse("billing:statement"), {**params, "page": 2})
+    first_page, second_page = first.content.decode(), second.content.decode()
+    movements = first.context["statement"].movements
+    assert len(movements) == 6 and first.context["page"].paginator.num_pages == 2
+    assert "Sold inițial" in first_page and "Sold reportat" not in first_page
+    # The second page opens with the balance after the fourth movement, and lists the last two.
+    assert second.context["carried"] == movements[3].balance == D("400.00")
+    assert "Sold reportat" in second_page and _fmt(D("400.00")) in second_page
+    assert list(second.context["page"]) == movements[4:]
+    # The period's totals and the closing balance stay on every page, and the export links keep the period.
+    for page in (first_page, second_page):
+        assert _fmt(D("430.00")) in page and "page=" not in page.split("statement_csv")[0][-300:]

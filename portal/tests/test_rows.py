@@ -1,0 +1,24 @@
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import translation
+
+from portal.rows import detail_url, short_date, short_datetime
+
+
+def test_detail_url_is_what_reverse_gives():
+    public_id = uuid.uuid4()
+    for name in ("support:detail", "billing:invoice_detail", "files:detail"):
+        assert detail_url(name)(public_id) == reverse(name, args=[public_id])
+
+
+def test_dates_as_the_date_filter_shows_them():
+    with translation.override("ro"):
+        assert short_date(date(2026, 3, 2)) == "02.03.2026"
+        # 22:30 UTC on 1 March is already 2 March in Bucharest.
+        moment = datetime(2026, 3, 1, 22, 30, tzinfo=ZoneInfo("UTC"))
+        assert short_date(moment) == "02.03.2026"
+        assert short_datetime(moment) == "02.03.2026 00:30"
+        assert short_date(None) == short_datetime(None) == ""
