@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.conf import supplier
+from billing.conf import due_soon_days, supplier
 from billing.models import (
     ZERO,
     Currency,
@@ -23,6 +23,8 @@ from billing.models import (
     PaymentNotice,
     PaymentNoticeInvoice,
 )
+from portal.rows import amount, detail_url, short_date
+from projects.models import Project
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -40,7 +42,10 @@ SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", 
 
 def invoice_list(*, company, status: str = "", date_from: date | None = None, date_to: date | None = None,
                  project: str = "", currency: str = "", sort: str = "-issued"):
-    invoices = Invoice.objects.for_company(company).visible().select_related("project", "reverses")
+    # The credit notes' originals are prefetched for the page: joining them made PostgreSQL hash the whole
+    # invoice table before sorting (10 ms on 20,000 invoices).
+    invoices = (Invoice.objects.for_company(company).visible().select_related("project")
+                .prefetch_related(Prefetch("reverses", queryset=Invoice.objects.for_company(company))))
     if status:
         invoices = invoices.with_display_status(status)
     if date_from:
@@ -52,6 +57,28 @@ def invoice_list(*, company, status: str = "", date_from: date | None = None, da
     if currency:
         invoices = invoices.filter(currency=currency)
     return invoices.order_by(*SORTS.get(sort, SORTS["-issued"]))
+
+
+def with_row_values(invoices, *, today: date | None = None) -> list[Invoice]:
+    """The invoice list's rows with what each shows computed once, against one "today" (portal/rows.py)."""
+    today = today or timezone.localdate()
+    url = detail_url("billing:invoice_detail")
+    soon = due_soon_days()
+    invoices = list(invoices)
+    for invoice in invoices:
+        status = invoice.display_status(today)
+        days_left = (invoice.due_date - today).days
+        invoice.url = url(invoice.public_id)
+        invoice.shown_status = status
+        invoice.status_text = Invoice.DisplayStatus(status).label
+        invoice.badge = Invoice.STATUS_BADGES.get(status, "text-bg-secondary")
+        invoice.overdue_days = max(-days_left, 0) if status == Invoice.DisplayStatus.OVERDUE else 0
+        invoice.is_due_soon = invoice.is_open and 0 <= days_left <= soon
+        invoice.issue_date_text = short_date(invoice.issue_date)
+        invoice.due_date_text = short_date(invoice.due_date)
+        invoice.total_text = amount(invoice.total_gross)
+        invoice.balance_text = amount(invoice.balance)
+    return invoices
 
 
 @dataclass
@@ -88,9 +115,9 @@ def account_totals(*, company, today: date | None = None) -> list[CurrencyTotals
 
 def project_choices(*, company) -> list[tuple[str, str]]:
     """The company's projects that have invoices (for the list filter)."""
-    rows = (Invoice.objects.for_company(company).visible().filter(project__isnull=False)
-            .values_list("project__public_id", "project__code", "project__name").distinct()
-            .order_by("project__code"))
+    invoiced = Invoice.objects.for_company(company).visible().filter(project=OuterRef("pk"))
+    rows = (Project.objects.for_company(company).filter(Exists(invoiced))
+            .values_list("public_id", "code", "name").order_by("code"))
     return [(str(public_id), f"{code} — {name}") for public_id, code, name in rows]
 
 

@@ -38,6 +38,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
     invoices = selectors.invoice_list(company=request.company, **filters.filters())
     page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_values(page.object_list)
     return render(request, "billing/invoice_list.html", {
         "page": page, "filters": filters, "query_string": _query_string(request), "active_section": "billing",
         "totals": selectors.account_totals(company=request.company),
