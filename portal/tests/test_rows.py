@@ -22,3 +22,17 @@ def test_dates_as_the_date_filter_shows_them():
         assert short_date(moment) == "02.03.2026"
         assert short_datetime(moment) == "02.03.2026 00:30"
         assert short_date(None) == short_datetime(None) == ""
+
+
+def test_amounts_as_floatformat_shows_them():
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+
+    from portal.rows import amount
+
+    for language in ("ro", "en"):
+        with translation.override(language):
+            for value in ("0", "1234567.891", "-1234.5", "0.005", "999.995"):
+                assert amount(Decimal(value)) == floatformat(Decimal(value), "2g")
+    assert amount(None) == ""
