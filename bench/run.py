@@ -49,6 +49,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CEILING_EVERY = 4  # the ceiling is measured again after every 4 pages
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+FLOOR = "/__bench__/floor/"  # bench/urls.py: a logged-in page with the layout and no content
 HELPDESK_TICKET_LIST = 18  # req/s, django-helpdesk 2.6.1 ticket list (issue 10)
 
 
@@ -264,6 +265,10 @@ def measure_http(pages, cookie) -> tuple[list[dict], dict, list[float]]:
             wrk(path, cookie, 1, connections=WORKERS)
         ceilings, rows = [], []
         ceilings.append(wrk("/__bench__/ceiling/", None, DURATION))
+        drain()
+        floor = wrk(FLOOR, cookie, DURATION)
+        log(f"  {'(floor: empty logged-in page)':36} {floor['rps']:8.1f} req/s  p50 {floor['p50']:7.1f} ms  "
+            f"p99 {floor['p99']:7.1f} ms")
         for index, (name, path) in enumerate(pages, 1):
             drain()
             result = wrk(path, cookie, DURATION)
@@ -279,7 +284,7 @@ def measure_http(pages, cookie) -> tuple[list[dict], dict, list[float]]:
         sampler.running = False
         server.terminate()
         server.wait(timeout=30)
-    return rows, {"ceilings": ceilings, "peak": max(sampler.peak.values(), default=0.0)}, after
+    return rows, {"ceilings": ceilings, "floor": floor, "peak": max(sampler.peak.values(), default=0.0)}, after
 
 
 # --- Gantt, PDF, Celery -----------------------------------------------------------------------
@@ -433,6 +438,10 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
              "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".", "",
              f"Ceiling (tiny view, no database, no session): median **{ceiling:,.0f} req/s** over {len(ceilings)} "
              f"runs interleaved with the pages (min {min(ceilings):,.0f}, max {max(ceilings):,.0f}).", "",
+             f"Floor (a logged-in client page with the portal's layout and no content: middleware, session, user, "
+             f"membership, `base.html`; {queries[FLOOR][1]} queries): **{http['floor']['rps']:,.0f} req/s = "
+             f"{100 * http['floor']['rps'] / ceiling:.1f}% of the ceiling**, p50 {http['floor']['p50']:.1f} ms, "
+             f"p99 {http['floor']['p99']:.1f} ms. No page with content can do better than this.", "",
              "| Page (large client) | req/s | % of ceiling | p50 ms | p99 ms | SQL (large) | SQL (10 rows) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
@@ -442,7 +451,7 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
                      f"{small_queries.get(row['name'], (0, '—'))[1]} |")
     worst_ratio = min(rows, key=lambda r: r["rps"])
     worst_p99 = max(rows, key=lambda r: r["p99"])
-    max_queries = max(q for _s, q in queries.values())
+    max_queries = max(q for name, (_s, q) in queries.items() if name != FLOOR)
     same = all(queries[name][1] == small_queries[name][1] for name in queries if name in small_queries)
     tickets = next(r for r in rows if r["name"] == "Tichete")
     lines += ["", "Other measurements:", "",
@@ -505,7 +514,7 @@ def main() -> None:
     company = large.memberships.get().company
     pages = pages_for(company)
     log("Counting SQL queries per page (large client, then an ordinary one)…")
-    queries = count_queries(large, pages)
+    queries = count_queries(large, [*pages, (FLOOR, FLOOR)])
     bad = {name: status for name, (status, _q) in queries.items() if status != 200}
     if bad:
         raise SystemExit(f"Pages not answering 200: {bad}")

@@ -1,18 +1,25 @@
 """The portal's sections, in the brief's order, as the navigation shows them."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-@dataclass(frozen=True)
+@dataclass
 class Section:
     key: str
     label: Promise
     url_name: str
     icon: str
     right: str | None = None
+
+    @cached_property
+    def url(self) -> str:
+        # Reversed once per process: the sidebar is drawn on every page.
+        return reverse(self.url_name)
 
 
 SECTIONS = (
