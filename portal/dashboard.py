@@ -97,9 +97,9 @@ def billing_card(company, today: date) -> Card:
 
 def projects_card(company, today: date) -> tuple[Card, list]:
     from projects.models import Project
-    from projects.selectors import decorate_list_rows, project_list
+    from projects.selectors import decorate_list_rows, project_list, with_progress
 
-    in_progress = project_list(company=company, status=Project.Status.IN_PROGRESS, today=today)
+    in_progress = with_progress(project_list(company=company, status=Project.Status.IN_PROGRESS), today=today)
     active = decorate_list_rows(in_progress.annotate(total_rows=Window(Count("pk")))[:8])
     count = active[0].total_rows if active else 0
     upcoming = [p for p in active if p.next_milestone_date]

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.utils import timezone
 
 from accounts.models import Company
+from portal.rows import detail_url, short_date
 from projects.models import Comment, Project, Task
 from projects.progress import ProgressSums, progress_annotations, sums_from_annotations, sums_of
 
@@ -20,43 +21,55 @@ PROJECT_STATUS_ORDER = [Project.Status.IN_PROGRESS, Project.Status.PLANNED, Proj
 # --- the list ---------------------------------------------------------------------------------
 
 
-def project_list(*, company: Company, status: str = "", query: str = "", today: date | None = None) -> QuerySet:
-    """The company's projects with progress sums, late-task count and next milestone annotated.
-
-    One query for the page (plus the paginator's count): aggregates over the joined tasks,
-    two correlated subqueries for the next open milestone.
-    """
-    today = today or timezone.localdate()
+def project_list(*, company: Company, status: str = "", query: str = "") -> QuerySet:
+    """The company's projects, in progress first: plain rows, for the paginator (see ``list_rows``)."""
     projects = Project.objects.for_company(company)
     if status:
         projects = projects.filter(status=status)
     if query:
         projects = projects.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    status_rank = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(PROJECT_STATUS_ORDER)],
+                       default=Value(len(PROJECT_STATUS_ORDER)), output_field=IntegerField())
+    return projects.annotate(status_rank=status_rank).order_by("status_rank", "-planned_start", "-id")
+
+
+def with_progress(projects: QuerySet, *, today: date | None = None) -> QuerySet:
+    """Annotates progress sums, task and late-task counts and the next open milestone: aggregates over
+    the joined tasks and two correlated subqueries, so apply it to a few projects, not to all of them."""
+    today = today or timezone.localdate()
     next_milestone = (Task.objects.filter(project=OuterRef("pk"), is_milestone=True).open()
                       .order_by("start", "position", "id"))
     open_statuses = [s for s in Task.Status if s not in Task.CLOSED]
-    return (
-        projects.annotate(
-            **progress_annotations(),
-            task_count=Count("tasks", filter=Q(tasks__status__in=[s for s in Task.Status
-                                                                  if s != Task.Status.CANCELLED])),
-            late_task_count=Count("tasks", filter=Q(tasks__end__lt=today, tasks__status__in=open_statuses)),
-            next_milestone_title=Subquery(next_milestone.values("title")[:1]),
-            next_milestone_date=Subquery(next_milestone.values("start")[:1]),
-            status_rank=Case(*[When(status=s, then=Value(i)) for i, s in enumerate(PROJECT_STATUS_ORDER)],
-                             default=Value(len(PROJECT_STATUS_ORDER)), output_field=IntegerField()),
-        )
-        .order_by("status_rank", "-planned_start", "-id")
+    return projects.annotate(
+        **progress_annotations(),
+        task_count=Count("tasks", filter=Q(tasks__status__in=[s for s in Task.Status if s != Task.Status.CANCELLED])),
+        late_task_count=Count("tasks", filter=Q(tasks__end__lt=today, tasks__status__in=open_statuses)),
+        next_milestone_title=Subquery(next_milestone.values("title")[:1]),
+        next_milestone_date=Subquery(next_milestone.values("start")[:1]),
     )
 
 
+def list_rows(projects: Iterable[Project], *, company: Company, today: date | None = None) -> list[Project]:
+    """One page of ``project_list``, with ``with_progress`` for those projects only: two queries, whatever
+    the number of the company's projects and tasks (aggregating every project to show 20 cost 3 ms with
+    5,000 tasks and grows with them)."""
+    page = list(projects)
+    annotated = with_progress(Project.objects.for_company(company).filter(pk__in=[p.pk for p in page]), today=today)
+    by_pk = {project.pk: project for project in annotated}
+    return decorate_list_rows([by_pk[project.pk] for project in page], today=today)
+
+
 def decorate_list_rows(projects: Iterable[Project], *, today: date | None = None) -> list[Project]:
-    """Adds ``progress`` and ``next_milestone_late`` to annotated projects (no queries)."""
+    """Adds ``progress``, ``next_milestone_late`` and what a card shows, computed once (no queries)."""
     today = today or timezone.localdate()
+    url = detail_url("projects:detail")
     rows = []
     for project in projects:
         project.progress = sums_from_annotations(project).percent(project_done=project.status == Project.Status.DONE)
         project.next_milestone_late = bool(project.next_milestone_date and project.next_milestone_date < today)
+        project.url = url(project.public_id)
+        project.next_milestone_text = short_date(project.next_milestone_date)
+        project.period_text = f"{short_date(project.planned_start)} – {short_date(project.planned_end)}"
         rows.append(project)
     return rows
 

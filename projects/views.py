@@ -52,7 +52,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     values = filters.values()
     projects = selectors.project_list(company=request.company, **values)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.decorate_list_rows(page.object_list)
+    page.object_list = selectors.list_rows(page.object_list, company=request.company)
     return render(request, "projects/list.html", {
         "page": page, "filters": filters, "is_filtered": any(values.values()),
         "query_string": _query_without(request, "page"), "active_section": "projects",

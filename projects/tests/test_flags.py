@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Project, Task
-from projects.selectors import decorate_list_rows, project_list, project_schedule
+from projects.selectors import list_rows, project_list, project_schedule
 from projects.tests.factories import ProjectFactory, TaskFactory, days
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_list_counts_late_tasks_and_flags_an_overdue_milestone(company_a):
     TaskFactory(project=project, title="Recepție finală", start=days(20), end=days(20), is_milestone=True,
                 status=Task.Status.NOT_STARTED)
 
-    [row] = decorate_list_rows(project_list(company=company_a))
+    [row] = list_rows(project_list(company=company_a), company=company_a)
 
     assert row.late_task_count == 2  # the open task and the overdue milestone
     assert (row.next_milestone_title, row.next_milestone_date, row.next_milestone_late) == (

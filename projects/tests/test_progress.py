@@ -5,7 +5,7 @@ import pytest
 
 from projects.models import Project, Task
 from projects.progress import ProgressSums, project_progress
-from projects.selectors import decorate_list_rows, project_list
+from projects.selectors import list_rows, project_list
 from projects.tests.factories import ProjectFactory, TaskFactory, days
 
 
@@ -61,7 +61,7 @@ def test_the_list_computes_the_same_progress_in_sql(company_a):
                 progress=100)
     expected = project_progress(Task.objects.filter(project=project))
 
-    [row] = decorate_list_rows(project_list(company=company_a))
+    [row] = list_rows(project_list(company=company_a), company=company_a)
 
     assert row.progress == expected == round((10 * 100 + 3 * 40 + 1 * 90) / 44)
 
@@ -69,5 +69,5 @@ def test_the_list_computes_the_same_progress_in_sql(company_a):
 @pytest.mark.django_db
 def test_the_list_shows_100_for_a_finished_project_without_tasks(company_a):
     ProjectFactory(company=company_a, status=Project.Status.DONE)
-    [row] = decorate_list_rows(project_list(company=company_a))
+    [row] = list_rows(project_list(company=company_a), company=company_a)
     assert row.progress == 100
