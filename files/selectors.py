@@ -7,9 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 
 from files.links import LINKABLES
 from files.models import Document, DocumentSeen
+from portal.rows import detail_url, short_date
 
 SORTS = {
     "new": ("-updated_at", "-id"),
@@ -55,6 +58,24 @@ def document_list(*, membership, user, query: str = "", category: str = "", link
     if only_new:
         documents = documents.filter(is_seen=False)
     return documents.order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+def with_row_values(documents) -> list[Document]:
+    """The document list's rows with what each shows computed once (portal/rows.py)."""
+    url, download_url = detail_url("files:detail"), detail_url("files:download")
+    categories, sources = dict(Document.Category.choices), dict(Document.Source.choices)
+    documents = list(documents)
+    for document in documents:
+        file = document.current_version.file
+        document.url = url(document.public_id)
+        document.download_url = download_url(document.public_id)
+        document.category_label = str(categories.get(document.category, document.category))
+        document.source_label = str(sources.get(document.source, document.source))
+        linked = document.linked
+        document.linked_text = f"{capfirst(document.linked_type.name)}: {linked}" if linked else ""
+        document.file_text = f"{file.extension.upper()}, {filesizeformat(file.size)}"
+        document.updated_text = short_date(document.updated_at)
+    return documents
 
 
 def documents_linked_to(*, membership, user, obj: models.Model):

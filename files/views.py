@@ -30,6 +30,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None, membership=request.membership)
     documents = selectors.document_list(membership=request.membership, user=request.user, **filters.filters())
     page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_values(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "files/list.html", {
