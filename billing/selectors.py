@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -180,6 +181,23 @@ def payment_list(*, company):
     allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__due_date", "id")
     return (Payment.objects.for_company(company).prefetch_related(Prefetch("allocations", queryset=allocations))
             .order_by("-date", "-id"))
+
+
+def payment_rows(payments) -> list[Payment]:
+    """The payment list's rows with what each shows computed once: the invoices it paid (links and
+    amounts), the amounts and the date (portal/rows.py)."""
+    url = detail_url("billing:invoice_detail")
+    methods = dict(Payment.Method.choices)
+    payments = list(payments)
+    for payment in payments:
+        payment.date_text = short_date(payment.date)
+        payment.method_label = capfirst(str(methods.get(payment.method, payment.method)))
+        payment.amount_text = amount(payment.amount)
+        payment.unallocated_text = amount(payment.unallocated) if payment.unallocated else ""
+        payment.paid_invoices = [
+            (url(allocation.invoice.public_id), allocation.invoice.label, amount(allocation.amount))
+            for allocation in payment.allocations.all()]
+    return payments
 
 
 def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:

@@ -87,6 +87,7 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
 @company_member_required(right="billing")
 def payment_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.payment_list(company=request.company), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.payment_rows(page.object_list)
     return render(request, "billing/payment_list.html", {
         "page": page, "query_string": "", "active_section": "billing",
         "totals": [t for t in selectors.account_totals(company=request.company) if t.credit],
