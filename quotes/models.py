@@ -94,6 +94,9 @@ class QuoteRequest(models.Model):
         CLOSED = "closed", _("închisă")
         CANCELLED = "cancelled", _("anulată")
 
+    STATUS_BADGES = {Status.SUBMITTED: "text-bg-primary", Status.IN_REVIEW: "text-bg-info",
+                     Status.OFFERED: "text-bg-warning", Status.CLOSED: "text-bg-secondary"}
+
     class Delivery(models.TextChoices):
         PICKUP = "pickup", _("ridicare personală")
         ADDRESS = "address", _("livrare la adresă")
@@ -140,6 +143,10 @@ class QuoteRequest(models.Model):
         from django.urls import reverse
 
         return reverse("quotes:request_detail", args=[self.public_id])
+
+    @property
+    def status_badge(self) -> str:
+        return self.STATUS_BADGES.get(self.status, "text-bg-light border")
 
 
 class QuoteRequestLine(models.Model):
@@ -301,6 +308,13 @@ class Offer(models.Model):
     @property
     def display_status_label(self) -> str:
         return self.DisplayStatus(self.display_status).label
+
+    STATUS_BADGES = {DisplayStatus.OPEN: "text-bg-primary", DisplayStatus.ACCEPTED: "text-bg-success",
+                     DisplayStatus.REJECTED: "text-bg-danger", DisplayStatus.EXPIRED: "text-bg-secondary"}
+
+    @property
+    def status_badge(self) -> str:
+        return self.STATUS_BADGES.get(self.display_status, "text-bg-light border")
 
     @property
     def days_left(self) -> int:

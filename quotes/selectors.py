@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.utils.text import capfirst
 
 from accounts.models import Membership
+from portal.rows import amount, detail_url, short_date
 from quotes import conf
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
 from quotes.totals import offer_totals
@@ -96,3 +98,32 @@ def offer_for_pdf(*, pk: int) -> Offer:
 
 def offer_pdf_context(offer: Offer) -> dict:
     return {"offer": offer, "company": offer.company, "supplier": settings.SUPPLIER, **offer_figures(offer)}
+
+
+def request_rows(quote_requests) -> list[QuoteRequest]:
+    """The request list's rows with what each shows computed once (portal/rows.py)."""
+    url = detail_url("quotes:request_detail")
+    deliveries = dict(QuoteRequest.Delivery.choices)
+    quote_requests = list(quote_requests)
+    for quote_request in quote_requests:
+        lines = list(quote_request.lines.all())
+        quote_request.url = url(quote_request.public_id)
+        quote_request.line_count = len(lines)
+        quote_request.lines_preview = ", ".join(line.description for line in lines[:2])
+        quote_request.more_lines = max(len(lines) - 2, 0)
+        quote_request.created_text = short_date(quote_request.created_at)
+        quote_request.desired_text = short_date(quote_request.desired_date)
+        quote_request.delivery_label = capfirst(str(deliveries.get(quote_request.delivery_option, "")))
+    return quote_requests
+
+
+def offer_rows(offers) -> list[Offer]:
+    """The offer list's rows with what each shows computed once (portal/rows.py)."""
+    url = detail_url("quotes:offer_detail")
+    offers = list(offers)
+    for offer in offers:
+        offer.url = url(offer.public_id)
+        offer.sent_text = short_date(offer.sent_at)
+        offer.valid_text = short_date(offer.valid_until)
+        offer.total_text = amount(offer.total_gross)
+    return offers

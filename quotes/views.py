@@ -43,6 +43,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     filters = RequestFilterForm(request.GET or None)
     requests = selectors.request_list(company=request.company, **filters.filters())
     page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.request_rows(page.object_list)
     return render(request, "quotes/request_list.html", {
         "page": page, "filters": filters, "query_string": _query_string(request),
         "is_filtered": bool(request.GET.get("status")), "active_section": "quote_requests",
@@ -172,6 +173,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     filters = OfferFilterForm(request.GET or None)
     offers = selectors.offer_list(company=request.company, **filters.filters())
     page = Paginator(offers, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.offer_rows(page.object_list)
     return render(request, "quotes/offer_list.html", {
         "page": page, "filters": filters, "query_string": _query_string(request),
         "is_filtered": bool(request.GET.get("status")), "active_section": "offers",

@@ -2,7 +2,9 @@ from datetime import date
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, Window
 from django.db.models.functions import Coalesce, TruncDate
+from django.template.defaultfilters import floatformat
 
+from portal.rows import detail_url, short_date
 from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent
 
 # The list's status filter: one status, or "pe drum" (every status on the way).
@@ -48,3 +50,17 @@ def dashboard_summary(*, company) -> tuple[int, int, Shipment | None]:
     if first is None:
         return 0, 0, None
     return first.on_the_way, first.to_confirm, first if first.moving_first == 0 else None
+
+
+def shipment_rows(shipments) -> list[Shipment]:
+    """The shipment list's rows with what each shows computed once (portal/rows.py)."""
+    url = detail_url("shipments:detail")
+    shipments = list(shipments)
+    for shipment in shipments:
+        shipment.url = url(shipment.public_id)
+        shipment.weight_text = floatformat(shipment.weight_kg, "-2g") if shipment.weight_kg else ""
+        shipment.shipped_text = short_date(shipment.shipped_at)
+        shipment.planned_ship_text = short_date(shipment.planned_ship_date)
+        shipment.delivered_text = short_date(shipment.delivered_at)
+        shipment.planned_delivery_text = short_date(shipment.planned_delivery_date)
+    return shipments

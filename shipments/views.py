@@ -43,6 +43,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     filters = ShipmentFilterForm(request.GET or None)
     shipments = selectors.shipment_list(company=request.company, **filters.filters())
     page = Paginator(shipments, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.shipment_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "shipments/list.html", {
