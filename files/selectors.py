@@ -28,15 +28,17 @@ def _linked_prefetch():
     return GenericPrefetch("linked", querysets) if querysets else "linked"
 
 
-def with_list_data(queryset, *, user):
-    """Everything a document row shows, in a fixed number of queries, plus the "nou" flag."""
+def with_list_data(queryset, *, user, linked: bool = True):
+    """Everything a document row shows, in a fixed number of queries, plus the "nou" flag. Without
+    ``linked``, the objects the documents are linked to are not loaded (a page listing one object's
+    documents already has it)."""
     seen_current = DocumentSeen.objects.filter(
         document=OuterRef("pk"), user=user, version_number__gte=OuterRef("current_version__number"),
     )
-    return (queryset.filter(current_version__isnull=False)
-            .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
-            .prefetch_related(_linked_prefetch())
-            .annotate(is_seen=Exists(seen_current)))
+    documents = (queryset.filter(current_version__isnull=False)
+                 .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
+                 .annotate(is_seen=Exists(seen_current)))
+    return documents.prefetch_related(_linked_prefetch()) if linked else documents
 
 
 def document_list(*, membership, user, query: str = "", category: str = "", linked_type: str = "",
@@ -60,7 +62,7 @@ def document_list(*, membership, user, query: str = "", category: str = "", link
     return documents.order_by(*SORTS.get(sort, SORTS["new"]))
 
 
-def with_row_values(documents) -> list[Document]:
+def with_row_values(documents, *, linked: bool = True) -> list[Document]:
     """The document list's rows with what each shows computed once (portal/rows.py)."""
     url, download_url = detail_url("files:detail"), detail_url("files:download")
     categories, sources = dict(Document.Category.choices), dict(Document.Source.choices)
@@ -71,18 +73,19 @@ def with_row_values(documents) -> list[Document]:
         document.download_url = download_url(document.public_id)
         document.category_label = str(categories.get(document.category, document.category))
         document.source_label = str(sources.get(document.source, document.source))
-        linked = document.linked
-        document.linked_text = f"{capfirst(document.linked_type.name)}: {linked}" if linked else ""
+        target = document.linked if linked else None
+        document.linked_text = f"{capfirst(document.linked_type.name)}: {target}" if target else ""
         document.file_text = f"{file.extension.upper()}, {filesizeformat(file.size)}"
         document.updated_text = short_date(document.updated_at)
     return documents
 
 
-def documents_linked_to(*, membership, user, obj: models.Model):
+def documents_linked_to(*, membership, user, obj: models.Model) -> list[Document]:
     """The documents linked to one object of another section (a project, a contract...)."""
     documents = Document.objects.visible_to(membership).filter(
         linked_type=ContentType.objects.get_for_model(obj), linked_id=obj.pk)
-    return with_list_data(documents, user=user).order_by("-updated_at", "-id")
+    return with_row_values(with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id"),
+                           linked=False)
 
 
 def document_detail(*, membership, public_id):
@@ -99,6 +102,7 @@ def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[D
     documents = Document.objects.visible_to(membership).filter(
         linked_type=ContentType.objects.get_for_model(objects[0]), linked_id__in=[obj.pk for obj in objects])
     grouped: dict[int, list[Document]] = {obj.pk: [] for obj in objects}
-    for document in with_list_data(documents, user=user).order_by("-updated_at", "-id"):
+    rows = with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id")
+    for document in with_row_values(rows, linked=False):
         grouped[document.linked_id].append(document)
     return grouped

@@ -6,7 +6,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Company
@@ -125,10 +140,6 @@ class Schedule:
     def milestones(self) -> list[Task]:
         return sorted((t for t in self.tasks if t.is_milestone), key=lambda t: (t.start, t.position, t.pk or 0))
 
-    @property
-    def upcoming_milestones(self) -> list[Task]:
-        """Open milestones, the overdue ones first (they are flagged late)."""
-        return [t for t in self.milestones if not t.is_closed]
 
 
 def build_schedule(tasks: Sequence[Task], edges: Iterable[tuple[int, int]], *, today: date) -> Schedule:
@@ -165,52 +176,97 @@ def project_schedule(*, project: Project, today: date | None = None) -> Schedule
     return build_schedule(tasks, edges, today=today or timezone.localdate())
 
 
-def schedule_version(schedule: Schedule) -> str:
-    """What the Gantt fragment (chart data and its table view) depends on besides the project and the
-    language: the tasks (how many, the latest change), their dependencies and the day (late flags).
-    Part of the fragment's cache key, so any change to a task shows at once."""
-    latest = max((task.updated_at for task in schedule.tasks), default=None)
-    edges = hash(tuple((task.pk, tuple(p.pk for p in task.predecessors)) for task in schedule.tasks))
-    return f"{len(schedule.tasks)}-{latest.timestamp() if latest else 0}-{edges}-{schedule.today.isoformat()}"
+def project_summary(*, project: Project, today: date) -> Project:
+    """The project with its progress sums, task counts and what its schedule's stamp needs, in one query
+    whatever the number of tasks (aggregates over the tasks, two subqueries over the dependencies)."""
+    edges = (Task.depends_on.through.objects.filter(from_task__project=OuterRef("pk")).order_by()
+             .values("from_task__project"))
+    return (with_progress(Project.objects.for_company(project.company_id).filter(pk=project.pk), today=today)
+            .annotate(task_rows=Count("tasks"), latest_task_change=Max("tasks__updated_at"),
+                      edge_count=Subquery(edges.annotate(n=Count("id")).values("n")),
+                      edge_mix=Subquery(edges.annotate(n=Sum(F("from_task_id") * F("to_task_id"))).values("n")))
+            .get())
+
+
+def schedule_stamp(summary: Project, today: date) -> str:
+    """Changes with any task (added, changed, removed), any dependency and the day (late flags): the key of
+    the cached Gantt fragment, so a change shows at once."""
+    latest = summary.latest_task_change
+    return (f"{summary.updated_at.timestamp()}-{summary.task_rows}-{latest.timestamp() if latest else 0}-"
+            f"{summary.edge_count or 0}-{summary.edge_mix or 0}-{today.isoformat()}")
 
 
 # --- the tasks table --------------------------------------------------------------------------
 
+_STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(Task.Status)], output_field=IntegerField())
+_EFFECTIVE_PROGRESS = Case(When(status=Task.Status.DONE, then=Value(100)), default=F("progress"),
+                           output_field=IntegerField())
 TASK_SORTS = {
-    "pozitie": lambda t: (t.position, t.start, t.pk or 0),
-    "titlu": lambda t: (t.title.casefold(), t.pk or 0),
-    "faza": lambda t: (t.phase.casefold(), t.position, t.pk or 0),
-    "inceput": lambda t: (t.start, t.end, t.pk or 0),
-    "sfarsit": lambda t: (t.end, t.start, t.pk or 0),
-    "stare": lambda t: ([s.value for s in Task.Status].index(t.status), t.position, t.pk or 0),
-    "progres": lambda t: (t.effective_progress, t.position, t.pk or 0),
-}
-TASK_FILTERS = {
-    "intarziate": lambda t: t.late,
-    "jaloane": lambda t: t.is_milestone,
-    "deschise": lambda t: not t.is_closed,
+    "pozitie": ("position", "start", "id"),
+    "titlu": (Lower("title"), "id"),
+    "faza": (Lower("phase"), "position", "id"),
+    "inceput": ("start", "end", "id"),
+    "sfarsit": ("end", "start", "id"),
+    "stare": (_STATUS_RANK, "position", "id"),
+    "progres": (_EFFECTIVE_PROGRESS, "position", "id"),
 }
 
 
-def sort_tasks(tasks: Iterable[Task], *, sort: str = "", status: str = "") -> list[Task]:
-    """Filter and sort the already loaded tasks: the table costs no query. ``sort`` may start with "-"."""
-    if status in TASK_FILTERS:
-        tasks = [t for t in tasks if TASK_FILTERS[status](t)]
+def _descending(term):
+    return term.desc() if hasattr(term, "desc") else f"-{term}"
+
+
+def task_table(*, project: Project, today: date, sort: str = "", status: str = "") -> QuerySet:
+    """The project's tasks for the table, filtered and sorted in SQL (``sort`` may start with "-"), so a page
+    of 50 reads 50 rows whatever the project's size. ``task_rows`` adds the late flags."""
+    tasks = Task.objects.filter(project=project).select_related("client_contact")
+    if status == "intarziate":
+        tasks = tasks.late(today)
+    elif status == "jaloane":
+        tasks = tasks.filter(is_milestone=True)
+    elif status == "deschise":
+        tasks = tasks.open()
     elif status:
-        tasks = [t for t in tasks if t.status == status]
-    descending = sort.startswith("-")
-    key = TASK_SORTS.get(sort.lstrip("-"), TASK_SORTS["pozitie"])
-    return sorted(tasks, key=key, reverse=descending)
+        tasks = tasks.filter(status=status)
+    order = TASK_SORTS.get(sort.lstrip("-"), TASK_SORTS["pozitie"])
+    if sort.startswith("-"):
+        order = tuple(_descending(term) for term in order)
+    return tasks.order_by(*order)
+
+
+def task_rows(tasks: Iterable[Task], *, today: date) -> list[Task]:
+    """Tasks with their late flag and what a table row shows computed once (portal/rows.py)."""
+    labels = dict(Task.Status.choices)
+    tasks = list(tasks)
+    for task in tasks:
+        task.late = not task.is_closed and task.end < today
+        task.start_text, task.end_text = short_date(task.start), short_date(task.end)
+        task.status_label = labels.get(task.status, task.status)
+    return tasks
+
+
+def upcoming_milestones(*, project: Project, today: date, limit: int = 5) -> list[Task]:
+    """The next open milestones, the overdue ones first (they are flagged late)."""
+    milestones = Task.objects.filter(project=project, is_milestone=True).open().order_by("start", "position", "id")
+    return task_rows(milestones[:limit], today=today)
+
+
+def late_tasks(*, project: Project, today: date, limit: int = 5) -> tuple[list[Task], int]:
+    """The first late tasks in plan order, and how many there are (one query: COUNT(*) OVER ())."""
+    late = (Task.objects.filter(project=project).late(today).annotate(total_rows=Window(Count("pk")))
+            .order_by("position", "start", "id")[:limit])
+    late = task_rows(late, today=today)
+    return late, (late[0].total_rows if late else 0)
 
 
 # --- the conversation -------------------------------------------------------------------------
 
 
 def recent_comments(*, project: Project, limit: int) -> tuple[list[Comment], int]:
-    """The last ``limit`` messages, oldest first, and how many there are: two queries."""
-    comments = Comment.objects.filter(project=project)
-    recent = list(comments.select_related("author").order_by("-created_at", "-id")[:limit])
-    return recent[::-1], comments.count()
+    """The last ``limit`` messages, oldest first, and how many there are (one query: COUNT(*) OVER ())."""
+    recent = list(Comment.objects.filter(project=project).select_related("author")
+                  .annotate(total_rows=Window(Count("pk"))).order_by("-created_at", "-id")[:limit])
+    return recent[::-1], (recent[0].total_rows if recent else 0)
 
 
 def project_comments(*, project: Project) -> list[Comment]:

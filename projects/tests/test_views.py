@@ -1,5 +1,6 @@
 """Client pages: the list and a project's page, their filters, their query counts, ownership."""
 
+import json
 import re
 
 import pytest
@@ -15,11 +16,13 @@ from projects.views import PROJECTS_PER_PAGE, TASKS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
-# Measured: list 7 = session, user, membership (3) + count and page (2) + the layout's company switcher and
-# notification badge (2); detail 12 = 3 + project, tasks, dependencies, last messages and their count,
-# linked documents and the projects they link to (7) + layout (2). One query of headroom each for the layout.
+# Measured: list 7 = session, user, memberships (3) + count and page (2) + the page's progress aggregates (1),
+# one of headroom. Detail 12 = 3 + project, summary (progress, counts, schedule stamp), the task table's count
+# and page, the late tasks, the next milestones, the last messages, the linked documents and the projects they
+# link to. When the cached chart is stale (a task changed), 2 more: the tasks and their dependencies.
 LIST_QUERIES = 8
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 12
+CHART_QUERIES = 2
 
 
 def many_tasks(project, count: int, *, milestones_every: int = 10) -> list[Task]:
@@ -131,7 +134,7 @@ def test_detail_shows_the_project(client, admin_a, company_a):
     assert "Ioana Marinescu" in html and "mailto:ioana.marinescu@furnizor.ro" in html and 'tel:0721000100' in html
     assert days(-28).strftime("%d.%m.%Y") in html  # actual start
     assert response.context["progress"] == round((10 * 100 + 20 * 50) / 30)
-    assert [m.title for m in response.context["schedule"].upcoming_milestones] == ["Recepție"]
+    assert [m.title for m in response.context["milestones"]] == ["Recepție"]
     # The chart: plotly.js from our static files, the figure as JSON data, no inline script.
     assert "/static/vendor/plotly/plotly.min.js" in html and "/static/js/gantt.js" in html
     assert '<script id="gantt-data" type="application/json">' in html
@@ -197,13 +200,16 @@ def test_detail_query_count_is_fixed_with_500_tasks(client, admin_a, company_a, 
         attach(CommentFactory(project=project, author=admin_a))
     client.force_login(admin_a)
     client.get(reverse("projects:list"))  # warm the session
-    with django_assert_max_num_queries(DETAIL_QUERIES):
+    with django_assert_max_num_queries(DETAIL_QUERIES + CHART_QUERIES):
         response = client.get(project.get_absolute_url())
     assert len(response.context["schedule"].tasks) == 500
     heads = next(trace for trace in response.context["gantt"]["figure"]["data"]
                  if trace["name"] == "Dependențe" and trace["mode"] == "markers")
     assert len(heads["x"]) == 499  # one arrowhead per dependency
-    with django_assert_max_num_queries(DETAIL_QUERIES - 3):
+    with django_assert_max_num_queries(DETAIL_QUERIES):  # the chart comes from the cache now
+        again = client.get(project.get_absolute_url())
+    assert again.content.count(b'id="gantt-data"') == 1
+    with django_assert_max_num_queries(DETAIL_QUERIES - 7 + CHART_QUERIES):
         client.get(reverse("projects:gantt", args=[project.public_id]))
 
 
@@ -293,3 +299,54 @@ def test_detail_links_the_contract_the_project_comes_from(client, admin_a, compa
     Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.DRAFT)  # drafts are not shown
     assert reverse("contracts:detail", args=[contract.public_id]) not in client.get(
         project.get_absolute_url()).content.decode()
+
+
+def test_the_cached_chart_follows_every_change_to_the_schedule(client, admin_a, company_a):
+    """The chart is cached per schedule stamp: a changed, added or removed task and a new dependency show
+    at once, on the project page and on the Gantt page."""
+    project = ProjectFactory(company=company_a)
+    first = TaskFactory(project=project, title="Analiză", start=days(0), end=days(3), position=1)
+    second = TaskFactory(project=project, title="Instruire", start=days(4), end=days(6), position=2)
+    client.force_login(admin_a)
+
+    def chart(url=None) -> str:
+        page = client.get(url or project.get_absolute_url()).content.decode()
+        data = re.search(r'<script id="gantt-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+        return json.dumps(json.loads(data), ensure_ascii=False)
+
+    gantt_url = reverse("projects:gantt", args=[project.public_id])
+    assert "Analiză" in chart() and "Analiză" in chart(gantt_url)
+    first.title = "Analiză detaliată"
+    first.save()
+    assert "Analiză detaliată" in chart() and "Analiză detaliată" in chart(gantt_url)
+    def arrows() -> int:
+        figure = json.loads(chart())["figure"]
+        return sum(len(trace["x"]) for trace in figure["data"]
+                   if trace["name"] == "Dependențe" and trace["mode"] == "markers")
+
+    assert arrows() == 0
+    link(first, second)
+    assert arrows() == 1
+    TaskFactory(project=project, title="Punere în funcțiune", start=days(7), end=days(8), position=3)
+    assert "Punere în funcțiune" in chart()
+    second.delete()
+    assert "Instruire" not in chart() and "Instruire" not in chart(gantt_url)
+
+
+def test_late_tasks_and_milestones_cards(client, admin_a, company_a):
+    project = ProjectFactory(company=company_a)
+    for position in range(7):
+        TaskFactory(project=project, title=f"Întârziată {position}", start=days(-20), end=days(-10 + position),
+                    position=position)
+    TaskFactory(project=project, title="Gata", start=days(-20), end=days(-15), status=Task.Status.DONE, position=8)
+    TaskFactory(project=project, title="Jalon depășit", start=days(-2), end=days(-2), is_milestone=True, position=9)
+    TaskFactory(project=project, title="Jalon viitor", start=days(5), end=days(5), is_milestone=True, position=10)
+    client.force_login(admin_a)
+    response = client.get(project.get_absolute_url())
+    assert [t.title for t in response.context["late_tasks"]] == [f"Întârziată {i}" for i in range(5)]
+    assert response.context["late_count"] == 8  # seven tasks and the overdue milestone; the done one is not late
+    assert "Vedeți toate cele 8 sarcini întârziate" in response.content.decode()
+    milestones = response.context["milestones"]
+    assert [(m.title, m.late) for m in milestones] == [("Jalon depășit", True), ("Jalon viitor", False)]
+    late_table = client.get(project.get_absolute_url(), {"stare": "intarziate"}).context["task_page"]
+    assert late_table.paginator.count == 8 and all(task.late for task in late_table)
