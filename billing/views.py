@@ -63,7 +63,8 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
         "invoice": invoice, "lines": lines, "vat_rows": selectors.vat_breakdown(lines),
         "allocations": list(invoice.allocations.all()), "credit_notes": list(invoice.credit_notes.all()),
         "pending_notices": pending,
-        "documents": list(documents_linked_to(membership=request.membership, user=request.user, obj=invoice)),
+        "documents": documents_linked_to(membership=request.membership, user=request.user, obj=invoice,
+                                         page_number=request.GET.get("documente")),
         "active_section": "billing",
     })
 

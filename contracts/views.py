@@ -34,7 +34,8 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     except Contract.DoesNotExist as error:
         raise Http404 from error
     annexes = list(contract.annexes.all())
-    documents = list(documents_linked_to(membership=request.membership, user=request.user, obj=contract))
+    documents = documents_linked_to(membership=request.membership, user=request.user, obj=contract,
+                                    page_number=request.GET.get("documente"))
     annex_documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=annexes)
     return render(request, "contracts/detail.html", {
         "contract": contract, "documents": documents,

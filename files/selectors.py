@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
@@ -19,6 +20,8 @@ SORTS = {
     "old": ("updated_at", "id"),
     "title": ("title", "id"),
 }
+
+LINKED_DOCUMENTS_PER_PAGE = 10
 
 
 def _linked_prefetch():
@@ -80,12 +83,15 @@ def with_row_values(documents, *, linked: bool = True) -> list[Document]:
     return documents
 
 
-def documents_linked_to(*, membership, user, obj: models.Model) -> list[Document]:
-    """The documents linked to one object of another section (a project, a contract...)."""
+def documents_linked_to(*, membership, user, obj: models.Model, page_number=None) -> Page:
+    """The documents linked to one object of another section (a project, a contract...), newest first,
+    a page at a time: a contract can gather hundreds."""
     documents = Document.objects.visible_to(membership).filter(
         linked_type=ContentType.objects.get_for_model(obj), linked_id=obj.pk)
-    return with_row_values(with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id"),
-                           linked=False)
+    page = Paginator(with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id"),
+                     LINKED_DOCUMENTS_PER_PAGE).get_page(page_number)
+    page.object_list = with_row_values(page.object_list, linked=False)
+    return page
 
 
 def document_detail(*, membership, public_id):

@@ -93,7 +93,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     task_page.object_list = selectors.task_rows(task_page.object_list, today=today)
     late, late_count = selectors.late_tasks(project=project, today=today)
     comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
-    documents = documents_linked_to(membership=request.membership, user=request.user, obj=project)
+    documents = documents_linked_to(membership=request.membership, user=request.user, obj=project,
+                                    page_number=request.GET.get("documente"))
     inline_gantt = 0 < summary.task_rows <= GANTT_INLINE_TASKS
     return render(request, "projects/detail.html", {
         "project": project,

@@ -56,7 +56,8 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
 @company_member_required
 def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id, full=True)
-    documents = list(documents_linked_to(membership=request.membership, user=request.user, obj=shipment))
+    documents = documents_linked_to(membership=request.membership, user=request.user, obj=shipment,
+                                    page_number=request.GET.get("documente"))
     events = list(shipment.events.all())
     return render(request, "shipments/detail.html", {
         "shipment": shipment, "items": list(shipment.items.all()), "events": events,

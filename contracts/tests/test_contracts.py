@@ -201,3 +201,21 @@ def test_admin_saves_annexes_with_the_contract_company_and_totals(client, staff,
     contract.refresh_from_db()
     assert contract.current_value == Decimal("1250.00")
     assert contract.annexes.get().company == company_a
+
+
+def test_a_contract_with_many_documents_shows_them_ten_at_a_time(client, admin_a, company_a):
+    from files.tests.factories import DocumentFactory
+
+    contract = ContractFactory(company=company_a)
+    for number in range(13):
+        DocumentFactory(company=company_a, title=f"Proces-verbal {number:02d}", linked=contract)
+    client.force_login(admin_a)
+    url = reverse("contracts:detail", args=[contract.public_id])
+    first = client.get(url)
+    page = first.content.decode()
+    assert len(first.context["documents"]) == 10 and "1–10 din 13" in page
+    assert "?documente=2#documente" in page
+    second = client.get(url, {"documente": 2, "x": "pastrat"})
+    assert [d.title for d in second.context["documents"]] == [f"Proces-verbal {n:02d}" for n in (2, 1, 0)]
+    assert "11–13 din 13" in second.content.decode()
+    assert "?documente=1&amp;x=pastrat#documente" in second.content.decode()  # the page's other parameters stay
