@@ -1,11 +1,11 @@
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, Window
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
 
 from portal.rows import detail_url, short_date
-from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent
+from shipments.models import MOVING, Shipment, ShipmentItem, TrackingEvent
 
 # The list's status filter: one status, or "pe drum" (every status on the way).
 ON_THE_WAY = "pe_drum"
@@ -36,20 +36,6 @@ def shipment_detail(*, company, public_id) -> Shipment:
                 Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
                 Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")))
             .get(public_id=public_id))
-
-
-def dashboard_summary(*, company) -> tuple[int, int, Shipment | None]:
-    """For the dashboard, in one query: how many shipments are on the way, how many delivered ones await the
-    client's confirmation, and the next one to arrive (counts as window aggregates on the first row)."""
-    moving = Q(status__in=MOVING)
-    to_confirm = Q(status=Status.DELIVERED, received_at__isnull=True)
-    first = (Shipment.objects.for_company(company).filter(moving | to_confirm)
-             .annotate(on_the_way=Window(Count("pk", filter=moving)), to_confirm=Window(Count("pk", filter=to_confirm)),
-                       moving_first=Case(When(moving, then=Value(0)), default=Value(1), output_field=IntegerField()))
-             .order_by("moving_first", F("planned_delivery_date").asc(nulls_last=True), "id").first())
-    if first is None:
-        return 0, 0, None
-    return first.on_the_way, first.to_confirm, first if first.moving_first == 0 else None
 
 
 def shipment_rows(shipments) -> list[Shipment]:

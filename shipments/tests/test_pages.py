@@ -243,24 +243,3 @@ def test_detail_runs_fixed_queries(client, admin_a, company_a, staff, django_ass
         page = client.get(detail_url(shipment)).content.decode()
     assert "Hub 30" in page and "Produs 30" in page and "Fotografie colet 30" in page
     assert Shipment.objects.get(pk=shipment.pk).events.count() == 31
-
-
-def test_dashboard_summary_counts_in_one_query(company_a, company_b, django_assert_num_queries):
-    from shipments.selectors import dashboard_summary
-
-    for status in ("in_tranzit", "livrare_esuata", "livrata", "livrata"):
-        add_event(ShipmentFactory(company=company_a), status, hours_ago=2)
-    add_event(ShipmentFactory(company=company_b), "in_tranzit", hours_ago=2)
-    ShipmentFactory(company=company_a)
-    with django_assert_num_queries(1):
-        on_the_way, to_confirm, next_one = dashboard_summary(company=company_a)
-    assert (on_the_way, to_confirm) == (2, 2)
-    assert next_one.company == company_a and next_one.status in ("in_tranzit", "livrare_esuata")
-
-
-def test_dashboard_summary_without_moving_shipments_has_no_next_one(company_a, django_assert_num_queries):
-    from shipments.selectors import dashboard_summary
-
-    add_event(ShipmentFactory(company=company_a), "livrata", hours_ago=2)
-    with django_assert_num_queries(1):
-        assert dashboard_summary(company=company_a) == (0, 1, None)
