@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Sum, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -256,17 +255,32 @@ class Statement:
         return self.opening + self.total_debit - self.total_credit == self.closing
 
 
+def _bucket(due_date: date, as_of: date) -> str:
+    days = (as_of - due_date).days
+    return next(key for key, _label, low, high in AGEING_BUCKETS
+                if (low is None or days >= low) and (high is None or days <= high))
+
+
 def _ageing(invoices, as_of: date) -> tuple[list[tuple[str, str, Decimal]], Decimal]:
-    """What each invoice issued by ``as_of`` still owed on that day, by days past its due date."""
-    credited = (Invoice.objects.visible().filter(reverses=OuterRef("pk"), issue_date__lte=as_of)
-                .values("reverses").annotate(total=Sum("total_gross")).values("total"))
-    paid = (PaymentAllocation.objects.filter(invoice=OuterRef("pk"), payment__date__lte=as_of)
-            .values("invoice").annotate(total=Sum("amount")).values("total"))
-    zero = Value(ZERO, output_field=MONEY)
-    owed = (invoices.filter(kind=Invoice.Kind.INVOICE, issue_date__lte=as_of)
-            .annotate(owed=F("total_gross") + Coalesce(Subquery(credited, output_field=MONEY), zero)
-                      - Coalesce(Subquery(paid, output_field=MONEY), zero))
-            .filter(owed__gt=0))
+    """What each invoice issued by ``as_of`` still owed on that day, by days past its due date.
+
+    An invoice stores what it owes today (``balance``); on ``as_of`` it owed that plus what the credit
+    notes and payments dated after ``as_of`` took off it. Those are few (none for a statement up to
+    today), so: the buckets' sums over the open invoices nobody touched since (read from the open-invoice
+    index), plus the few touched ones computed one by one. Four short queries, where one query with two
+    correlated subqueries per invoice took 55 ms over a large client's 20,000 invoices.
+    """
+    issued = invoices.filter(kind=Invoice.Kind.INVOICE, issue_date__lte=as_of)
+    since: dict[int, Decimal] = {}
+    credited_after = (invoices.filter(kind=Invoice.Kind.CREDIT_NOTE, issue_date__gt=as_of,
+                                      reverses__issue_date__lte=as_of)
+                      .values("reverses").annotate(total=Sum("total_gross")).order_by())
+    for row in credited_after:  # a credit note's total is negative: the invoice owed that much more
+        since[row["reverses"]] = since.get(row["reverses"], ZERO) - row["total"]
+    paid_after = (PaymentAllocation.objects.filter(invoice__in=issued, payment__date__gt=as_of)
+                  .values("invoice").annotate(total=Sum("amount")).order_by())
+    for row in paid_after:
+        since[row["invoice"]] = since.get(row["invoice"], ZERO) + row["total"]
     filters = {}
     for key, _label, low, high in AGEING_BUCKETS:
         condition = Q()
@@ -274,9 +288,14 @@ def _ageing(invoices, as_of: date) -> tuple[list[tuple[str, str, Decimal]], Deci
             condition &= Q(due_date__lte=as_of - timedelta(days=low))
         if high is not None:
             condition &= Q(due_date__gte=as_of - timedelta(days=high))
-        filters[key] = Sum("owed", filter=condition)
-    sums = owed.aggregate(**filters)
-    rows = [(key, str(label), cents(sums[key])) for key, label, _low, _high in AGEING_BUCKETS]
+        filters[key] = Sum("balance", filter=condition)
+    sums = issued.open().filter(balance__gt=0).exclude(pk__in=list(since)).aggregate(**filters)
+    totals = {key: cents(sums[key]) for key, _label, _low, _high in AGEING_BUCKETS}
+    for pk, due_date, balance in issued.filter(pk__in=list(since)).values_list("pk", "due_date", "balance"):
+        owed = balance + since[pk]
+        if owed > 0:
+            totals[_bucket(due_date, as_of)] += owed
+    rows = [(key, str(label), totals[key]) for key, label, _low, _high in AGEING_BUCKETS]
     return rows, sum((amount for _key, _label, amount in rows), ZERO)
 
 
@@ -286,10 +305,8 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
     Invoices are debits on their issue date (a credit note is a negative debit), payments credits on
     their date: opening + debits − credits = closing. The ageing buckets add up to what the invoices
     still owed at the end of the period; less the payments not yet allocated, that is the closing balance.
-    Six queries whatever the number of documents.
+    Nine queries whatever the number of documents.
     """
-    from django.urls import reverse
-
     invoices = Invoice.objects.for_company(company).visible().filter(currency=currency)
     payments = Payment.objects.for_company(company).filter(currency=currency)
     invoiced_before = cents(invoices.filter(issue_date__lt=date_from).aggregate(total=Sum("total_gross"))["total"])
@@ -297,20 +314,31 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
     result = Statement(company=company, currency=currency, date_from=date_from, date_to=date_to,
                        opening=invoiced_before - paid_before)
 
+    # Tuples rather than model instances: a year of a large client is thousands of movements.
+    url = detail_url("billing:invoice_detail")
     movements = []
-    for invoice in (invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
-                    .select_related("reverses").order_by("issue_date", "series", "number")):
-        if invoice.is_credit_note:
-            detail = _("Storno la %(invoice)s") % {"invoice": invoice.reverses} if invoice.reverses else ""
-            movements.append(Movement(invoice.issue_date, "credit_note", _("Factură storno %(invoice)s") % {
-                "invoice": invoice}, detail, None, invoice.total_gross, ZERO))
+    documents = (invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
+                 .order_by("issue_date", "series", "number")
+                 .values_list("issue_date", "kind", "series", "number", "due_date", "total_gross", "public_id",
+                              "reverses__series", "reverses__number"))
+    for issued, kind, series, number, due_date, gross, public_id, original_series, original_number in documents:
+        label = Invoice.format_label(series, number)
+        if kind == Invoice.Kind.CREDIT_NOTE:
+            detail = (_("Storno la %(invoice)s") % {"invoice": Invoice.format_label(original_series, original_number)}
+                      if original_series is not None else "")
+            movement = Movement(issued, "credit_note", _("Factură storno %(invoice)s") % {"invoice": label}, detail,
+                                None, gross, ZERO)
         else:
-            movements.append(Movement(invoice.issue_date, "invoice", _("Factură %(invoice)s") % {
-                "invoice": invoice}, "", invoice.due_date, invoice.total_gross, ZERO))
-        movements[-1].url = reverse("billing:invoice_detail", args=[invoice.public_id])
-    for payment in payments.filter(date__gte=date_from, date__lte=date_to).order_by("date", "id"):
-        movements.append(Movement(payment.date, "payment", _("Plată %(method)s") % {
-            "method": payment.get_method_display()}, payment.reference, None, ZERO, payment.amount))
+            movement = Movement(issued, "invoice", _("Factură %(invoice)s") % {"invoice": label}, "", due_date,
+                                gross, ZERO)
+        movement.url = url(public_id)
+        movements.append(movement)
+    methods = dict(Payment.Method.choices)
+    for paid_on, method, reference, paid in (payments.filter(date__gte=date_from, date__lte=date_to)
+                                             .order_by("date", "id").values_list("date", "method", "reference",
+                                                                                 "amount")):
+        movements.append(Movement(paid_on, "payment", _("Plată %(method)s") % {"method": methods.get(method, method)},
+                                  reference, None, ZERO, paid))
     # Same day: documents before payments, so the running balance reads like the ERP's.
     movements.sort(key=lambda m: (m.date, m.kind == "payment"))
     running = result.opening
@@ -324,6 +352,15 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
     result.ageing, result.ageing_total = _ageing(invoices, date_to)
     result.unallocated = result.ageing_total - result.closing
     return result
+
+
+def movement_rows(movements: list[Movement]) -> list[Movement]:
+    """A page of the statement with its dates and amounts formatted once (portal/rows.py)."""
+    for movement in movements:
+        movement.date_text, movement.due_text = short_date(movement.date), short_date(movement.due_date)
+        movement.debit_text, movement.credit_text = amount(movement.debit), amount(movement.credit)
+        movement.balance_text = amount(movement.balance)
+    return movements
 
 
 def statement_pdf_context(result: Statement) -> dict:

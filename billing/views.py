@@ -144,6 +144,7 @@ def statement(request: HttpRequest) -> HttpResponse:
         # A year of a large client is thousands of movements: the page shows them 100 at a time, each page
         # starting from the balance carried from the previous one (the PDF and CSV keep the whole period).
         page = Paginator(result.movements, STATEMENT_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = selectors.movement_rows(page.object_list)
         if page.number > 1:
             first = page.object_list[0]
             carried = first.balance - first.debit + first.credit

@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='invoice',
-            index=models.Index(condition=models.Q(('kind', 'factura'), ('status__in', ['emisa', 'partial'])), fields=['company', 'due_date'], include=('currency', 'balance'), name='billing_invoice_open'),
+            index=models.Index(condition=models.Q(('kind', 'factura'), ('status__in', ['emisa', 'partial'])), fields=['company', 'due_date'], include=('currency', 'balance', 'issue_date'), name='billing_invoice_open'),
         ),
     ]

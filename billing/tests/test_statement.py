@@ -223,3 +223,26 @@ def test_a_long_statement_is_paged_and_each_page_carries_the_balance(client, adm
     # The period's totals and the closing balance stay on every page, and the export links keep the period.
     for page in (first_page, second_page):
         assert _fmt(D("430.00")) in page and "page=" not in page.split("statement_csv")[0][-300:]
+
+
+@pytest.mark.parametrize("days_back", [0, 3, 10, 55, 60, 100, 111, 250, 300, 400])
+def test_ageing_on_any_day_is_what_each_invoice_owed_that_day(company_a, history, days_back):
+    """The ageing starts from today's balances and adds back what was credited or paid after the day;
+    checked against owed = total + credit notes − payments up to that day, invoice by invoice."""
+    from billing.models import Invoice, PaymentAllocation
+
+    as_of = ago(days_back)
+    expected = {key: D("0.00") for key, *_rest in selectors.AGEING_BUCKETS}
+    for invoice in Invoice.objects.filter(company=company_a, currency="RON", kind=Invoice.Kind.INVOICE,
+                                          issue_date__lte=as_of).exclude(status=Invoice.Status.DRAFT):
+        credited = sum((note.total_gross for note in invoice.credit_notes.exclude(status=Invoice.Status.DRAFT)
+                        if note.issue_date <= as_of), D("0.00"))
+        paid = sum((allocation.amount for allocation in PaymentAllocation.objects.filter(invoice=invoice)
+                    if allocation.payment.date <= as_of), D("0.00"))
+        owed = invoice.total_gross + credited - paid
+        if owed > 0:
+            expected[selectors._bucket(invoice.due_date, as_of)] += owed
+    invoices = Invoice.objects.for_company(company_a).visible().filter(currency="RON")
+    rows, total = selectors._ageing(invoices, as_of)
+    assert {key: amount for key, _label, amount in rows} == expected
+    assert total == sum(expected.values())
