@@ -104,10 +104,8 @@ def account_totals(*, company, today: date | None = None) -> list[CurrencyTotals
                                open_count=Sum(Value(1)), overdue_count=Sum(Value(1), filter=Q(due_date__lt=today)),
                                credit=zero)
                      .order_by())
-    credits = (Payment.objects.for_company(company).filter(amount__gt=F("allocated")).values("currency")
-               .annotate(outstanding=zero, overdue=zero, open_count=none, overdue_count=none,
-                         credit=Sum(F("amount") - F("allocated"), output_field=MONEY))
-               .order_by())
+    credits = (_with_credit(company).annotate(outstanding=zero, overdue=zero, open_count=none, overdue_count=none,
+                                              credit=_CREDIT).order_by())
     totals: dict[str, CurrencyTotals] = {}
     for row in open_invoices.union(credits, all=True):
         total = totals.setdefault(row["currency"], CurrencyTotals(row["currency"]))
@@ -118,6 +116,21 @@ def account_totals(*, company, today: date | None = None) -> list[CurrencyTotals
         total.credit += cents(row["credit"])
     order = list(Currency.values)
     return sorted(totals.values(), key=lambda t: order.index(t.currency) if t.currency in order else 99)
+
+
+def credit_totals(*, company) -> list[CurrencyTotals]:
+    """Per currency, the client's payments not yet allocated to invoices (the payments page): one query over
+    the payments alone, where ``account_totals`` also adds up every open invoice."""
+    credits = _with_credit(company).annotate(credit=_CREDIT).order_by("currency")
+    return [CurrencyTotals(row["currency"], credit=cents(row["credit"])) for row in credits]
+
+
+_CREDIT = Sum(F("amount") - F("allocated"), output_field=MONEY)
+
+
+def _with_credit(company):
+    """Per currency, the payments with a part not yet allocated to invoices."""
+    return Payment.objects.for_company(company).filter(amount__gt=F("allocated")).values("currency")
 
 
 def project_choices(*, company) -> list[tuple[str, str]]:

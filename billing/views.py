@@ -91,7 +91,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.payment_rows(page.object_list)
     return render(request, "billing/payment_list.html", {
         "page": page, "query_string": "", "active_section": "billing",
-        "totals": [t for t in selectors.account_totals(company=request.company) if t.credit],
+        "totals": selectors.credit_totals(company=request.company),
         "notices": selectors.recent_notices(company=request.company),
     })
 
