@@ -199,10 +199,9 @@ class Ticket(models.Model):
     def priority_badge(self) -> str:
         return self.PRIORITY_BADGES.get(self.priority, "text-bg-light border")
 
-    @property
-    def expected_text(self) -> str:
+    def expected_text(self, now: datetime | None = None) -> str:
         """What the client may expect next and by when, or that it is late; empty when nothing is due."""
-        expected = self.expected_by
+        expected = self.expected_at(now)
         if expected is None:
             return ""
         kind, deadline, late = expected
@@ -218,11 +217,14 @@ class Ticket(models.Model):
     def expected_by(self) -> tuple[str, datetime, bool] | None:
         """What the client may expect next, by when, and whether that is already late:
         ("response"|"resolution", deadline, overdue)."""
+        return self.expected_at()
+
+    def expected_at(self, now: datetime | None = None) -> tuple[str, datetime, bool] | None:
         if not self.is_active or self.status == self.Status.WAITING:
             return None
         kind, deadline = (("response", self.first_response_due) if self.first_responded_at is None
                           else ("resolution", self.resolution_due))
-        return kind, deadline, deadline < timezone.now()
+        return kind, deadline, deadline < (now or timezone.now())
 
 
 class TicketCounter(models.Model):

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ def ticket_list(*, company, status: str = "", category: str = "", query: str = "
         tickets = tickets.filter(category=category)
     if query:
         tickets = tickets.filter(Q(number__icontains=query) | Q(subject__icontains=query))
-    return (tickets.select_related("opened_by")
+    return (tickets.select_related("opened_by").defer("description")
             .annotate(awaiting_first=awaiting_client_first())
             .order_by("awaiting_first", "-last_activity_at", "-id"))
 
@@ -38,12 +39,18 @@ def ticket_list(*, company, status: str = "", category: str = "", query: str = "
 def with_row_values(tickets) -> list[Ticket]:
     """The list page's tickets with what each row shows computed once (portal/rows.py)."""
     url = detail_url("support:detail")
+    # Labels from one dict each: get_FOO_display() rebuilds the field's choices on every call.
+    categories, priorities = dict(Ticket.Category.choices), dict(Ticket.Priority.choices)
+    statuses = {**dict(Ticket.Status.choices), Ticket.Status.WAITING: _("așteaptă răspunsul dvs.")}
+    now = timezone.now()
     tickets = list(tickets)
     for ticket in tickets:
         ticket.url = url(ticket.public_id)
         ticket.opened_by_text = _("deschis de %(name)s") % {"name": ticket.opened_by or "—"}
-        ticket.expected = ticket.expected_text
-        ticket.category_label = capfirst(ticket.get_category_display())
+        ticket.expected = ticket.expected_text(now)
+        ticket.category_label = capfirst(str(categories.get(ticket.category, ticket.category)))
+        ticket.priority_label = priorities.get(ticket.priority, ticket.priority)
+        ticket.status_text = statuses.get(ticket.status, ticket.status)
         ticket.last_activity_date = short_date(ticket.last_activity_at)
         ticket.last_activity_datetime = short_datetime(ticket.last_activity_at)
     return tickets

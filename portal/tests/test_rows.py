@@ -36,3 +36,21 @@ def test_amounts_as_floatformat_shows_them():
             for value in ("0", "1234567.891", "-1234.5", "0.005", "999.995"):
                 assert amount(Decimal(value)) == floatformat(Decimal(value), "2g")
     assert amount(None) == ""
+
+
+def test_the_fast_path_formats_like_django_and_falls_back_for_other_formats():
+    from django.test import override_settings
+    from django.utils import formats
+
+    from portal.rows import _strftime_pattern
+
+    moment = datetime(2026, 3, 1, 22, 30, tzinfo=ZoneInfo("UTC"))
+    for language in ("ro", "en"):
+        with translation.override(language):
+            local = moment.astimezone(ZoneInfo("Europe/Bucharest"))
+            assert short_date(moment) == formats.date_format(local, "SHORT_DATE_FORMAT")
+            assert short_datetime(moment) == formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    assert _strftime_pattern("d.m.Y H:i") == "%d.%m.%Y %H:%M"
+    assert _strftime_pattern("j N Y") is None  # day without zero, month name: Django formats it
+    with override_settings(SHORT_DATE_FORMAT="j N Y", FORMAT_MODULE_PATH=None), translation.override(None):
+        assert short_date(date(2026, 3, 2)) == formats.date_format(date(2026, 3, 2), "SHORT_DATE_FORMAT")
