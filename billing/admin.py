@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,11 +13,7 @@ from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each
 from portal.audit import client_ip
-
-
-def _money(value, currency) -> str:
-    return f"{number_format(value, 2, force_grouping=True)} {currency}"
-
+from portal.money import format_amount
 
 # --- invoices -------------------------------------------------------------------------------------
 
@@ -305,7 +300,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
             return _("niciuna (plata rămâne avans)")
         return format_html_join(", ", '<a href="{}">{}</a> ({})', (
             (reverse("admin:billing_invoice_change", args=[link.invoice_id]), link.invoice,
-             _money(link.invoice.balance, link.invoice.currency)) for link in links))
+             format_amount(link.invoice.balance, link.invoice.currency)) for link in links))
 
     @admin.display(description=_("dovada plății"))
     def proof_link(self, obj):

@@ -3,13 +3,13 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import OPEN_FILTER, Invoice
 from billing.selectors import SORTS
 from files.forms import CheckedFileField, upload_help
-from portal.money import Currency
+from portal.money import Currency, format_amount
 
 
 class DateInput(forms.DateInput):
@@ -91,7 +91,7 @@ class InvoiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, invoice: Invoice) -> str:
         return _("%(invoice)s — scadentă %(date)s — rest %(balance)s %(currency)s") % {
             "invoice": invoice, "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
-            "balance": number_format(invoice.balance, 2, force_grouping=True), "currency": invoice.currency}
+            "balance": format_amount(invoice.balance), "currency": invoice.currency}
 
 
 class PaymentNoticeForm(forms.Form):

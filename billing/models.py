@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.conf import due_soon_days
-from portal.money import Currency, VatRate
+from portal.money import ZERO, Currency, VatRate
 from portal.tenancy import CompanyScopedQuerySet
 
-ZERO = Decimal("0.00")
 # A list filter, not a status: every invoice with something left to pay, overdue or not.
 OPEN_FILTER = "neachitate"
 
@@ -173,9 +172,13 @@ class Invoice(models.Model):
                      DisplayStatus.PARTIALLY_PAID: "text-bg-warning", DisplayStatus.ISSUED: "text-bg-primary",
                      DisplayStatus.CREDIT_NOTE: "text-bg-info"}
 
+    @classmethod
+    def badge_for(cls, display_status: str) -> str:
+        return cls.STATUS_BADGES.get(display_status, "text-bg-secondary")
+
     @property
     def status_badge(self) -> str:
-        return self.STATUS_BADGES.get(self.display_status(), "text-bg-secondary")
+        return self.badge_for(self.display_status())
 
     @property
     def days_overdue(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Sum, Value
 from django.utils import timezone
@@ -23,16 +23,11 @@ from billing.models import (
     PaymentNotice,
     PaymentNoticeInvoice,
 )
-from portal.rows import amount, detail_url, short_date
+from portal.money import cents, format_amount
+from portal.rows import detail_url, short_date
 from projects.models import Project
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-CENT = Decimal("0.01")
-def cents(value) -> Decimal:
-    """An SQL sum as money: SQLite hands back sums of decimals with stray digits."""
-    return ZERO if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", "number", "id"),
          "due": ("due_date", "issue_date", "id"), "-balance": ("-balance", "due_date", "id")}
 
@@ -69,15 +64,14 @@ def with_row_values(invoices, *, today: date | None = None) -> list[Invoice]:
         status = invoice.display_status(today)
         days_left = (invoice.due_date - today).days
         invoice.url = url(invoice.public_id)
-        invoice.shown_status = status
         invoice.status_text = Invoice.DisplayStatus(status).label
-        invoice.badge = Invoice.STATUS_BADGES.get(status, "text-bg-secondary")
+        invoice.badge = Invoice.badge_for(status)
         invoice.overdue_days = max(-days_left, 0) if status == Invoice.DisplayStatus.OVERDUE else 0
         invoice.is_due_soon = invoice.is_open and 0 <= days_left <= soon
         invoice.issue_date_text = short_date(invoice.issue_date)
         invoice.due_date_text = short_date(invoice.due_date)
-        invoice.total_text = amount(invoice.total_gross)
-        invoice.balance_text = amount(invoice.balance)
+        invoice.total_text = format_amount(invoice.total_gross)
+        invoice.balance_text = format_amount(invoice.balance)
     return invoices
 
 
@@ -204,10 +198,10 @@ def payment_rows(payments) -> list[Payment]:
     for payment in payments:
         payment.date_text = short_date(payment.date)
         payment.method_label = capfirst(str(methods.get(payment.method, payment.method)))
-        payment.amount_text = amount(payment.amount)
-        payment.unallocated_text = amount(payment.unallocated) if payment.unallocated else ""
+        payment.amount_text = format_amount(payment.amount)
+        payment.unallocated_text = format_amount(payment.unallocated) if payment.unallocated else ""
         payment.paid_invoices = [
-            (url(allocation.invoice.public_id), allocation.invoice.label, amount(allocation.amount))
+            (url(allocation.invoice.public_id), allocation.invoice.label, format_amount(allocation.amount))
             for allocation in payment.allocations.all()]
     return payments
 
@@ -371,8 +365,8 @@ def movement_rows(movements: list[Movement]) -> list[Movement]:
     """A page of the statement with its dates and amounts formatted once (portal/rows.py)."""
     for movement in movements:
         movement.date_text, movement.due_text = short_date(movement.date), short_date(movement.due_date)
-        movement.debit_text, movement.credit_text = amount(movement.debit), amount(movement.credit)
-        movement.balance_text = amount(movement.balance)
+        movement.debit_text, movement.credit_text = format_amount(movement.debit), format_amount(movement.credit)
+        movement.balance_text = format_amount(movement.balance)
     return movements
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Company, User
@@ -38,26 +37,16 @@ from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated, store_upload
 from portal import audit
+from portal.money import cents, format_amount
 from portal.tasks_util import enqueue
-
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def amount_text(value: Decimal, currency: str) -> str:
-    return f"{number_format(value, 2, force_grouping=True)} {currency}"
-
 
 # --- totals and status ----------------------------------------------------------------------------
 
 
 def line_amounts(quantity: Decimal, unit_price: Decimal, vat_rate: int) -> tuple[Decimal, Decimal]:
     """(value without VAT, VAT) of one line, each rounded to 0,01 half up (away from zero for storno)."""
-    net = money(Decimal(quantity) * Decimal(unit_price))
-    return net, money(net * Decimal(vat_rate) / 100)
+    net = cents(Decimal(quantity) * Decimal(unit_price))
+    return net, cents(net * Decimal(vat_rate) / 100)
 
 
 def derive_status(*, kind: str, issued: bool, gross: Decimal, credited: Decimal, paid: Decimal) -> str:
@@ -93,9 +82,9 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
         invoice.credited = invoice.amount_paid = invoice.balance = ZERO
     else:
         credit_notes = Invoice.objects.filter(reverses_id=invoice.pk).exclude(status=Invoice.Status.DRAFT)
-        invoice.credited = -money(credit_notes.aggregate(total=Sum("total_gross"))["total"] or 0)
-        invoice.amount_paid = money(PaymentAllocation.objects.filter(invoice_id=invoice.pk)
-                                    .aggregate(total=Sum("amount"))["total"] or 0)
+        invoice.credited = -cents(credit_notes.aggregate(total=Sum("total_gross"))["total"])
+        invoice.amount_paid = cents(PaymentAllocation.objects.filter(invoice_id=invoice.pk)
+                                    .aggregate(total=Sum("amount"))["total"])
         invoice.balance = invoice.total_gross - invoice.credited - invoice.amount_paid
     invoice.status = derive_status(kind=invoice.kind, issued=invoice.issued_at is not None,
                                    gross=invoice.total_gross, credited=invoice.credited, paid=invoice.amount_paid)
@@ -107,7 +96,7 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
 
 
 def payment_refresh(*, payment: Payment) -> Payment:
-    payment.allocated = money(payment.allocations.aggregate(total=Sum("amount"))["total"] or 0)
+    payment.allocated = cents(payment.allocations.aggregate(total=Sum("amount"))["total"])
     Payment.objects.filter(pk=payment.pk).update(allocated=payment.allocated)
     return payment
 
@@ -198,8 +187,8 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None, ip: str | None = 
             raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
         if -invoice.total_gross > original.total_gross - original.credited:
             raise ValidationError(_("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).") % {
-                "invoice": original, "left": amount_text(original.total_gross - original.credited,
-                                                         original.currency)})
+                "invoice": original, "left": format_amount(original.total_gross - original.credited,
+                                                           original.currency)})
     elif invoice.total_gross <= 0:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; pentru corecturi emiteți o storno."))
     if invoice.number is None:
@@ -295,16 +284,16 @@ def validate_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, Deci
         if amount <= 0:
             errors.append(_("Suma alocată pe %(invoice)s trebuie să fie pozitivă.") % {"invoice": invoice})
             continue
-        others = money(PaymentAllocation.objects.filter(invoice=invoice).exclude(payment_id=payment.pk)
-                       .aggregate(total=Sum("amount"))["total"] or 0)
+        others = cents(PaymentAllocation.objects.filter(invoice=invoice).exclude(payment_id=payment.pk)
+                       .aggregate(total=Sum("amount"))["total"])
         payable = invoice.total_gross - invoice.credited - others
         if amount > payable:
             errors.append(_("Pe %(invoice)s se mai pot aloca cel mult %(left)s.") % {
-                "invoice": invoice, "left": amount_text(max(payable, ZERO), invoice.currency)})
+                "invoice": invoice, "left": format_amount(max(payable, ZERO), invoice.currency)})
     total = sum((amount for _invoice, amount in rows), ZERO)
     if total > payment.amount:
         errors.append(_("Alocările (%(total)s) depășesc suma plății (%(amount)s).") % {
-            "total": amount_text(total, payment.currency), "amount": amount_text(payment.amount, payment.currency)})
+            "total": format_amount(total, payment.currency), "amount": format_amount(payment.amount, payment.currency)})
     if errors:
         raise ValidationError(errors)
 
@@ -315,7 +304,7 @@ def clean_payment_fields(payment: Payment) -> None:
         errors["amount"] = _("Suma trebuie să fie pozitivă.")
     elif payment.pk and payment.amount is not None and payment.amount < payment.allocated:
         errors["amount"] = _("Plata are deja %(allocated)s alocați pe facturi: suma nu poate fi mai mică.") % {
-            "allocated": amount_text(payment.allocated, payment.currency)}
+            "allocated": format_amount(payment.allocated, payment.currency)}
     if payment.pk and payment.allocations.exclude(invoice__currency=payment.currency).exists():
         errors["currency"] = _("Plata are alocări pe facturi în altă monedă.")
     if payment.reference and Payment.objects.filter(company_id=payment.company_id, reference=payment.reference) \
@@ -344,7 +333,7 @@ def payment_record(*, company: Company, paid_on: date, amount: Decimal, currency
                    reference: str = "", notes: str = "", by: User | None = None,
                    invoices: Iterable[Invoice] = (), ip: str | None = None) -> Payment:
     """A payment received; allocated to ``invoices`` oldest first, the rest stays as the client's credit."""
-    payment = Payment(company=company, date=paid_on, amount=money(amount), currency=currency, method=method,
+    payment = Payment(company=company, date=paid_on, amount=cents(amount), currency=currency, method=method,
                       reference=reference.strip(), notes=notes)
     payment_save(payment=payment, by=by)
     invoices = list(invoices)
@@ -389,7 +378,7 @@ def payment_set_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, D
                             by: User | None = None) -> Payment:
     """Replace a payment's allocations (the admin's inline); invoices and payment are recomputed."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    rows = [(invoice, money(amount)) for invoice, amount in rows]
+    rows = [(invoice, cents(amount)) for invoice, amount in rows]
     locked = {invoice.pk: invoice for invoice in
               Invoice.objects.select_for_update().filter(pk__in=[invoice.pk for invoice, _amount in rows])}
     rows = [(locked[invoice.pk], amount) for invoice, amount in rows]
@@ -447,7 +436,7 @@ def notice_create(*, company: Company, user: User, paid_on: date, amount: Decima
         stored = store_upload(company=company, uploaded=proof, user=user)
     except ValidationError as error:
         raise ValidationError({"proof": error.messages}) from error
-    notice = PaymentNotice.objects.create(company=company, announced_by=user, paid_on=paid_on, amount=money(amount),
+    notice = PaymentNotice.objects.create(company=company, announced_by=user, paid_on=paid_on, amount=cents(amount),
                                           currency=currency, reference=reference.strip(), message=message,
                                           proof=stored)
     PaymentNoticeInvoice.objects.bulk_create(
@@ -562,7 +551,7 @@ LINE_FIELDS = ("product_code", "description", "unit", "quantity", "unit_price", 
 
 def _line_key(line: dict) -> tuple:
     return (line["product_code"], line["description"], line["unit"], Decimal(line["quantity"]),
-            money(line["unit_price"]), int(line["vat_rate"]))
+            cents(line["unit_price"]), int(line["vat_rate"]))
 
 
 @transaction.atomic
@@ -610,7 +599,7 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
     elif invoice.balance < 0:
         raise ValidationError(_("Factura are deja plăți de %(paid)s, mai mult decât noul total.") % {
-            "paid": amount_text(invoice.amount_paid, invoice.currency)})
+            "paid": format_amount(invoice.amount_paid, invoice.currency)})
     audit.record(action="invoice.imported", company=company, obj=invoice, created=created,
                  total=str(invoice.total_gross))
     enqueue(tasks.render_invoice_pdf, invoice.pk, not created)
@@ -624,7 +613,7 @@ def payment_import(*, company: Company, fields: dict, allocations: list[tuple[In
     """Create or update a payment keyed by its reference; its allocations are replaced by the file's.
     ``fields``: reference, date, amount, currency, method, notes."""
     payment = Payment.objects.select_for_update().filter(company=company, reference=fields["reference"]).first()
-    wanted = sorted((invoice.pk, money(amount)) for invoice, amount in allocations)
+    wanted = sorted((invoice.pk, cents(amount)) for invoice, amount in allocations)
     if payment is not None:
         current = {name: getattr(payment, name) for name in fields}
         current_allocations = sorted(payment.allocations.values_list("invoice_id", "amount"))

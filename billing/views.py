@@ -19,6 +19,7 @@ from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
 from portal.audit import client_ip
+from portal.money import format_amount
 from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
@@ -118,7 +119,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Mulțumim! Plata de %(amount)s a fost anunțată; o confirmăm după ce o "
                                         "găsim în extrasul de cont.") % {
-                "amount": services.amount_text(data["amount"], data["currency"])})
+                "amount": format_amount(data["amount"], data["currency"])})
             return redirect("billing:payment_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "billing/notice_form.html", {"form": form, "active_section": "billing"}, status=status)

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.models import AuditEntry
+from portal.money import format_amount
+from portal.rows import short_date
 
 
 @dataclass
@@ -104,9 +106,7 @@ def figures(membership, user, today: date) -> dict:
 
 
 def money(amount, currency: str) -> str:
-    from django.template.defaultfilters import floatformat
-
-    return f"{floatformat(amount, '2g')} {'lei' if currency == 'RON' else currency}"
+    return format_amount(amount, "lei" if currency == "RON" else currency)
 
 
 def offers_card(row: dict) -> Card:
@@ -117,7 +117,7 @@ def offers_card(row: dict) -> Card:
         _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
         tone="warning" if count else "primary",
         urgent=Urgent(_("%(offer)s expiră pe %(date)s") % {
-            "offer": row["offer_number"], "date": row["offer_date"].strftime("%d.%m.%Y")},
+            "offer": row["offer_number"], "date": short_date(row["offer_date"])},
             reverse("quotes:offer_detail", args=[row["offer_id"]])) if row["offer_id"] else None,
     )
 
@@ -139,7 +139,7 @@ def billing_card(company, row: dict) -> Card:
         _("Nu aveți facturi restante."), tone="danger" if overdue_count else "success",
         urgent=Urgent(_("%(invoice)s, scadentă pe %(date)s") % {
             "invoice": f"{row['invoice_series']} {row['invoice_number']}",
-            "date": row["invoice_date"].strftime("%d.%m.%Y")},
+            "date": short_date(row["invoice_date"])},
             reverse("billing:invoice_detail", args=[oldest])) if oldest else None,
         figures=figures,
     )
@@ -161,7 +161,7 @@ def projects_card(company, row: dict, today: date) -> tuple[Card, list]:
         _("Niciun proiect în desfășurare. Aici urmăriți progresul, sarcinile și diagrama Gantt."),
         urgent=Urgent(_("Următorul jalon: %(milestone)s (%(project)s), %(date)s") % {
             "milestone": first.next_milestone_title, "project": first.code,
-            "date": first.next_milestone_date.strftime("%d.%m.%Y")},
+            "date": short_date(first.next_milestone_date)},
             reverse("projects:detail", args=[first.public_id])) if first else None,
     )
     return card, active
@@ -193,7 +193,7 @@ def shipments_card(row: dict) -> Card:
         text = _("%(number)s, %(status)s") % {"number": row["shipment_number"],
                                               "status": Status(row["shipment_status"]).label}
         if row["shipment_date"]:
-            text += _(", livrare estimată %(date)s") % {"date": row["shipment_date"].strftime("%d.%m.%Y")}
+            text += _(", livrare estimată %(date)s") % {"date": short_date(row["shipment_date"])}
         urgent = Urgent(text, reverse("shipments:detail", args=[row["shipment_id"]]))
     return Card(
         "shipments", _("Expedieri pe drum"), "truck", reverse("shipments:list") + f"?status={ON_THE_WAY}", count,
@@ -211,7 +211,7 @@ def contracts_card(row: dict) -> Card:
         ngettext("contract expiră curând", "contracte expiră curând", count),
         _("Niciun contract nu expiră în perioada următoare."), tone="warning" if count else "primary",
         urgent=Urgent(_("%(number)s se încheie pe %(date)s") % {
-            "number": row["contract_number"], "date": row["contract_date"].strftime("%d.%m.%Y")},
+            "number": row["contract_number"], "date": short_date(row["contract_date"])},
             reverse("contracts:detail", args=[row["contract_id"]])) if row["contract_id"] else None,
     )
 

@@ -8,14 +8,12 @@ are what ``|date:"SHORT_DATE_FORMAT"`` does, without the template machinery arou
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils import formats, timezone
 
 _SENTINEL = uuid.UUID(int=0)
-CENT = Decimal("0.01")
 
 
 def detail_url(viewname: str) -> Callable[[uuid.UUID], str]:
@@ -56,9 +54,3 @@ def short_datetime(value: datetime | None) -> str:
         return ""
     return _format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
-
-def amount(value: Decimal | None) -> str:
-    """What ``|floatformat:"2g"`` shows: two decimals, grouped thousands, in the active language."""
-    if value is None:
-        return ""
-    return formats.number_format(Decimal(value).quantize(CENT, ROUND_HALF_UP), 2, force_grouping=True)

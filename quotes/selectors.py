@@ -7,7 +7,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.text import capfirst
 
 from accounts.models import Membership
-from portal.rows import amount, detail_url, short_date
+from portal.money import format_amount
+from portal.rows import detail_url, short_date
 from quotes import conf
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
 from quotes.totals import offer_totals
@@ -125,5 +126,5 @@ def offer_rows(offers) -> list[Offer]:
         offer.url = url(offer.public_id)
         offer.sent_text = short_date(offer.sent_at)
         offer.valid_text = short_date(offer.valid_until)
-        offer.total_text = amount(offer.total_gross)
+        offer.total_text = format_amount(offer.total_gross)
     return offers

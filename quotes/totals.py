@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from portal.money import ZERO, cents
+
 HUNDRED = Decimal(100)
-
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -30,8 +26,8 @@ class LineAmounts:
 
 def line_amounts(*, quantity: Decimal, unit_price: Decimal, discount_percent: Decimal, vat_rate: int) -> LineAmounts:
     """Net = quantity × price × (1 − discount), rounded; VAT = net × rate, rounded."""
-    net = money(Decimal(quantity) * Decimal(unit_price) * (HUNDRED - Decimal(discount_percent)) / HUNDRED)
-    vat = money(net * Decimal(vat_rate) / HUNDRED)
+    net = cents(Decimal(quantity) * Decimal(unit_price) * (HUNDRED - Decimal(discount_percent)) / HUNDRED)
+    vat = cents(net * Decimal(vat_rate) / HUNDRED)
     return LineAmounts(net=net, vat=vat)
 
 

@@ -29,7 +29,7 @@ def test_amounts_as_floatformat_shows_them():
 
     from django.template.defaultfilters import floatformat
 
-    from portal.rows import amount
+    from portal.money import format_amount as amount
 
     for language in ("ro", "en"):
         with translation.override(language):
