@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import Company
 from portal.rows import detail_url, short_date
 from projects.models import Comment, Project, Task
-from projects.progress import ProgressSums, progress_annotations, sums_from_annotations, sums_of
+from projects.progress import progress_annotations, sums_from_annotations, sums_of
 
 PROJECT_STATUS_ORDER = [Project.Status.IN_PROGRESS, Project.Status.PLANNED, Project.Status.SUSPENDED,
                         Project.Status.DONE, Project.Status.CANCELLED]
@@ -123,23 +123,14 @@ class Schedule:
     phases: list[Phase]
     edges: list[tuple[int, int]]  # (predecessor id, successor id)
     today: date
-    sums: ProgressSums
 
     @property
     def grouped(self) -> bool:
         return any(phase.name for phase in self.phases)
 
-    def progress(self, *, project_done: bool = False) -> int:
-        return self.sums.percent(project_done=project_done)
-
     @property
     def late_tasks(self) -> list[Task]:
         return [t for t in self.tasks if t.late]
-
-    @property
-    def milestones(self) -> list[Task]:
-        return sorted((t for t in self.tasks if t.is_milestone), key=lambda t: (t.start, t.position, t.pk or 0))
-
 
 
 def build_schedule(tasks: Sequence[Task], edges: Iterable[tuple[int, int]], *, today: date) -> Schedule:
@@ -164,7 +155,7 @@ def build_schedule(tasks: Sequence[Task], edges: Iterable[tuple[int, int]], *, t
     ordered = list(phases.values())
     # Tasks without a phase go last, under "Alte sarcini", when the others have phases.
     ordered.sort(key=lambda phase: phase.name == "")
-    return Schedule(tasks=list(tasks), phases=ordered, edges=kept, today=today, sums=sums_of(tasks))
+    return Schedule(tasks=list(tasks), phases=ordered, edges=kept, today=today)
 
 
 def project_schedule(*, project: Project, today: date | None = None) -> Schedule:

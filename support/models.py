@@ -188,12 +188,14 @@ class Ticket(models.Model):
     def status_badge(self) -> str:
         return self.STATUS_BADGES.get(self.status, "text-bg-secondary")
 
+    @classmethod
+    def client_status_labels(cls) -> dict[str, str]:
+        """Each status as the client reads it: a ticket waiting for the client says so."""
+        return {**dict(cls.Status.choices), cls.Status.WAITING: gettext("așteaptă răspunsul dvs.")}
+
     @property
     def status_label(self) -> str:
-        """The status as the client reads it: a ticket waiting for the client says so."""
-        if self.status == self.Status.WAITING:
-            return gettext("așteaptă răspunsul dvs.")
-        return self.get_status_display()
+        return self.client_status_labels()[self.status]
 
     @property
     def priority_badge(self) -> str:

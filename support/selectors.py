@@ -41,7 +41,7 @@ def with_row_values(tickets) -> list[Ticket]:
     url = detail_url("support:detail")
     # Labels from one dict each: get_FOO_display() rebuilds the field's choices on every call.
     categories, priorities = dict(Ticket.Category.choices), dict(Ticket.Priority.choices)
-    statuses = {**dict(Ticket.Status.choices), Ticket.Status.WAITING: _("așteaptă răspunsul dvs.")}
+    statuses = Ticket.client_status_labels()
     now = timezone.now()
     tickets = list(tickets)
     for ticket in tickets:
@@ -54,11 +54,6 @@ def with_row_values(tickets) -> list[Ticket]:
         ticket.last_activity_date = short_date(ticket.last_activity_at)
         ticket.last_activity_datetime = short_datetime(ticket.last_activity_at)
     return tickets
-
-
-def awaiting_reply_count(*, company) -> int:
-    """For the dashboard: tickets where support waits for the client."""
-    return Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING).count()
 
 
 def ticket_detail(*, company, public_id) -> Ticket:
