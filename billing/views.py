@@ -1,4 +1,3 @@
-import csv
 import io
 from decimal import Decimal
 
@@ -19,7 +18,8 @@ from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
 from portal.audit import client_ip
-from portal.money import format_amount
+from portal.exports import csv_writer
+from portal.money import cents, format_amount
 from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
@@ -174,16 +174,19 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def csv_amount(value: Decimal) -> str:
-    """1234.5 → "1234,50": no thousands separator, decimal comma (what Romanian Excel reads as a number)."""
-    return f"{value:.2f}".replace(".", ",")
+def csv_amount(value: Decimal) -> Decimal:
+    """An amount for the CSV: a number rounded to the cent, which the writer prints as "1234,50" (no thousands
+    separator, decimal comma: what Romanian Excel reads as a number). A number, not text, so that a negative
+    balance stays a number and is not taken for a formula (portal/exports.py)."""
+    return cents(value)
 
 
 def statement_csv_text(result) -> str:
     """The statement for Excel with Romanian regional settings: ``;`` between fields, decimal comma,
-    dd.mm.yyyy dates (the CSV is written with a UTF-8 BOM so diacritics survive)."""
+    dd.mm.yyyy dates (the CSV is written with a UTF-8 BOM so diacritics survive). Text from the data (the
+    company's name, payment references) cannot start a formula: portal.exports neutralises it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer, decimal_comma=True, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Fișă client"), result.company.name, result.company.cui])
     writer.writerow([_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"),
                      result.currency])

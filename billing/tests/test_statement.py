@@ -167,6 +167,27 @@ def test_csv_uses_semicolons_decimal_commas_and_romanian_dates(client, admin_a, 
     assert "1234.56" not in text
 
 
+def test_csv_text_from_the_data_cannot_start_a_formula(client, admin_a, company_a):
+    """A payment reference or a company name that a spreadsheet would read as a formula reaches the CSV as text;
+    amounts, a negative balance included, stay numbers."""
+    company_a.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    company_a.save(update_fields=["name"])
+    record_payment(company_a, "150.00", paid_on=date(2025, 12, 20))  # an advance: the period opens at -150,00
+    record_payment(company_a, "25.00", paid_on=date(2026, 2, 3), reference='=HYPERLINK("http://x","y")')
+    issued_invoice(company_a, lines=[("100.00", 0)], issue_date=date(2026, 3, 2), due_date=date(2026, 4, 1))
+    client.force_login(admin_a)
+    response = client.get(reverse("billing:statement_csv"), {"date_from": "2026-01-01", "date_to": "2026-06-30"})
+    rows = _csv_rows(response.content)
+
+    assert rows[0][1] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    payment = next(row for row in rows if len(row) == 7 and row[0] == "03.02.2026")
+    assert payment[2] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert payment[5] == "25,00" and payment[6] == "-175,00"
+    opening = next(row for row in rows if len(row) > 1 and row[1] == "Sold inițial")
+    assert opening[6] == "-150,00"
+    assert not [cell for row in rows for cell in row if cell and cell[0] in "=+@\t\r"]
+
+
 def test_statement_pdf_renders_with_diacritics(client, admin_a, company_a):
     issued_invoice(company_a, lines=[("100.00", 21)])
     client.force_login(admin_a)
