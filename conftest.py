@@ -58,18 +58,20 @@ def _isolated_side_effects():
 
 
 @pytest.fixture(autouse=True)
-def tenancy_guard(request, monkeypatch):
-    """Fails a test whose client request reads company-owned rows without scoping them to a
-    company (see tests/tenancy_guard.py). Mark a test ``no_tenancy_guard`` to switch it off."""
-    if request.node.get_closest_marker("no_tenancy_guard"):
-        yield None
-        return
-    from tests.tenancy_guard import install
+def tenancy_scope_violations():
+    """The run-time tenancy scope (portal/scope.py) raises on an unscoped read in a client view; this
+    also fails the test when a view swallowed that exception. The list is the test's to inspect."""
+    from portal.scope import scope_violation
 
-    guard = install(monkeypatch)
-    yield guard
-    guard.disconnect()
-    assert not guard.violations, "\n".join(guard.violations)
+    violations: list[str] = []
+
+    def collect(sender, message, **kwargs):
+        violations.append(message)
+
+    scope_violation.connect(collect, weak=False, dispatch_uid="tests.tenancy_scope_violations")
+    yield violations
+    scope_violation.disconnect(dispatch_uid="tests.tenancy_scope_violations")
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +139,3 @@ def deactivated_a(company_a):
 @pytest.fixture
 def staff(db):
     return UserFactory(email="staff@furnizor.ro", is_staff=True, is_superuser=True)
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "no_tenancy_guard: switch off the tenancy guard (tests/tenancy_guard.py)")

@@ -16,6 +16,7 @@ from accounts.models import Company, Invitation, Membership, User, hash_token
 from accounts.validators import normalize_cui
 from portal import audit
 from portal.tasks_util import enqueue
+from portal.tenancy import unscoped
 
 
 @transaction.atomic
@@ -168,6 +169,7 @@ def invitation_revoke(*, invitation: Invitation, by: User, ip: str | None = None
     audit.record(action="invitation.revoked", company=invitation.company, user=by, ip=ip, obj=invitation)
 
 
+@unscoped("an invitation is found by its secret token, before its company is the user's")
 def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("company", "invited_by").filter(token_hash=hash_token(token)).first()
 
@@ -177,6 +179,7 @@ class InvitationNotOpen(Exception):
 
 
 @transaction.atomic
+@unscoped("the invited person joins the invitation's company, which is not yet theirs")
 def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membership:
     """The invited person (logged in with the invited email) joins the company."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
@@ -198,6 +201,7 @@ def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membe
 
 
 @transaction.atomic
+@unscoped("the invited person joins the invitation's company, which is not yet theirs")
 def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str, password: str,
                       ip: str | None = None) -> Membership:
     """A person without an account accepts an invitation: the emailed link proves the address."""

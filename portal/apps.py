@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import security_log
+        from portal import scope, security_log
 
         security_log.connect()
+        scope.install()

@@ -20,6 +20,13 @@ class PortalTask(Task):
     max_retries = 8  # 1, 2, 4 … 600 s apart (with jitter): about half an hour in all
     retry_backoff_max = 600  # below the broker's visibility timeout (settings)
 
+    def __call__(self, *args, **kwargs):
+        # Run eagerly from a client request (make run, tests), a task is still not a client read.
+        from portal.scope import suspended
+
+        with suspended():
+            return super().__call__(*args, **kwargs)
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """SMTP still down after every retry: keep the task in the outbox, re-sent every 5 minutes."""
         if isinstance(exc, self.autoretry_for) and not kwargs:

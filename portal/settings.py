@@ -78,7 +78,15 @@ MIDDLEWARE = [
     "portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.tenancy.CompanyMiddleware",
+    "portal.scope.ScopeMiddleware",
 ]
+
+# The views of these URL namespaces run inside the tenancy scope (portal/scope.py): a query on
+# company-owned rows not restricted to the request's company raises. Every namespace of the
+# URLconf is either here or in TENANCY_UNSCOPED_NAMESPACES (tests/test_tenancy_scope.py checks).
+TENANCY_CLIENT_NAMESPACES = ["portal", "accounts", "quotes", "projects", "billing", "contracts", "support",
+                             "shipments", "files"]
+TENANCY_UNSCOPED_NAMESPACES = ["", "admin", "mfa"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

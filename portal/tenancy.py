@@ -32,8 +32,8 @@ def unscoped(reason: str):
     """Mark a read of company-owned rows that is legitimately not scoped to ``request.company``
     (the user's own memberships, an invitation found by its token).
 
-    It changes nothing at run time; the tests' tenancy guard (tests/tenancy_guard.py) fails any
-    other unscoped read made during a client request.
+    The run-time scope (portal/scope.py) raises on any other unscoped read made during a client
+    request.
     """
     token = _unscoped_reason.set(reason)
     try:

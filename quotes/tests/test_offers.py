@@ -409,7 +409,7 @@ def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admi
     def refuse(*args, **kwargs):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(services, "render_pdf", refuse)
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", refuse)  # at the source: no import escapes it
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == stored.file.open("rb").read()
     assert AuditEntry.objects.filter(action="offer.pdf_downloaded", user=member_a).count() == 2
