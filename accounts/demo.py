@@ -58,7 +58,8 @@ def upsert_user(data: dict, **extra) -> User:
 
 
 def seed(demo: dict) -> None:
-    """Fills ``demo`` with ``staff``, ``companies`` (by CUI), ``users`` (by email) and ``logins``."""
+    """Fills ``demo`` with ``staff``, ``companies`` (by CUI), ``users`` (by email), ``logins`` and ``password``."""
+    demo["password"] = DEMO_PASSWORD
     logins = demo.setdefault("logins", [])
     staff = upsert_user(STAFF, is_staff=True, is_superuser=True)
     demo["staff"] = staff

@@ -25,6 +25,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from portal.settings import *  # noqa: E402,F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405 - its seed_bench command
 ROOT_URLCONF = "bench.urls"
 STATIC_ROOT = BENCH_TMP / "static"
 SESSION_COOKIE_SECURE = False

@@ -52,13 +52,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The floor, then each app after those it builds on (seed_demo runs their demo.py in this order).
     "portal",
     "accounts",
     "files",
+    "contracts",
     "quotes",
     "projects",
     "billing",
-    "contracts",
     "support",
     "shipments",
 ]

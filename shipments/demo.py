@@ -19,7 +19,7 @@ from files.models import Document
 from files.services import document_create
 from portal.pdf import render_pdf
 from shipments import services
-from shipments.migrations import CARRIERS
+from shipments.carriers import CARRIERS
 from shipments.models import LEFT, Carrier, Shipment, ShipmentItem, Status, TrackingEvent
 
 S = Status

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from bench import seed
+
 
 class Command(BaseCommand):
     help = "Seed the benchmark data set (one large client, many ordinary ones)."
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="Scale of the large client (default 1).")
 
     def handle(self, *args, reset=False, clients=50, scale=1.0, **options):
-        from bench import seed
-
         if reset:
             if "bench" not in connection.settings_dict["NAME"]:
                 raise CommandError("--reset empties the database: use it only on a database named *bench*.")
