@@ -92,11 +92,6 @@ def decorate_list_rows(projects: Iterable[Project], *, today: date | None = None
 # --- one project ------------------------------------------------------------------------------
 
 
-def project_for(*, company: Company, public_id) -> Project:
-    """Raises Project.DoesNotExist for another company's project, like an unknown id."""
-    return Project.objects.for_company(company).select_related("contract", "offer").get(public_id=public_id)
-
-
 @dataclass
 class Phase:
     name: str

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Company, Membership, User
+from accounts.models import Membership, User
 from files.services import store_upload
 from portal import audit
 from portal.tasks_util import enqueue
@@ -130,13 +130,6 @@ def project_save(*, project: Project, by: User | None = None, ip: str | None = N
         audit.record(action="project.status_changed", company=project.company, user=by, ip=ip, obj=project,
                      before=before.status, after=project.status)
     return project
-
-
-def project_create(*, company: Company, code: str, name: str, planned_start, planned_end, by: User | None = None,
-                   ip: str | None = None, **fields) -> Project:
-    project = Project(company=company, code=code, name=name, planned_start=planned_start,
-                      planned_end=planned_end, **fields)
-    return project_save(project=project, by=by, ip=ip)
 
 
 # --- tasks ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from accounts.models import Membership
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
 from quotes import conf
-from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
+from quotes.models import Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
 from quotes.totals import offer_totals
 
 # --- requests ---------------------------------------------------------------------------------------------
@@ -34,10 +34,6 @@ def request_detail(*, company, public_id) -> QuoteRequest:
                 Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"),
                          to_attr="sent_offers"))
             .get(public_id=public_id))
-
-
-def address_book(*, company):
-    return DeliveryAddress.objects.for_company(company).order_by("label", "id")
 
 
 def product_suggestions():
