@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from accounts import tasks
 from accounts.models import Company, Invitation, Membership, User, hash_token
 from accounts.validators import normalize_cui
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from portal.tenancy import unscoped
 
@@ -47,13 +48,15 @@ def register_company_user(*, user: User, first_name: str, last_name: str, phone:
 
 @transaction.atomic
 def company_approve(*, company: Company, by: User) -> Company:
-    company = Company.objects.select_for_update().get(pk=company.pk)
+    # NO KEY UPDATE: rows that refer to the company (audit entries, notifications) can still be written.
+    company = Company.objects.select_for_update(no_key=True).get(pk=company.pk)
     if company.status == Company.Status.ACTIVE:
         return company
     company.status, company.approved_at = Company.Status.ACTIVE, timezone.now()
     company.save(update_fields=["status", "approved_at"])
     # The registrant(s) become active with the company: staff approved them together.
-    for membership in company.memberships.pending().select_related("user"):
+    pending = company.memberships.pending().select_for_update(of=("self",)).select_related("user").order_by("pk")
+    for membership in pending:
         _activate(membership, by=by)
     audit.record(action="company.approved", company=company, user=by, obj=company)
     return company
@@ -61,7 +64,7 @@ def company_approve(*, company: Company, by: User) -> Company:
 
 @transaction.atomic
 def company_reject(*, company: Company, by: User) -> Company:
-    company = Company.objects.select_for_update().get(pk=company.pk)
+    company = Company.objects.select_for_update(no_key=True).get(pk=company.pk)
     if company.status != Company.Status.PENDING:
         raise ValidationError(_("Doar o companie în așteptare poate fi respinsă."))
     company.status = Company.Status.REJECTED
@@ -78,9 +81,10 @@ def _activate(membership: Membership, *, by: User | None) -> None:
     enqueue(tasks.send_membership_approved, membership.pk)
 
 
+@retry_on_conflict
 @transaction.atomic
 def membership_approve(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    membership = _lock_one(membership)
     if membership.status == Membership.Status.ACTIVE:
         return membership
     if membership.company.status != Company.Status.ACTIVE:
@@ -90,9 +94,10 @@ def membership_approve(*, membership: Membership, by: User, ip: str | None = Non
     return membership
 
 
+@retry_on_conflict
 @transaction.atomic
 def membership_reject(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    membership = _lock_one(membership)
     if membership.status != Membership.Status.PENDING:
         raise ValidationError(_("Doar o cerere în așteptare poate fi respinsă."))
     membership.status = Membership.Status.REJECTED
@@ -102,18 +107,49 @@ def membership_reject(*, membership: Membership, by: User, ip: str | None = None
     return membership
 
 
+def _lock_one(membership: Membership) -> Membership:
+    """Lock this membership's row only (not its company's or user's: others refer to those)."""
+    return (Membership.objects.select_for_update(of=("self",)).select_related("company", "user")
+            .get(pk=membership.pk))
+
+
+def _lock_company_members(membership: Membership, *, by: User) -> Membership:
+    """Lock every membership of the company, in primary-key order, and return ``membership`` fresh.
+
+    A change that may take away an administrator must see the other administrators as they are
+    once it holds the lock (two admins demoting each other at once must not leave none), and
+    every such change locks the same rows in the same order, so two of them wait for each other
+    instead of deadlocking. ``by`` must still be an administrator once the lock is held (unless
+    staff acting from outside the company).
+    """
+    locked = {m.pk: m for m in Membership.objects.select_for_update(of=("self",)).select_related("user")
+              .filter(company_id=membership.company_id).order_by("pk")}
+    if membership.pk not in locked:
+        raise Membership.DoesNotExist
+    mine = next((m for m in locked.values() if m.user_id == by.pk), None)
+    if mine is not None and not (mine.is_active and mine.is_admin) and not by.is_staff:
+        raise PermissionDenied
+    fresh = locked[membership.pk]
+    fresh.company = Company.objects.get(pk=membership.company_id)
+    fresh.company_members = list(locked.values())
+    return fresh
+
+
 def _ensure_an_admin_remains(membership: Membership, *, new_role: str | None) -> None:
     if membership.role != Membership.Role.ADMIN or new_role == Membership.Role.ADMIN:
         return
-    other_admins = Membership.objects.active().filter(company=membership.company, role=Membership.Role.ADMIN)
-    if not other_admins.exclude(pk=membership.pk).exists():
+    other_admins = [m for m in membership.company_members
+                    if m.pk != membership.pk and m.role == Membership.Role.ADMIN
+                    and m.status == Membership.Status.ACTIVE and m.user.is_active]
+    if not other_admins:
         raise ValidationError(_("Compania trebuie să aibă cel puțin un administrator."))
 
 
+@retry_on_conflict
 @transaction.atomic
 def membership_update(*, membership: Membership, by: User, role: str, can_accept_offers: bool,
                       can_see_billing: bool, job_title: str = "", ip: str | None = None) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    membership = _lock_company_members(membership, by=by)
     _ensure_an_admin_remains(membership, new_role=role)
     before = {"role": membership.role, "can_accept_offers": membership.can_accept_offers,
               "can_see_billing": membership.can_see_billing}
@@ -126,9 +162,10 @@ def membership_update(*, membership: Membership, by: User, role: str, can_accept
     return membership
 
 
+@retry_on_conflict
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User, ip: str | None = None) -> None:
-    membership = Membership.objects.select_for_update().select_related("company", "user").get(pk=membership.pk)
+    membership = _lock_company_members(membership, by=by)
     if membership.user_id == by.pk:
         raise ValidationError(_("Nu vă puteți elimina singur din companie."))
     _ensure_an_admin_remains(membership, new_role=None)
@@ -137,6 +174,7 @@ def membership_remove(*, membership: Membership, by: User, ip: str | None = None
     membership.delete()
 
 
+@retry_on_conflict
 @transaction.atomic
 def invitation_create(*, company: Company, by: User, email: str, role: str, can_accept_offers: bool,
                       can_see_billing: bool, ip: str | None = None) -> tuple[Invitation, str]:
@@ -159,6 +197,7 @@ def invitation_create(*, company: Company, by: User, email: str, role: str, can_
     return invitation, token
 
 
+@retry_on_conflict
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User, ip: str | None = None) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -178,6 +217,7 @@ class InvitationNotOpen(Exception):
     pass
 
 
+@retry_on_conflict
 @transaction.atomic
 @unscoped("the invited person joins the invitation's company, which is not yet theirs")
 def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membership:
@@ -200,6 +240,7 @@ def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membe
     return membership
 
 
+@retry_on_conflict
 @transaction.atomic
 @unscoped("the invited person joins the invitation's company, which is not yet theirs")
 def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str, password: str,
@@ -230,6 +271,7 @@ def set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
+@retry_on_conflict
 @transaction.atomic
 def profile_update(*, user: User, first_name: str, last_name: str, phone: str, language: str) -> User:
     user.first_name, user.last_name, user.phone = first_name, last_name, phone

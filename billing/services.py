@@ -37,6 +37,7 @@ from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated, store_upload
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.money import cents, format_amount
 from portal.tasks_util import enqueue
 
@@ -174,7 +175,11 @@ def _next_number(series: str) -> int:
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, by: User | None = None, ip: str | None = None) -> Invoice:
     """Draft → issued: numbered, totals fixed, the client sees it; its PDF is rendered after commit."""
-    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("reverses").get(pk=invoice.pk)
+    # The invoice and, for a credit note, the invoice it reverses: locked together in primary-key order.
+    reverses_id = Invoice.objects.filter(pk=invoice.pk).values_list("reverses_id", flat=True).get()
+    list(Invoice.objects.select_for_update().filter(pk__in={invoice.pk, reverses_id} - {None}).order_by("pk")
+         .values_list("pk", flat=True))
+    invoice = Invoice.objects.select_related("reverses").get(pk=invoice.pk)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError(_("Factura %(invoice)s a fost deja emisă.") % {"invoice": invoice})
     if not invoice.lines.exists():
@@ -349,8 +354,10 @@ def allocate_oldest_first(*, payment: Payment, invoices: Iterable[Invoice], by: 
     payment_refresh(payment=payment)
     remaining = payment.unallocated
     ids = [invoice.pk for invoice in invoices]
-    candidates = (Invoice.objects.select_for_update().filter(pk__in=ids, company=payment.company)
-                  .order_by("due_date", "issue_date", "number"))
+    # Locked in primary-key order (as every service locks several invoices), then read oldest due first.
+    locked = list(Invoice.objects.select_for_update().filter(pk__in=ids, company=payment.company)
+                  .order_by("pk").values_list("pk", flat=True))
+    candidates = Invoice.objects.filter(pk__in=locked).order_by("due_date", "issue_date", "number", "pk")
     allocated = ZERO
     for invoice in candidates:
         if remaining <= 0:
@@ -380,7 +387,8 @@ def payment_set_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, D
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     rows = [(invoice, cents(amount)) for invoice, amount in rows]
     locked = {invoice.pk: invoice for invoice in
-              Invoice.objects.select_for_update().filter(pk__in=[invoice.pk for invoice, _amount in rows])}
+              Invoice.objects.select_for_update().filter(pk__in=[invoice.pk for invoice, _amount in rows])
+              .order_by("pk")}
     rows = [(locked[invoice.pk], amount) for invoice, amount in rows]
     validate_allocations(payment=payment, rows=rows)
     before = set(payment.allocations.values_list("invoice_id", flat=True))
@@ -412,6 +420,7 @@ def payment_delete(*, payment: Payment, by: User | None = None) -> None:
 # --- payments announced by the client -------------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def notice_create(*, company: Company, user: User, paid_on: date, amount: Decimal, currency: str, reference: str,
                   proof, invoices: Iterable[Invoice] = (), message: str = "", ip: str | None = None) -> PaymentNotice:
@@ -452,7 +461,7 @@ def notice_confirm(*, notice: PaymentNotice, by: User, ip: str | None = None) ->
     """Staff found the money: record the payment, allocated to the invoices the client named (oldest
     first); what is left is the client's credit. A payment already imported with the same reference
     is linked instead of recorded twice."""
-    notice = PaymentNotice.objects.select_for_update().select_related("company").get(pk=notice.pk)
+    notice = PaymentNotice.objects.select_for_update(of=("self",)).select_related("company").get(pk=notice.pk)
     if notice.status != PaymentNotice.Status.PENDING:
         raise ValidationError(_("Plata anunțată a fost deja verificată (%(status)s).") % {
             "status": notice.get_status_display()})
@@ -476,7 +485,7 @@ def notice_confirm(*, notice: PaymentNotice, by: User, ip: str | None = None) ->
 
 @transaction.atomic
 def notice_reject(*, notice: PaymentNotice, by: User, reason: str, ip: str | None = None) -> PaymentNotice:
-    notice = PaymentNotice.objects.select_for_update().select_related("company").get(pk=notice.pk)
+    notice = PaymentNotice.objects.select_for_update(of=("self",)).select_related("company").get(pk=notice.pk)
     if notice.status != PaymentNotice.Status.PENDING:
         raise ValidationError(_("Plata anunțată a fost deja verificată (%(status)s).") % {
             "status": notice.get_status_display()})

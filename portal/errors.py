@@ -3,19 +3,50 @@
 While PostgreSQL restarts, every request fails with OperationalError/InterfaceError; the user gets
 "try again in a minute" (503, Retry-After) rather than a generic 500. Django drops the broken
 connection at the end of the request (CONN_HEALTH_CHECKS), so the app recovers without a restart.
+
+An OperationalError is not always an outage: a transaction that lost a deadlock twice (services
+retry once, portal/db.py) or waited too long for a row lock answers 409 with "someone changed the
+same data at the same moment, try again", in the portal's layout. Only a database that cannot be
+reached answers 503 (``portal.db.is_unreachable``).
 """
 
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 
-from portal import security_log
+from portal import db, security_log
 
 logger = logging.getLogger("portal.errors")
+
+
+def conflict_message() -> str:
+    return _("Operația nu a putut fi finalizată din cauza unei modificări simultane. Încercați din nou.")
+
+
+def _back_url(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return referer
+    return reverse("portal:dashboard")
+
+
+def conflict(request, error: BaseException) -> HttpResponse:
+    """409: the user's change lost a race with someone else's; nothing of it was saved."""
+    logger.warning("event=concurrent_update path=%s sqlstate=%s error=%r", request.path, db.sqlstate(error), error)
+    try:
+        return render(request, "409.html", {"message": conflict_message(), "back_url": _back_url(request)},
+                      status=409)
+    except Exception:  # pragma: no cover - the layout failed too: the message alone is enough
+        logger.exception("could not render the 409 page")
+        return HttpResponse(conflict_message(), status=409, content_type="text/plain; charset=utf-8")
 
 
 def permission_denied(request, exception):
@@ -33,7 +64,9 @@ def page_not_found(request, exception):
 
 def server_error(request):
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if error is not None and db.is_conflict(error):
+        return conflict(request, error)
+    if error is not None and db.is_unreachable(error):
         logger.error("event=database_unavailable path=%s error=%r", request.path, error)
         # No context processors: they would query the database that is down.
         response = HttpResponse(loader.get_template("503.html").render(), status=503)

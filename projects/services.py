@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User
 from files.services import store_upload
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from projects import tasks as jobs
 from projects.models import Comment, CommentAttachment, Project, Task
@@ -241,6 +242,7 @@ def milestones_notify(*, project: Project, by: User | None = None, ip: str | Non
 MAX_COMMENT_ATTACHMENTS = 5
 
 
+@retry_on_conflict
 @transaction.atomic
 def comment_add(*, project: Project, user: User | None, body: str, files: Sequence = (), ip: str | None = None,
                 from_supplier: bool = False) -> Comment:

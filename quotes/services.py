@@ -16,6 +16,7 @@ from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated, store_upload
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
 from quotes import conf, tasks
@@ -74,6 +75,7 @@ def next_number(prefix: str) -> str:
 # --- quote requests -------------------------------------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def request_create(*, company: Company, user: User, lines: list[RequestLine], delivery_option: str,
                    address_entry: DeliveryAddress | None = None, new_address: NewAddress | None = None,
@@ -133,6 +135,7 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
     return quote_request
 
 
+@retry_on_conflict
 @transaction.atomic
 def request_cancel(*, quote_request: QuoteRequest, user: User, ip: str | None = None) -> QuoteRequest:
     quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
@@ -232,17 +235,26 @@ def offer_recalculate(*, offer: Offer) -> Offer:
     return offer
 
 
+def _lock_revisions(offer: Offer) -> tuple[Offer, list[Offer]]:
+    """Lock every revision of the offer's number, in primary-key order, so two staff sending or
+    revising two revisions of one offer at once wait for each other instead of deadlocking.
+    Returns the offer, fresh, and all its revisions (itself included)."""
+    number = Offer.objects.filter(pk=offer.pk).values_list("number", flat=True).get()  # never changes
+    revisions = list(Offer.objects.select_for_update().filter(number=number).order_by("pk"))
+    return next(r for r in revisions if r.pk == offer.pk), revisions
+
+
 @transaction.atomic
 def offer_send(*, offer: Offer, by: User | None) -> Offer:
     """Make a draft visible to the client; earlier revisions are superseded. PDF and emails follow on commit."""
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer, revisions = _lock_revisions(offer)
     if offer.status != Offer.Status.DRAFT:
         raise ValidationError(_("Doar o ofertă în ciornă poate fi trimisă."))
     if not offer.lines.exists():
         raise ValidationError(_("Oferta nu are niciun rând."))
     if offer.valid_until < timezone.localdate():
         raise ValidationError(_("Data de valabilitate a ofertei este în trecut."))
-    others = list(Offer.objects.select_for_update().filter(number=offer.number).exclude(pk=offer.pk))
+    others = [other for other in revisions if other.pk != offer.pk]
     if any(other.status == Offer.Status.ACCEPTED for other in others):
         raise ValidationError(_("O revizie anterioară a acestei oferte a fost deja acceptată de client."))
     if any(other.revision > offer.revision for other in others):
@@ -274,8 +286,8 @@ def offer_send(*, offer: Offer, by: User | None) -> Offer:
 @transaction.atomic
 def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offer:
     """A draft copy with the next revision number; the client keeps seeing the current one until it is sent."""
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    revisions = list(Offer.objects.select_for_update().filter(number=offer.number).order_by("revision"))
+    offer, revisions = _lock_revisions(offer)
+    revisions.sort(key=lambda r: r.revision)
     if any(r.status == Offer.Status.DRAFT for r in revisions):
         raise ValidationError(_("Există deja o revizie în ciornă a acestei oferte."))
     if any(r.status == Offer.Status.ACCEPTED for r in revisions):
@@ -385,12 +397,14 @@ def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, stat
     return offer
 
 
+@retry_on_conflict
 @transaction.atomic
 def offer_accept(*, offer_id: int, company: Company, user: User, ip: str | None) -> Offer:
     """Exactly once: the row lock makes a second click, tab or colleague wait, then get OfferNotOpen."""
     return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.ACCEPTED)
 
 
+@retry_on_conflict
 @transaction.atomic
 def offer_reject(*, offer_id: int, company: Company, user: User, ip: str | None, reason: str = "") -> Offer:
     return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.REJECTED,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Company, User
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from shipments import tasks
 from shipments.models import LEFT, MOVING, Carrier, Shipment, Status, TrackingEvent
@@ -115,6 +116,7 @@ def shipment_mark_delivered(*, shipment: Shipment, by: User, at: datetime | None
     return event
 
 
+@retry_on_conflict
 @transaction.atomic
 def shipment_confirm_receipt(*, shipment: Shipment, company: Company, user: User, ip: str | None = None,
                              ) -> tuple[Shipment, bool]:
@@ -130,6 +132,7 @@ def shipment_confirm_receipt(*, shipment: Shipment, company: Company, user: User
     return shipment, True
 
 
+@retry_on_conflict
 @transaction.atomic
 def shipment_report_problem(*, shipment: Shipment, company: Company, user: User, description: str,
                             attachments: Sequence = (), ip: str | None = None):

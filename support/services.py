@@ -32,6 +32,7 @@ from accounts.models import Company, Membership, User
 from files.services import store_upload
 from files.validation import validate_upload
 from portal import audit
+from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from support import conf, tasks
 from support.models import Attachment, Message, StatusChange, Ticket, TicketCounter
@@ -126,6 +127,7 @@ TICKET_FIELDS = ["status", "resolved_at", "closed_at", "sla_started_at", "resolu
                  "sla_paused", "first_responded_at", "last_activity_at"]
 
 
+@retry_on_conflict
 @transaction.atomic
 def ticket_open(*, company: Company, user: User, subject: str, description: str,
                 category: str = Ticket.Category.OTHER, priority: str = Ticket.Priority.NORMAL,
@@ -163,6 +165,7 @@ def ticket_open(*, company: Company, user: User, subject: str, description: str,
     return ticket
 
 
+@retry_on_conflict
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, company: Company, user: User, body: str,
                  attachments: Sequence[UploadedFile] = (), ip: str | None = None) -> Message:
@@ -265,6 +268,7 @@ def ticket_reopen(*, ticket: Ticket, company: Company, user: User, ip: str | Non
     return ticket
 
 
+@retry_on_conflict
 @transaction.atomic
 def ticket_rate(*, ticket: Ticket, company: Company, user: User, rating: int, comment: str = "",
                 ip: str | None = None) -> Ticket:
