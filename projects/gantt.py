@@ -15,6 +15,7 @@ dashed one for the planned end of the project. Only the time axis zooms and pans
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
 
@@ -161,51 +162,71 @@ def _focus(schedule: Schedule, first: date, last: date, pad: timedelta) -> list[
     return [begin.isoformat(), end.isoformat()]
 
 
-def gantt_payload(project: Project, schedule: Schedule) -> dict:
-    """``{"figure": {data, layout}, "config": ..., "compact": ..., "locale": ...}`` for gantt.js."""
-    words = _Words()
-    today = schedule.today
-    # Row labels (drawn as text traces, see _label_trace), a heading per phase when there are phases.
-    phase_labels = {"y": [], "text": [], "compact": []}
-    task_labels = {"y": [], "text": [], "compact": []}
-    bands: list[dict] = []
-    row_of: dict[int, int] = {}
-    phase_rows: list[tuple[int, object]] = []
-    rows = 0
-    for index, phase in enumerate(schedule.phases):
-        first_row = rows
-        if schedule.grouped:
-            name = phase.name or words.other_tasks
-            phase_rows.append((rows, phase))
-            phase_labels["y"].append(rows)
-            phase_labels["text"].append(escape(_clip(name, LABEL_CHARS), quote=False))
-            phase_labels["compact"].append(escape(_clip(name, COMPACT_LABEL_CHARS), quote=False))
-            rows += 1
-        for task in phase.tasks:
-            row_of[task.pk] = rows
-            prefix = "◆ " if task.is_milestone else ""
-            task_labels["y"].append(rows)
-            task_labels["text"].append(escape(prefix + _clip(task.title, LABEL_CHARS), quote=False))
-            task_labels["compact"].append(escape(prefix + _clip(task.title, COMPACT_LABEL_CHARS), quote=False))
-            rows += 1
-        if schedule.grouped and index % 2 == 0:
-            bands.append({"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": first_row - 0.5,
-                          "y1": rows - 0.5, "fillcolor": "rgba(13, 110, 253, 0.05)", "line": {"width": 0},
-                          "layer": "below"})
+@dataclass
+class _Rows:
+    """Which row each task and phase heading takes, their labels, and the phases' background bands."""
 
-    # Task bars (one trace: colours per point), the done fraction, milestones.
-    bar = {"y": [], "base": [], "x": [], "colour": [], "line": [], "width": [], "pattern": [], "hover": []}
-    done = {"y": [], "base": [], "x": [], "hover": []}
-    milestone = {"y": [], "x": [], "colour": [], "hover": []}
-    start_x: dict[int, str] = {}
-    end_x: dict[int, str] = {}
+    phase_labels: dict = field(default_factory=lambda: {"y": [], "text": [], "compact": []})
+    task_labels: dict = field(default_factory=lambda: {"y": [], "text": [], "compact": []})
+    bands: list[dict] = field(default_factory=list)
+    of_task: dict[int, int] = field(default_factory=dict)
+    phases: list[tuple[int, object]] = field(default_factory=list)
+    count: int = 0
+
+
+def _label(labels: dict, row: int, text: str) -> None:
+    labels["y"].append(row)
+    labels["text"].append(escape(_clip(text, LABEL_CHARS), quote=False))
+    labels["compact"].append(escape(_clip(text, COMPACT_LABEL_CHARS), quote=False))
+
+
+def _layout_rows(schedule: Schedule, words: _Words) -> _Rows:
+    """One row per task, under a heading row per phase when there are phases."""
+    rows = _Rows()
+    for index, phase in enumerate(schedule.phases):
+        first_row = rows.count
+        if schedule.grouped:
+            rows.phases.append((rows.count, phase))
+            _label(rows.phase_labels, rows.count, phase.name or words.other_tasks)
+            rows.count += 1
+        for task in phase.tasks:
+            rows.of_task[task.pk] = rows.count
+            prefix = "◆ " if task.is_milestone else ""
+            labels = rows.task_labels
+            labels["y"].append(rows.count)
+            labels["text"].append(escape(prefix + _clip(task.title, LABEL_CHARS), quote=False))
+            labels["compact"].append(escape(prefix + _clip(task.title, COMPACT_LABEL_CHARS), quote=False))
+            rows.count += 1
+        if schedule.grouped and index % 2 == 0:
+            rows.bands.append({"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
+                               "y0": first_row - 0.5, "y1": rows.count - 0.5,
+                               "fillcolor": "rgba(13, 110, 253, 0.05)", "line": {"width": 0}, "layer": "below"})
+    return rows
+
+
+@dataclass
+class _Marks:
+    """Task bars (colours per point), the done fraction inside them, milestones, and where each
+    task begins and ends on the time axis (for the dependency lines)."""
+
+    bar: dict = field(default_factory=lambda: {"y": [], "base": [], "x": [], "colour": [], "line": [], "width": [],
+                                               "pattern": [], "hover": []})
+    done: dict = field(default_factory=lambda: {"y": [], "base": [], "x": [], "hover": []})
+    milestone: dict = field(default_factory=lambda: {"y": [], "x": [], "colour": [], "hover": []})
+    start_x: dict[int, str] = field(default_factory=dict)
+    end_x: dict[int, str] = field(default_factory=dict)
+
+
+def _task_marks(schedule: Schedule, rows: _Rows, words: _Words) -> _Marks:
+    marks = _Marks()
+    bar, done, milestone = marks.bar, marks.done, marks.milestone
     for task in schedule.tasks:
-        row = row_of[task.pk]
+        row = rows.of_task[task.pk]
         hover = _task_hover(task, words)
         begin = task.start.isoformat()
         if task.is_milestone:
             at = begin + " 12:00"
-            start_x[task.pk] = end_x[task.pk] = at
+            marks.start_x[task.pk] = marks.end_x[task.pk] = at
             milestone["y"].append(row)
             milestone["x"].append(at)
             milestone["colour"].append(STATUS_COLOURS[Task.Status.DONE] if task.is_done
@@ -213,8 +234,8 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
             milestone["hover"].append(hover)
             continue
         length = task.duration_days * DAY_MS
-        start_x[task.pk] = begin
-        end_x[task.pk] = (task.end + timedelta(days=1)).isoformat()
+        marks.start_x[task.pk] = begin
+        marks.end_x[task.pk] = (task.end + timedelta(days=1)).isoformat()
         bar["y"].append(row)
         bar["base"].append(begin)
         bar["x"].append(length)
@@ -228,10 +249,13 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
             done["base"].append(begin)
             done["x"].append(length * task.effective_progress // 100)
             done["hover"].append(hover)
+    return marks
 
-    # Phase summary bars.
+
+def _phase_bars(rows: _Rows, words: _Words) -> dict:
+    """A thin summary bar spanning each phase."""
     phase_bar = {"y": [], "base": [], "x": [], "hover": []}
-    for row, phase in phase_rows:
+    for row, phase in rows.phases:
         phase_bar["y"].append(row)
         phase_bar["base"].append(phase.start.isoformat())
         phase_bar["x"].append(((phase.end - phase.start).days + 1) * DAY_MS)
@@ -239,35 +263,41 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
         phase_bar["hover"].append(
             f"<b>{name}</b><br>{_d(phase.start)} – {_d(phase.end)}<br>{words.progress}: {phase.progress} %<br>"
             + ngettext("%(count)d sarcină", "%(count)d sarcini", len(phase.tasks)) % {"count": len(phase.tasks)})
+    return phase_bar
 
-    # Dependencies: predecessor's end, down (or up) to the successor's row, across to its start.
-    line_x: list = []
-    line_y: list = []
+
+def _dependency_lines(schedule: Schedule, rows: _Rows, marks: _Marks) -> tuple[dict, dict]:
+    """Predecessor's end, down (or up) to the successor's row, across to its start; an arrowhead."""
+    line = {"x": [], "y": []}
     head = {"x": [], "y": [], "symbol": []}
     for predecessor_id, successor_id in schedule.edges:
-        x0, x1 = end_x[predecessor_id], start_x[successor_id]
-        y0, y1 = row_of[predecessor_id], row_of[successor_id]
-        line_x += [x0, x0, x1, None]
-        line_y += [y0, y1, y1, None]
+        x0, x1 = marks.end_x[predecessor_id], marks.start_x[successor_id]
+        y0, y1 = rows.of_task[predecessor_id], rows.of_task[successor_id]
+        line["x"] += [x0, x0, x1, None]
+        line["y"] += [y0, y1, y1, None]
         head["x"].append(x1)
         head["y"].append(y1)
         head["symbol"].append("triangle-right" if x1 >= x0 else "triangle-left")
+    return line, head
 
-    data = [
-        _label_trace(phase_labels, "phase-labels", bold=True),
-        _label_trace(task_labels, "task-labels"),
-        {"type": "bar", "name": _("Faze"), "orientation": "h", "y": phase_bar["y"], "base": phase_bar["base"],
-         "x": phase_bar["x"], "width": 0.26, "marker": {"color": PHASE_COLOUR}, "hovertext": phase_bar["hover"],
-         "hovertemplate": "%{hovertext}<extra></extra>"},
-        {"type": "bar", "name": _("Sarcini"), "orientation": "h", "y": bar["y"], "base": bar["base"],
-         "x": bar["x"], "width": 0.64,
-         "marker": {"color": bar["colour"], "line": {"color": bar["line"], "width": bar["width"]},
-                    "pattern": {"shape": bar["pattern"], "fgcolor": "#6c757d", "size": 6}},
-         "hovertext": bar["hover"], "hovertemplate": "%{hovertext}<extra></extra>"},
-        {"type": "bar", "name": _("Realizat"), "orientation": "h", "y": done["y"], "base": done["base"],
-         "x": done["x"], "width": 0.28, "marker": {"color": DONE_OVERLAY}, "hovertext": done["hover"],
-         "hovertemplate": "%{hovertext}<extra></extra>"},
-        {"type": "scatter", "name": _("Dependențe"), "mode": "lines", "x": line_x, "y": line_y,
+
+def _hover_bar(name: str, values: dict, width: float, marker: dict) -> dict:
+    return {"type": "bar", "name": name, "orientation": "h", "y": values["y"], "base": values["base"],
+            "x": values["x"], "width": width, "marker": marker, "hovertext": values["hover"],
+            "hovertemplate": "%{hovertext}<extra></extra>"}
+
+
+def _traces(rows: _Rows, marks: _Marks, phase_bar: dict, line: dict, head: dict) -> list[dict]:
+    bar, milestone = marks.bar, marks.milestone
+    return [
+        _label_trace(rows.phase_labels, "phase-labels", bold=True),
+        _label_trace(rows.task_labels, "task-labels"),
+        _hover_bar(_("Faze"), phase_bar, 0.26, {"color": PHASE_COLOUR}),
+        _hover_bar(_("Sarcini"), bar, 0.64, {
+            "color": bar["colour"], "line": {"color": bar["line"], "width": bar["width"]},
+            "pattern": {"shape": bar["pattern"], "fgcolor": "#6c757d", "size": 6}}),
+        _hover_bar(_("Realizat"), marks.done, 0.28, {"color": DONE_OVERLAY}),
+        {"type": "scatter", "name": _("Dependențe"), "mode": "lines", "x": line["x"], "y": line["y"],
          "line": {"color": DEPENDENCY_COLOUR, "width": 1.2}, "hoverinfo": "skip", "connectgaps": False},
         {"type": "scatter", "name": _("Dependențe"), "mode": "markers", "x": head["x"], "y": head["y"],
          "marker": {"symbol": head["symbol"], "size": 8, "color": DEPENDENCY_COLOUR}, "hoverinfo": "skip"},
@@ -277,12 +307,18 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
          "hovertext": milestone["hover"], "hovertemplate": "%{hovertext}<extra></extra>"},
     ]
 
+
+def _time_span(project: Project, schedule: Schedule) -> tuple[date, date, timedelta]:
+    """The first and last day shown (tasks and the planned dates) and the padding around them."""
     starts = [t.start for t in schedule.tasks] + [project.planned_start]
     ends = [t.end for t in schedule.tasks] + [project.planned_end]
     first, last = min(starts), max(ends) + timedelta(days=1)
-    pad = timedelta(days=max(2, (last - first).days // 40))
-    shapes = [*bands]
-    annotations = []
+    return first, last, timedelta(days=max(2, (last - first).days // 40))
+
+
+def _day_lines(project: Project, today: date, first: date, last: date, pad: timedelta) -> tuple[list, list]:
+    """A dashed line for the planned end and a dotted one for today, when they fall in the span."""
+    shapes, annotations = [], []
     for day, colour, dash, text, anchor in (
         (project.planned_end + timedelta(days=1), "#495057", "dash", _("Termen"), "right"),
         (today, LATE_COLOUR, "dot", _("Azi"), "center"),
@@ -295,9 +331,12 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
                                 "text": text,
                                 "showarrow": False, "font": {"color": colour, "size": 11},
                                 "bgcolor": "rgba(255, 255, 255, 0.85)"})
+    return shapes, annotations
 
-    layout = {
-        "height": max(240, rows * ROW_PX + 90),
+
+def _layout(project: Project, row_count: int, x_range: list[str], shapes: list, annotations: list) -> dict:
+    return {
+        "height": max(240, row_count * ROW_PX + 90),
         "margin": {"l": 8, "r": 16, "t": 64, "b": 24, "pad": 4},
         "font": {"family": FONT, "size": 12, "color": "#212529"},
         "paper_bgcolor": "#ffffff",
@@ -310,7 +349,7 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
         "dragmode": "zoom",
         "xaxis": {
             "type": "date", "side": "top", "domain": [LABEL_DOMAIN, 1],
-            "range": [(first - pad).isoformat(), (last + pad).isoformat()],
+            "range": x_range,
             "showgrid": True, "gridcolor": "#e9ecef", "zeroline": False, "showline": True, "linecolor": "#adb5bd",
             "ticks": "outside", "tickcolor": "#adb5bd",
             "tickformatstops": [
@@ -320,7 +359,7 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
                 {"dtickrange": [360 * DAY_MS, None], "value": "%Y"},
             ],
         },
-        "yaxis": {"range": [rows - 0.5, -0.5], "fixedrange": True, "showgrid": False, "zeroline": False,
+        "yaxis": {"range": [row_count - 0.5, -0.5], "fixedrange": True, "showgrid": False, "zeroline": False,
                   "showticklabels": False, "ticks": ""},
         # The labels' column, left of the time axis; gantt.js sizes it in pixels for the page's width.
         "xaxis2": {"domain": [0, LABEL_DOMAIN - 0.01], "range": [0, 1], "visible": False, "fixedrange": True},
@@ -328,7 +367,10 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
         "annotations": annotations,
         "uirevision": str(project.public_id),
     }
-    config = {
+
+
+def _config(project: Project) -> dict:
+    return {
         "displaylogo": False,
         "showSendToCloud": False,  # nothing leaves the portal
         "showEditInChartStudio": False,
@@ -339,11 +381,24 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
                                    "hoverClosestCartesian", "hoverCompareCartesian"],
         "toImageButtonOptions": {"filename": f"gantt-{project.code}".replace("/", "-"), "scale": 2},
     }
+
+
+def gantt_payload(project: Project, schedule: Schedule) -> dict:
+    """``{"figure": {data, layout}, "config": ..., "compact": ..., "locale": ...}`` for gantt.js."""
+    words = _Words()
+    rows = _layout_rows(schedule, words)
+    marks = _task_marks(schedule, rows, words)
+    line, head = _dependency_lines(schedule, rows, marks)
+    data = _traces(rows, marks, _phase_bars(rows, words), line, head)
+    first, last, pad = _time_span(project, schedule)
+    day_shapes, annotations = _day_lines(project, schedule.today, first, last, pad)
+    x_range = [(first - pad).isoformat(), (last + pad).isoformat()]
+    layout = _layout(project, rows.count, x_range, [*rows.bands, *day_shapes], annotations)
     return {
         "figure": {"data": data, "layout": layout},
-        "config": config,
+        "config": _config(project),
         "labels": {"wide_px": LABEL_PX, "compact_px": COMPACT_LABEL_PX, "compact_width": COMPACT_WIDTH_PX},
-        "compact": {"phase-labels": phase_labels["compact"], "task-labels": task_labels["compact"], "font_size": 11,
-                    "nticks": 4, "range": _focus(schedule, first, last, pad)},
+        "compact": {"phase-labels": rows.phase_labels["compact"], "task-labels": rows.task_labels["compact"],
+                    "font_size": 11, "nticks": 4, "range": _focus(schedule, first, last, pad)},
         "locale": _locale(),
     }
