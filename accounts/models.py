@@ -127,6 +127,15 @@ class MembershipQuerySet(models.QuerySet):
             return self.none()
         return self.filter(company=company)
 
+    def with_right(self, right: str):
+        """The memberships holding ``right``: the query twin of ``Membership.has_right``."""
+        if right not in Membership.RIGHTS:
+            raise ValueError(f"Unknown right {right!r}")
+        holders = Q(role=Membership.Role.ADMIN)
+        if right in Membership.RIGHT_FIELDS:
+            holders |= Q(**{Membership.RIGHT_FIELDS[right]: True})
+        return self.filter(holders)
+
 
 class Membership(models.Model):
     """A user's place in a company: role, rights, and whether it has been approved."""
@@ -142,6 +151,8 @@ class Membership(models.Model):
 
     # Rights later sections check with company_member_required(right=...).
     RIGHTS = ("manage_members", "accept_offers", "billing")
+    # The rights a plain member can be given; administrators hold every right, manage_members only they.
+    RIGHT_FIELDS = {"accept_offers": "can_accept_offers", "billing": "can_see_billing"}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, verbose_name=_("utilizator"), on_delete=models.CASCADE, related_name="memberships")
@@ -188,7 +199,7 @@ class Membership(models.Model):
             raise ValueError(f"Unknown right {right!r}")
         if self.is_admin:
             return True
-        return {"accept_offers": self.can_accept_offers, "billing": self.can_see_billing}.get(right, False)
+        return right in self.RIGHT_FIELDS and getattr(self, self.RIGHT_FIELDS[right])
 
 
 def hash_token(token: str) -> str:

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Membership
 from billing.conf import due_soon_days, supplier
 from billing.models import (
     ZERO,
@@ -378,3 +379,9 @@ def statement_pdf_context(result: Statement) -> dict:
 def dashboard_summary(*, company) -> list[CurrencyTotals]:
     """For the dashboard (the lead's portal/views.py): outstanding, overdue and credit per currency."""
     return account_totals(company=company)
+
+
+def billing_recipients(*, company) -> QuerySet[Membership]:
+    """Who hears about the company's invoices: active members holding the billing right."""
+    return (Membership.objects.active().filter(company=company).with_right("billing").select_related("user")
+            .order_by("user__email"))

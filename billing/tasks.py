@@ -6,20 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from billing import selectors
 from portal.notifications import notify, send_once, send_to_user_once
 
 NEW_INVOICE_NOTICE_DAYS = 7
-
-
-def billing_memberships(company):
-    """Who hears about the company's invoices: active admins and members with the billing right."""
-    from django.db.models import Q
-
-    from accounts.models import Membership
-
-    return (Membership.objects.active().filter(company=company)
-            .filter(Q(role=Membership.Role.ADMIN) | Q(can_see_billing=True)).select_related("user")
-            .order_by("user__email"))
 
 
 @shared_task
@@ -47,7 +37,7 @@ def notify_invoice_issued(invoice_id: int) -> None:
     if invoice.issue_date < timezone.localdate() - timedelta(days=NEW_INVOICE_NOTICE_DAYS):
         return
     path = reverse("billing:invoice_detail", args=[invoice.public_id])
-    for membership in billing_memberships(invoice.company):
+    for membership in selectors.billing_recipients(company=invoice.company):
         with override(membership.user.language):
             title = (_("Factură storno nouă: %(invoice)s") if invoice.is_credit_note
                      else _("Factură nouă: %(invoice)s")) % {"invoice": invoice}
@@ -77,7 +67,7 @@ def send_invoice_reminder_emails(reminder_id: int) -> None:
     path = reverse("billing:invoice_detail", args=[invoice.public_id])
     context = {"invoice": invoice, "stage": reminder.stage, "days": abs(reminder.stage),
                "before_due": reminder.stage < 0, "url": settings.SITE_URL + path}
-    for membership in billing_memberships(invoice.company):
+    for membership in selectors.billing_recipients(company=invoice.company):
         send_to_user_once(key=f"invoice-reminder:{reminder.pk}", user=membership.user, template="billing_reminder",
                           context=context)
         with override(membership.user.language):

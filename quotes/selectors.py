@@ -77,8 +77,7 @@ def offer_history(*, offer: Offer) -> list[Offer]:
 
 
 def members_who_can_accept(*, company) -> list[Membership]:
-    return list(Membership.objects.active().filter(company=company)
-                .filter(Q(role=Membership.Role.ADMIN) | Q(can_accept_offers=True))
+    return list(Membership.objects.active().filter(company=company).with_right("accept_offers")
                 .select_related("user").order_by("user__last_name", "user__first_name", "user__email"))
 
 
