@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import Company, Invitation, Membership, User
+from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
 from portal.admin_actions import run_for_each
 from portal.audit import client_ip
 
@@ -17,8 +19,26 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class CompanyAdminForm(forms.ModelForm):
+    """The identifiers as staff type or paste them, normalised before the checks (portal.normalize)."""
+
+    class Meta:
+        model = Company
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets decide what is shown
+
+    def clean_cui(self):
+        return normalize_cui(self.cleaned_data["cui"])
+
+    def clean_reg_com(self):
+        return normalize_reg_com(self.cleaned_data["reg_com"])
+
+    def clean_iban(self):
+        return normalize_iban(self.cleaned_data["iban"])
+
+
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyAdminForm
     list_display = ("name", "cui", "reg_com", "city", "county", "status", "created_at")
     list_filter = ("status", "county")
     search_fields = ("name", "cui", "reg_com", "city")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Membership
-from accounts.validators import normalize_cui, validate_cui, validate_reg_com
+from accounts.validators import normalize_cui, normalize_reg_com, validate_cui, validate_reg_com
 
 PHONE_HELP = _("De exemplu 0722 123 456 sau +40 722 123 456.")
 
@@ -58,7 +58,7 @@ class SignupForm(AllauthSignupForm):
         return cui
 
     def clean_reg_com(self):
-        value = self.cleaned_data["reg_com"].replace(" ", "").upper()
+        value = normalize_reg_com(self.cleaned_data["reg_com"])
         validate_reg_com(value)
         return value
 

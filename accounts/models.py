@@ -9,7 +9,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import cui_digits, validate_cui, validate_reg_com
+from accounts.validators import cui_digits, validate_cui, validate_iban, validate_reg_com
 
 
 class UserManager(BaseUserManager):
@@ -87,7 +87,7 @@ class Company(models.Model):
     address = models.CharField(_("adresă"), max_length=255)
     city = models.CharField(_("localitate"), max_length=100)
     county = models.CharField(_("județ"), max_length=100)
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("înregistrată la"), auto_now_add=True)
     approved_at = models.DateTimeField(_("aprobată la"), null=True, blank=True)
@@ -100,7 +100,10 @@ class Company(models.Model):
         ordering = ["name"]
         constraints = [
             # RO marks a VAT payer; the company is the same with or without it.
-            models.UniqueConstraint(Replace("cui", Value("RO"), Value("")), name="company_unique_cui_digits"),
+            models.UniqueConstraint(
+                Replace("cui", Value("RO"), Value("")), name="company_unique_cui_digits",
+                violation_error_message=_("Există deja o companie cu acest CUI (cu sau fără prefixul RO)."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import OPEN_FILTER, Invoice
 from billing.selectors import SORTS
 from files.forms import CheckedFileField, upload_help
+from portal.forms import AmountField
 from portal.money import Currency, format_amount
 
 
@@ -95,7 +96,7 @@ class InvoiceChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PaymentNoticeForm(forms.Form):
-    amount = forms.DecimalField(label=_("Suma plătită"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = AmountField(label=_("Suma plătită"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Monedă"), choices=Currency.choices, initial=Currency.RON)
     paid_on = forms.DateField(label=_("Data plății"), widget=DateInput)
     reference = forms.CharField(label=_("Referința plății"), max_length=64,

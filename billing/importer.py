@@ -58,6 +58,7 @@ from accounts.models import Company
 from billing import services
 from billing.models import Invoice, Payment
 from portal.money import Currency, VatRate
+from portal.normalize import normalize_number
 
 CSV_COLUMNS = ("record", "cui", "series", "number", "kind", "reverses", "issue_date", "due_date", "currency",
                "contract", "project", "notes", "code", "description", "unit", "quantity", "unit_price",
@@ -94,6 +95,11 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _digits(value) -> str:
+    """A number as the file writes it, with digits of any script or width as ASCII (portal.normalize)."""
+    return normalize_number(_text(value))
+
+
 def parse_date(value, name: str) -> date:
     text = _text(value)
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
@@ -105,7 +111,7 @@ def parse_date(value, name: str) -> date:
 
 
 def parse_decimal(value, name: str) -> Decimal:
-    text = _text(value).replace(" ", "")
+    text = _digits(value)
     if "," in text and "." in text:  # 1.234,56
         text = text.replace(".", "")
     text = text.replace(",", ".")
@@ -128,7 +134,8 @@ def parse_choice(value, name: str, choices, default: str = "") -> str:
 
 def parse_invoice_ref(value, name: str) -> tuple[str, int]:
     series, _space, number = _text(value).rpartition(" ")
-    if not series or not number.isdigit():
+    number = _digits(number)
+    if not series or not number.isascii() or not number.isdigit():
         raise Rejected(f"{name}: „{_text(value)}” nu are forma SERIE NUMĂR")
     return series.strip(), int(number)
 
@@ -153,10 +160,10 @@ def _invoice_of(company: Company, ref: str, name: str) -> Invoice:
 
 def _invoice_fields(data: dict, company: Company) -> dict:
     series = _text(data.get("series"))
-    number = _text(data.get("number"))
+    number = _digits(data.get("number"))
     if not series or " " in series:
         raise Rejected("seria lipsește sau conține spații")
-    if not number.isdigit() or int(number) == 0:
+    if not number.isascii() or not number.isdigit() or int(number) == 0:
         raise Rejected(f"numărul „{number}” nu este un număr pozitiv")
     kind = parse_choice(data.get("kind"), "kind", Invoice.Kind.values, default=Invoice.Kind.INVOICE)
     reverses = None
@@ -201,8 +208,8 @@ def _invoice_lines(rows: list[dict], kind: str) -> list[dict]:
             raise Rejected(f"{where}: o factură storno are cantități negative")
         if quantity != quantity.quantize(Decimal("0.001")) or unit_price != unit_price.quantize(Decimal("0.01")):
             raise Rejected(f"{where}: cel mult 3 zecimale la cantitate și 2 la preț")
-        rate = _text(row.get("vat_rate")) or "21"
-        if not rate.isdigit() or int(rate) not in VatRate.values:
+        rate = _digits(row.get("vat_rate")) or "21"
+        if not rate.isascii() or not rate.isdigit() or int(rate) not in VatRate.values:
             raise Rejected(f"{where}: cota TVA „{rate}” nu este 21, 11 sau 0")
         lines.append({"product_code": _text(row.get("code"))[:40], "description": description[:300],
                       "unit": _text(row.get("unit"))[:12] or "buc", "quantity": quantity, "unit_price": unit_price,

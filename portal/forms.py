@@ -1,6 +1,7 @@
 from django import forms
 
 from portal.models import NotificationPreference
+from portal.normalize import normalize_number
 from portal.topics import TOPIC_RIGHTS, Delivery, Topic
 
 
@@ -17,3 +18,13 @@ class NotificationSettingsForm(forms.Form):
             self.fields[topic.value] = forms.ChoiceField(
                 label=topic.label, choices=Delivery.choices, widget=forms.RadioSelect,
                 initial=current.get(topic.value, Delivery.IMMEDIATE))
+
+
+class AmountField(forms.DecimalField):
+    """A DecimalField that reads digits of any script or width and spaced thousands as typed
+    (portal.normalize): ``１ ２３４,５６`` is 1234.56, the same as ``1234,56``."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_number(value)
+        return super().to_python(value)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import clean_phone
 from files.forms import upload_help
 from files.validation import validate_upload
+from portal.forms import AmountField
 from quotes import conf
 from quotes.models import DeliveryAddress, Offer, Product, QuoteRequest
 from quotes.services import NewAddress, RequestLine
@@ -48,7 +49,7 @@ class RequestLineForm(forms.Form):
         error_messages={"required": _("Scrieți produsul sau alegeți-l din catalog.")},
         widget=forms.TextInput(attrs={"list": PRODUCTS_DATALIST, "autocomplete": "off",
                                       "class": "quote-product-input"}))
-    quantity = forms.DecimalField(
+    quantity = AmountField(
         label=_("Cantitate"), max_digits=12, decimal_places=3, min_value=0.001, localize=True,
         error_messages={"required": _("Scrieți cantitatea."), "invalid": _("Scrieți un număr, de exemplu 2 sau 2,5."),
                         "min_value": _("Cantitatea trebuie să fie mai mare decât zero.")},
