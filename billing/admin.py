@@ -169,9 +169,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not InvoiceLine:
             return super().save_formset(request, form, formset, change)
-        # A line carries its invoice's company (tenancy reads never go through the parent).
         for index, line in enumerate(formset.save(commit=False), start=1):
-            line.company = form.instance.company
             line.position = line.position or index
             line.save()
         for line in formset.deleted_objects:

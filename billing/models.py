@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.conf import due_soon_days
 from portal.money import ZERO, Currency, VatRate
-from portal.tenancy import CompanyScopedQuerySet
+from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 
 # A list filter, not a status: every invoice with something left to pay, overdue or not.
 OPEN_FILTER = "neachitate"
@@ -191,7 +191,9 @@ class Invoice(models.Model):
         return self.is_open and 0 <= days <= due_soon_days()
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(CompanyFromParent):
+    company_parent = "invoice"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
                                 related_name="+")

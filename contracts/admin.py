@@ -75,14 +75,6 @@ class ContractAdmin(admin.ModelAdmin):
             return _("Salvați contractul, apoi atașați documentele.")
         return document_links(obj, category="contractual", listing_label=_("Vezi documentele contractelor"))
 
-    def save_formset(self, request, form, formset, change):
-        # An annex carries its contract's company (tenancy reads never go through the parent).
-        for annex in formset.save(commit=False):
-            annex.company = form.instance.company
-            annex.save()
-        for annex in formset.deleted_objects:
-            annex.delete()
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.contract_refresh(contract=form.instance)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import Currency
-from portal.tenancy import CompanyScopedQuerySet
+from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 
 
 class ContractQuerySet(CompanyScopedQuerySet):
@@ -120,8 +120,10 @@ class Contract(models.Model):
         return (self.current_end_date - timezone.localdate()).days
 
 
-class Annex(models.Model):
+class Annex(CompanyFromParent):
     """An "act adițional": changes a contract's value or end date from its effective date."""
+
+    company_parent = "contract"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,

@@ -46,6 +46,24 @@ def unscoped_reason() -> str | None:
     return _unscoped_reason.get()
 
 
+class CompanyFromParent(models.Model):
+    """A company-owned row under a parent of the same company (a line under its offer).
+
+    The row carries ``company`` itself so that tenancy reads never go through the parent; ``save()``
+    copies it from the parent named by ``company_parent``, the one place that does, whoever writes
+    the row (a service, an admin inline, an import).
+    """
+
+    company_parent: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.company_id = getattr(self, self.company_parent).company_id
+        super().save(*args, **kwargs)
+
+
 class CompanyScopedQuerySet(models.QuerySet):
     def for_company(self, company: Company | None):
         if company is None:

@@ -364,14 +364,6 @@ class OfferAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        # A line carries its offer's company (tenancy reads never go through the parent).
-        for line in formset.save(commit=False):
-            line.company = form.instance.company
-            line.save()
-        for line in formset.deleted_objects:
-            line.delete()
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.offer_recalculate(offer=form.instance)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import Currency, VatRate
-from portal.tenancy import CompanyScopedQuerySet
+from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 from quotes.totals import LineAmounts, line_amounts
 
 
@@ -321,7 +321,9 @@ class Offer(models.Model):
         return (self.valid_until - timezone.localdate()).days
 
 
-class OfferLine(models.Model):
+class OfferLine(CompanyFromParent):
+    company_parent = "offer"
+
     company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
                                 related_name="+")
     offer = models.ForeignKey(Offer, verbose_name=_("ofertă"), on_delete=models.CASCADE, related_name="lines")

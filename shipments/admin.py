@@ -134,9 +134,7 @@ class ShipmentAdmin(admin.ModelAdmin):
         return document_links(obj, category="livrare", listing_label=_("Vezi documentele expedierilor"))
 
     def save_formset(self, request, form, formset, change):
-        # Items and events carry the shipment's company (tenancy reads never go through the parent).
         for row in formset.save(commit=False):
-            row.company = form.instance.company
             if isinstance(row, TrackingEvent) and row.pk is None:
                 row.created_by, row.source = request.user, TrackingEvent.Source.STAFF
             row.save()

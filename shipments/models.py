@@ -10,7 +10,7 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.tenancy import CompanyScopedQuerySet
+from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 
 AWB_PLACEHOLDER = "{awb}"
 
@@ -181,7 +181,9 @@ class Shipment(models.Model):
         return ", ".join(part for part in (self.delivery_address, self.delivery_city, self.delivery_county) if part)
 
 
-class ShipmentItem(models.Model):
+class ShipmentItem(CompanyFromParent):
+    company_parent = "shipment"
+
     company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
                                 related_name="+")
     shipment = models.ForeignKey(Shipment, verbose_name=_("expediere"), on_delete=models.CASCADE,
@@ -205,7 +207,9 @@ class ShipmentItem(models.Model):
         return f"{self.product} × {self.quantity.normalize():f} {self.unit}"
 
 
-class TrackingEvent(models.Model):
+class TrackingEvent(CompanyFromParent):
+    company_parent = "shipment"
+
     class Source(models.TextChoices):
         STAFF = "personal", _("personal furnizor")
         IMPORT = "import", _("import curier")

@@ -207,3 +207,11 @@ def test_company_member_required_with_an_object_in_the_url_answers_404_without_m
 
     with pytest.raises(Http404):
         detail(request, public_id="00000000-0000-0000-0000-000000000000")
+
+
+def test_a_child_row_takes_its_company_from_its_parent(company_a, company_b):
+    from contracts.tests.factories import AnnexFactory, ContractFactory
+
+    annex = AnnexFactory(contract=ContractFactory(company=company_a), company=company_b)  # a wrong company given
+    annex.refresh_from_db()
+    assert annex.company == company_a
