@@ -48,7 +48,7 @@ def members(request: HttpRequest) -> HttpResponse:
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     page = Paginator(active, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    waiting = Membership.objects.for_company(company).pending().select_related("user").order_by("created_at")
+    waiting = Membership.objects.for_company(company).requested().select_related("user").order_by("requested_at")
     invitations = Invitation.objects.for_company(company).open().select_related("invited_by")
     return render(
         request,
@@ -152,46 +152,41 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     signup_form = None
     if user.is_authenticated:
         if request.method == "POST":
-            try:
-                membership = services.invitation_accept(token=token, user=user, ip=client_ip(request))
-            except services.InvitationNotOpen as error:
-                messages.error(request, str(error))
-                return redirect("portal:dashboard")
-            request.session[SESSION_KEY] = str(membership.company.public_id)
-            messages.success(request, _("Bun venit în %(company)s!") % {"company": membership.company})
-            return redirect("portal:dashboard")
+            return _join_invited_company(request, token)
     elif not account_exists:
         signup_form = InvitationSignupForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and signup_form.is_valid():
-            data = signup_form.cleaned_data
-            try:
-                membership = services.invitation_signup(
-                    token=token,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    phone=data["phone"],
-                    password=data["password1"],
-                    ip=client_ip(request),
-                )
-            except services.InvitationNotOpen as error:
-                messages.error(request, str(error))
-                return redirect("account_login")
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session[SESSION_KEY] = str(membership.company.public_id)
-            messages.success(
-                request, _("Contul a fost creat. Bun venit în %(company)s!") % {"company": membership.company}
-            )
-            return redirect("portal:dashboard")
-    return render(
-        request,
-        "accounts/invitation.html",
-        {
-            "invitation": invitation,
-            "account_exists": account_exists,
-            "form": signup_form,
-            "email_matches": user.is_authenticated and user.email.lower() == invitation.email.lower(),
-        },
-    )
+            return _sign_up_and_join(request, token, signup_form.cleaned_data)
+    return render(request, "accounts/invitation.html", {
+        "invitation": invitation, "account_exists": account_exists, "form": signup_form,
+        "email_matches": user.is_authenticated and user.email.lower() == invitation.email.lower(),
+    })
+
+
+def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        membership = services.invitation_accept(token=token, user=request.user, ip=client_ip(request))
+    except services.InvitationNotOpen as error:
+        messages.error(request, str(error))
+        return redirect("portal:dashboard")
+    request.session[SESSION_KEY] = str(membership.company.public_id)
+    messages.success(request, _("Bun venit în %(company)s!") % {"company": membership.company})
+    return redirect("portal:dashboard")
+
+
+def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpResponse:
+    try:
+        membership = services.invitation_signup(
+            token=token, first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"],
+            password=data["password1"], ip=client_ip(request),
+        )
+    except services.InvitationNotOpen as error:
+        messages.error(request, str(error))
+        return redirect("account_login")
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_KEY] = str(membership.company.public_id)
+    messages.success(request, _("Contul a fost creat. Bun venit în %(company)s!") % {"company": membership.company})
+    return redirect("portal:dashboard")
 
 
 @require_POST
