@@ -3,9 +3,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from files.links import LINKABLES
-from files.models import Document
+from files.models import Document, hidden_categories
 from files.selectors import SORTS
 from files.validation import allowed_extensions_text, max_upload_size, validate_upload
+
+
+def visible_categories(membership) -> list[tuple[str, str]]:
+    """The document categories the membership may see (one small query; all of them without one)."""
+    hidden = set(hidden_categories(membership)) if membership else set()
+    return [(value, label) for value, label in Document.Category.choices if value not in hidden]
 
 
 def upload_help() -> str:
@@ -30,9 +36,12 @@ class DocumentUploadForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     file = CheckedFileField(label=_("Fișier"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = upload_help()
+        if membership is not None:
+            # A member cannot file a document under a category they would then not see.
+            self.fields["category"].choices = visible_categories(membership)
 
 
 class VersionUploadForm(forms.Form):
@@ -55,7 +64,7 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("toate")), *list(Document.Category.choices)]
+        self.fields["category"].choices = [("", _("toate")), *visible_categories(membership)]
         self.fields["source"].choices = [("", _("toate")), *list(Document.Source.choices)]
         self.fields["linked"].choices = [("", _("oricare")), ("none", _("nelegate"))] + [
             (key, link.verbose_name) for key, link in LINKABLES.items()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy import CompanyScopedQuerySet
@@ -55,17 +56,43 @@ PREVIEWABLE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", 
 
 class DocumentQuerySet(CompanyScopedQuerySet):
     def visible_to(self, membership):
-        """The documents of the membership's company that its rights allow it to see."""
-        from files.links import LINKABLES
-
+        """The documents of the membership's company that its rights allow it to see: not linked to an
+        object whose section needs a right it lacks (files/links.py), not of a category that needs one
+        (``CategoryAccess``). Every client-facing read of documents starts here."""
         if not membership:
             return self.none()
         queryset = self.for_company(membership.company)
-        hidden = [key for key, link in LINKABLES.items() if link.right and not membership.has_right(link.right)]
-        if hidden:
-            types = [ContentType.objects.get_by_natural_key(*key.split(".")) for key in hidden]
+        types = _hidden_linked_types(membership)
+        if types:
             queryset = queryset.exclude(linked_type__in=types)
+        if missing_rights(membership):
+            # A subquery, not a list: no extra query, and a rule staff just changed holds at once.
+            queryset = queryset.exclude(category__in=hidden_categories(membership))
         return queryset
+
+    def hidden_from(self, membership):
+        """The documents of the membership's company that ``visible_to`` leaves out."""
+        if not membership:
+            return self.none()
+        conditions = []
+        types = _hidden_linked_types(membership)
+        if types:
+            conditions.append(Q(linked_type__in=types))
+        if missing_rights(membership):
+            conditions.append(Q(category__in=hidden_categories(membership)))
+        if not conditions:
+            return self.none()
+        hidden = conditions[0]
+        for condition in conditions[1:]:
+            hidden |= condition
+        return self.for_company(membership.company).filter(hidden)
+
+
+def _hidden_linked_types(membership) -> list[ContentType]:
+    from files.links import LINKABLES
+
+    hidden = [key for key, link in LINKABLES.items() if link.right and not membership.has_right(link.right)]
+    return [ContentType.objects.get_by_natural_key(*key.split(".")) for key in hidden]
 
 
 class Document(models.Model):
@@ -149,3 +176,50 @@ class DocumentSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.document_id} v{self.version_number}"
+
+
+class RequiredRight(models.TextChoices):
+    """The rights of a membership (``Membership.RIGHTS``) a document category can require."""
+
+    __empty__ = _("orice membru")
+    BILLING = "billing", _("Vede facturi, plăți și fișa de cont")
+    ACCEPT_OFFERS = "accept_offers", _("Poate accepta sau respinge oferte")
+    MANAGE_MEMBERS = "manage_members", _("doar administratorii companiei")
+
+
+class CategoryAccess(models.Model):
+    """Which right a member needs to see the documents of one category (staff set it in admin).
+
+    A category without a row, or with no right, is seen by every member of the company; a company
+    admin has every right and sees every category.
+    """
+
+    category = models.CharField(_("categorie"), max_length=16, choices=Document.Category.choices, unique=True)
+    required_right = models.CharField(
+        _("dreptul necesar"), max_length=32, choices=RequiredRight.choices, blank=True, default="",
+        help_text=_("Documentele din această categorie sunt arătate în portal (listă, căutare, tablou de bord, "
+                    "notificări, descărcare) doar membrilor care au acest drept. Gol: le vede orice membru "
+                    "al companiei. Administratorii companiei au toate drepturile."))
+
+    class Meta:
+        verbose_name = _("acces pe categorie")
+        verbose_name_plural = _("acces pe categorii")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+
+def missing_rights(membership) -> list[str]:
+    """The rights of ``Membership.RIGHTS`` the membership does not have (none for a company admin)."""
+    return [right for right in membership.RIGHTS if not membership.has_right(right)]
+
+
+def hidden_categories(membership):
+    """The one answer to "which document categories does this membership not see": a lazy query of
+    ``category`` values (use it as a subquery, or ``set()`` it for one small query). Read fresh each
+    time, never cached, so a rule staff change holds from the next request."""
+    missing = missing_rights(membership) if membership else [right for right in RequiredRight.values if right]
+    if not missing:
+        return CategoryAccess.objects.none().values_list("category", flat=True)
+    return CategoryAccess.objects.filter(required_right__in=missing).values_list("category", flat=True)

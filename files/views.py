@@ -41,7 +41,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @company_member_required
 def document_upload(request: HttpRequest) -> HttpResponse:
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
