@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -349,9 +349,29 @@ class FeedItem:
     obj: str
 
 
+def _without_hidden_documents(entries, membership):
+    """Leave out the entries about documents the member may not see (a financial document for a member
+    without the billing right, a document linked to an invoice): their titles are the leak. One subquery,
+    no extra query: the entry keeps the document's public id as text, compared without dashes because
+    SQLite stores a UUID as 32 hex digits and PostgreSQL prints it with dashes."""
+    from files.models import Document, missing_rights
+
+    if not missing_rights(membership):
+        return entries  # a company admin sees every document
+
+    def undashed(expression):
+        return Replace(expression, Value("-"), Value(""))
+
+    hidden = (Document.objects.hidden_from(membership)
+              .annotate(key=undashed(Cast("public_id", CharField()))).values("key"))
+    return (entries.annotate(object_key=undashed(F("object_id")))
+            .exclude(Q(object_type=Document._meta.label_lower) & Q(object_key__in=hidden)))
+
+
 def activity(company, membership, limit: int = 12) -> list[FeedItem]:
     actions = [action for action, (_label, right) in FEED.items() if right is None or membership.has_right(right)]
-    entries = (AuditEntry.objects.for_company(company).filter(action__in=actions)
+    entries = AuditEntry.objects.for_company(company).filter(action__in=actions)
+    entries = (_without_hidden_documents(entries, membership)
                .select_related("user").order_by("-created_at", "-id")[:limit])
     items = []
     for entry in entries:
