@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,7 +15,7 @@ from accounts.models import Company
 from files import services
 from files.forms import upload_help
 from files.links import LINKABLES
-from files.models import Document, DocumentVersion, StoredFile
+from files.models import CategoryAccess, Document, DocumentVersion, RequiredRight, StoredFile
 from files.validation import validate_upload
 from portal.audit import client_ip
 
@@ -30,6 +31,17 @@ def document_links(obj, *, category: str, upload_label=None, listing_label=None)
             {"linked_type__id__exact": content_type.pk, "q": ""})
         links = format_html('{} · <a href="{}">{}</a>', links, listing, listing_label)
     return links
+
+
+def category_rules_help() -> str:
+    """Which categories need a right to be seen in the portal, as they are set now (one small query)."""
+    rules = [_("%(category)s → %(right)s") % {"category": rule.get_category_display(),
+                                             "right": rule.get_required_right_display()}
+             for rule in CategoryAccess.objects.exclude(required_right="")]
+    if not rules:
+        return str(_("Orice membru al companiei vede documentele din orice categorie (vezi „Acces pe categorie”)."))
+    return str(_("Categoria decide cine vede documentul în portal: %(rules)s; celelalte categorii le vede orice "
+                 "membru (vezi „Acces pe categorie”).") % {"rules": "; ".join(str(rule) for rule in rules)})
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,6 +105,7 @@ class BulkUploadForm(LinkFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["linked_type"].queryset = linkable_types()
+        self.fields["category"].help_text = category_rules_help()
         self.fields["files"].help_text = str(upload_help()) + " " + str(
             _("Fiecare fișier devine un document; titlul este numele fișierului."))
 
@@ -116,6 +129,7 @@ class DocumentAdminForm(LinkFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["linked_type"].queryset = linkable_types()
+        self.fields["category"].help_text = category_rules_help()
         self.fields["new_version"].help_text = upload_help()
 
     def clean_new_version(self):
@@ -147,7 +161,8 @@ class VersionInline(admin.TabularInline):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
-    list_display = ("title", "company", "category", "source", "linked_type", "current_version", "updated_at")
+    list_display = ("title", "company", "category", "required_right", "source", "linked_type", "current_version",
+                    "updated_at")
     # Only the kinds of objects documents are linked to, not every content type of the project.
     list_filter = ("source", "category", ("linked_type", admin.RelatedOnlyFieldListFilter), "updated_at")
     search_fields = ("title", "description", "company__name", "company__cui")
@@ -155,6 +170,16 @@ class DocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("company",)
     readonly_fields = ("source", "created_by", "created_at", "updated_at")
     inlines = [VersionInline]
+
+    def get_queryset(self, request):
+        # The right each row's category needs, in the list's one query.
+        rule = CategoryAccess.objects.filter(category=OuterRef("category")).values("required_right")[:1]
+        return super().get_queryset(request).annotate(category_right=Subquery(rule))
+
+    @admin.display(description=_("vizibil pentru"), ordering="category_right")
+    def required_right(self, obj) -> str:
+        right = getattr(obj, "category_right", None) or None
+        return str(dict(RequiredRight.choices).get(right, right))
 
     def get_urls(self):
         bulk = path("incarcare/", self.admin_site.admin_view(self.bulk_upload_view), name="files_document_bulk")
@@ -194,6 +219,16 @@ class DocumentAdmin(admin.ModelAdmin):
             services.document_add_version(document=obj, uploaded=form.cleaned_data["new_version"],
                                           user=request.user, comment=form.cleaned_data["version_comment"],
                                           ip=client_ip(request))
+
+
+@admin.register(CategoryAccess)
+class CategoryAccessAdmin(admin.ModelAdmin):
+    """Which right a member needs to see a category's documents in the portal (financiar → vede facturi)."""
+
+    list_display = ("category", "required_right")
+    list_editable = ("required_right",)
+    list_display_links = ("category",)
+    fields = ("category", "required_right")
 
 
 @admin.register(StoredFile)
