@@ -2,7 +2,8 @@
 versions) and a couple of files the client uploaded. Real small PDFs (WeasyPrint) and PNGs (Pillow).
 
 Idempotent: a document whose title already exists for the company is left as it is, so running
-``seed_demo`` again neither duplicates documents nor resets what users have opened.
+``seed_demo`` again neither duplicates documents nor resets what users have opened. The category
+rules (financial documents need the billing right) are set again on every run.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from django.utils import timezone
 
 from accounts.models import Company, Membership
 from files import services
-from files.models import Document, DocumentSeen, DocumentVersion, StoredFile
+from files.models import CategoryAccess, Document, DocumentSeen, DocumentVersion, RequiredRight, StoredFile
 from portal.pdf import render_pdf
 
 C = Document.Category
+
+# Which right a category needs (admin: "Acces pe categorie"): the payment statement is seen only by
+# members who see invoices, so mihai.ionescu@agroserv.ro (no billing right) does not see it.
+CATEGORY_RULES = {C.FINANCIAL: RequiredRight.BILLING}
 
 # (title, category, description, days ago, file spec, second version or None, client upload)
 # file spec: ("pdf", reference, paragraphs, columns, rows) or ("png", drawing)
@@ -157,6 +162,8 @@ def _company_admin(company: Company):
 
 
 def seed(demo: dict) -> None:
+    for category, right in CATEGORY_RULES.items():
+        CategoryAccess.objects.update_or_create(category=category, defaults={"required_right": right})
     staff = demo["staff"]
     now = timezone.now()
     for company in demo["companies"]:
