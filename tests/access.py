@@ -1,7 +1,8 @@
 """Vocabulary of the access matrix; each app lists its routes in ``<app>/tests/access_routes.py``.
 
 An app's module defines ``ROUTES`` (a list of ``Route``) and ``objects(cast) -> dict``
-creating company A's objects its routes need (ids for URLs, data for POSTs).
+creating company A's objects its routes need (ids for URLs, data for POSTs). A route may be listed
+again with a ``variant`` to check it on other objects (files' routes on a financial document).
 """
 
 from collections.abc import Callable
@@ -27,6 +28,12 @@ class Route:
     post: dict[str, object]
     kwargs: Callable[[dict], dict] = field(default=lambda objs: {})
     data: Callable[[dict], dict] = field(default=lambda objs: {})
+    # A further case of a route already listed, on other objects (a financial document): "files:detail(financiar)".
+    variant: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}({self.variant})" if self.variant else self.name
 
 
 def section(*, right: str | None = None) -> dict:
@@ -48,6 +55,13 @@ def object_page(outcome: object, *, right: str | None = None) -> dict:
     """
     return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
             "other_company": 404, "pending": 404, "deactivated": LOGIN, "staff": 404}
+
+
+def hidden_by_right(outcome: object) -> dict:
+    """An object of company A that a right hides from members without it (a financial document without the
+    billing right): ``owner_member`` gets 404, as for another company's object — the object is left out of
+    every list and count they see, exactly like a document linked to an invoice."""
+    return {**object_page(outcome), "owner_member": 404}
 
 
 def everyone(outcome: object) -> dict:
