@@ -1,30 +1,25 @@
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from portal.models import AuditEntry
 
 
-def _ip_or_none(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
 def client_ip(request) -> str | None:
-    """The client's address: behind our proxy, the entry it appended (right-most) to X-Forwarded-For.
+    """The client's address: the one allauth's rate limits count, so the audit log and the limits agree.
 
-    Entries further left were written by the client and can be anything, so they are never used.
+    allauth takes it from X-Forwarded-For only when ALLAUTH_TRUSTED_PROXY_COUNT is set (portal/settings.py
+    derives it from BEHIND_PROXY): the entry the outermost trusted proxy appended, counted from the right
+    (with one proxy, the right-most). Entries further left were written by the client and can be anything,
+    so they are never used. Without a trusted proxy the header is ignored and REMOTE_ADDR is the client.
+    A port is dropped; a value that is not an IP address gives None.
     """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return _ip_or_none(forwarded.split(",")[-1])
-    return _ip_or_none(request.META.get("REMOTE_ADDR", ""))
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # allauth's answer when the address is not an IP address
+        return None
 
 
 def record(*, action: str, company=None, user=None, ip: str | None = None,

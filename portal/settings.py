@@ -308,6 +308,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The proxies in front of the app that append to X-Forwarded-For (nginx alone: 1; a load balancer in
+# front of nginx: 2). allauth's rate limits and the audit log (portal.audit.client_ip) take the client's
+# address from the entry the outermost of them appended, counted from the right; entries further left
+# are the client's own words. Not behind a proxy: 0, the header is ignored and REMOTE_ADDR is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1")) if BEHIND_PROXY else 0
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

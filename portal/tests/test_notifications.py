@@ -212,7 +212,7 @@ def test_audit_entries_are_scoped_by_company(company_a, company_b):
         (True, {"HTTP_X_FORWARDED_FOR": "", "REMOTE_ADDR": "198.51.100.4"}, "198.51.100.4"),
         (True, {"HTTP_X_FORWARDED_FOR": "unknown", "REMOTE_ADDR": "10.0.0.2"}, None),
         (True, {"HTTP_X_FORWARDED_FOR": "1.2.3.4, not-an-ip", "REMOTE_ADDR": "10.0.0.2"}, None),
-        (True, {"HTTP_X_FORWARDED_FOR": "203.0.113.7:51234", "REMOTE_ADDR": "10.0.0.2"}, None),
+        (True, {"HTTP_X_FORWARDED_FOR": "203.0.113.7:51234", "REMOTE_ADDR": "10.0.0.2"}, "203.0.113.7"),
         # Not behind a proxy: the header is the client's own words and is ignored.
         (False, {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "198.51.100.4"}, "198.51.100.4"),
         (False, {"REMOTE_ADDR": "198.51.100.4"}, "198.51.100.4"),
@@ -220,7 +220,9 @@ def test_audit_entries_are_scoped_by_company(company_a, company_b):
     ],
 )
 def test_client_ip(settings, behind_proxy, meta, expected):
+    # What portal/settings.py derives from BEHIND_PROXY (tests/test_proxy.py checks the derivation).
     settings.BEHIND_PROXY = behind_proxy
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1 if behind_proxy else 0
     request = RequestFactory().get("/")
     request.META.pop("REMOTE_ADDR", None)
     request.META.update(meta)
