@@ -13,6 +13,31 @@ class RomanianByDefaultMiddleware:
         return self.get_response(request)
 
 
+# Browser features the portal never uses, refused to its pages and to anything they frame (a PDF preview).
+# Only names Chromium recognises (it reports an unknown one as an error in the console). Left allowed:
+# fullscreen, for the browser's PDF viewer; publickey-credentials-*, should two-factor offer security keys.
+# interest-cohort (FLoC) is gone from browsers; browsing-topics is what replaced it.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "display-capture",
+    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer",
+    "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb", "window-management",
+    "xr-spatial-tracking",
+))
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response, next to the headers Django's SecurityMiddleware sets
+    (nosniff, Referrer-Policy, HSTS), which has no setting for it; django-csp sends the CSP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
 class SessionSecurityMiddleware:
     """Idle and absolute session timeouts, no caching of authenticated pages, 2FA for admin.
 

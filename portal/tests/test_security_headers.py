@@ -52,3 +52,14 @@ def test_removing_a_membership_ends_access_at_the_next_request(client, admin_a, 
     assert client.get(reverse("portal:dashboard")).status_code == 200
     Membership.objects.filter(user=member_a).delete()
     assert client.get(reverse("portal:dashboard"))["Location"] == reverse("accounts:pending")
+
+
+def test_every_response_refuses_the_browser_features_the_portal_does_not_use(client, admin_a):
+    pages = [client.get(reverse("account_login")), client.get("/nu-exista/")]
+    client.force_login(admin_a)
+    pages.append(client.get(reverse("portal:dashboard")))
+    for response in pages:
+        policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+            assert policy[feature] == "()", (response.status_code, feature)
+        assert "interest-cohort" not in policy  # FLoC is gone; an obsolete name is only noise
