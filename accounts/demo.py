@@ -82,6 +82,6 @@ def seed(demo: dict) -> None:
     user = upsert_user(PENDING["person"])
     Membership.objects.update_or_create(user=user, company=company, defaults={
         "role": Membership.Role.ADMIN, "can_accept_offers": True, "can_see_billing": True,
-        "status": Membership.Status.PENDING,
+        "status": Membership.Status.PENDING, "requested_at": now,
     })
     logins.append((user.email, f"{company.name}: înregistrare în așteptarea aprobării"))

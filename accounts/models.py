@@ -125,6 +125,10 @@ class MembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Membership.Status.PENDING)
 
+    def requested(self):
+        """Pending requests that were made: the registrant verified their email address."""
+        return self.pending().filter(requested_at__isnull=False)
+
     def for_company(self, company):
         if company is None:
             return self.none()
@@ -168,6 +172,9 @@ class Membership(models.Model):
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
     job_title = models.CharField(_("funcție"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
+    # A signup's request reaches the company's admins (or staff, for a new company) only once the
+    # registrant has verified their email address (accounts.services.registration_email_verified).
+    requested_at = models.DateTimeField(_("cerere trimisă la"), null=True, blank=True)
     approved_at = models.DateTimeField(_("aprobat la"), null=True, blank=True)
     approved_by = models.ForeignKey(
         User,

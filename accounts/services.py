@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import tasks
 from accounts.models import Company, Invitation, Membership, User, hash_token
-from accounts.validators import normalize_cui
+from accounts.validators import normalize_cui, validate_cui
 from portal import audit
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
@@ -26,24 +26,57 @@ def register_company_user(*, user: User, first_name: str, last_name: str, phone:
 
     A new CUI creates a company awaiting staff approval, with the user as its admin.
     A known CUI creates a membership awaiting the company admin's (or staff's) approval.
+    The registrant is told the same either way ("the request was sent"): whether a CUI belongs to
+    a client is not for whoever types it to learn. Nobody else hears of it yet: staff and the
+    company's admins are told once the registrant has verified their email address
+    (``registration_email_verified``).
     """
     user.first_name, user.last_name, user.phone = first_name, last_name, phone
     user.save(update_fields=["first_name", "last_name", "phone"])
     cui = normalize_cui(company_data["cui"])
-    company = Company.objects.select_for_update().with_cui(cui).first()
+    validate_cui(cui)
+    company = Company.objects.with_cui(cui).first()
+    created = False
     if company is None:
-        company = Company.objects.create(**{**company_data, "cui": cui, "status": Company.Status.PENDING})
-        membership = Membership.objects.create(
+        try:
+            with transaction.atomic():
+                company = Company.objects.create(**{**company_data, "cui": cui, "status": Company.Status.PENDING})
+                created = True
+        except IntegrityError:  # the same CUI registered by someone else a moment ago: join it
+            company = Company.objects.with_cui(cui).get()
+    if created:
+        return Membership.objects.create(
             user=user, company=company, role=Membership.Role.ADMIN,
             can_accept_offers=True, can_see_billing=True, status=Membership.Status.PENDING,
         )
-        audit.record(action="company.registered", company=company, user=user, obj=company)
-        enqueue(tasks.notify_staff_of_registration, membership.pk)
-    else:
-        membership = Membership.objects.create(user=user, company=company, status=Membership.Status.PENDING)
-        audit.record(action="membership.requested", company=company, user=user, obj=membership)
-        enqueue(tasks.notify_admins_of_join_request, membership.pk)
-    return membership
+    return Membership.objects.create(user=user, company=company, status=Membership.Status.PENDING)
+
+
+@transaction.atomic
+def registration_email_verified(*, user: User) -> list[Membership]:
+    """The registrant proved their email address: their requests are now made.
+
+    Staff hear of a new company, the company's admins of a request to join (in-app and email,
+    enqueued after commit). Once: the requests are marked, so verifying again sends nothing.
+    """
+    now = timezone.now()
+    requests = list(
+        Membership.objects.select_for_update(of=("self",)).select_related("company")
+        .filter(user=user, status=Membership.Status.PENDING, requested_at__isnull=True).order_by("pk")
+    )
+    for membership in requests:
+        membership.requested_at = now
+        membership.save(update_fields=["requested_at"])
+        company = membership.company
+        if company.status == Company.Status.REJECTED:
+            continue  # staff already said no: nothing left to ask
+        if membership.role == Membership.Role.ADMIN and company.status == Company.Status.PENDING:
+            audit.record(action="company.registered", company=company, user=user, obj=company)
+            enqueue(tasks.notify_staff_of_registration, membership.pk)
+        else:
+            audit.record(action="membership.requested", company=company, user=user, obj=membership)
+            enqueue(tasks.notify_admins_of_join_request, membership.pk)
+    return requests
 
 
 @transaction.atomic
@@ -70,7 +103,7 @@ def company_reject(*, company: Company, by: User) -> Company:
     company.status = Company.Status.REJECTED
     company.save(update_fields=["status"])
     audit.record(action="company.rejected", company=company, user=by, obj=company)
-    for membership in company.memberships.pending():
+    for membership in company.memberships.requested():  # an unverified address is not written to
         enqueue(tasks.send_membership_rejected, membership.pk)
     return company
 

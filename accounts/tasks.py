@@ -13,6 +13,8 @@ from portal.notifications import notify, send_once, send_to_user_once
 @shared_task
 def notify_staff_of_registration(membership_id: int) -> None:
     membership = Membership.objects.select_related("company", "user").get(pk=membership_id)
+    if membership.requested_at is None:
+        return  # not verified: nothing was asked yet
     url = settings.SITE_URL + reverse("admin:accounts_company_change", args=[membership.company.pk])
     for address in settings.STAFF_NOTIFICATION_EMAILS:
         send_once(key=f"company-registered:{membership.company.pk}:{address}", to=address,
@@ -22,6 +24,8 @@ def notify_staff_of_registration(membership_id: int) -> None:
 @shared_task
 def notify_admins_of_join_request(membership_id: int) -> None:
     membership = Membership.objects.select_related("company", "user").get(pk=membership_id)
+    if membership.requested_at is None or membership.status != Membership.Status.PENDING:
+        return  # not verified, or already decided
     url = settings.SITE_URL + reverse("accounts:members")
     admins = Membership.objects.active().filter(company=membership.company, role=Membership.Role.ADMIN)
     for admin in admins.select_related("user"):

@@ -58,6 +58,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
+    requested_at = factory.LazyFunction(timezone.now)
     approved_at = factory.LazyFunction(timezone.now)
 
 

@@ -60,6 +60,11 @@ def test_signup_with_new_cui_creates_pending_company_and_admin_membership(
     assert membership.company == company
     assert membership.status == Membership.Status.PENDING
     assert membership.role == Membership.Role.ADMIN
+    # Staff hear of it once the registrant has verified their email address, not before.
+    assert [message.to for message in mailoutbox] == [["ioana@firma-noua.ro"]]
+    assert not AuditEntry.objects.filter(action="company.registered").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirmation_link(mailoutbox[0]))
     assert AuditEntry.objects.filter(action="company.registered", company=company, user=user).exists()
 
     by_recipient = {tuple(message.to): message for message in mailoutbox}
@@ -96,6 +101,11 @@ def test_signup_with_existing_cui_asks_to_join_that_company(
     assert membership.status == Membership.Status.PENDING
     assert membership.role == Membership.Role.MEMBER
     assert not membership.can_accept_offers and not membership.can_see_billing
+    # The company's admins hear of the request once the registrant has verified their email address.
+    assert [message.to for message in mailoutbox] == [["ioana@firma-noua.ro"]]
+    assert not admin_a.notifications.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirmation_link(mailoutbox[0]))
 
     recipients = sorted(address for message in mailoutbox for address in message.to)
     assert recipients == sorted(["ioana@firma-noua.ro", admin_a.email, second_admin.email])
@@ -154,7 +164,8 @@ def test_confirmed_registrant_waits_for_approval_and_sees_nothing_of_the_company
     assert response.status_code == 200
     page = response.content.decode()
     assert "Contul dvs. așteaptă aprobarea" in page
-    assert "așteaptă aprobarea administratorului companiei" in page
+    assert "cererea a fost trimisă" in page
+    assert company_a.name not in page and company_a.cui not in page  # neither its name nor its VAT status
     # No section of the company's data is reachable.
     assert response.context["current_company"] is None
     assert response.context["nav_sections"] == []
@@ -164,12 +175,14 @@ def test_confirmed_registrant_waits_for_approval_and_sees_nothing_of_the_company
 
 
 @pytest.mark.django_db
-def test_new_company_registrant_sees_the_supplier_check_pending(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_new_company_registrant_sees_the_request_was_sent(client, django_capture_on_commit_callbacks, mailoutbox):
     signup(client, django_capture_on_commit_callbacks)
     verification = next(message for message in mailoutbox if message.to == ["ioana@firma-noua.ro"])
     client.post(confirmation_link(verification))
     response = client.get(reverse("accounts:pending"))
-    assert "compania așteaptă verificarea furnizorului" in response.content.decode()
+    page = response.content.decode()
+    assert "cererea a fost trimisă" in page and "CUI 18547290" in page
+    assert "verificarea furnizorului" not in page  # the same answer as for a client's CUI
 
 
 @pytest.mark.django_db

@@ -35,7 +35,9 @@ def test_pending_user_is_sent_to_the_pending_page(client, pending_user, company_
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:pending")
     response = client.get(reverse("accounts:pending"))
-    assert company_a.name in response.content.decode()  # which company the request is for, nothing more
+    page = response.content.decode()
+    # Which CUI the request is for (what the registrant typed), nothing more: not even the company's name.
+    assert company_a.cui_digits in page and company_a.name not in page
     assert response.context["nav_sections"] == []
 
 
