@@ -1,6 +1,11 @@
+from datetime import date
+
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from contracts.models import Annex, Contract
+from portal.money import format_amount
+from portal.rows import detail_url, short_date
 
 SORTS = {"end": ("current_end_date", "number"), "-end": ("-current_end_date", "-number"),
          "number": ("number",), "-start": ("-start_date", "number")}
@@ -11,6 +16,24 @@ def contract_list(*, company, status: str = "", sort: str = "end"):
     if status:
         contracts = contracts.with_display_status(status)
     return contracts.order_by(*SORTS.get(sort, SORTS["end"]))
+
+
+def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
+    """The contract list's rows with what each shows computed once, against one "today" (portal/rows.py)."""
+    today = today or timezone.localdate()
+    url = detail_url("contracts:detail")
+    kinds = dict(Contract.Kind.choices)
+    contracts = list(contracts)
+    for contract in contracts:
+        status = contract.display_status(today)
+        contract.url = url(contract.public_id)
+        contract.kind_label = kinds.get(contract.kind, contract.kind)
+        contract.status_text = Contract.DisplayStatus(status).label
+        contract.badge = Contract.badge_for(status)
+        contract.start_text = short_date(contract.start_date)
+        contract.end_text = short_date(contract.current_end_date)
+        contract.value_text = format_amount(contract.current_value)
+    return contracts
 
 
 def contract_detail(*, company, public_id) -> Contract:

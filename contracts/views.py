@@ -18,6 +18,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filters = ContractFilterForm(request.GET or None)
     contracts = selectors.contract_list(company=request.company, **filters.filters())
     page = Paginator(contracts, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.contract_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "contracts/list.html", {
