@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
 
 from portal.rows import detail_url, short_date
-from shipments.models import MOVING, Shipment, ShipmentItem, TrackingEvent
+from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent, status_badge
 
 # The list's status filter: one status, or "pe drum" (every status on the way).
 ON_THE_WAY = "pe_drum"
@@ -41,12 +41,17 @@ def shipment_detail(*, company, public_id) -> Shipment:
 def shipment_rows(shipments) -> list[Shipment]:
     """The shipment list's rows with what each shows computed once (portal/rows.py)."""
     url = detail_url("shipments:detail")
+    labels = dict(Status.choices)
     shipments = list(shipments)
     for shipment in shipments:
         shipment.url = url(shipment.public_id)
+        shipment.status_text = labels.get(shipment.status, shipment.status)
+        shipment.badge = status_badge(shipment.status)
         shipment.weight_text = floatformat(shipment.weight_kg, "-2g") if shipment.weight_kg else ""
         shipment.shipped_text = short_date(shipment.shipped_at)
         shipment.planned_ship_text = short_date(shipment.planned_ship_date)
         shipment.delivered_text = short_date(shipment.delivered_at)
-        shipment.planned_delivery_text = short_date(shipment.planned_delivery_date)
+        # A returned shipment will not arrive: no estimate.
+        shipment.estimated_delivery_text = ("" if shipment.status == Status.RETURNED
+                                            else short_date(shipment.planned_delivery_date))
     return shipments
