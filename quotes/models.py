@@ -312,9 +312,13 @@ class Offer(models.Model):
     STATUS_BADGES = {DisplayStatus.OPEN: "text-bg-primary", DisplayStatus.ACCEPTED: "text-bg-success",
                      DisplayStatus.REJECTED: "text-bg-danger", DisplayStatus.EXPIRED: "text-bg-secondary"}
 
+    @classmethod
+    def badge_for(cls, display_status: str) -> str:
+        return cls.STATUS_BADGES.get(display_status, "text-bg-light border")
+
     @property
     def status_badge(self) -> str:
-        return self.STATUS_BADGES.get(self.display_status, "text-bg-light border")
+        return self.badge_for(self.display_status)
 
     @property
     def days_left(self) -> int:

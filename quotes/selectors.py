@@ -99,11 +99,14 @@ def offer_pdf_context(offer: Offer) -> dict:
 def request_rows(quote_requests) -> list[QuoteRequest]:
     """The request list's rows with what each shows computed once (portal/rows.py)."""
     url = detail_url("quotes:request_detail")
-    deliveries = dict(QuoteRequest.Delivery.choices)
+    deliveries, statuses = dict(QuoteRequest.Delivery.choices), dict(QuoteRequest.Status.choices)
     quote_requests = list(quote_requests)
     for quote_request in quote_requests:
         lines = list(quote_request.lines.all())
         quote_request.url = url(quote_request.public_id)
+        quote_request.status_text = statuses.get(quote_request.status, quote_request.status)
+        quote_request.badge = quote_request.status_badge
+        quote_request.created_by_text = str(quote_request.created_by) if quote_request.created_by else ""
         quote_request.line_count = len(lines)
         quote_request.lines_preview = ", ".join(line.description for line in lines[:2])
         quote_request.more_lines = max(len(lines) - 2, 0)
@@ -118,7 +121,10 @@ def offer_rows(offers) -> list[Offer]:
     url = detail_url("quotes:offer_detail")
     offers = list(offers)
     for offer in offers:
+        status = offer.display_status
         offer.url = url(offer.public_id)
+        offer.status_text = Offer.DisplayStatus(status).label
+        offer.badge = Offer.badge_for(status)
         offer.sent_text = short_date(offer.sent_at)
         offer.valid_text = short_date(offer.valid_until)
         offer.total_text = format_amount(offer.total_gross)
