@@ -78,9 +78,14 @@ def decorate_list_rows(projects: Iterable[Project], *, today: date | None = None
     """Adds ``progress``, ``next_milestone_late`` and what a card shows, computed once (no queries)."""
     today = today or timezone.localdate()
     url = detail_url("projects:detail")
+    statuses = dict(Project.Status.choices)
     rows = []
     for project in projects:
         project.progress = sums_from_annotations(project).percent(project_done=project.status == Project.Status.DONE)
+        project.late = project.is_late_on(today)
+        project.status_text = statuses.get(project.status, project.status)
+        project.badge = Project.badge_for(project.status)
+        project.progress_colour = Project.progress_colour_for(project.status)
         project.next_milestone_late = bool(project.next_milestone_date and project.next_milestone_date < today)
         project.url = url(project.public_id)
         project.next_milestone_text = short_date(project.next_milestone_date)

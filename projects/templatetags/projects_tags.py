@@ -7,13 +7,6 @@ register = template.Library()
 
 _SUBTLE = "bg-{0}-subtle text-{0}-emphasis border border-{0}-subtle"
 
-PROJECT_BADGES = {
-    Project.Status.PLANNED: _SUBTLE.format("secondary"),
-    Project.Status.IN_PROGRESS: _SUBTLE.format("primary"),
-    Project.Status.SUSPENDED: _SUBTLE.format("warning"),
-    Project.Status.DONE: _SUBTLE.format("success"),
-    Project.Status.CANCELLED: "bg-body-tertiary text-body-secondary border",
-}
 TASK_BADGES = {
     Task.Status.NOT_STARTED: _SUBTLE.format("secondary"),
     Task.Status.IN_PROGRESS: _SUBTLE.format("primary"),
@@ -25,7 +18,7 @@ TASK_BADGES = {
 
 @register.filter
 def project_badge(status: str) -> str:
-    return PROJECT_BADGES.get(status, "text-bg-light border")
+    return Project.badge_for(status)
 
 
 @register.filter
@@ -35,8 +28,7 @@ def task_badge(status: str) -> str:
 
 @register.filter
 def progress_colour(status: str) -> str:
-    return {Project.Status.DONE: "bg-success", Project.Status.SUSPENDED: "bg-warning",
-            Project.Status.CANCELLED: "bg-secondary"}.get(status, "")
+    return Project.progress_colour_for(status)
 
 
 @register.simple_tag
