@@ -73,6 +73,7 @@ def with_row_values(invoices, *, today: date | None = None) -> list[Invoice]:
         invoice.due_date_text = short_date(invoice.due_date)
         invoice.total_text = format_amount(invoice.total_gross)
         invoice.balance_text = format_amount(invoice.balance)
+        invoice.original_label = invoice.reverses.label if invoice.reverses else ""
     return invoices
 
 
@@ -207,11 +208,25 @@ def payment_rows(payments) -> list[Payment]:
     return payments
 
 
+NOTICE_BADGES = {PaymentNotice.Status.CONFIRMED: "text-bg-success", PaymentNotice.Status.REJECTED: "text-bg-danger"}
+
+
 def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
+    """The client's last payment notices with what the payments page shows of each computed once: status,
+    amount, date, the invoices it names and why it was rejected (portal/rows.py)."""
     links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__due_date")
-    return list(PaymentNotice.objects.for_company(company).select_related("payment", "announced_by")
-                .prefetch_related(Prefetch("invoice_links", queryset=links))
-                .order_by("-created_at", "-id")[:limit])
+    notices = list(PaymentNotice.objects.for_company(company).select_related("payment", "announced_by")
+                   .prefetch_related(Prefetch("invoice_links", queryset=links))
+                   .order_by("-created_at", "-id")[:limit])
+    statuses = dict(PaymentNotice.Status.choices)
+    for notice in notices:
+        notice.status_text = statuses.get(notice.status, notice.status)
+        notice.badge = NOTICE_BADGES.get(notice.status, "text-bg-warning")
+        notice.amount_text = format_amount(notice.amount)
+        notice.paid_text = short_date(notice.paid_on)
+        notice.invoices_text = ", ".join(link.invoice.label for link in notice.invoice_links.all())
+        notice.rejected_because = notice.rejection_reason if notice.status == PaymentNotice.Status.REJECTED else ""
+    return notices
 
 
 def open_invoices(*, company):
