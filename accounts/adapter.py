@@ -1,5 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
+
+from portal.notifications import store_rendered
+from portal.tasks import send_rendered_email
+from portal.tasks_util import enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,3 +19,35 @@ class AccountAdapter(DefaultAccountAdapter):
                 secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+    def save_user(self, request, user, form, commit=True):
+        # A new account speaks the language the person signed up in (their emails too).
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every allauth email (verification, password reset, two-factor, email change, notices):
+        rendered here, in the recipient's language, and sent by a task after commit.
+
+        SMTP being slow or down never fails the request: the task retries with backoff and, past
+        its retries, waits in the outbox (portal.tasks_util); each message is sent at most once.
+        """
+        request = allauth_context.request
+        with translation.override(self._language_for(email, context)):
+            ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+            message = self.render_mail(template_prefix, email, ctx)
+        record = store_rendered(message=message, template=template_prefix)
+        enqueue(send_rendered_email, record.pk, robust=True)
+
+    @staticmethod
+    def _language_for(email: str, context: dict) -> str:
+        from accounts.models import User
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).only("language").first()
+        if user is not None and user.language in dict(settings.LANGUAGES):
+            return user.language
+        return translation.get_language() or settings.LANGUAGE_CODE

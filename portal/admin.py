@@ -38,6 +38,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "template", "to", "subject", "sent_at")
     list_filter = ("template", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("to", "subject", "key")
+    exclude = ("text", "html")  # an unsent message may hold a password reset or verification link
 
 
 @admin.register(PendingTask)

@@ -95,12 +95,18 @@ class OutboundEmail(models.Model):
 
     The key names the event and the recipient (e.g. ``company-approved:12:user:7``);
     once ``sent_at`` is set, the same key never sends again.
+
+    A message rendered in the request (allauth's: verification, password reset, two-factor, email
+    change) keeps its text here until a task has sent it; the text is then cleared, since it may
+    hold a one-time link.
     """
 
     key = models.CharField(_("cheie"), max_length=200, unique=True)
     to = models.EmailField(_("destinatar"))
     template = models.CharField(_("șablon"), max_length=100)
     subject = models.CharField(_("subiect"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
     sent_at = models.DateTimeField(_("trimis la"), null=True, blank=True)
 

@@ -6,8 +6,10 @@ Templates live in ``templates/emails/<name>_subject.txt``, ``<name>_body.txt`` a
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -49,6 +51,42 @@ def send_once(*, key: str, to: str, template: str, context: dict, language: str 
         message.send()
         record.to, record.subject, record.sent_at = to, subject, timezone.now()
         record.save(update_fields=["to", "subject", "sent_at"])
+    return True
+
+
+def store_rendered(*, message: EmailMessage, template: str) -> OutboundEmail:
+    """Keep a message rendered in the request, to be sent by a task (``send_rendered``).
+
+    Each message gets its own key: a retried task finds it sent and sends nothing.
+    """
+    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+                "")
+    text = message.body
+    if message.content_subtype == "html":  # an HTML-only message
+        html, text = message.body, ""
+    [to] = message.to
+    return OutboundEmail.objects.create(key=f"rendered:{uuid.uuid4().hex}", to=to, template=template[:100],
+                                        subject=message.subject[:300], text=text, html=html)
+
+
+def send_rendered(outbound_id: int) -> bool:
+    """Send a stored message unless it has been sent; True if sent now.
+
+    As in ``send_once``, the row lock makes two runs send one email, and a failed send rolls back
+    so that the retry sends it. Once sent, the text is cleared: it may hold a one-time link.
+    """
+    with transaction.atomic():
+        record = OutboundEmail.objects.select_for_update().filter(pk=outbound_id).first()
+        if record is None or record.sent_at:
+            return False
+        message = EmailMultiAlternatives(record.subject, record.text, settings.DEFAULT_FROM_EMAIL, [record.to])
+        if record.html and record.text:
+            message.attach_alternative(record.html, "text/html")
+        elif record.html:
+            message.body, message.content_subtype = record.html, "html"
+        message.send()
+        record.sent_at, record.text, record.html = timezone.now(), "", ""
+        record.save(update_fields=["sent_at", "text", "html"])
     return True
 
 

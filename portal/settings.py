@@ -222,6 +222,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # Adding an address emails a confirmation to it; confirm_email counts per address, so this is
+    # what stops one account from mailing any number of strangers (allauth's default is 10/m/user).
+    "manage_email": "5/m/user,20/h/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Changing an email address, the password or two-factor asks for the password again.

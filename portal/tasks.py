@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from portal.models import NotificationPreference
-from portal.notifications import send_digest
+from portal.notifications import send_digest, send_rendered
 from portal.tasks_util import enqueue
 from portal.topics import Delivery
 
@@ -35,3 +35,11 @@ def retry_pending_tasks() -> int:
 
     sent, _pending = retry_pending()
     return sent
+
+
+@shared_task
+def send_rendered_email(outbound_id: int) -> bool:
+    """Send an email rendered in the request (allauth's, accounts/adapter.py); at most once.
+
+    Retried with backoff while SMTP is down (portal.celery.PortalTask), then kept in the outbox."""
+    return send_rendered(outbound_id)

@@ -45,9 +45,13 @@ def send(task, args) -> bool:
     return True
 
 
-def enqueue(task, *args) -> None:
-    """Send ``task(*args)`` once the current transaction commits (now if there is none)."""
-    transaction.on_commit(lambda: send(task, args))
+def enqueue(task, *args, robust: bool = False) -> None:
+    """Send ``task(*args)`` once the current transaction commits (now if there is none).
+
+    ``robust``: an error while handing it over is logged, never raised into the request (a task
+    run eagerly — ``make run``, tests — fails there when SMTP is down; it is in the outbox by then).
+    """
+    transaction.on_commit(lambda: send(task, args), robust=robust)
 
 
 def retry_pending(limit: int = 500) -> tuple[int, int]:

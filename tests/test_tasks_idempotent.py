@@ -144,6 +144,17 @@ def _pending_task(cast):
     return []
 
 
+def _rendered_email(cast):
+    from django.core.mail import EmailMultiAlternatives
+
+    from portal.notifications import store_rendered
+
+    message = EmailMultiAlternatives("Resetarea parolei", "Link: https://portal/cont/password/reset/key/x/",
+                                     "portal@furnizor.ro", [cast["member_a"].email])
+    message.attach_alternative("<p>Link</p>", "text/html")
+    return [store_rendered(message=message, template="account/email/password_reset_key").pk]
+
+
 def _milestone(cast):
     from projects.models import Task
     from projects.tests.factories import TaskFactory
@@ -246,6 +257,7 @@ CASES = [
     ("portal.tasks.send_daily_digests", _digests, "mail.outbox"),
     ("portal.tasks.send_user_digest", _user_digest, "mail.outbox"),
     ("portal.tasks.retry_pending_tasks", _pending_task, "mail.outbox"),
+    ("portal.tasks.send_rendered_email", _rendered_email, "mail.outbox"),
     ("projects.tasks.notify_milestone_reached", _milestone, "portal.Notification"),
     ("projects.tasks.notify_milestone_schedule", _project, "portal.Notification"),
     ("projects.tasks.notify_manager_of_comment", _comment, "mail.outbox"),
