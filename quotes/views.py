@@ -12,6 +12,7 @@ from files.responses import file_response, safe_filename
 from files.selectors import documents_by_linked_object
 from portal import audit
 from portal.audit import client_ip
+from portal.errors import json_endpoint
 from portal.tenancy import company_member_required
 from quotes import conf, selectors, services
 from quotes.forms import (
@@ -156,6 +157,7 @@ def request_attachment(request: HttpRequest, public_id, file_id) -> HttpResponse
     return file_response(stored, filename=safe_filename(stem, stored.extension))
 
 
+@json_endpoint
 @require_safe
 @company_member_required
 def product_search(request: HttpRequest) -> JsonResponse:

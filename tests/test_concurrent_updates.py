@@ -274,3 +274,53 @@ def test_no_service_locks_the_rows_it_only_joins():
             if re.search(r"select_for_update\((no_key=True)?\)[^#]*select_related\(", line):
                 offenders.append(f"{path.parent.name}/{path.name}:{number}")
     assert offenders == []
+
+
+# --- JSON endpoints get JSON errors ------------------------------------------------------------------------
+
+
+def test_the_product_search_answers_json_when_the_database_is_down(company_a, admin_a):
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_a)
+    url = reverse("quotes:product_search") + "?q=pompa"
+    assert client.get(url).status_code == 200
+    with mock.patch("quotes.selectors.product_search",
+                    side_effect=OperationalError("server closed the connection unexpectedly")):
+        for headers in ({}, {"HTTP_ACCEPT": "application/json"}):  # the view is a JSON view either way
+            response = client.get(url, **headers)
+            assert response.status_code == 503 and response["Retry-After"] == "30"
+            assert response["Content-Type"] == "application/json"
+            assert response.json() == {
+                "error": "Portalul este indisponibil pentru scurt timp. Încercați din nou peste un minut."}
+
+
+def test_a_page_asked_for_in_json_gets_json_errors_and_a_browser_still_gets_the_page(company_a, admin_a):
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_a)
+    down = OperationalError("server closed the connection unexpectedly")
+    with mock.patch("portal.dashboard.cards", side_effect=down):
+        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+        assert response.status_code == 503 and "error" in response.json()
+        response = client.get(reverse("portal:dashboard"),
+                              HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        assert response.status_code == 503 and "indisponibil pentru scurt timp" in response.content.decode()
+        assert response["Content-Type"].startswith("text/html")
+    with mock.patch("portal.dashboard.cards", side_effect=deadlock()):
+        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+        assert response.status_code == 409 and CONFLICT_TEXT in response.json()["error"]
+    with mock.patch("portal.dashboard.cards", side_effect=ValueError("a bug")):
+        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+        assert response.status_code == 500 and set(response.json()) == {"error"}
+
+
+@pytest.mark.parametrize(("path", "accept", "expected"), [
+    ("/api/v1/facturi/", "", True),
+    ("/cerere-oferta/produse/", "", True),  # a view marked @json_endpoint
+    ("/", "application/json", True),
+    ("/", "text/html,*/*;q=0.8", False),
+    ("/", "", False),
+    ("/nu-exista/", "", False),
+])
+def test_which_requests_want_json(path, accept, expected):
+    request = RequestFactory().get(path, HTTP_ACCEPT=accept) if accept else RequestFactory().get(path)
+    assert errors.wants_json(request) is expected
