@@ -63,8 +63,6 @@ def test_the_refused_form_page_follows_the_language():
     assert "Skip to content" in html and "Salt la conținut" not in html  # the layout's strings, already translated
 
 
-@pytest.mark.xfail(strict=True, reason="the English catalogue has no entries for this page's new msgids yet: "
-                                       "remove this mark once locale/en translates them")
 @pytest.mark.django_db
 def test_the_refused_form_page_speaks_english():
     html = refused_form(english(Client(enforce_csrf_checks=True))).content.decode()
@@ -112,8 +110,6 @@ def test_the_rate_limit_page_follows_the_language(one_login_a_minute):
     assert "Skip to content" in html and "Salt la conținut" not in html
 
 
-@pytest.mark.xfail(strict=True, reason="the English catalogue has no entries for this page's new msgids yet: "
-                                       "remove this mark once locale/en translates them")
 @pytest.mark.django_db
 def test_the_rate_limit_page_speaks_english(one_login_a_minute):
     client = english(Client())
