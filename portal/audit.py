@@ -1,4 +1,14 @@
+"""The audit log: who did what, for which company, from which address.
+
+The address comes from the request being served: `RequestIPMiddleware` binds it to a context variable
+for the length of the request, so services record it without an `ip=` argument threaded through every
+call. Outside a request (Celery tasks, manage.py commands) there is none and the entry keeps no address.
+"""
+
 from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
@@ -22,13 +32,42 @@ def client_ip(request) -> str | None:
         return None
 
 
+_request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
+
+
+@contextmanager
+def request_ip_bound(ip: str | None):
+    """Entries recorded inside this block carry `ip` (the middleware's job; tests use it directly)."""
+    token = _request_ip.set(ip)
+    try:
+        yield
+    finally:
+        _request_ip.reset(token)
+
+
+def request_ip() -> str | None:
+    """The address of the request being served, or None outside a request."""
+    return _request_ip.get()
+
+
+class RequestIPMiddleware:
+    """Binds the client's address (as client_ip reads it) for everything the request runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_ip_bound(client_ip(request)):
+            return self.get_response(request)
+
+
 def record(*, action: str, company=None, user=None, ip: str | None = None,
            obj: models.Model | None = None, **data) -> AuditEntry:
     return AuditEntry.objects.create(
         action=action,
         company=company,
         user=user if user is not None and user.is_authenticated else None,
-        ip=ip,
+        ip=ip if ip is not None else request_ip(),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

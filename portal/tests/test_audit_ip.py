@@ -1,0 +1,34 @@
+"""The request's address reaches the audit log through RequestIPMiddleware, not through arguments."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from portal import audit
+from portal.models import AuditEntry
+
+
+def test_the_address_is_bound_for_the_request_and_released_after():
+    seen = []
+
+    def view(request):
+        seen.append(audit.request_ip())
+        return HttpResponse()
+
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7")
+    audit.RequestIPMiddleware(view)(request)
+    assert seen == ["203.0.113.7"]
+    assert audit.request_ip() is None
+
+
+@pytest.mark.django_db
+def test_an_entry_recorded_during_a_request_carries_its_address():
+    with audit.request_ip_bound("198.51.100.4"):
+        entry = audit.record(action="test.action")
+    assert AuditEntry.objects.get(pk=entry.pk).ip == "198.51.100.4"
+
+
+@pytest.mark.django_db
+def test_outside_a_request_an_entry_has_no_address():
+    assert audit.record(action="test.action").ip is None
+
