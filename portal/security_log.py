@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from django.apps import apps
+
 logger = logging.getLogger("portal.security_log")
 
 
@@ -55,8 +57,7 @@ def _company_of(request, user, *, query: bool = True) -> str:
             return str(selected)
     if not query or user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from accounts.models import Membership
-
+    Membership = apps.get_model("accounts", "Membership")  # the floor imports no app above it
     with unscoped("security log: the companies of the user who logs in"):
         ids = list(Membership.objects.active().filter(user=user).values_list("company__public_id", flat=True))
     return ",".join(str(public_id) for public_id in ids)

@@ -1,7 +1,7 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.models import User
 from portal.models import NotificationPreference
 from portal.notifications import send_digest, send_rendered
 from portal.tasks_util import enqueue
@@ -22,7 +22,7 @@ def send_daily_digests() -> int:
 def send_user_digest(user_id: int, day: str) -> bool:
     from datetime import date
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
     return send_digest(user=user, day=date.fromisoformat(day))

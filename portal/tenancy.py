@@ -13,8 +13,11 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -90,12 +93,9 @@ def active_memberships(user) -> list[Membership]:
 
     One query serves the tenancy decision, the company switcher and the header's bell on every page.
     """
-    from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-
-    from accounts.models import Membership
-    from portal.models import Notification
-
+    # From the registry: the floor imports no app above it, and portal.models imports this module.
+    Membership = apps.get_model("accounts", "Membership")
+    Notification = apps.get_model("portal", "Notification")
     unread = (Notification.objects.filter(user=user, read_at__isnull=True)
               .filter(Q(company=OuterRef("company")) | Q(company__isnull=True))
               .order_by().values("user").annotate(n=Count("*")).values("n"))
