@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -26,7 +26,6 @@ from billing.models import (
 )
 from portal.money import cents, format_amount
 from portal.rows import detail_url, short_date
-from projects.models import Project
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", "number", "id"),
@@ -131,9 +130,8 @@ def _with_credit(company):
 
 def project_choices(*, company) -> list[tuple[str, str]]:
     """The company's projects that have invoices (for the list filter)."""
-    invoiced = Invoice.objects.for_company(company).visible().filter(project=OuterRef("pk"))
-    rows = (Project.objects.for_company(company).filter(Exists(invoiced))
-            .values_list("public_id", "code", "name").order_by("code"))
+    rows = (Invoice.objects.for_company(company).visible().filter(project__isnull=False)
+            .values_list("project__public_id", "project__code", "project__name").order_by("project__code").distinct())
     return [(str(public_id), f"{code} — {name}") for public_id, code, name in rows]
 
 

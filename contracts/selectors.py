@@ -37,8 +37,8 @@ def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
 
 
 def contract_detail(*, company, public_id) -> Contract:
-    from projects.models import Project
-
+    # The project model through the reverse relation: projects points at contracts, never the other way.
+    Project = Contract.projects.rel.related_model
     return (Contract.objects.for_company(company).visible().select_related("offer")
             .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")),
                               Prefetch("projects", queryset=Project.objects.order_by("-planned_start")))

@@ -17,6 +17,7 @@ from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from shipments import tasks
 from shipments.models import LEFT, MOVING, Carrier, Shipment, Status, TrackingEvent
+from support import services as support_services
 
 # Which email a status change sends (once per shipment and kind): the goods left, arrived, or did not.
 NOTICE_FOR_STATUS = {
@@ -141,8 +142,6 @@ def shipment_report_problem(*, shipment: Shipment, company: Company, user: User,
     The ticket's id is kept on the shipment under a row lock, so a double submit (or two colleagues
     at once) opens one ticket; later reports go to that ticket's conversation.
     """
-    from support import services as support_services
-
     shipment = Shipment.objects.for_company(company).select_for_update(of=("self",)).select_related("carrier").get(
         pk=shipment.pk)
     if shipment.problem_ticket_id is not None:
