@@ -1,3 +1,6 @@
+"""Reads for the contract pages (list rows, detail with annexes and projects), each in a fixed number of
+queries whatever the number of contracts."""
+
 from datetime import date
 
 from django.db.models import Prefetch

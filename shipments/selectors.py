@@ -1,3 +1,6 @@
+"""Reads for the shipment pages (list rows, detail with items, tracking timeline and documents), each in a
+fixed number of queries whatever the number of shipments or events."""
+
 from datetime import date
 
 from django.db.models import F, Prefetch
