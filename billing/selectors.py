@@ -24,7 +24,7 @@ from billing.models import (
     PaymentNotice,
     PaymentNoticeInvoice,
 )
-from portal.money import cents, format_amount
+from portal.money import cents, format_amount, vat_groups
 from portal.rows import detail_url, short_date
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -136,16 +136,9 @@ def project_choices(*, company) -> list[tuple[str, str]]:
 
 
 def vat_breakdown(lines) -> list[dict]:
-    """Base and VAT per rate, from the lines' rounded amounts (the totals are their sums)."""
-    rates: dict[int, dict] = {}
-    for line in lines:
-        row = rates.setdefault(line.vat_rate, {"rate": line.vat_rate, "base": ZERO, "vat": ZERO})
-        row["base"] += line.net_amount
-        row["vat"] += line.vat_amount
-    rows = [rates[rate] for rate in sorted(rates, reverse=True)]
-    for row in rows:
-        row["gross"] = row["base"] + row["vat"]
-    return rows
+    """Base and VAT per rate, from the lines' stored rounded amounts (the totals are their sums)."""
+    groups = vat_groups((line.vat_rate, line.net_amount, line.vat_amount) for line in lines)
+    return [{"rate": group.rate, "base": group.net, "vat": group.vat, "gross": group.gross} for group in groups]
 
 
 def invoice_detail(*, company, public_id) -> Invoice:

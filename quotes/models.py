@@ -8,9 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import Currency, VatRate
+from portal.money import Currency, LineAmounts, VatRate, line_amounts
 from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
-from quotes.totals import LineAmounts, line_amounts
 
 
 class NumberSequence(models.Model):

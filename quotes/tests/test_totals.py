@@ -1,7 +1,8 @@
 from decimal import Decimal
 from types import SimpleNamespace
 
-from quotes.totals import line_amounts, offer_totals
+from portal.money import line_amounts
+from quotes.totals import offer_totals
 
 
 def line(quantity, price, discount="0", vat=21):
