@@ -12,7 +12,6 @@ from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, Payme
 from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each
-from portal.audit import client_ip
 from portal.money import format_amount
 
 # --- invoices -------------------------------------------------------------------------------------
@@ -181,8 +180,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
     def issue(self, request, queryset):
-        run_for_each(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user,
-                                                                            ip=client_ip(request)),
+        run_for_each(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user),
              lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
 
     @admin.action(description=_("Regenerează PDF-ul facturilor selectate"))
@@ -319,7 +317,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Confirmă plățile selectate (se înregistrează și se alocă pe facturi)"))
     def confirm(self, request, queryset):
         run_for_each(self, request, queryset.select_related("company"),
-             lambda notice: services.notice_confirm(notice=notice, by=request.user, ip=client_ip(request)),
+             lambda notice: services.notice_confirm(notice=notice, by=request.user),
              lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.", n) % n)
 
     @admin.action(description=_("Respinge plățile selectate…"))
@@ -328,8 +326,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
             run_for_each(self, request, queryset.select_related("company"),
-                 lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason,
-                                                       ip=client_ip(request)),
+                 lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason),
                  lambda n: ngettext("%d plată anunțată respinsă.", "%d plăți anunțate respinse.", n) % n)
             return None
         return render(request, "billing/admin/reject_notices.html", {

@@ -111,8 +111,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         try:
             services.notice_create(company=request.company, user=request.user, paid_on=data["paid_on"],
                                    amount=data["amount"], currency=data["currency"], reference=data["reference"],
-                                   proof=data["proof"], invoices=data["invoices"], message=data["message"],
-                                   ip=client_ip(request))
+                                   proof=data["proof"], invoices=data["invoices"], message=data["message"])
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

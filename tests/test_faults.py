@@ -243,14 +243,14 @@ def test_a_failure_mid_service_leaves_no_half_written_payment(company_a, admin_a
     notice = billing_services.notice_create(company=company_a, user=admin_a, paid_on=timezone.localdate(),
                                             amount=Decimal("1210.00"), currency="RON", reference="OP 5",
                                             proof=pdf_upload(), invoices=[invoice])
-    original = billing_services.audit.record
+    original = billing_services.notices.audit.record
 
     def fail_on_confirm(**kwargs):
         if kwargs["action"] == "payment_notice.confirmed":  # after the payment row and its allocation
             raise OperationalError("connection lost")
         return original(**kwargs)
 
-    with mock.patch.object(billing_services.audit, "record", fail_on_confirm), pytest.raises(OperationalError):
+    with mock.patch.object(billing_services.notices.audit, "record", fail_on_confirm), pytest.raises(OperationalError):
         billing_services.notice_confirm(notice=notice, by=staff)
     notice.refresh_from_db()
     invoice.refresh_from_db()

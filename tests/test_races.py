@@ -97,7 +97,7 @@ def test_concurrent_payment_confirmations_record_one_payment(transactional_db, m
                                             proof=pdf_upload(), invoices=[invoice])
     mail.outbox.clear()
     results = in_threads([lambda by=by: billing_services.notice_confirm(notice=notice, by=by) for by in staff],
-                         slow=(billing_services.audit, "record"), monkeypatch=monkeypatch)
+                         slow=(billing_services.notices.audit, "record"), monkeypatch=monkeypatch)
     assert sum(isinstance(r, Payment) for r in results) == 1, results
     assert Payment.objects.filter(company=company_a).count() == 1
     notice.refresh_from_db()

@@ -18,6 +18,7 @@ from billing.tests.factories import (
     issued_invoice,
     record_payment,
 )
+from portal.money import line_amounts
 
 D = Decimal
 S = Invoice.Status
@@ -37,7 +38,7 @@ def today():
     ("-1", "0.50", 21, "-0.50", "-0.11"),       # storno: away from zero, symmetric
 ])
 def test_each_line_rounds_half_up_to_the_ban(quantity, price, rate, net, vat):
-    assert services.line_amounts(D(quantity), D(price), rate) == (D(net), D(vat))
+    assert line_amounts(quantity=D(quantity), unit_price=D(price), vat_rate=rate) == (D(net), D(vat))
 
 
 def test_totals_are_the_sums_of_the_rounded_lines(company_a):

@@ -1,3 +1,5 @@
+from argparse import RawDescriptionHelpFormatter
+
 from django.core.management.base import BaseCommand, CommandError
 
 from billing import importer
@@ -9,8 +11,6 @@ class Command(BaseCommand):
             "from a .json or .csv file.\n\n" + importer.__doc__.split("\n\n", 1)[1])
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = RawDescriptionHelpFormatter
         return parser

@@ -1,0 +1,51 @@
+"""Writes for billing, one module per job (each says what it owns):
+
+- ``invoices``  — an invoice's header, stored totals and status, issuing, the PDF, the new-invoice notice
+- ``payments``  — payments received and their allocations to invoices
+- ``notices``   — payments announced by clients: create, confirm, reject, and who is told
+- ``reminders`` — overdue reminder stages and their emails
+- ``imports``   — invoices and payments from the ERP's CSV exports
+
+Callers in other modules use ``from billing import services; services.invoice_issue(...)``: the
+public functions are re-exported here.
+"""
+
+from billing.services.imports import invoice_import, payment_import
+from billing.services.invoices import (
+    clean_invoice_fields,
+    derive_status,
+    invoice_issue,
+    invoice_notify_issued,
+    invoice_pdf_name,
+    invoice_refresh,
+    invoice_render_pdf,
+    invoice_save,
+    payment_refresh,
+    release_excess,
+)
+from billing.services.notices import (
+    notice_confirm,
+    notice_create,
+    notice_notify_decided,
+    notice_notify_staff,
+    notice_reject,
+)
+from billing.services.payments import (
+    allocate_oldest_first,
+    clean_payment_fields,
+    payment_delete,
+    payment_record,
+    payment_save,
+    payment_set_allocations,
+    validate_allocations,
+)
+from billing.services.reminders import DueReminder, due_reminders, reminder_notify, send_invoice_reminders
+
+__all__ = [
+    "DueReminder", "allocate_oldest_first", "clean_invoice_fields", "clean_payment_fields", "derive_status",
+    "due_reminders", "invoice_import", "invoice_issue", "invoice_notify_issued", "invoice_pdf_name",
+    "invoice_refresh", "invoice_render_pdf", "invoice_save", "notice_confirm", "notice_create",
+    "notice_notify_decided", "notice_notify_staff", "notice_reject", "payment_delete", "payment_import",
+    "payment_record", "payment_refresh", "payment_save", "payment_set_allocations", "release_excess",
+    "reminder_notify", "send_invoice_reminders", "validate_allocations",
+]

@@ -1,0 +1,109 @@
+"""The ERP's exports (billing/importer.py parses and checks the CSV, these write): an issued invoice or
+credit note keyed by series and number, a payment keyed by its reference with its allocations; each
+created, updated or left unchanged, so importing the same file twice writes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Company
+from billing import tasks
+from billing.models import ZERO, Invoice, InvoiceLine, Payment
+from billing.services.invoices import clean_invoice_fields, invoice_refresh, release_excess
+from billing.services.payments import clean_payment_fields, payment_set_allocations
+from portal import audit
+from portal.money import cents, format_amount
+from portal.tasks_util import enqueue
+
+LINE_FIELDS = ("product_code", "description", "unit", "quantity", "unit_price", "vat_rate")
+
+
+def _line_key(line: dict) -> tuple:
+    return (line["product_code"], line["description"], line["unit"], Decimal(line["quantity"]),
+            cents(line["unit_price"]), int(line["vat_rate"]))
+
+
+@transaction.atomic
+def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
+    """Create or update an issued invoice keyed by series + number. Returns "created", "updated" or
+    "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
+    currency, contract, project, notes; ``lines``: dicts of LINE_FIELDS."""
+    invoice = (Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"])
+               .first())
+    if invoice is not None and invoice.company_id != company.pk:
+        raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
+    if invoice is not None and invoice.status == Invoice.Status.DRAFT:
+        raise ValidationError(_("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.")
+                              % {"invoice": invoice})
+    new_lines = sorted(_line_key(line) for line in lines)
+    if invoice is not None:
+        current = {name: getattr(invoice, name) for name in fields}
+        current_lines = sorted(_line_key({name: getattr(line, name) for name in LINE_FIELDS})
+                               for line in invoice.lines.all())
+        if current == fields and current_lines == new_lines:
+            return "unchanged"
+    created = invoice is None
+    previous_original = None if created else invoice.reverses
+    invoice = invoice or Invoice(company=company, issued_at=timezone.now())
+    for name, value in fields.items():
+        setattr(invoice, name, value)
+    clean_invoice_fields(invoice)
+    invoice.save()
+    invoice.lines.all().delete()
+    InvoiceLine.objects.bulk_create([
+        InvoiceLine(company=company, invoice=invoice, position=position,
+                    **{name: line[name] for name in LINE_FIELDS})
+        for position, line in enumerate(lines, start=1)])
+    invoice_refresh(invoice=invoice)
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        if invoice.total_gross >= 0:
+            raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
+        for original in {invoice.reverses, previous_original} - {None}:
+            original = invoice_refresh(invoice=original)
+            if original.credited > original.total_gross:
+                raise ValidationError(_("Stornările depășesc valoarea facturii %(invoice)s.") % {"invoice": original})
+            if original.balance < 0:
+                release_excess(original)
+    elif invoice.total_gross <= 0:
+        raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
+    elif invoice.balance < 0:
+        raise ValidationError(_("Factura are deja plăți de %(paid)s, mai mult decât noul total.") % {
+            "paid": format_amount(invoice.amount_paid, invoice.currency)})
+    audit.record(action="invoice.imported", company=company, obj=invoice, created=created,
+                 total=str(invoice.total_gross))
+    enqueue(tasks.render_invoice_pdf, invoice.pk, not created)
+    if created:
+        enqueue(tasks.notify_invoice_issued, invoice.pk)
+    return "created" if created else "updated"
+
+
+@transaction.atomic
+def payment_import(*, company: Company, fields: dict, allocations: list[tuple[Invoice, Decimal]]) -> str:
+    """Create or update a payment keyed by its reference; its allocations are replaced by the file's.
+    ``fields``: reference, date, amount, currency, method, notes."""
+    payment = Payment.objects.select_for_update().filter(company=company, reference=fields["reference"]).first()
+    wanted = sorted((invoice.pk, cents(amount)) for invoice, amount in allocations)
+    if payment is not None:
+        current = {name: getattr(payment, name) for name in fields}
+        current_allocations = sorted(payment.allocations.values_list("invoice_id", "amount"))
+        if current == fields and current_allocations == wanted:
+            return "unchanged"
+    created = payment is None
+    payment = payment or Payment(company=company)
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    if not created and payment.amount < sum((amount for _pk, amount in wanted), ZERO):
+        raise ValidationError(_("Alocările depășesc suma plății."))
+    payment.allocated = min(payment.allocated, payment.amount)
+    clean_payment_fields(payment)
+    payment.save()
+    payment_set_allocations(payment=payment, rows=allocations)
+    audit.record(action="payment.imported", company=company, obj=payment, created=created,
+                 amount=str(payment.amount))
+    return "created" if created else "updated"
