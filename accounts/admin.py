@@ -7,7 +7,6 @@ from accounts import services
 from accounts.models import Company, Invitation, Membership, User
 from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
 from portal.admin_actions import run_for_each
-from portal.audit import client_ip
 
 
 class MembershipInline(admin.TabularInline):
@@ -71,16 +70,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă cererile selectate"))
     def approve(self, request, queryset):
-        ip = client_ip(request)
         run_for_each(self, request, queryset.select_related("company", "user"),
-                     lambda membership: services.membership_approve(membership=membership, by=request.user, ip=ip),
+                     lambda membership: services.membership_approve(membership=membership, by=request.user),
                      lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n)
 
     @admin.action(description=_("Respinge cererile selectate"))
     def reject(self, request, queryset):
-        ip = client_ip(request)
         run_for_each(self, request, queryset.select_related("company", "user"),
-                     lambda membership: services.membership_reject(membership=membership, by=request.user, ip=ip),
+                     lambda membership: services.membership_reject(membership=membership, by=request.user),
                      lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n)
 
 

@@ -116,26 +116,26 @@ def _activate(membership: Membership, *, by: User | None) -> None:
 
 @retry_on_conflict
 @transaction.atomic
-def membership_approve(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
+def membership_approve(*, membership: Membership, by: User) -> Membership:
     membership = _lock_one(membership)
     if membership.status == Membership.Status.ACTIVE:
         return membership
     if membership.company.status != Company.Status.ACTIVE:
         raise ValidationError(_("Compania %(company)s nu este încă aprobată.") % {"company": membership.company})
     _activate(membership, by=by)
-    audit.record(action="membership.approved", company=membership.company, user=by, ip=ip, obj=membership)
+    audit.record(action="membership.approved", company=membership.company, user=by, obj=membership)
     return membership
 
 
 @retry_on_conflict
 @transaction.atomic
-def membership_reject(*, membership: Membership, by: User, ip: str | None = None) -> Membership:
+def membership_reject(*, membership: Membership, by: User) -> Membership:
     membership = _lock_one(membership)
     if membership.status != Membership.Status.PENDING:
         raise ValidationError(_("Doar o cerere în așteptare poate fi respinsă."))
     membership.status = Membership.Status.REJECTED
     membership.save(update_fields=["status"])
-    audit.record(action="membership.rejected", company=membership.company, user=by, ip=ip, obj=membership)
+    audit.record(action="membership.rejected", company=membership.company, user=by, obj=membership)
     enqueue(tasks.send_membership_rejected, membership.pk)
     return membership
 
@@ -181,7 +181,7 @@ def _ensure_an_admin_remains(membership: Membership, *, new_role: str | None) ->
 @retry_on_conflict
 @transaction.atomic
 def membership_update(*, membership: Membership, by: User, role: str, can_accept_offers: bool,
-                      can_see_billing: bool, job_title: str = "", ip: str | None = None) -> Membership:
+                      can_see_billing: bool, job_title: str = "") -> Membership:
     membership = _lock_company_members(membership, by=by)
     _ensure_an_admin_remains(membership, new_role=role)
     before = {"role": membership.role, "can_accept_offers": membership.can_accept_offers,
@@ -189,7 +189,7 @@ def membership_update(*, membership: Membership, by: User, role: str, can_accept
     membership.role, membership.job_title = role, job_title
     membership.can_accept_offers, membership.can_see_billing = can_accept_offers, can_see_billing
     membership.save(update_fields=["role", "can_accept_offers", "can_see_billing", "job_title"])
-    audit.record(action="membership.updated", company=membership.company, user=by, ip=ip, obj=membership,
+    audit.record(action="membership.updated", company=membership.company, user=by, obj=membership,
                  before=before, after={"role": role, "can_accept_offers": can_accept_offers,
                                        "can_see_billing": can_see_billing})
     return membership
@@ -197,12 +197,12 @@ def membership_update(*, membership: Membership, by: User, role: str, can_accept
 
 @retry_on_conflict
 @transaction.atomic
-def membership_remove(*, membership: Membership, by: User, ip: str | None = None) -> None:
+def membership_remove(*, membership: Membership, by: User) -> None:
     membership = _lock_company_members(membership, by=by)
     if membership.user_id == by.pk:
         raise ValidationError(_("Nu vă puteți elimina singur din companie."))
     _ensure_an_admin_remains(membership, new_role=None)
-    audit.record(action="membership.removed", company=membership.company, user=by, ip=ip,
+    audit.record(action="membership.removed", company=membership.company, user=by,
                  obj=membership, email=membership.user.email)
     membership.delete()
 
@@ -210,7 +210,7 @@ def membership_remove(*, membership: Membership, by: User, ip: str | None = None
 @retry_on_conflict
 @transaction.atomic
 def invitation_create(*, company: Company, by: User, email: str, role: str, can_accept_offers: bool,
-                      can_see_billing: bool, ip: str | None = None) -> tuple[Invitation, str]:
+                      can_see_billing: bool) -> tuple[Invitation, str]:
     """Invite ``email`` to ``company``; returns the invitation and the raw token (only emailed)."""
     email = email.strip().lower()
     members = Membership.objects.filter(company=company, user__email__iexact=email)
@@ -225,20 +225,20 @@ def invitation_create(*, company: Company, by: User, email: str, role: str, can_
         can_see_billing=can_see_billing, token_hash=hash_token(token), invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    audit.record(action="invitation.sent", company=company, user=by, ip=ip, obj=invitation, email=email)
+    audit.record(action="invitation.sent", company=company, user=by, obj=invitation, email=email)
     enqueue(tasks.send_invitation, invitation.pk, token)
     return invitation, token
 
 
 @retry_on_conflict
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, by: User, ip: str | None = None) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(action="invitation.revoked", company=invitation.company, user=by, ip=ip, obj=invitation)
+    audit.record(action="invitation.revoked", company=invitation.company, user=by, obj=invitation)
 
 
 @unscoped("an invitation is found by its secret token, before its company is the user's")
@@ -253,7 +253,7 @@ class InvitationNotOpen(Exception):
 @retry_on_conflict
 @transaction.atomic
 @unscoped("the invited person joins the invitation's company, which is not yet theirs")
-def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """The invited person (logged in with the invited email) joins the company."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_open:
@@ -269,15 +269,14 @@ def invitation_accept(*, token: str, user: User, ip: str | None = None) -> Membe
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     _mark_email_verified(user)
-    audit.record(action="invitation.accepted", company=invitation.company, user=user, ip=ip, obj=membership)
+    audit.record(action="invitation.accepted", company=invitation.company, user=user, obj=membership)
     return membership
 
 
 @retry_on_conflict
 @transaction.atomic
 @unscoped("the invited person joins the invitation's company, which is not yet theirs")
-def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str, password: str,
-                      ip: str | None = None) -> Membership:
+def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str, password: str) -> Membership:
     """A person without an account accepts an invitation: the emailed link proves the address."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_open:
@@ -287,7 +286,7 @@ def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str
     user = User.objects.create_user(
         email=invitation.email, password=password, first_name=first_name, last_name=last_name, phone=phone,
     )
-    return invitation_accept(token=token, user=user, ip=ip)
+    return invitation_accept(token=token, user=user)
 
 
 def _mark_email_verified(user: User) -> None:

@@ -15,7 +15,6 @@ from django.views.i18n import set_language as django_set_language
 from accounts import services
 from accounts.forms import InvitationForm, InvitationSignupForm, MembershipForm, ProfileForm
 from accounts.models import Invitation, Membership, User
-from portal.audit import client_ip
 from portal.tenancy import SESSION_KEY, company_member_required, current_membership
 
 MEMBERS_PER_PAGE = 50
@@ -35,7 +34,7 @@ def members(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create(company=company, by=request.user, ip=client_ip(request), **form.cleaned_data)
+            services.invitation_create(company=company, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("email", error)
         else:
@@ -84,7 +83,7 @@ def member_edit(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
-                membership=membership, by=request.user, ip=client_ip(request), **form.cleaned_data
+                membership=membership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -99,7 +98,7 @@ def member_edit(request: HttpRequest, public_id) -> HttpResponse:
 def member_remove(request: HttpRequest, public_id) -> HttpResponse:
     membership = _company_membership(request, public_id)
     try:
-        services.membership_remove(membership=membership, by=request.user, ip=client_ip(request))
+        services.membership_remove(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -112,7 +111,7 @@ def member_remove(request: HttpRequest, public_id) -> HttpResponse:
 def member_approve(request: HttpRequest, public_id) -> HttpResponse:
     membership = _company_membership(request, public_id)
     try:
-        services.membership_approve(membership=membership, by=request.user, ip=client_ip(request))
+        services.membership_approve(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -125,7 +124,7 @@ def member_approve(request: HttpRequest, public_id) -> HttpResponse:
 def member_reject(request: HttpRequest, public_id) -> HttpResponse:
     membership = _company_membership(request, public_id)
     try:
-        services.membership_reject(membership=membership, by=request.user, ip=client_ip(request))
+        services.membership_reject(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -137,7 +136,7 @@ def member_reject(request: HttpRequest, public_id) -> HttpResponse:
 @company_member_required(right="manage_members")
 def invitation_revoke(request: HttpRequest, public_id) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_company(request.company), public_id=public_id)
-    services.invitation_revoke(invitation=invitation, by=request.user, ip=client_ip(request))
+    services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("Invitația pentru %(email)s a fost anulată.") % {"email": invitation.email})
     return redirect("accounts:members")
 
@@ -165,7 +164,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        membership = services.invitation_accept(token=token, user=request.user, ip=client_ip(request))
+        membership = services.invitation_accept(token=token, user=request.user)
     except services.InvitationNotOpen as error:
         messages.error(request, str(error))
         return redirect("portal:dashboard")
@@ -178,7 +177,7 @@ def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpRespo
     try:
         membership = services.invitation_signup(
             token=token, first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"],
-            password=data["password1"], ip=client_ip(request),
+            password=data["password1"],
         )
     except services.InvitationNotOpen as error:
         messages.error(request, str(error))

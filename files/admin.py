@@ -17,7 +17,6 @@ from files.forms import upload_help
 from files.links import LINKABLES
 from files.models import CategoryAccess, Document, DocumentVersion, RequiredRight, StoredFile
 from files.validation import validate_upload
-from portal.audit import client_ip
 
 
 def document_links(obj, *, category: str, upload_label=None, listing_label=None) -> str:
@@ -201,7 +200,7 @@ class DocumentAdmin(admin.ModelAdmin):
                     services.document_create(
                         company=data["company"], title=uploaded.name.rsplit(".", 1)[0][:200], uploaded=uploaded,
                         user=request.user, category=data["category"], description=data["description"],
-                        linked=data["linked"], ip=client_ip(request),
+                        linked=data["linked"],
                     )
             count = len(data["files"])
             self.message_user(request, ngettext("%(count)d document încărcat pentru %(company)s.",
@@ -217,8 +216,7 @@ class DocumentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("new_version"):
             services.document_add_version(document=obj, uploaded=form.cleaned_data["new_version"],
-                                          user=request.user, comment=form.cleaned_data["version_comment"],
-                                          ip=client_ip(request))
+                                          user=request.user, comment=form.cleaned_data["version_comment"])
 
 
 @admin.register(CategoryAccess)

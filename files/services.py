@@ -63,7 +63,7 @@ def _check_link(company: Company, linked: models.Model | None) -> None:
 @transaction.atomic
 def document_create(*, company: Company, title: str, uploaded, user: User | None, category: str = "altele",
                     description: str = "", source: str = Document.Source.SUPPLIER,
-                    linked: models.Model | None = None, comment: str = "", ip: str | None = None) -> Document:
+                    linked: models.Model | None = None, comment: str = "") -> Document:
     _check_link(company, linked)
     document = Document.objects.create(
         company=company, title=title, category=category, description=description, source=source,
@@ -71,16 +71,15 @@ def document_create(*, company: Company, title: str, uploaded, user: User | None
         linked_id=linked.pk if linked is not None else None, created_by=user,
     )
     _add_version(document, uploaded=uploaded, user=user, comment=comment)
-    audit.record(action="document.created", company=company, user=user, ip=ip, obj=document, source=source)
+    audit.record(action="document.created", company=company, user=user, obj=document, source=source)
     return document
 
 
 @transaction.atomic
-def document_add_version(*, document: Document, uploaded, user: User | None, comment: str = "",
-                         ip: str | None = None) -> DocumentVersion:
+def document_add_version(*, document: Document, uploaded, user: User | None, comment: str = "") -> DocumentVersion:
     document = Document.objects.select_for_update().get(pk=document.pk)
     version = _add_version(document, uploaded=uploaded, user=user, comment=comment)
-    audit.record(action="document.version_added", company=document.company, user=user, ip=ip, obj=document,
+    audit.record(action="document.version_added", company=document.company, user=user, obj=document,
                  version=version.number)
     return version
 
@@ -102,7 +101,7 @@ def document_mark_seen(*, document: Document, user: User) -> None:
     DocumentSeen.objects.update_or_create(user=user, document=document, defaults={"version_number": number})
 
 
-def record_download(*, document: Document, version: DocumentVersion, user: User, ip: str | None,
+def record_download(*, document: Document, version: DocumentVersion, user: User,
                     inline: bool) -> None:
     audit.record(action="document.previewed" if inline else "document.downloaded", company=document.company,
-                 user=user, ip=ip, obj=document, version=version.number)
+                 user=user, obj=document, version=version.number)

@@ -11,7 +11,6 @@ from files import selectors, services
 from files.forms import DocumentFilterForm, DocumentUploadForm, VersionUploadForm
 from files.models import Document
 from files.responses import file_response, safe_filename
-from portal.audit import client_ip
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
@@ -48,7 +47,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             document = services.document_create(
                 company=request.company, title=data["title"], category=data["category"],
                 description=data["description"], uploaded=data["file"], user=request.user,
-                source=Document.Source.CLIENT, ip=client_ip(request),
+                source=Document.Source.CLIENT,
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -81,8 +80,7 @@ def document_add_version(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             version = services.document_add_version(document=document, uploaded=form.cleaned_data["file"],
-                                                    user=request.user, comment=form.cleaned_data["comment"],
-                                                    ip=client_ip(request))
+                                                    user=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -103,7 +101,7 @@ def _serve(request, public_id, number, *, inline: bool) -> HttpResponse:
     stored = version.file
     if inline and not stored.can_preview:
         raise Http404
-    services.record_download(document=document, version=version, user=request.user, ip=client_ip(request),
+    services.record_download(document=document, version=version, user=request.user,
                              inline=inline)
     if version == document.current_version:
         services.document_mark_seen(document=document, user=request.user)

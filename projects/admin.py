@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
-from portal.audit import client_ip
 from projects import services
 from projects.models import Comment, CommentAttachment, Project, Task
 from projects.progress import progress_annotations, sums_from_annotations
@@ -196,7 +195,7 @@ class ProjectAdmin(admin.ModelAdmin):
         return (*self.readonly_fields, "company") if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        services.project_save(project=obj, by=request.user, ip=client_ip(request))
+        services.project_save(project=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         project = form.instance
@@ -218,15 +217,13 @@ class ProjectAdmin(admin.ModelAdmin):
                 else:
                     formset.changed_objects.append((task_form.instance, task_form.changed_data))
             if changes or deleted:
-                services.tasks_save(project=project, changes=changes, deleted=deleted, by=request.user,
-                                    ip=client_ip(request))
+                services.tasks_save(project=project, changes=changes, deleted=deleted, by=request.user)
         elif formset.model is Comment:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for comment_form in formset.extra_forms:
                 if comment_form.has_changed() and comment_form not in formset.deleted_forms:
                     comment = services.comment_add(project=project, user=request.user,
-                                                   body=comment_form.cleaned_data["body"], from_supplier=True,
-                                                   ip=client_ip(request))
+                                                   body=comment_form.cleaned_data["body"], from_supplier=True)
                     formset.new_objects.append(comment)
         else:
             super().save_formset(request, form, formset, change)
@@ -236,7 +233,7 @@ class ProjectAdmin(admin.ModelAdmin):
         done = 0
         for project in queryset.select_related("company"):
             try:
-                services.milestones_notify(project=project, by=request.user, ip=client_ip(request))
+                services.milestones_notify(project=project, by=request.user)
                 done += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
@@ -292,8 +289,7 @@ class TaskAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         depends_on = form.cleaned_data.get("depends_on") if change else None
-        services.tasks_save(project=obj.project, changes=[services.TaskChange(obj, depends_on)], by=request.user,
-                            ip=client_ip(request))
+        services.tasks_save(project=obj.project, changes=[services.TaskChange(obj, depends_on)], by=request.user)
 
     def save_related(self, request, form, formsets, change):
         pass  # the dependencies were set by the service, after its checks

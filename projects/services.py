@@ -120,15 +120,15 @@ def check_predecessors(task: Task, predecessors: Iterable[Task], *, project_id: 
 
 
 @transaction.atomic
-def project_save(*, project: Project, by: User | None = None, ip: str | None = None) -> Project:
+def project_save(*, project: Project, by: User | None = None) -> Project:
     """Create or update a project (admin, imports). Audits creation and status changes."""
     clean_project_fields(project)
     before = Project.objects.select_for_update().filter(pk=project.pk).first() if project.pk else None
     project.save()
     if before is None:
-        audit.record(action="project.created", company=project.company, user=by, ip=ip, obj=project)
+        audit.record(action="project.created", company=project.company, user=by, obj=project)
     elif before.status != project.status:
-        audit.record(action="project.status_changed", company=project.company, user=by, ip=ip, obj=project,
+        audit.record(action="project.status_changed", company=project.company, user=by, obj=project,
                      before=before.status, after=project.status)
     return project
 
@@ -144,7 +144,7 @@ class TaskChange:
 
 @transaction.atomic
 def tasks_save(*, project: Project, changes: Sequence[TaskChange], deleted: Sequence[Task] = (),
-               by: User | None = None, ip: str | None = None) -> list[Task]:
+               by: User | None = None) -> list[Task]:
     """Write several tasks of one project, then check the project's dependency graph once."""
     # The row lock serialises concurrent edits of one project's graph.
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -185,12 +185,12 @@ def tasks_save(*, project: Project, changes: Sequence[TaskChange], deleted: Sequ
 
     _check_graph(project)
 
-    audit.record(action="project.tasks_saved", company=project.company, user=by, ip=ip, obj=project,
+    audit.record(action="project.tasks_saved", company=project.company, user=by, obj=project,
                  created=created, updated=len(changes) - created, deleted=len(deleted))
     for change in changes:
         task = change.task
         if task.is_milestone and task.is_done and known.get(task.pk) != Task.Status.DONE:
-            audit.record(action="project.milestone_reached", company=project.company, user=by, ip=ip, obj=project,
+            audit.record(action="project.milestone_reached", company=project.company, user=by, obj=project,
                          milestone=task.title, task=str(task.public_id))
             enqueue(jobs.notify_milestone_reached, task.pk)
     return [change.task for change in changes]
@@ -206,23 +206,22 @@ def _check_graph(project: Project) -> None:
 
 
 def task_create(*, project: Project, title: str, start, end, depends_on: Iterable[Task] = (),
-                by: User | None = None, ip: str | None = None, **fields) -> Task:
+                by: User | None = None, **fields) -> Task:
     task = Task(project=project, company_id=project.company_id, title=title, start=start, end=end, **fields)
-    return tasks_save(project=project, changes=[TaskChange(task, list(depends_on))], by=by, ip=ip)[0]
+    return tasks_save(project=project, changes=[TaskChange(task, list(depends_on))], by=by)[0]
 
 
-def task_update(*, task: Task, depends_on: Iterable[Task] | None = None, by: User | None = None,
-                ip: str | None = None, **fields) -> Task:
+def task_update(*, task: Task, depends_on: Iterable[Task] | None = None, by: User | None = None, **fields) -> Task:
     for name, value in fields.items():
         setattr(task, name, value)
-    return tasks_save(project=task.project, changes=[TaskChange(task, depends_on)], by=by, ip=ip)[0]
+    return tasks_save(project=task.project, changes=[TaskChange(task, depends_on)], by=by)[0]
 
 
 # --- client notifications about milestones ----------------------------------------------------
 
 
 @transaction.atomic
-def milestones_notify(*, project: Project, by: User | None = None, ip: str | None = None) -> int:
+def milestones_notify(*, project: Project, by: User | None = None) -> int:
     """Staff tell the client's members about the project's (changed) milestone schedule.
 
     Each call is one event: the audit entry's id keys the emails, so a retried task sends once.
@@ -231,7 +230,7 @@ def milestones_notify(*, project: Project, by: User | None = None, ip: str | Non
     open_milestones = Task.objects.filter(project=project, is_milestone=True).open().count()
     if not open_milestones:
         raise ValidationError(_("Proiectul „%(project)s” nu are jaloane deschise de anunțat.") % {"project": project})
-    entry = audit.record(action="project.milestones_notified", company=project.company, user=by, ip=ip,
+    entry = audit.record(action="project.milestones_notified", company=project.company, user=by,
                          obj=project, milestones=open_milestones)
     enqueue(jobs.notify_milestone_schedule, project.pk, entry.pk)
     return open_milestones
@@ -244,7 +243,7 @@ MAX_COMMENT_ATTACHMENTS = 5
 
 @retry_on_conflict
 @transaction.atomic
-def comment_add(*, project: Project, user: User | None, body: str, files: Sequence = (), ip: str | None = None,
+def comment_add(*, project: Project, user: User | None, body: str, files: Sequence = (),
                 from_supplier: bool = False) -> Comment:
     """A message in the project's thread. A client's message is emailed to the project manager;
     the supplier's reply notifies the client's members."""
@@ -262,7 +261,7 @@ def comment_add(*, project: Project, user: User | None, body: str, files: Sequen
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from error
         CommentAttachment.objects.create(company=project.company, comment=comment, file=stored)
-    audit.record(action="project.commented", company=project.company, user=user, ip=ip, obj=project,
+    audit.record(action="project.commented", company=project.company, user=user, obj=project,
                  comment=str(comment.public_id), attachments=len(files), from_supplier=from_supplier)
     if from_supplier:
         enqueue(jobs.notify_client_of_reply, comment.pk)
@@ -271,6 +270,6 @@ def comment_add(*, project: Project, user: User | None, body: str, files: Sequen
     return comment
 
 
-def attachment_downloaded(*, attachment: CommentAttachment, user: User, ip: str | None) -> None:
-    audit.record(action="project.attachment_downloaded", company=attachment.company, user=user, ip=ip,
+def attachment_downloaded(*, attachment: CommentAttachment, user: User) -> None:
+    audit.record(action="project.attachment_downloaded", company=attachment.company, user=user,
                  obj=attachment.comment.project, file=attachment.file.original_name)

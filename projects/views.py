@@ -13,7 +13,6 @@ from django.views.decorators.http import require_safe
 
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
-from portal.audit import client_ip
 from portal.tenancy import company_member_required
 from projects import selectors, services
 from projects.forms import CommentForm, ProjectFilterForm, TaskFilterForm
@@ -163,7 +162,7 @@ def comments(request: HttpRequest, public_id) -> HttpResponse:
         if form.is_valid():
             try:
                 services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"],
-                                     files=form.cleaned_data["files"], ip=client_ip(request))
+                                     files=form.cleaned_data["files"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -184,7 +183,7 @@ def attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
                   .filter(comment__project__public_id=public_id, file__public_id=file_id).first())
     if attachment is None:
         raise Http404
-    services.attachment_downloaded(attachment=attachment, user=request.user, ip=client_ip(request))
+    services.attachment_downloaded(attachment=attachment, user=request.user)
     stored = attachment.file
     stem = stored.original_name.rsplit(".", 1)[0]
     return file_response(stored, filename=safe_filename(stem, stored.extension))

@@ -114,9 +114,10 @@ def _offer(company, number: str, revision: int, *, status: str, is_current: bool
         offer.save(update_fields=["decided_by", "decided_at", "decided_ip", "decided_total_gross", "rejection_reason"])
         action = f"offer.{status}"
         if not AuditEntry.objects.filter(action=action, object_id=str(offer.public_id)).exists():
-            audit.record(action=action, company=company, user=user, ip=offer.decided_ip, obj=offer,
-                         number=offer.number, revision=offer.revision, total_gross=str(offer.total_gross),
-                         currency=offer.currency, **({"reason": reason} if reason else {}))
+            with audit.request_ip_bound(offer.decided_ip):
+                audit.record(action=action, company=company, user=user, obj=offer,
+                             number=offer.number, revision=offer.revision, total_gross=str(offer.total_gross),
+                             currency=offer.currency, **({"reason": reason} if reason else {}))
     if status == Offer.Status.WITHDRAWN:
         Offer.objects.filter(pk=offer.pk).update(withdrawn_at=now - timedelta(days=2))
     Offer.objects.filter(pk=offer.pk).update(created_at=(sent_at or now) - timedelta(hours=3))

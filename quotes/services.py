@@ -80,7 +80,7 @@ def next_number(prefix: str) -> str:
 def request_create(*, company: Company, user: User, lines: list[RequestLine], delivery_option: str,
                    address_entry: DeliveryAddress | None = None, new_address: NewAddress | None = None,
                    save_address: bool = False, desired_date: date | None = None, remarks: str = "",
-                   attachments: list | None = None, ip: str | None = None) -> QuoteRequest:
+                   attachments: list | None = None) -> QuoteRequest:
     """Record a request with its lines, delivery address and attachments, all or nothing; tell staff."""
     attachments = attachments or []
     if not lines:
@@ -104,7 +104,7 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
             company=company, created_by=user, label=new_address.label or new_address.address[:100],
             address=new_address.address, city=new_address.city, county=new_address.county,
             contact_name=new_address.contact_name, contact_phone=new_address.contact_phone)
-        audit.record(action="delivery_address.created", company=company, user=user, ip=ip, obj=address_entry)
+        audit.record(action="delivery_address.created", company=company, user=user, obj=address_entry)
     address_text = (address_entry.as_text() if address_entry is not None
                     else new_address.as_text() if new_address is not None else "")
 
@@ -129,7 +129,7 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
             item.file.delete(save=False)
         raise
     quote_request.attachments.add(*stored)
-    audit.record(action="quote_request.created", company=company, user=user, ip=ip, obj=quote_request,
+    audit.record(action="quote_request.created", company=company, user=user, obj=quote_request,
                  lines=len(lines), attachments=len(stored))
     enqueue(tasks.notify_staff_of_request, quote_request.pk)
     return quote_request
@@ -137,7 +137,7 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
 
 @retry_on_conflict
 @transaction.atomic
-def request_cancel(*, quote_request: QuoteRequest, user: User, ip: str | None = None) -> QuoteRequest:
+def request_cancel(*, quote_request: QuoteRequest, user: User) -> QuoteRequest:
     quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
     if quote_request.status == QuoteRequest.Status.CANCELLED:
         raise ValidationError(_("Cererea este deja anulată."))
@@ -146,7 +146,7 @@ def request_cancel(*, quote_request: QuoteRequest, user: User, ip: str | None = 
     quote_request.status = QuoteRequest.Status.CANCELLED
     quote_request.cancelled_at, quote_request.cancelled_by = timezone.now(), user
     quote_request.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
-    audit.record(action="quote_request.cancelled", company=quote_request.company, user=user, ip=ip,
+    audit.record(action="quote_request.cancelled", company=quote_request.company, user=user,
                  obj=quote_request)
     enqueue(tasks.notify_staff_of_cancellation, quote_request.pk)
     return quote_request
@@ -369,7 +369,7 @@ def why_not_open(offer: Offer) -> str:
     return _("nu a fost trimisă încă.")
 
 
-def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, status: str, reason: str = "") -> Offer:
+def _decide(*, offer_id: int, company: Company, user: User, status: str, reason: str = "") -> Offer:
     offer = Offer.objects.for_company(company).select_for_update().get(pk=offer_id)
     membership = Membership.objects.active().filter(company=company, user=user).first()
     if membership is None or not membership.has_right("accept_offers"):
@@ -377,7 +377,8 @@ def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, stat
     why = why_not_open(offer)
     if why:
         raise OfferNotOpen(why)
-    offer.status, offer.decided_at, offer.decided_by, offer.decided_ip = status, timezone.now(), user, ip
+    offer.status, offer.decided_at, offer.decided_by, offer.decided_ip = (
+        status, timezone.now(), user, audit.request_ip())
     offer.decided_total_gross = offer.total_gross
     offer.rejection_reason = reason.strip()[:2000]
     fields = ["status", "decided_at", "decided_by", "decided_ip", "decided_total_gross", "rejection_reason",
@@ -389,7 +390,7 @@ def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, stat
     if status == Offer.Status.ACCEPTED and offer.request_id:
         QuoteRequest.objects.filter(pk=offer.request_id).update(status=QuoteRequest.Status.CLOSED,
                                                                 updated_at=timezone.now())
-    audit.record(action=f"offer.{status}", company=company, user=user, ip=ip, obj=offer, number=offer.number,
+    audit.record(action=f"offer.{status}", company=company, user=user, obj=offer, number=offer.number,
                  revision=offer.revision, total_net=str(offer.total_net), total_vat=str(offer.total_vat),
                  total_gross=str(offer.total_gross), currency=offer.currency,
                  **({"reason": offer.rejection_reason} if offer.rejection_reason else {}))
@@ -399,15 +400,15 @@ def _decide(*, offer_id: int, company: Company, user: User, ip: str | None, stat
 
 @retry_on_conflict
 @transaction.atomic
-def offer_accept(*, offer_id: int, company: Company, user: User, ip: str | None) -> Offer:
+def offer_accept(*, offer_id: int, company: Company, user: User) -> Offer:
     """Exactly once: the row lock makes a second click, tab or colleague wait, then get OfferNotOpen."""
-    return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.ACCEPTED)
+    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.ACCEPTED)
 
 
 @retry_on_conflict
 @transaction.atomic
-def offer_reject(*, offer_id: int, company: Company, user: User, ip: str | None, reason: str = "") -> Offer:
-    return _decide(offer_id=offer_id, company=company, user=user, ip=ip, status=Offer.Status.REJECTED,
+def offer_reject(*, offer_id: int, company: Company, user: User, reason: str = "") -> Offer:
+    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.REJECTED,
                    reason=reason)
 
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 from files.responses import file_response, safe_filename
 from files.selectors import documents_by_linked_object
 from portal import audit
-from portal.audit import client_ip
 from portal.errors import json_endpoint
 from portal.tenancy import company_member_required
 from quotes import conf, selectors, services
@@ -96,8 +95,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                     company=request.company, user=request.user, lines=formset.lines(),
                     delivery_option=data["delivery_option"], address_entry=data["address_entry"],
                     new_address=form.new_address_value(), save_address=data["save_address"],
-                    desired_date=data["desired_date"], remarks=data["remarks"], attachments=data["attachments"],
-                    ip=client_ip(request))
+                    desired_date=data["desired_date"], remarks=data["remarks"], attachments=data["attachments"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -138,7 +136,7 @@ def request_detail(request: HttpRequest, public_id) -> HttpResponse:
 def request_cancel(request: HttpRequest, public_id) -> HttpResponse:
     quote_request = get_object_or_404(QuoteRequest.objects.for_company(request.company), public_id=public_id)
     try:
-        services.request_cancel(quote_request=quote_request, user=request.user, ip=client_ip(request))
+        services.request_cancel(quote_request=quote_request, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -152,7 +150,7 @@ def request_attachment(request: HttpRequest, public_id, file_id) -> HttpResponse
     quote_request = get_object_or_404(QuoteRequest.objects.for_company(request.company), public_id=public_id)
     stored = get_object_or_404(quote_request.attachments.filter(company=request.company), public_id=file_id)
     audit.record(action="quote_request.attachment_downloaded", company=request.company, user=request.user,
-                 ip=client_ip(request), obj=quote_request, file=stored.original_name)
+                 obj=quote_request, file=stored.original_name)
     stem = stored.original_name.rsplit(".", 1)[0]
     return file_response(stored, filename=safe_filename(stem, stored.extension))
 
@@ -212,7 +210,7 @@ def offer_pdf(request: HttpRequest, public_id) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.for_company(request.company).visible().select_related("pdf"),
                               public_id=public_id)
     stored = offer.pdf or services.offer_render_pdf(offer=offer)
-    audit.record(action="offer.pdf_downloaded", company=request.company, user=request.user, ip=client_ip(request),
+    audit.record(action="offer.pdf_downloaded", company=request.company, user=request.user,
                  obj=offer, revision=offer.revision)
     return file_response(stored, filename=services.offer_pdf_name(offer))
 
@@ -221,15 +219,13 @@ def _decision(request, public_id, *, accept: bool) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.for_company(request.company).visible(), public_id=public_id)
     try:
         if accept:
-            services.offer_accept(offer_id=offer.pk, company=request.company, user=request.user,
-                                  ip=client_ip(request))
+            services.offer_accept(offer_id=offer.pk, company=request.company, user=request.user)
             messages.success(request, _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.")
                              % {"number": offer.number})
         else:
             form = RejectForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user,
-                                  ip=client_ip(request), reason=reason)
+            services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user, reason=reason)
             messages.success(request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.")
                              % {"number": offer.number})
     except services.OfferNotOpen as error:

@@ -119,7 +119,7 @@ def shipment_mark_delivered(*, shipment: Shipment, by: User, at: datetime | None
 
 @retry_on_conflict
 @transaction.atomic
-def shipment_confirm_receipt(*, shipment: Shipment, company: Company, user: User, ip: str | None = None,
+def shipment_confirm_receipt(*, shipment: Shipment, company: Company, user: User,
                              ) -> tuple[Shipment, bool]:
     """The client confirms the goods arrived; once (a second confirmation changes nothing)."""
     shipment = Shipment.objects.for_company(company).select_for_update().get(pk=shipment.pk)
@@ -129,14 +129,14 @@ def shipment_confirm_receipt(*, shipment: Shipment, company: Company, user: User
         raise ValidationError(_("Primirea se poate confirma doar pentru o expediere livrată."))
     shipment.received_at, shipment.received_by = timezone.now(), user
     shipment.save(update_fields=["received_at", "received_by", "updated_at"])
-    audit.record(action="shipment.receipt_confirmed", company=company, user=user, ip=ip, obj=shipment)
+    audit.record(action="shipment.receipt_confirmed", company=company, user=user, obj=shipment)
     return shipment, True
 
 
 @retry_on_conflict
 @transaction.atomic
 def shipment_report_problem(*, shipment: Shipment, company: Company, user: User, description: str,
-                            attachments: Sequence = (), ip: str | None = None):
+                            attachments: Sequence = ()):
     """Open one support ticket about the shipment; returns (ticket public id, created).
 
     The ticket's id is kept on the shipment under a row lock, so a double submit (or two colleagues
@@ -159,9 +159,9 @@ def shipment_report_problem(*, shipment: Shipment, company: Company, user: User,
     ticket = support_services.ticket_open(
         company=company, user=user, subject=_("Problemă la livrarea %(number)s") % {"number": shipment.number},
         description=f"{description}\n\n" + "\n".join(details), category="livrare", priority="ridicata",
-        linked=shipment, attachments=tuple(attachments), ip=ip)
+        linked=shipment, attachments=tuple(attachments))
     shipment.problem_ticket_id, shipment.problem_reported_at = ticket.public_id, timezone.now()
     shipment.save(update_fields=["problem_ticket_id", "problem_reported_at", "updated_at"])
-    audit.record(action="shipment.problem_reported", company=company, user=user, ip=ip, obj=shipment,
+    audit.record(action="shipment.problem_reported", company=company, user=user, obj=shipment,
                  ticket=str(ticket.public_id))
     return ticket.public_id, True

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.selectors import documents_linked_to
-from portal.audit import client_ip
 from portal.tenancy import company_member_required
 from shipments import selectors, services
 from shipments.forms import ProblemReportForm, ReceiptForm, ShipmentFilterForm
@@ -76,7 +75,7 @@ def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
         return HttpResponseBadRequest(_("Cererea nu a venit din formularul de confirmare."))
     try:
         shipment, confirmed = services.shipment_confirm_receipt(
-            shipment=shipment, company=request.company, user=request.user, ip=client_ip(request))
+            shipment=shipment, company=request.company, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -102,8 +101,7 @@ def shipment_report_problem(request: HttpRequest, public_id) -> HttpResponse:
         try:
             ticket_id, created = services.shipment_report_problem(
                 shipment=shipment, company=request.company, user=request.user,
-                description=form.cleaned_data["description"], attachments=form.cleaned_data["attachments"],
-                ip=client_ip(request))
+                description=form.cleaned_data["description"], attachments=form.cleaned_data["attachments"])
         except ValidationError as error:
             form.add_error(None, ValidationError(error.messages))
         else:

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from files.responses import file_response, safe_filename
-from portal.audit import client_ip
 from support import services
 from support.forms import AttachmentsField, attachments_help
 from support.models import Attachment, Message, StatusChange, Ticket
@@ -194,7 +193,7 @@ class TicketAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise Http404
         attachment = get_object_or_404(Attachment.objects.select_related("file", "ticket"), pk=attachment_id)
-        services.record_download(attachment=attachment, user=request.user, ip=client_ip(request))
+        services.record_download(attachment=attachment, user=request.user)
         stored = attachment.file
         return file_response(stored, filename=safe_filename(stored.original_name.rsplit(".", 1)[0], stored.extension))
 
@@ -246,10 +245,9 @@ class TicketAdmin(admin.ModelAdmin):
         request._support_new_status = obj.status if obj.status != original.status else None
         try:
             if obj.priority != original.priority:
-                services.ticket_set_priority(ticket=obj, priority=obj.priority, by=request.user,
-                                             ip=client_ip(request))
+                services.ticket_set_priority(ticket=obj, priority=obj.priority, by=request.user)
             if obj.assigned_to_id != original.assigned_to_id:
-                services.ticket_assign(ticket=obj, assignee=obj.assigned_to, by=request.user, ip=client_ip(request))
+                services.ticket_assign(ticket=obj, assignee=obj.assigned_to, by=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
 
@@ -265,7 +263,7 @@ class TicketAdmin(admin.ModelAdmin):
             try:
                 formset.new_objects.append(services.ticket_staff_message(
                     ticket=form.instance, user=request.user, body=data["body"], is_internal=data["is_internal"],
-                    attachments=data["attachments"], ip=client_ip(request)))
+                    attachments=data["attachments"]))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
 
@@ -275,8 +273,7 @@ class TicketAdmin(admin.ModelAdmin):
         status = getattr(request, "_support_new_status", None)
         if status:
             try:
-                services.ticket_set_status(ticket=form.instance, status=status, by=request.user,
-                                           ip=client_ip(request))
+                services.ticket_set_status(ticket=form.instance, status=status, by=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
 
@@ -285,7 +282,7 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.action(description=_("Preiau tichetele selectate (atribuie-mi)"))
     def assign_to_me(self, request, queryset):
         for ticket in queryset:
-            services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user, ip=client_ip(request))
+            services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user)
         count = queryset.count()
         self.message_user(request, ngettext("%d tichet vă este atribuit.", "%d tichete vă sunt atribuite.", count)
                           % count, messages.SUCCESS)
@@ -294,7 +291,7 @@ class TicketAdmin(admin.ModelAdmin):
         done = 0
         for ticket in queryset:
             try:
-                services.ticket_set_status(ticket=ticket, status=status, by=request.user, ip=client_ip(request))
+                services.ticket_set_status(ticket=ticket, status=status, by=request.user)
                 done += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)

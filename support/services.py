@@ -131,8 +131,7 @@ TICKET_FIELDS = ["status", "resolved_at", "closed_at", "sla_started_at", "resolu
 @transaction.atomic
 def ticket_open(*, company: Company, user: User, subject: str, description: str,
                 category: str = Ticket.Category.OTHER, priority: str = Ticket.Priority.NORMAL,
-                linked: models.Model | None = None, attachments: Sequence[UploadedFile] = (),
-                ip: str | None = None) -> Ticket:
+                linked: models.Model | None = None, attachments: Sequence[UploadedFile] = ()) -> Ticket:
     """Open a ticket for ``company`` on behalf of its member ``user``; staff are emailed after commit.
 
     ``linked`` is any object of the same company (a project, an invoice, a shipment...).
@@ -158,7 +157,7 @@ def ticket_open(*, company: Company, user: User, subject: str, description: str,
         first_response_due=now + response, resolution_due=now + resolution,
     )
     stored = _store_attachments(ticket=ticket, message=None, attachments=attachments, user=user)
-    audit.record(action="ticket.opened", company=company, user=user, ip=ip, obj=ticket,
+    audit.record(action="ticket.opened", company=company, user=user, obj=ticket,
                  category=category, priority=priority, attachments=len(stored),
                  linked=linked._meta.label_lower if linked is not None else "")
     enqueue(tasks.notify_ticket_opened, ticket.pk)
@@ -168,7 +167,7 @@ def ticket_open(*, company: Company, user: User, subject: str, description: str,
 @retry_on_conflict
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, company: Company, user: User, body: str,
-                 attachments: Sequence[UploadedFile] = (), ip: str | None = None) -> Message:
+                 attachments: Sequence[UploadedFile] = ()) -> Message:
     """A client's message. On "așteaptă răspunsul clientului" the ticket goes back to "în lucru"."""
     ticket = _locked(ticket, company)
     body = _clean_text(body, field="body", max_length=BODY_MAX)
@@ -183,14 +182,14 @@ def ticket_reply(*, ticket: Ticket, company: Company, user: User, body: str,
         _set_status(ticket, Ticket.Status.IN_PROGRESS, by=user, by_staff=False, now=now, notify=False)
     ticket.last_activity_at = now
     ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.replied", company=company, user=user, ip=ip, obj=ticket, attachments=len(stored))
+    audit.record(action="ticket.replied", company=company, user=user, obj=ticket, attachments=len(stored))
     enqueue(tasks.notify_ticket_message, message.pk)
     return message
 
 
 @transaction.atomic
 def ticket_staff_message(*, ticket: Ticket, user: User, body: str, is_internal: bool = False,
-                         attachments: Sequence[UploadedFile] = (), ip: str | None = None) -> Message:
+                         attachments: Sequence[UploadedFile] = ()) -> Message:
     """A staff reply (the client is emailed) or an internal note (nobody outside staff ever sees it).
 
     The first public reply answers the ticket (first-response target) and moves "deschis" to "în lucru".
@@ -210,14 +209,14 @@ def ticket_staff_message(*, ticket: Ticket, user: User, body: str, is_internal: 
             _set_status(ticket, Ticket.Status.IN_PROGRESS, by=user, by_staff=True, now=now, notify=False)
         ticket.save(update_fields=TICKET_FIELDS)
     audit.record(action="ticket.internal_note" if is_internal else "ticket.staff_replied", company=ticket.company,
-                 user=user, ip=ip, obj=ticket, attachments=len(stored))
+                 user=user, obj=ticket, attachments=len(stored))
     if not is_internal:
         enqueue(tasks.notify_ticket_message, message.pk)
     return message
 
 
 @transaction.atomic
-def ticket_set_status(*, ticket: Ticket, status: str, by: User, ip: str | None = None) -> Ticket:
+def ticket_set_status(*, ticket: Ticket, status: str, by: User) -> Ticket:
     """Staff move a ticket to any status; the client is emailed."""
     if status not in Ticket.Status.values:
         raise ValidationError(_("Stare necunoscută."))
@@ -230,13 +229,13 @@ def ticket_set_status(*, ticket: Ticket, status: str, by: User, ip: str | None =
     _set_status(ticket, status, by=by, by_staff=True, now=now, notify=True)
     ticket.last_activity_at = now
     ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.status_changed", company=ticket.company, user=by, ip=ip, obj=ticket,
+    audit.record(action="ticket.status_changed", company=ticket.company, user=by, obj=ticket,
                  old=old, new=status)
     return ticket
 
 
 @transaction.atomic
-def ticket_close(*, ticket: Ticket, company: Company, user: User, ip: str | None = None) -> Ticket:
+def ticket_close(*, ticket: Ticket, company: Company, user: User) -> Ticket:
     """The client closes its ticket (solved on its side, or no longer needed)."""
     ticket = _locked(ticket, company)
     if ticket.status == Ticket.Status.CLOSED:
@@ -246,12 +245,12 @@ def ticket_close(*, ticket: Ticket, company: Company, user: User, ip: str | None
     _set_status(ticket, Ticket.Status.CLOSED, by=user, by_staff=False, now=now, notify=True)
     ticket.last_activity_at = now
     ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.closed", company=company, user=user, ip=ip, obj=ticket)
+    audit.record(action="ticket.closed", company=company, user=user, obj=ticket)
     return ticket
 
 
 @transaction.atomic
-def ticket_reopen(*, ticket: Ticket, company: Company, user: User, ip: str | None = None) -> Ticket:
+def ticket_reopen(*, ticket: Ticket, company: Company, user: User) -> Ticket:
     """The client reopens a resolved or closed ticket, within SUPPORT_REOPEN_DAYS of its end."""
     ticket = _locked(ticket, company)
     now = timezone.now()
@@ -264,14 +263,13 @@ def ticket_reopen(*, ticket: Ticket, company: Company, user: User, ip: str | Non
     _set_status(ticket, Ticket.Status.OPEN, by=user, by_staff=False, now=now, notify=True)
     ticket.last_activity_at = now
     ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.reopened", company=company, user=user, ip=ip, obj=ticket)
+    audit.record(action="ticket.reopened", company=company, user=user, obj=ticket)
     return ticket
 
 
 @retry_on_conflict
 @transaction.atomic
-def ticket_rate(*, ticket: Ticket, company: Company, user: User, rating: int, comment: str = "",
-                ip: str | None = None) -> Ticket:
+def ticket_rate(*, ticket: Ticket, company: Company, user: User, rating: int, comment: str = "") -> Ticket:
     """A satisfaction rating (1–5, optional comment), once, after the ticket is resolved or closed."""
     ticket = _locked(ticket, company)
     if ticket.rating is not None:
@@ -286,24 +284,24 @@ def ticket_rate(*, ticket: Ticket, company: Company, user: User, rating: int, co
     _check_member(company, user)
     ticket.rating, ticket.rating_comment, ticket.rated_at, ticket.rated_by = rating, comment, timezone.now(), user
     ticket.save(update_fields=["rating", "rating_comment", "rated_at", "rated_by"])
-    audit.record(action="ticket.rated", company=company, user=user, ip=ip, obj=ticket, rating=rating)
+    audit.record(action="ticket.rated", company=company, user=user, obj=ticket, rating=rating)
     return ticket
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, assignee: User | None, by: User, ip: str | None = None) -> Ticket:
+def ticket_assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
     if assignee is not None and not assignee.is_staff:
         raise ValidationError(_("Tichetele se atribuie doar personalului furnizorului."))
     ticket = _locked(ticket)
     ticket.assigned_to = assignee
     ticket.save(update_fields=["assigned_to"])
-    audit.record(action="ticket.assigned", company=ticket.company, user=by, ip=ip, obj=ticket,
+    audit.record(action="ticket.assigned", company=ticket.company, user=by, obj=ticket,
                  assignee=assignee.email if assignee else "")
     return ticket
 
 
 @transaction.atomic
-def ticket_set_priority(*, ticket: Ticket, priority: str, by: User, ip: str | None = None) -> Ticket:
+def ticket_set_priority(*, ticket: Ticket, priority: str, by: User) -> Ticket:
     """A new priority sets new targets, counted from the opening (response) and the last (re)opening."""
     if priority not in Ticket.Priority.values:
         raise ValidationError(_("Prioritate necunoscută."))
@@ -314,11 +312,11 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, by: User, ip: str | No
     ticket.first_response_due = ticket.created_at + response
     ticket.resolution_due = ticket.sla_started_at + resolution + ticket.sla_paused
     ticket.save(update_fields=["priority", "first_response_due", "resolution_due"])
-    audit.record(action="ticket.priority_changed", company=ticket.company, user=by, ip=ip, obj=ticket,
+    audit.record(action="ticket.priority_changed", company=ticket.company, user=by, obj=ticket,
                  old=old, new=priority)
     return ticket
 
 
-def record_download(*, attachment: Attachment, user: User, ip: str | None) -> None:
-    audit.record(action="ticket.attachment_downloaded", company=attachment.company, user=user, ip=ip,
+def record_download(*, attachment: Attachment, user: User) -> None:
+    audit.record(action="ticket.attachment_downloaded", company=attachment.company, user=user,
                  obj=attachment.ticket, file=attachment.file.original_name)

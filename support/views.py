@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.responses import file_response, safe_filename
-from portal.audit import client_ip
 from portal.tenancy import company_member_required
 from support import selectors, services
 from support.forms import RatingForm, ReplyForm, TicketFilterForm, TicketForm
@@ -65,7 +64,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
             ticket = services.ticket_open(
                 company=request.company, user=request.user, subject=data["subject"],
                 description=data["description"], category=data["category"], priority=data["priority"],
-                linked=data["linked"], attachments=data["attachments"], ip=client_ip(request))
+                linked=data["linked"], attachments=data["attachments"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -102,8 +101,7 @@ def ticket_reply(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.ticket_reply(ticket=ticket, company=request.company, user=request.user,
-                                  body=form.cleaned_data["body"], attachments=form.cleaned_data["attachments"],
-                                  ip=client_ip(request))
+                                  body=form.cleaned_data["body"], attachments=form.cleaned_data["attachments"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -115,7 +113,7 @@ def ticket_reply(request: HttpRequest, public_id) -> HttpResponse:
 def _action(request, public_id, service, success: str) -> HttpResponse:
     ticket = _ticket(request, public_id)
     try:
-        service(ticket=ticket, company=request.company, user=request.user, ip=client_ip(request))
+        service(ticket=ticket, company=request.company, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -144,8 +142,7 @@ def ticket_rate(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.ticket_rate(ticket=ticket, company=request.company, user=request.user,
-                                 rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
-                                 ip=client_ip(request))
+                                 rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -165,7 +162,7 @@ def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpR
                                                  attachment_public_id=attachment_id)
     except Attachment.DoesNotExist as error:
         raise Http404 from error
-    services.record_download(attachment=attachment, user=request.user, ip=client_ip(request))
+    services.record_download(attachment=attachment, user=request.user)
     stored = attachment.file
     title = stored.original_name.rsplit(".", 1)[0]
     return file_response(stored, filename=safe_filename(title, stored.extension))

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from billing.tests.factories import issued_invoice
+from portal import audit
 from quotes import services as quote_services
 from quotes.tests.factories import OfferFactory
 
@@ -81,7 +82,8 @@ def test_an_anonymous_404_is_not_noise(client, events):
 
 def test_offer_decisions_are_logged(company_a, admin_a, events):
     offer = OfferFactory(company=company_a)
-    quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip="192.0.2.1")
+    with audit.request_ip_bound("192.0.2.1"):
+        quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a)
     [logged] = [e for e in events("action") if e["action"] == "offer.accepted"]
     assert logged["user"] == admin_a.pk and logged["company"] == company_a.public_id and logged["ip"] == "192.0.2.1"
     assert logged["object_id"] == str(offer.public_id)

@@ -162,14 +162,14 @@ def test_notify_creates_an_in_app_notification(member_a, company_a):
 def test_audit_record_stores_who_where_and_what(member_a, company_a):
     membership = Membership.objects.get(user=member_a)
 
-    entry = audit.record(
-        action="membership.updated",
-        company=company_a,
-        user=member_a,
-        ip="203.0.113.7",
-        obj=membership,
-        before={"role": "member"},
-    )
+    with audit.request_ip_bound("203.0.113.7"):
+        entry = audit.record(
+            action="membership.updated",
+            company=company_a,
+            user=member_a,
+            obj=membership,
+            before={"role": "member"},
+        )
 
     entry.refresh_from_db()
     assert entry.action == "membership.updated"

@@ -153,7 +153,7 @@ def test_a_member_without_the_right_sees_who_can_decide_and_gets_403(client, mem
     assert client.post(accept_url(offer)).status_code == 403
     assert client.post(reject_url(offer)).status_code == 403
     with pytest.raises(services.PermissionDenied):
-        services.offer_accept(offer_id=offer.pk, company=company_a, user=member_a, ip=None)
+        services.offer_accept(offer_id=offer.pk, company=company_a, user=member_a)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT and offer.decided_at is None
 
@@ -260,7 +260,7 @@ def test_an_offer_that_is_not_open_is_refused(client, admin_a, company_a, change
     assert "Oferta nu mai poate fi acceptată: a " in response.content.decode()
     assert message in response.content.decode()
     with pytest.raises(services.OfferNotOpen, match=message):
-        services.offer_reject(offer_id=offer.pk, company=company_a, user=admin_a, ip=None)
+        services.offer_reject(offer_id=offer.pk, company=company_a, user=admin_a)
     offer.refresh_from_db()
     assert offer.decided_at is None
 
@@ -302,7 +302,7 @@ def test_a_changed_offer_is_a_new_revision_and_the_client_sees_the_current_one(c
 
 def test_a_rejected_offer_can_be_revised_and_keeps_its_decision(company_a, admin_a, staff):
     first = sent_offer(company_a, by=staff)
-    services.offer_reject(offer_id=first.pk, company=company_a, user=admin_a, ip=None, reason="Prea scump")
+    services.offer_reject(offer_id=first.pk, company=company_a, user=admin_a, reason="Prea scump")
     second = services.offer_send(offer=services.offer_new_revision(offer=first, by=staff), by=staff)
     first.refresh_from_db()
     assert first.status == Offer.Status.REJECTED and not first.is_current and second.is_current
@@ -311,7 +311,7 @@ def test_a_rejected_offer_can_be_revised_and_keeps_its_decision(company_a, admin
 def test_an_accepted_offer_is_not_revised(company_a, admin_a, staff):
     first = sent_offer(company_a, by=staff)
     draft = services.offer_new_revision(offer=first, by=staff)
-    services.offer_accept(offer_id=first.pk, company=company_a, user=admin_a, ip=None)
+    services.offer_accept(offer_id=first.pk, company=company_a, user=admin_a)
     with pytest.raises(services.ValidationError, match="acceptată"):
         services.offer_send(offer=draft, by=staff)
     with pytest.raises(services.ValidationError):
@@ -336,7 +336,7 @@ def test_offers_past_their_date_expire_once(company_a, admin_a):
     assert AuditEntry.objects.filter(action="offer.expired").count() == 1
     assert services.expire_offers(today=today() + timedelta(days=1)) == 1
     with pytest.raises(services.OfferNotOpen):
-        services.offer_accept(offer_id=late.pk, company=company_a, user=admin_a, ip=None)
+        services.offer_accept(offer_id=late.pk, company=company_a, user=admin_a)
 
 
 def test_the_periodic_task_expires_offers(company_a):

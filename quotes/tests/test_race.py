@@ -59,7 +59,7 @@ def test_two_colleagues_accept_at_the_same_moment(transactional_db, monkeypatch,
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     offer = OfferFactory(company=company_a)
     results = race(monkeypatch, *[
-        lambda user=user: services.offer_accept(offer_id=offer.pk, company=company_a, user=user, ip="192.0.2.1")
+        lambda user=user: services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
         for user in (admin_a, colleague)])
     decided = [r for r in results if isinstance(r, Offer)]
     refused = [r for r in results if isinstance(r, services.OfferNotOpen)]
@@ -76,8 +76,8 @@ def test_accept_and_reject_at_the_same_moment(transactional_db, monkeypatch, com
     offer = OfferFactory(company=company_a)
     results = race(
         monkeypatch,
-        lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip=None),
-        lambda: services.offer_reject(offer_id=offer.pk, company=company_a, user=colleague, ip=None, reason="x"))
+        lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a),
+        lambda: services.offer_reject(offer_id=offer.pk, company=company_a, user=colleague, reason="x"))
     assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
     offer.refresh_from_db()
     assert offer.status in (Offer.Status.ACCEPTED, Offer.Status.REJECTED)
@@ -87,7 +87,7 @@ def test_accept_and_reject_at_the_same_moment(transactional_db, monkeypatch, com
 def test_a_double_click_decides_once(transactional_db, monkeypatch, company_a, admin_a):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     offer = OfferFactory(company=company_a)
-    call = lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip=None)  # noqa: E731
+    call = lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a)  # noqa: E731
     results = race(monkeypatch, call, call)
     assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
     assert AuditEntry.objects.filter(action="offer.accepted").count() == 1
