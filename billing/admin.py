@@ -122,11 +122,10 @@ class InvoiceAdmin(admin.ModelAdmin):
             self.delete_model(request, invoice)
 
     def delete_model(self, request, obj):
-        if obj.status != Invoice.Status.DRAFT:
-            self.message_user(request, _("%(invoice)s este emisă: se anulează printr-o factură storno.")
-                              % {"invoice": obj}, messages.ERROR)
-            return
-        super().delete_model(request, obj)
+        try:
+            services.invoice_delete(invoice=obj)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
 
     @admin.display(description=_("număr"), ordering="number")
     def label(self, obj):
@@ -168,15 +167,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not InvoiceLine:
             return super().save_formset(request, form, formset, change)
-        for index, line in enumerate(formset.save(commit=False), start=1):
-            line.position = line.position or index
-            line.save()
-        for line in formset.deleted_objects:
-            line.delete()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.invoice_refresh(invoice=form.instance)
+        lines = formset.save(commit=False)
+        services.invoice_save_lines(invoice=form.instance, lines=lines, deleted=formset.deleted_objects)
 
     @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
     def issue(self, request, queryset):
@@ -248,8 +240,11 @@ class PaymentAdmin(admin.ModelAdmin):
         if formset.model is not PaymentAllocation:
             return super().save_formset(request, form, formset, change)
         services.payment_set_allocations(payment=form.instance, rows=formset.rows(), by=request.user)
-        # The service wrote them; the admin's change message reads these.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The allocations were written by the service (its audit entry lists them), not saved by their formset.
+        formsets = [formset for formset in formsets if formset.model is not PaymentAllocation]
+        return super().construct_change_message(request, form, formsets, add)
 
     def delete_model(self, request, obj):
         services.payment_delete(payment=obj, by=request.user)

@@ -14,12 +14,14 @@ from billing.services.imports import invoice_import, payment_import
 from billing.services.invoices import (
     clean_invoice_fields,
     derive_status,
+    invoice_delete,
     invoice_issue,
     invoice_notify_issued,
     invoice_pdf_name,
     invoice_refresh,
     invoice_render_pdf,
     invoice_save,
+    invoice_save_lines,
     payment_refresh,
     release_excess,
 )
@@ -43,8 +45,8 @@ from billing.services.reminders import DueReminder, due_reminders, reminder_noti
 
 __all__ = [
     "DueReminder", "allocate_oldest_first", "clean_invoice_fields", "clean_payment_fields", "derive_status",
-    "due_reminders", "invoice_import", "invoice_issue", "invoice_notify_issued", "invoice_pdf_name",
-    "invoice_refresh", "invoice_render_pdf", "invoice_save", "notice_confirm", "notice_create",
+    "due_reminders", "invoice_delete", "invoice_import", "invoice_issue", "invoice_notify_issued", "invoice_pdf_name",
+    "invoice_refresh", "invoice_render_pdf", "invoice_save", "invoice_save_lines", "notice_confirm", "notice_create",
     "notice_notify_decided", "notice_notify_staff", "notice_reject", "payment_delete", "payment_import",
     "payment_record", "payment_refresh", "payment_save", "payment_set_allocations", "release_excess",
     "reminder_notify", "send_invoice_reminders", "validate_allocations",

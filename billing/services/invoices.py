@@ -10,6 +10,7 @@ the page, the PDF and the statement add up to the same ban.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -152,6 +153,31 @@ def invoice_save(*, invoice: Invoice, by: User | None = None) -> Invoice:
     audit.record(action="invoice.created" if created else "invoice.changed", company=invoice.company, user=by,
                  obj=invoice)
     return invoice
+
+
+# No savepoint: the admin's change form, its only caller, already runs in a transaction.
+@transaction.atomic(savepoint=False)
+def invoice_save_lines(*, invoice: Invoice, lines: Iterable[InvoiceLine], deleted: Iterable[InvoiceLine] = ()
+                       ) -> Invoice:
+    """A draft's new and changed lines saved (a line without a position takes its place in ``lines``), the
+    ``deleted`` ones removed, and the totals recomputed; an issued invoice's lines never change."""
+    lines, deleted = list(lines), list(deleted)
+    if (lines or deleted) and invoice.status != Invoice.Status.DRAFT:
+        raise ValidationError(_("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.")
+                              % {"invoice": invoice})
+    for index, line in enumerate(lines, start=1):
+        line.position = line.position or index
+        line.save()
+    for line in deleted:
+        line.delete()
+    return invoice_refresh(invoice=invoice)
+
+
+def invoice_delete(*, invoice: Invoice) -> None:
+    """Only a draft is deleted: an issued invoice is a fiscal document, reversed by a credit note."""
+    if invoice.status != Invoice.Status.DRAFT:
+        raise ValidationError(_("%(invoice)s este emisă: se anulează printr-o factură storno.") % {"invoice": invoice})
+    invoice.delete()
 
 
 def _next_number(series: str) -> int:
