@@ -155,8 +155,6 @@ def invoice_save(*, invoice: Invoice, by: User | None = None) -> Invoice:
     return invoice
 
 
-# No savepoint: the admin's change form, its only caller, already runs in a transaction.
-@transaction.atomic(savepoint=False)
 def invoice_save_lines(*, invoice: Invoice, lines: Iterable[InvoiceLine], deleted: Iterable[InvoiceLine] = ()
                        ) -> Invoice:
     """A draft's new and changed lines saved (a line without a position takes its place in ``lines``), the
@@ -165,12 +163,14 @@ def invoice_save_lines(*, invoice: Invoice, lines: Iterable[InvoiceLine], delete
     if (lines or deleted) and invoice.status != Invoice.Status.DRAFT:
         raise ValidationError(_("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.")
                               % {"invoice": invoice})
-    for index, line in enumerate(lines, start=1):
-        line.position = line.position or index
-        line.save()
-    for line in deleted:
-        line.delete()
-    return invoice_refresh(invoice=invoice)
+    # No savepoint: the admin's change form, its only caller, already runs in a transaction.
+    with transaction.atomic(savepoint=False):
+        for index, line in enumerate(lines, start=1):
+            line.position = line.position or index
+            line.save()
+        for line in deleted:
+            line.delete()
+        return invoice_refresh(invoice=invoice)
 
 
 def invoice_delete(*, invoice: Invoice) -> None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from billing import services
 from billing.models import Invoice, Payment, PaymentAllocation
 from billing.tests.factories import InvoiceFactory, InvoiceLineFactory, fresh, issued_invoice, record_payment
 from files.tests.factories import pdf_upload
+from portal import audit
 from portal.models import AuditEntry
 
 D = Decimal
@@ -193,3 +195,20 @@ def test_admin_lists_render(client, staff, notice, company_a):
     assert client.get(reverse("admin:billing_invoice_changelist"), {"display_status": "restanta"}).status_code == 200
     assert client.get(reverse("admin:billing_invoice_change", args=[draft.pk])).status_code == 200
     assert client.get(reverse("admin:billing_payment_add")).status_code == 200
+
+
+def test_an_issued_invoice_is_neither_deleted_nor_given_new_lines(company_a):
+    draft = InvoiceFactory(company=company_a)
+    invoice = issued_invoice(company_a)
+    with pytest.raises(ValidationError, match="se anulează printr-o factură storno"):
+        services.invoice_delete(invoice=invoice)
+    with pytest.raises(ValidationError, match="se corectează doar printr-o factură storno"):
+        services.invoice_save_lines(invoice=invoice, lines=[], deleted=list(invoice.lines.all()))
+    services.invoice_delete(invoice=draft)
+    assert list(Invoice.objects.all()) == [invoice] and fresh(invoice).lines.exists()
+
+
+def test_staff_actions_on_notices_record_the_request_address(staff, notice):
+    with audit.request_ip_bound("203.0.113.9"):
+        services.notice_confirm(notice=notice, by=staff)
+    assert AuditEntry.objects.get(action="payment_notice.confirmed").ip == "203.0.113.9"
