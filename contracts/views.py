@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -7,6 +6,7 @@ from contracts import selectors
 from contracts.forms import ContractFilterForm
 from contracts.models import Contract
 from files.selectors import documents_by_linked_object, documents_linked_to
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
@@ -17,12 +17,9 @@ PER_PAGE = 25
 def contract_list(request: HttpRequest) -> HttpResponse:
     filters = ContractFilterForm(request.GET or None)
     contracts = selectors.contract_list(company=request.company, **filters.filters())
-    page = Paginator(contracts, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.contract_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, contracts, per_page=PER_PAGE, rows=selectors.contract_rows)
     return render(request, "contracts/list.html", {
-        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "contracts",
+        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "contracts",
         "is_filtered": bool(request.GET.get("status")),
     })
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from files import selectors, services
 from files.forms import DocumentFilterForm, DocumentUploadForm, VersionUploadForm
 from files.models import Document
 from files.responses import file_response, safe_filename
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
@@ -28,12 +28,9 @@ def _document(request, public_id) -> Document:
 def document_list(request: HttpRequest) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None, membership=request.membership)
     documents = selectors.document_list(membership=request.membership, user=request.user, **filters.filters())
-    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_row_values(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, documents, per_page=PER_PAGE, rows=selectors.with_row_values)
     return render(request, "files/list.html", {
-        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "files",
+        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "files",
         "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
     })
 

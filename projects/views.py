@@ -1,7 +1,8 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 from projects import selectors, services
 from projects.forms import CommentForm, ProjectFilterForm, TaskFilterForm
@@ -43,24 +45,17 @@ def _project(request: HttpRequest, public_id) -> Project:
                              public_id=public_id)
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 @require_safe
 @company_member_required
 def project_list(request: HttpRequest) -> HttpResponse:
     filters = ProjectFilterForm(request.GET or None)
     values = filters.values()
     projects = selectors.project_list(company=request.company, **values)
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.list_rows(page.object_list, company=request.company)
+    page = paginate(request, projects, per_page=PROJECTS_PER_PAGE,
+                    rows=partial(selectors.list_rows, company=request.company))
     return render(request, "projects/list.html", {
         "page": page, "filters": filters, "is_filtered": any(values.values()),
-        "query_string": _query_without(request, "page"), "active_section": "projects",
+        "query_string": query_without(request, "page"), "active_section": "projects",
     })
 
 
@@ -68,12 +63,9 @@ def _sort_columns(request: HttpRequest, current: str) -> list[dict]:
     """Header links: a click sorts by the column, a second click reverses it."""
     columns = []
     for key, label in TASK_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
         direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
-        query["ordine"] = f"-{key}" if current == key else key
-        columns.append({"key": key, "label": label, "url": "?" + query.urlencode() + "#sarcini",
-                        "aria_sort": direction})
+        query = query_without(request, "page", ordine=f"-{key}" if current == key else key)
+        columns.append({"key": key, "label": label, "url": f"?{query}#sarcini", "aria_sort": direction})
     return columns
 
 
@@ -88,8 +80,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     task_filters = TaskFilterForm(request.GET or None)
     values = task_filters.values()
     tasks = selectors.task_table(project=project, today=today, **values)
-    task_page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    task_page.object_list = selectors.task_rows(task_page.object_list, today=today)
+    task_page = paginate(request, tasks, per_page=TASKS_PER_PAGE, rows=partial(selectors.task_rows, today=today))
     late, late_count = selectors.late_tasks(project=project, today=today)
     comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
     documents = documents_linked_to(membership=request.membership, user=request.user, obj=project,
@@ -107,7 +98,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "task_filters": task_filters,
         "tasks_filtered": bool(values["status"]),
         "columns": _sort_columns(request, values["sort"]),
-        "query_string": _query_without(request, "page"),
+        "query_string": query_without(request, "page"),
         "documents": documents,
         "comments": comments,
         "comment_count": comment_count,

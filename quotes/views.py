@@ -2,7 +2,6 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from files.responses import file_response, safe_filename
 from files.selectors import documents_by_linked_object
 from portal import audit
 from portal.errors import json_endpoint
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 from quotes import conf, selectors, services
 from quotes.forms import (
@@ -28,12 +28,6 @@ PER_PAGE = 25
 LINES_PREFIX = "lines"
 
 
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # --- quote requests ---------------------------------------------------------------------------------------
 
 
@@ -42,10 +36,9 @@ def _query_string(request) -> str:
 def request_list(request: HttpRequest) -> HttpResponse:
     filters = RequestFilterForm(request.GET or None)
     requests = selectors.request_list(company=request.company, **filters.filters())
-    page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.request_rows(page.object_list)
+    page = paginate(request, requests, per_page=PER_PAGE, rows=selectors.request_rows)
     return render(request, "quotes/request_list.html", {
-        "page": page, "filters": filters, "query_string": _query_string(request),
+        "page": page, "filters": filters, "query_string": query_without(request, "page"),
         "is_filtered": bool(request.GET.get("status")), "active_section": "quote_requests",
     })
 
@@ -172,10 +165,9 @@ def product_search(request: HttpRequest) -> JsonResponse:
 def offer_list(request: HttpRequest) -> HttpResponse:
     filters = OfferFilterForm(request.GET or None)
     offers = selectors.offer_list(company=request.company, **filters.filters())
-    page = Paginator(offers, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.offer_rows(page.object_list)
+    page = paginate(request, offers, per_page=PER_PAGE, rows=selectors.offer_rows)
     return render(request, "quotes/offer_list.html", {
-        "page": page, "filters": filters, "query_string": _query_string(request),
+        "page": page, "filters": filters, "query_string": query_without(request, "page"),
         "is_filtered": bool(request.GET.get("status")), "active_section": "offers",
     })
 

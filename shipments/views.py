@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.selectors import documents_linked_to
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 from shipments import selectors, services
 from shipments.forms import ProblemReportForm, ReceiptForm, ShipmentFilterForm
@@ -41,12 +41,9 @@ def _shipment(request, public_id, *, full: bool = False) -> Shipment:
 def shipment_list(request: HttpRequest) -> HttpResponse:
     filters = ShipmentFilterForm(request.GET or None)
     shipments = selectors.shipment_list(company=request.company, **filters.filters())
-    page = Paginator(shipments, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.shipment_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, shipments, per_page=PER_PAGE, rows=selectors.shipment_rows)
     return render(request, "shipments/list.html", {
-        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "shipments",
+        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "shipments",
         "is_filtered": any(request.GET.get(key) for key in ("status", "date_from", "date_to")),
     })
 

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.responses import file_response, safe_filename
+from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 from support import selectors, services
 from support.forms import RatingForm, ReplyForm, TicketFilterForm, TicketForm
@@ -35,12 +35,9 @@ def _add_errors(form, error: ValidationError) -> None:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = TicketFilterForm(request.GET or None)
     tickets = selectors.ticket_list(company=request.company, **filters.filters())
-    page = Paginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_row_values(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, tickets, per_page=PER_PAGE, rows=selectors.with_row_values)
     return render(request, "support/list.html", {
-        "page": page, "filters": filters, "query_string": query.urlencode(), "active_section": "support",
+        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "support",
         "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
     })
 

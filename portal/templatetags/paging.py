@@ -1,5 +1,7 @@
 from django import template
 
+from portal.paging import query_without
+
 register = template.Library()
 
 
@@ -7,7 +9,4 @@ register = template.Library()
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced: a second paginator on a page (its documents)
     keeps the first one's filters and page."""
-    query = context["request"].GET.copy()
-    for key, value in changes.items():
-        query[key] = value
-    return query.urlencode()
+    return query_without(context["request"], **changes)
