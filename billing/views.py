@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -20,6 +19,7 @@ from portal import audit
 from portal.audit import client_ip
 from portal.exports import csv_writer
 from portal.money import cents, format_amount
+from portal.paging import paginate, query_without
 from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
@@ -27,21 +27,15 @@ PER_PAGE = 25
 STATEMENT_PER_PAGE = 100
 
 
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @require_safe
 @company_member_required(right="billing")
 def invoice_list(request: HttpRequest) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
     invoices = selectors.invoice_list(company=request.company, **filters.filters())
-    page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_row_values(page.object_list)
+    page = paginate(request, invoices, per_page=PER_PAGE, rows=selectors.with_row_values)
     return render(request, "billing/invoice_list.html", {
-        "page": page, "filters": filters, "query_string": _query_string(request), "active_section": "billing",
+        "page": page, "filters": filters, "query_string": query_without(request, "page"),
+        "active_section": "billing",
         "totals": selectors.account_totals(company=request.company),
         "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
     })
@@ -88,8 +82,8 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required(right="billing")
 def payment_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.payment_list(company=request.company), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.payment_rows(page.object_list)
+    page = paginate(request, selectors.payment_list(company=request.company), per_page=PER_PAGE,
+                    rows=selectors.payment_rows)
     return render(request, "billing/payment_list.html", {
         "page": page, "query_string": "", "active_section": "billing",
         "totals": selectors.credit_totals(company=request.company),
@@ -143,8 +137,7 @@ def statement(request: HttpRequest) -> HttpResponse:
     if result:
         # A year of a large client is thousands of movements: the page shows them 100 at a time, each page
         # starting from the balance carried from the previous one (the PDF and CSV keep the whole period).
-        page = Paginator(result.movements, STATEMENT_PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = selectors.movement_rows(page.object_list)
+        page = paginate(request, result.movements, per_page=STATEMENT_PER_PAGE, rows=selectors.movement_rows)
         if page.number > 1:
             first = page.object_list[0]
             carried = first.balance - first.debit + first.credit
