@@ -232,7 +232,7 @@ def test_a_failure_mid_service_leaves_no_half_written_offer(company_a, admin_a):
     offer = OfferFactory(company=company_a)
     with mock.patch.object(quote_services.audit, "record", side_effect=OperationalError("connection lost")), \
             pytest.raises(OperationalError):
-        quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, ip=None)
+        quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT and offer.decided_at is None
     assert not AuditEntry.objects.filter(action="offer.accepted").exists()

@@ -70,8 +70,8 @@ def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, co
     mail.outbox.clear()
     started = time.monotonic()
     results = in_threads(
-        [lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user,
-                                                       ip="192.0.2.1") for user in deciders],
+        [lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
+         for user in deciders],
         slow=(quote_services.audit, "record"), monkeypatch=monkeypatch)
     elapsed = time.monotonic() - started
     decided = [r for r in results if isinstance(r, Offer)]
