@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -41,17 +41,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _invoice(request, public_id) -> Invoice:
-    try:
-        return selectors.invoice_detail(company=request.company, public_id=public_id)
-    except Invoice.DoesNotExist as error:
-        raise Http404 from error
-
-
 @require_safe
 @company_member_required(right="billing")
 def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
-    invoice = _invoice(request, public_id)
+    invoice = get_object_or_404(selectors.invoices_for_detail(company=request.company), public_id=public_id)
     lines = list(invoice.lines.all())
     pending = selectors.pending_notices_for(company=request.company, invoice=invoice) if invoice.is_open else []
     return render(request, "billing/invoice_detail.html", {
@@ -67,11 +60,8 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required(right="billing")
 def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
-    try:
-        invoice = (Invoice.objects.for_company(request.company).visible().select_related("pdf")
-                   .get(public_id=public_id))
-    except Invoice.DoesNotExist as error:
-        raise Http404 from error
+    invoice = get_object_or_404(Invoice.objects.for_company(request.company).visible().select_related("pdf"),
+                                public_id=public_id)
     # Rendered by a task when the invoice was issued; only if that has not happened yet, here and now.
     stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
     audit.record(action="invoice.downloaded", company=request.company, user=request.user, ip=client_ip(request),

@@ -1,10 +1,9 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from contracts import selectors
 from contracts.forms import ContractFilterForm
-from contracts.models import Contract
 from files.selectors import documents_by_linked_object, documents_linked_to
 from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
@@ -27,10 +26,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @company_member_required
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
-    try:
-        contract = selectors.contract_detail(company=request.company, public_id=public_id)
-    except Contract.DoesNotExist as error:
-        raise Http404 from error
+    contract = get_object_or_404(selectors.contracts_for_detail(company=request.company), public_id=public_id)
     annexes = list(contract.annexes.all())
     documents = documents_linked_to(membership=request.membership, user=request.user, obj=contract,
                                     page_number=request.GET.get("documente"))

@@ -17,10 +17,7 @@ PER_PAGE = 25
 
 
 def _document(request, public_id) -> Document:
-    try:
-        return selectors.document_detail(membership=request.membership, public_id=public_id)
-    except Document.DoesNotExist as error:
-        raise Http404 from error
+    return get_object_or_404(selectors.documents_for_detail(membership=request.membership), public_id=public_id)
 
 
 @require_safe

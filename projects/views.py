@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -169,11 +169,9 @@ def comments(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required
 def attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
-    attachment = (CommentAttachment.objects.for_company(request.company)
-                  .select_related("file", "comment__project")
-                  .filter(comment__project__public_id=public_id, file__public_id=file_id).first())
-    if attachment is None:
-        raise Http404
+    attachment = get_object_or_404(
+        CommentAttachment.objects.for_company(request.company).select_related("file", "comment__project"),
+        comment__project__public_id=public_id, file__public_id=file_id)
     services.attachment_downloaded(attachment=attachment, user=request.user)
     stored = attachment.file
     stem = stored.original_name.rsplit(".", 1)[0]

@@ -2,7 +2,7 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -107,17 +107,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _quote_request(request, public_id) -> QuoteRequest:
-    try:
-        return selectors.request_detail(company=request.company, public_id=public_id)
-    except QuoteRequest.DoesNotExist as error:
-        raise Http404 from error
-
-
 @require_safe
 @company_member_required
 def request_detail(request: HttpRequest, public_id) -> HttpResponse:
-    quote_request = _quote_request(request, public_id)
+    quote_request = get_object_or_404(selectors.requests_for_detail(company=request.company), public_id=public_id)
     can_cancel = quote_request.status in QuoteRequest.CANCELLABLE and not quote_request.sent_offers
     return render(request, "quotes/request_detail.html", {
         "quote_request": quote_request, "can_cancel": can_cancel, "active_section": "quote_requests",
@@ -172,17 +165,10 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _offer(request, public_id) -> Offer:
-    try:
-        return selectors.offer_detail(company=request.company, public_id=public_id)
-    except Offer.DoesNotExist as error:
-        raise Http404 from error
-
-
 @require_safe
 @company_member_required
 def offer_detail(request: HttpRequest, public_id) -> HttpResponse:
-    offer = _offer(request, public_id)
+    offer = get_object_or_404(selectors.offers_for_detail(company=request.company), public_id=public_id)
     history = selectors.offer_history(offer=offer)
     current = next((revision for revision in history if revision.is_current), None)
     can_decide = request.membership.has_right("accept_offers")

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -28,12 +28,9 @@ def ticket_url(public_id) -> str:
 
 def _shipment(request, public_id, *, full: bool = False) -> Shipment:
     """The company's shipment (404 otherwise); ``full`` with everything the detail page shows."""
-    try:
-        if full:
-            return selectors.shipment_detail(company=request.company, public_id=public_id)
-        return Shipment.objects.for_company(request.company).get(public_id=public_id)
-    except Shipment.DoesNotExist as error:
-        raise Http404 from error
+    shipments = (selectors.shipments_for_detail(company=request.company) if full
+                 else Shipment.objects.for_company(request.company))
+    return get_object_or_404(shipments, public_id=public_id)
 
 
 @require_safe

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -10,16 +10,13 @@ from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
 from support import selectors, services
 from support.forms import RatingForm, ReplyForm, TicketFilterForm, TicketForm
-from support.models import Attachment, Ticket
+from support.models import Ticket
 
 PER_PAGE = 25
 
 
 def _ticket(request, public_id) -> Ticket:
-    try:
-        return selectors.ticket_detail(company=request.company, public_id=public_id)
-    except Ticket.DoesNotExist as error:
-        raise Http404 from error
+    return get_object_or_404(selectors.tickets_for_detail(company=request.company), public_id=public_id)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -154,11 +151,8 @@ def ticket_rate(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required
 def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpResponse:
-    try:
-        attachment = selectors.public_attachment(company=request.company, ticket_public_id=public_id,
-                                                 attachment_public_id=attachment_id)
-    except Attachment.DoesNotExist as error:
-        raise Http404 from error
+    attachment = get_object_or_404(selectors.public_attachments(company=request.company),
+                                   ticket__public_id=public_id, public_id=attachment_id)
     services.record_download(attachment=attachment, user=request.user)
     stored = attachment.file
     title = stored.original_name.rsplit(".", 1)[0]
