@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,6 @@ from django.views.i18n import set_language as django_set_language
 from accounts import services
 from accounts.forms import InvitationForm, InvitationSignupForm, MembershipForm, ProfileForm
 from accounts.models import Invitation, Membership, User
-from portal.paging import paginate
 from portal.tenancy import SESSION_KEY, company_member_required, current_membership
 
 MEMBERS_PER_PAGE = 50
@@ -23,7 +23,7 @@ MEMBERS_PER_PAGE = 50
 @login_required
 def pending(request: HttpRequest) -> HttpResponse:
     if current_membership(request):
-        return redirect("portal:dashboard")
+        return redirect("dashboard:home")
     memberships = request.user.memberships.select_related("company").order_by("-created_at")
     return render(request, "accounts/pending.html", {"memberships": memberships})
 
@@ -46,7 +46,7 @@ def members(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-    page = paginate(request, active, per_page=MEMBERS_PER_PAGE)
+    page = Paginator(active, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     waiting = Membership.objects.for_company(company).requested().select_related("user").order_by("requested_at")
     invitations = Invitation.objects.for_company(company).open().select_related("invited_by")
     return render(
@@ -167,10 +167,10 @@ def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
         membership = services.invitation_accept(token=token, user=request.user)
     except services.InvitationNotOpen as error:
         messages.error(request, str(error))
-        return redirect("portal:dashboard")
+        return redirect("dashboard:home")
     request.session[SESSION_KEY] = str(membership.company.public_id)
     messages.success(request, _("Bun venit în %(company)s!") % {"company": membership.company})
-    return redirect("portal:dashboard")
+    return redirect("dashboard:home")
 
 
 def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpResponse:
@@ -185,7 +185,7 @@ def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpRespo
     login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = str(membership.company.public_id)
     messages.success(request, _("Contul a fost creat. Bun venit în %(company)s!") % {"company": membership.company})
-    return redirect("portal:dashboard")
+    return redirect("dashboard:home")
 
 
 @require_POST
@@ -201,7 +201,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     )
     request.session[SESSION_KEY] = str(membership.company.public_id)
     messages.success(request, _("Lucrați acum pentru %(company)s.") % {"company": membership.company})
-    return redirect("portal:dashboard")
+    return redirect("dashboard:home")
 
 
 @login_required

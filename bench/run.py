@@ -77,7 +77,7 @@ def pages_for(company) -> list[tuple[str, str]]:
     today = timezone.localdate()
     year_ago = (today - timedelta(days=365)).isoformat()
     return [
-        ("Tablou de bord", reverse("portal:dashboard")),
+        ("Tablou de bord", reverse("dashboard:home")),
         ("Cereri de ofertă", reverse("quotes:request_list")),
         ("Cereri de ofertă ?status", reverse("quotes:request_list") + "?status=offered"),
         ("Cerere de ofertă (detaliu)", reverse("quotes:request_detail", args=[latest(QuoteRequest, "-id").public_id])),
@@ -117,7 +117,7 @@ def client_for(user) -> Client:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     client.cookies["portal_language"] = "ro"
-    client.get(reverse("portal:dashboard"))  # the first request writes the session's timestamps
+    client.get(reverse("dashboard:home"))  # the first request writes the session's timestamps
     return client
 
 

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.utils import timezone
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
 from billing.conf import due_soon_days, supplier
@@ -26,6 +28,7 @@ from billing.models import (
 )
 from portal.money import cents, format_amount, vat_groups
 from portal.rows import detail_url, short_date
+from portal.summaries import Card, Summary, Urgent, first_of
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", "number", "id"),
@@ -141,15 +144,15 @@ def vat_breakdown(lines) -> list[dict]:
     return [{"rate": group.rate, "base": group.net, "vat": group.vat, "gross": group.gross} for group in groups]
 
 
-def invoices_for_detail(*, company) -> QuerySet[Invoice]:
-    """The company's invoices with what the detail page reads (the view picks one, or 404)."""
+def invoice_detail(*, company, public_id) -> Invoice:
     return (Invoice.objects.for_company(company).visible()
             .select_related("contract", "project", "offer", "reverses", "pdf")
             .prefetch_related(
                 Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
                 Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("payment")
                          .order_by("payment__date", "id")),
-                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id"))))
+                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id")))
+            .get(public_id=public_id))
 
 
 def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:
@@ -382,12 +385,108 @@ def statement_pdf_context(result: Statement) -> dict:
             "generated_on": timezone.localdate(), "LANGUAGE_CODE": "ro"}
 
 
-def dashboard_summary(*, company) -> list[CurrencyTotals]:
-    """For the dashboard (the lead's portal/views.py): outstanding, overdue and credit per currency."""
-    return account_totals(company=company)
-
-
 def billing_recipients(*, company) -> QuerySet[Membership]:
     """Who hears about the company's invoices: active members holding the billing right."""
     return (Membership.objects.active().filter(company=company).with_right("billing").select_related("user")
             .order_by("user__email"))
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
+    """For a member with the billing right only: what is left to pay and overdue per currency, the oldest
+    overdue invoice, invoiced and paid per month (the chart), and the billing activity."""
+    if not membership.has_right("billing"):
+        return Summary()
+    today = today or timezone.localdate()
+    return Summary(
+        figures=first_of(Invoice.objects.for_company(company).overdue(today), ("due_date", "id"), series="series",
+                         number="number", date="due_date", id="public_id"),
+        card=lambda figures: _dashboard_card(company, figures, today),
+        feed={
+            "invoice.issued": gettext_lazy("a emis factura"),
+            "payment_notice.created": gettext_lazy("a anunțat o plată"),
+            "payment_notice.confirmed": gettext_lazy("a confirmat plata"),
+        },
+    )
+
+
+def _dashboard_card(company, figures: dict, today: date) -> Card:
+    totals = account_totals(company=company)
+    overdue_count = sum(t.overdue_count for t in totals)
+    amounts = []
+    for t in totals:
+        amounts.append((_("De plată (%(currency)s)") % {"currency": t.currency}, _lei(t.outstanding, t.currency)))
+        if t.overdue:
+            amounts.append((_("Restant (%(currency)s)") % {"currency": t.currency}, _lei(t.overdue, t.currency)))
+    return Card(
+        "billing", _("Facturi"), "receipt", reverse("billing:invoice_list") + "?status=restanta", overdue_count,
+        ngettext("factură restantă", "facturi restante", overdue_count),
+        _("Nu aveți facturi restante."), tone="danger" if overdue_count else "success",
+        urgent=Urgent(_("%(invoice)s, scadentă pe %(date)s") % {
+            "invoice": f"{figures['series']} {figures['number']}", "date": short_date(figures["date"])},
+            reverse("billing:invoice_detail", args=[figures["id"]])) if figures["id"] else None,
+        figures=amounts, chart=_invoiced_and_paid_chart(company, today),
+    )
+
+
+def _lei(amount, currency: str) -> str:
+    return format_amount(amount, "lei" if currency == "RON" else currency)
+
+
+_MONTHS = [gettext_lazy("ian"), gettext_lazy("feb"), gettext_lazy("mar"), gettext_lazy("apr"), gettext_lazy("mai"),
+           gettext_lazy("iun"), gettext_lazy("iul"), gettext_lazy("aug"), gettext_lazy("sep"), gettext_lazy("oct"),
+           gettext_lazy("nov"), gettext_lazy("dec")]
+
+
+def _invoiced_and_paid_chart(company, today: date) -> dict | None:
+    """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (one query)."""
+    start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    invoiced = (Invoice.objects.for_company(company).visible().filter(issue_date__gte=start)
+                .annotate(month=TruncMonth("issue_date"), chart_series=Value("invoiced"))
+                .values("chart_series", "month", "currency")
+                .annotate(total=Sum("total_gross")).order_by())
+    paid = (Payment.objects.for_company(company).filter(date__gte=start)
+            .annotate(month=TruncMonth("date"), chart_series=Value("paid")).values("chart_series", "month", "currency")
+            .annotate(total=Sum("amount")).order_by())
+    rows = list(invoiced.union(paid, all=True))
+    invoiced = [row for row in rows if row["chart_series"] == "invoiced"]
+    paid = [row for row in rows if row["chart_series"] == "paid"]
+    if not invoiced and not paid:
+        return None
+    counts = {}
+    for row in invoiced:
+        counts[row["currency"]] = counts.get(row["currency"], 0) + 1
+    currency = max(counts, key=counts.get) if counts else "RON"
+    months = []
+    month = start
+    for _i in range(12):
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+
+    def series(rows):
+        by_month = {(r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
+                    for r in rows if r["currency"] == currency}
+        return [round(by_month.get(m, 0.0), 2) for m in months]
+
+    labels = [f"{_MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
+    unit = "lei" if currency == "RON" else currency
+    hover = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
+    return {
+        "data": [
+            {"type": "bar", "name": str(_("Facturat")), "x": labels, "y": series(invoiced),
+             "marker": {"color": "#0b5ed7"}, "hovertemplate": hover},
+            {"type": "bar", "name": str(_("Plătit")), "x": labels, "y": series(paid),
+             "marker": {"color": "#198754"}, "hovertemplate": hover},
+        ],
+        "layout": {
+            "barmode": "group", "height": 300, "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2}, "separators": formats.get_format("DECIMAL_SEPARATOR")
+            + formats.get_format("THOUSAND_SEPARATOR"),
+            "yaxis": {"title": {"text": unit}, "tickformat": ",.0f", "fixedrange": True},
+            "xaxis": {"fixedrange": True}, "font": {"family": "system-ui, sans-serif", "size": 12},
+        },
+        "table": list(zip(labels, series(invoiced), series(paid), strict=True)),
+        "currency": unit,
+    }

@@ -3,12 +3,16 @@ queries whatever the number of contracts."""
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.models import Annex, Contract
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
+from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
 SORTS = {"end": ("current_end_date", "number"), "-end": ("-current_end_date", "-number"),
          "number": ("number",), "-start": ("-start_date", "number")}
@@ -39,10 +43,38 @@ def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
     return contracts
 
 
-def contracts_for_detail(*, company) -> QuerySet[Contract]:
-    """The company's contracts with what the detail page reads (the view picks one, or 404)."""
+def contract_detail(*, company, public_id) -> Contract:
     # The project model through the reverse relation: projects points at contracts, never the other way.
     Project = Contract.projects.rel.related_model
     return (Contract.objects.for_company(company).visible().select_related("offer")
             .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")),
-                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start"))))
+                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start")))
+            .get(public_id=public_id))
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
+    """The contracts expiring soon, the first to end, and the contracts' activity."""
+    expiring = Contract.objects.for_company(company).with_display_status(
+        Contract.DisplayStatus.EXPIRING, today=today or timezone.localdate())
+    return Summary(
+        figures={"count": count_of(expiring), **first_of(expiring, ("current_end_date", "number"),
+                                                        number="number", date="current_end_date", id="public_id")},
+        card=_dashboard_card,
+        feed={"contract.activated": gettext_lazy("a activat contractul")},
+    )
+
+
+def _dashboard_card(figures: dict) -> Card:
+    count = figures["count"]
+    return Card(
+        "contracts", _("Contracte care expiră curând"), "file-earmark-check",
+        reverse("contracts:list") + "?status=expiring", count,
+        ngettext("contract expiră curând", "contracte expiră curând", count),
+        _("Niciun contract nu expiră în perioada următoare."), tone="warning" if count else "primary",
+        urgent=Urgent(_("%(number)s se încheie pe %(date)s") % {
+            "number": figures["number"], "date": short_date(figures["date"])},
+            reverse("contracts:detail", args=[figures["id"]])) if figures["id"] else None,
+    )

@@ -24,5 +24,5 @@ def _page_of_the_form(request: HttpRequest) -> str | None:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     back_url = _page_of_the_form(request)
     return render(request, "403_csrf.html", {
-        "back_url": back_url or reverse("portal:dashboard"), "back_to_form": back_url is not None,
+        "back_url": back_url or reverse("dashboard:home"), "back_to_form": back_url is not None,
     }, status=403)

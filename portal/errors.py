@@ -63,7 +63,7 @@ def _back_url(request) -> str:
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
         return referer
-    return reverse("portal:dashboard")
+    return reverse("dashboard:home")
 
 
 def conflict(request, error: BaseException) -> HttpResponse:

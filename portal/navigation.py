@@ -23,7 +23,7 @@ class Section:
 
 
 SECTIONS = (
-    Section("dashboard", _("Tablou de bord"), "portal:dashboard", "speedometer2"),
+    Section("dashboard", _("Tablou de bord"), "dashboard:home", "speedometer2"),
     Section("quote_requests", _("Cerere ofertă"), "quotes:request_list", "cart-plus"),
     Section("offers", _("Oferte"), "quotes:offer_list", "file-earmark-text"),
     Section("projects", _("Proiecte"), "projects:list", "kanban"),

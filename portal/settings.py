@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "billing",
     "support",
     "shipments",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,7 @@ MIDDLEWARE = [
 # company-owned rows not restricted to the request's company raises. Every namespace of the
 # URLconf is either here or in TENANCY_UNSCOPED_NAMESPACES (tests/test_tenancy_scope.py checks).
 TENANCY_CLIENT_NAMESPACES = ["portal", "accounts", "quotes", "projects", "billing", "contracts", "support",
-                             "shipments", "files"]
+                             "shipments", "files", "dashboard"]
 TENANCY_UNSCOPED_NAMESPACES = ["", "admin", "mfa"]
 
 ROOT_URLCONF = "portal.urls"
@@ -199,7 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGIN_REDIRECT_URL = "dashboard:home"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}

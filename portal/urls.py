@@ -11,7 +11,6 @@ admin.site.site_title = "Portal clienți"
 
 
 portal_patterns = [
-    path("", views.dashboard, name="dashboard"),
     path("notificari/", views.notifications, name="notifications"),
     path("notificari/citite/", views.notifications_read_all, name="notifications_read_all"),
     path("notificari/preferinte/", views.notification_settings, name="notification_settings"),
@@ -19,6 +18,7 @@ portal_patterns = [
 ]
 
 urlpatterns = [
+    path("", include("dashboard.urls")),
     path("", include((portal_patterns, "portal"))),
     path("admin/", admin.site.urls),
     path("cont/", include("allauth.urls")),

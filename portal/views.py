@@ -3,34 +3,16 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from portal import dashboard as dashboard_data
 from portal import services
 from portal.forms import NotificationSettingsForm
 from portal.models import Notification
 from portal.tenancy import company_member_required
 from portal.topics import Delivery
-
-
-@require_safe
-@company_member_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    cards, active_projects = dashboard_data.cards(request, today)
-    billing_chart = (dashboard_data.billing_chart(request.company, today)
-                     if request.membership.has_right("billing") else None)
-    return render(request, "portal/dashboard.html", {
-        "cards": cards, "billing_chart": billing_chart,
-        "progress_chart": dashboard_data.progress_chart(active_projects), "active_projects": active_projects,
-        "activity": dashboard_data.activity(request.company, request.membership),
-        "is_new_client": not any(card.count for card in cards) and not active_projects,
-    })
-
 
 NOTIFICATIONS_PER_PAGE = 30
 

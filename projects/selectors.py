@@ -22,10 +22,14 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Company
 from portal.rows import detail_url, short_date
+from portal.summaries import Card, Summary, Urgent, count_of
 from projects.models import Comment, Project, Task
 from projects.progress import progress_annotations, sums_from_annotations, sums_of
 
@@ -263,3 +267,56 @@ def recent_comments(*, project: Project, limit: int) -> tuple[list[Comment], int
 def project_comments(*, project: Project) -> list[Comment]:
     return list(Comment.objects.filter(project=project).select_related("author")
                 .prefetch_related("attachments__file").order_by("created_at", "id"))
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company: Company, membership, *, today: date | None = None) -> Summary:
+    """The projects in progress (the first eight, with their progress chart), the next milestone among
+    them, and the projects' activity."""
+    today = today or timezone.localdate()
+    in_progress = Project.objects.for_company(company).filter(status=Project.Status.IN_PROGRESS)
+    return Summary(
+        figures={"count": count_of(in_progress)},
+        card=lambda figures: _dashboard_card(company, figures["count"], today),
+        feed={
+            "project.milestone_reached": gettext_lazy("jalon atins în proiectul"),
+            "project.commented": gettext_lazy("a scris în discuția proiectului"),
+        },
+    )
+
+
+def _dashboard_card(company: Company, count: int, today: date) -> Card:
+    in_progress = with_progress(project_list(company=company, status=Project.Status.IN_PROGRESS), today=today)
+    active = decorate_list_rows(in_progress[:8], today=today) if count else []
+    upcoming = [p for p in active if p.next_milestone_date]
+    upcoming.sort(key=lambda p: p.next_milestone_date)
+    first = upcoming[0] if upcoming else None
+    return Card(
+        "projects", _("Proiecte active"), "kanban", reverse("projects:list") + f"?stare={Project.Status.IN_PROGRESS}",
+        count, ngettext("proiect în desfășurare", "proiecte în desfășurare", count),
+        _("Niciun proiect în desfășurare. Aici urmăriți progresul, sarcinile și diagrama Gantt."),
+        urgent=Urgent(_("Următorul jalon: %(milestone)s (%(project)s), %(date)s") % {
+            "milestone": first.next_milestone_title, "project": first.code,
+            "date": short_date(first.next_milestone_date)},
+            reverse("projects:detail", args=[first.public_id])) if first else None,
+        chart=_progress_chart(active), chart_rows=active,
+    )
+
+
+def _progress_chart(projects: list[Project]) -> dict | None:
+    if not projects:
+        return None
+    names = [f"{p.code}" for p in projects][::-1]
+    values = [p.progress for p in projects][::-1]
+    return {
+        "data": [{"type": "bar", "orientation": "h", "x": values, "y": names, "marker": {"color": "#0b5ed7"},
+                  "text": [f"{v} %" for v in values], "textposition": "auto",
+                  "hovertemplate": "%{y}: %{x} %<extra></extra>",
+                  "customdata": [p.name for p in projects][::-1]}],
+        "layout": {"height": 60 + 34 * len(projects), "margin": {"l": 110, "r": 10, "t": 10, "b": 30},
+                   "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+                   "yaxis": {"fixedrange": True, "automargin": True},
+                   "font": {"family": "system-ui, sans-serif", "size": 12}},
+    }

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
+from portal.summaries import Card, Summary, Urgent, count_of, first_of
 from quotes import conf
 from quotes.models import Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
 from quotes.totals import offer_totals
@@ -25,15 +32,15 @@ def request_list(*, company, status: str = ""):
     return requests.order_by("-created_at", "-id")
 
 
-def requests_for_detail(*, company) -> QuerySet[QuoteRequest]:
-    """The company's requests with what the detail page reads (the view picks one, or 404)."""
+def request_detail(*, company, public_id) -> QuoteRequest:
     return (QuoteRequest.objects.for_company(company)
             .select_related("created_by", "cancelled_by")
             .prefetch_related(
                 Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
                 "attachments",
                 Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"),
-                         to_attr="sent_offers")))
+                         to_attr="sent_offers"))
+            .get(public_id=public_id))
 
 
 def product_suggestions():
@@ -63,11 +70,11 @@ def _lines():
     return Prefetch("lines", queryset=OfferLine.objects.select_related("product").order_by("position", "id"))
 
 
-def offers_for_detail(*, company) -> QuerySet[Offer]:
-    """The company's offers with what the detail page reads (the view picks one, or 404)."""
+def offer_detail(*, company, public_id) -> Offer:
     return (Offer.objects.for_company(company).visible()
             .select_related("request", "decided_by", "sent_by")
-            .prefetch_related(_lines()))
+            .prefetch_related(_lines())
+            .get(public_id=public_id))
 
 
 def offer_history(*, offer: Offer) -> list[Offer]:
@@ -129,3 +136,37 @@ def offer_rows(offers) -> list[Offer]:
         offer.valid_text = short_date(offer.valid_until)
         offer.total_text = format_amount(offer.total_gross)
     return offers
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
+    """The offers waiting for the client's decision, the first to expire, and the quotes' activity."""
+    offers = Offer.objects.for_company(company).visible().current().with_display_status(
+        Offer.DisplayStatus.OPEN, today=today or timezone.localdate())
+    return Summary(
+        figures={"count": count_of(offers), **first_of(offers, ("valid_until", "number"), number="number",
+                                                      date="valid_until", id="public_id")},
+        card=_dashboard_card,
+        feed={
+            "offer.sent": gettext_lazy("a trimis oferta"),
+            "offer.accepted": gettext_lazy("a acceptat oferta"),
+            "offer.rejected": gettext_lazy("a respins oferta"),
+            "quote_request.created": gettext_lazy("a trimis cererea de ofertă"),
+            "quote_request.cancelled": gettext_lazy("a anulat cererea de ofertă"),
+        },
+    )
+
+
+def _dashboard_card(figures: dict) -> Card:
+    count = figures["count"]
+    return Card(
+        "offers", _("Oferte de analizat"), "file-earmark-text", reverse("quotes:offer_list") + "?status=open", count,
+        ngettext("ofertă așteaptă decizia dvs.", "oferte așteaptă decizia dvs.", count),
+        _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
+        tone="warning" if count else "primary",
+        urgent=Urgent(_("%(offer)s expiră pe %(date)s") % {
+            "offer": figures["number"], "date": short_date(figures["date"])},
+            reverse("quotes:offer_detail", args=[figures["id"]])) if figures["id"] else None,
+    )

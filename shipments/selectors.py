@@ -3,11 +3,15 @@ fixed number of queries whatever the number of shipments or events."""
 
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.rows import detail_url, short_date
+from portal.summaries import Card, Summary, Urgent, count_of, first_of
 from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent, status_badge
 
 # The list's status filter: one status, or "pe drum" (every status on the way).
@@ -32,13 +36,13 @@ def shipment_list(*, company, status: str = "", date_from: date | None = None, d
     return shipments.order_by("rank", F("last_event_at").desc(nulls_last=True), "planned_ship_date", "-id")
 
 
-def shipments_for_detail(*, company) -> QuerySet[Shipment]:
-    """The company's shipments with what the detail page reads (the view picks one, or 404)."""
+def shipment_detail(*, company, public_id) -> Shipment:
     return (Shipment.objects.for_company(company)
             .select_related("carrier", "contract", "project", "offer", "invoice", "received_by")
             .prefetch_related(
                 Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
-                Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"))))
+                Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")))
+            .get(public_id=public_id))
 
 
 def shipment_rows(shipments) -> list[Shipment]:
@@ -58,3 +62,42 @@ def shipment_rows(shipments) -> list[Shipment]:
         shipment.estimated_delivery_text = ("" if shipment.status == Status.RETURNED
                                             else short_date(shipment.planned_delivery_date))
     return shipments
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
+    """The shipments on the way (the first to arrive), those delivered and not yet confirmed, and the
+    shipments' activity."""
+    shipments = Shipment.objects.for_company(company)
+    moving = shipments.filter(status__in=MOVING)
+    return Summary(
+        figures={
+            "on_the_way": count_of(moving),
+            "to_confirm": count_of(shipments.filter(status=Status.DELIVERED, received_at__isnull=True)),
+            **first_of(moving, (F("planned_delivery_date").asc(nulls_last=True), "id"), number="number",
+                       status="status", date="planned_delivery_date", id="public_id"),
+        },
+        card=_dashboard_card,
+        feed={
+            "shipment.receipt_confirmed": gettext_lazy("a confirmat primirea expedierii"),
+            "shipment.problem_reported": gettext_lazy("a semnalat o problemă la expedierea"),
+        },
+    )
+
+
+def _dashboard_card(figures: dict) -> Card:
+    count, to_confirm = figures["on_the_way"], figures["to_confirm"]
+    urgent = None
+    if figures["id"]:
+        text = _("%(number)s, %(status)s") % {"number": figures["number"], "status": Status(figures["status"]).label}
+        if figures["date"]:
+            text += _(", livrare estimată %(date)s") % {"date": short_date(figures["date"])}
+        urgent = Urgent(text, reverse("shipments:detail", args=[figures["id"]]))
+    return Card(
+        "shipments", _("Expedieri pe drum"), "truck", reverse("shipments:list") + f"?status={ON_THE_WAY}", count,
+        ngettext("expediere pe drum", "expedieri pe drum", count),
+        _("Nicio expediere pe drum. Aici urmăriți livrările și documentele lor."),
+        urgent=urgent, figures=[(_("Livrate, de confirmat"), str(to_confirm))] if to_confirm else [],
+    )

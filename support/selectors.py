@@ -8,13 +8,16 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES, Linkable
 from portal.rows import detail_url, short_date, short_datetime
+from portal.summaries import Card, Summary, Urgent, count_of, first_of
 from support.models import Attachment, Message, StatusChange, Ticket, awaiting_client_first
 
 LINK_CHOICES_PER_TYPE = 50
@@ -56,9 +59,10 @@ def with_row_values(tickets) -> list[Ticket]:
     return tickets
 
 
-def tickets_for_detail(*, company) -> QuerySet[Ticket]:
-    """The company's tickets with what the detail page reads (the view picks one, or 404)."""
-    return Ticket.objects.for_company(company).select_related("opened_by", "rated_by", "linked_type")
+def ticket_detail(*, company, public_id) -> Ticket:
+    return (Ticket.objects.for_company(company)
+            .select_related("opened_by", "rated_by", "linked_type")
+            .get(public_id=public_id))
 
 
 @dataclass
@@ -84,10 +88,11 @@ def conversation(*, ticket: Ticket) -> tuple[list[Attachment], list[Entry]]:
     return attachments, entries
 
 
-def public_attachments(*, company) -> QuerySet[Attachment]:
-    """The attachments the client may download: their ticket is the company's, their message not internal."""
-    return (Attachment.objects.for_company(company).public().filter(ticket__company=company)
-            .select_related("file", "ticket"))
+def public_attachment(*, company, ticket_public_id, attachment_public_id) -> Attachment:
+    """An attachment the client may download: its ticket is the company's, its message not internal."""
+    return (Attachment.objects.for_company(company).public()
+            .select_related("file", "ticket")
+            .get(ticket__public_id=ticket_public_id, ticket__company=company, public_id=attachment_public_id))
 
 
 # --- Links to other sections' objects ----------------------------------------------------------
@@ -163,3 +168,34 @@ def linked_for(*, ticket: Ticket, membership) -> tuple[str, models.Model] | None
         return None
     return str(link.verbose_name if link else ticket.linked_type.name), obj
 
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+def dashboard_summary(company, membership, *, today=None) -> Summary:
+    """The tickets waiting for the client's answer, the longest waiting first, and the tickets' activity."""
+    waiting = Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING)
+    return Summary(
+        figures={"count": count_of(waiting), **first_of(waiting, ("last_activity_at", "id"), number="number",
+                                                       subject="subject", id="public_id")},
+        card=_dashboard_card,
+        feed={
+            "ticket.opened": gettext_lazy("a deschis tichetul"),
+            "ticket.closed": gettext_lazy("a închis tichetul"),
+            "ticket.reopened": gettext_lazy("a redeschis tichetul"),
+            "ticket.rated": gettext_lazy("a evaluat tichetul"),
+        },
+    )
+
+
+def _dashboard_card(figures: dict) -> Card:
+    count = figures["count"]
+    return Card(
+        "support", _("Tichete de suport"), "life-preserver",
+        reverse("support:list") + f"?status={Ticket.Status.WAITING}", count,
+        ngettext("tichet așteaptă răspunsul dvs.", "tichete așteaptă răspunsul dvs.", count),
+        _("Niciun tichet nu așteaptă răspunsul dvs. Pentru orice problemă, deschideți un tichet."),
+        tone="warning" if count else "primary",
+        urgent=Urgent(f"{figures['number']}: {figures['subject']}",
+                      reverse("support:detail", args=[figures["id"]])) if figures["id"] else None,
+    )

@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADMIN, HOME, LOGIN, PENDING, SAME, VISITORS
 
-APPS = ("accounts", "portal", "files", "quotes", "projects", "billing", "contracts", "support", "shipments")
+APPS = ("accounts", "portal", "files", "quotes", "projects", "billing", "contracts", "support", "shipments",
+        "dashboard")
 CLIENT_NAMESPACES = set(APPS)
 
 
@@ -73,7 +74,7 @@ def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, deacti
 def expected_location(expected: str, url: str) -> str:
     return {
         LOGIN: reverse("account_login"), PENDING: reverse("accounts:pending"),
-        ADMIN: reverse("admin:index"), HOME: reverse("portal:dashboard"), SAME: url,
+        ADMIN: reverse("admin:index"), HOME: reverse("dashboard:home"), SAME: url,
     }.get(expected) or (expected if expected.startswith("/") else reverse(expected))
 
 

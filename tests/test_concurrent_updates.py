@@ -298,18 +298,18 @@ def test_a_page_asked_for_in_json_gets_json_errors_and_a_browser_still_gets_the_
     client = Client(raise_request_exception=False)
     client.force_login(admin_a)
     down = OperationalError("server closed the connection unexpectedly")
-    with mock.patch("portal.dashboard.cards", side_effect=down):
-        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+    with mock.patch("dashboard.selectors.cards", side_effect=down):
+        response = client.get(reverse("dashboard:home"), HTTP_ACCEPT="application/json")
         assert response.status_code == 503 and "error" in response.json()
-        response = client.get(reverse("portal:dashboard"),
+        response = client.get(reverse("dashboard:home"),
                               HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
         assert response.status_code == 503 and "indisponibil pentru scurt timp" in response.content.decode()
         assert response["Content-Type"].startswith("text/html")
-    with mock.patch("portal.dashboard.cards", side_effect=deadlock()):
-        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+    with mock.patch("dashboard.selectors.cards", side_effect=deadlock()):
+        response = client.get(reverse("dashboard:home"), HTTP_ACCEPT="application/json")
         assert response.status_code == 409 and CONFLICT_TEXT in response.json()["error"]
-    with mock.patch("portal.dashboard.cards", side_effect=ValueError("a bug")):
-        response = client.get(reverse("portal:dashboard"), HTTP_ACCEPT="application/json")
+    with mock.patch("dashboard.selectors.cards", side_effect=ValueError("a bug")):
+        response = client.get(reverse("dashboard:home"), HTTP_ACCEPT="application/json")
         assert response.status_code == 500 and set(response.json()) == {"error"}
 
 

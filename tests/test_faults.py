@@ -103,7 +103,7 @@ def test_login_and_pages_work_with_the_cache_down(client, admin_a):
         admin_a.save()
         response = client.post(reverse("account_login"), {"login": admin_a.email, "password": "Parola-buna-2026"})
         assert response.status_code == 302
-        assert client.get(reverse("portal:dashboard")).status_code == 200
+        assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_cache_and_broker_use_separate_redis_databases():
@@ -187,11 +187,11 @@ def test_a_failed_send_rolls_back_so_the_retry_sends_once(db, mailoutbox):
 def test_a_database_outage_answers_a_clear_503_page(admin_a):
     client = Client(raise_request_exception=False)
     client.force_login(admin_a)
-    with mock.patch("portal.dashboard.cards", side_effect=OperationalError("server closed the connection")):
-        response = client.get(reverse("portal:dashboard"))
+    with mock.patch("dashboard.selectors.cards", side_effect=OperationalError("server closed the connection")):
+        response = client.get(reverse("dashboard:home"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "indisponibil pentru scurt timp" in response.content.decode()
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 @pytest.mark.postgres
@@ -206,7 +206,7 @@ def test_the_app_recovers_after_postgres_drops_every_connection(transactional_db
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 
     def get() -> int:
-        url = live_server.url + reverse("portal:dashboard")
+        url = live_server.url + reverse("dashboard:home")
         request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 - http://127.0.0.1
         try:
             return urllib.request.urlopen(request, timeout=20).status  # noqa: S310 - http://127.0.0.1

@@ -21,7 +21,6 @@ def objects(cast) -> dict:
 
 
 ROUTES = [
-    Route("portal:dashboard", get=section(), post=everyone(405)),
     Route("accounts:pending", get={**LOGGED_IN, **ACTIVE_GO_HOME}, post={**LOGGED_IN, **ACTIVE_GO_HOME}),
     Route("accounts:profile", get=LOGGED_IN, post={**everyone(SAME), "anonymous": LOGIN, "deactivated": LOGIN},
           data=lambda o: {"first_name": "Ion", "last_name": "Pop", "phone": "0722 111 222", "language": "ro"}),

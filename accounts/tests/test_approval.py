@@ -60,7 +60,7 @@ def test_staff_approves_a_company_and_its_registrant(
     assert len(mailoutbox) == 1
 
     client.force_login(registrant.user)
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert response.context["current_company"] == registrant.company
 
@@ -76,7 +76,7 @@ def test_staff_rejects_a_pending_company(client, staff, registrant, django_captu
     assert [message.to for message in mailoutbox] == [["ioana@firma-noua.ro"]]
     assert "nu a fost aprobat" in mailoutbox[0].subject
     client.force_login(registrant.user)
-    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("accounts:pending")
+    assert client.get(reverse("dashboard:home"))["Location"] == reverse("accounts:pending")
 
 
 @pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_company_admin_approves_a_pending_member(
     ).exists()
 
     client.force_login(pending_user)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 @pytest.mark.django_db

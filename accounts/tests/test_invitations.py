@@ -90,7 +90,7 @@ def test_signing_up_through_the_invitation_joins_the_company(client, invitation_
     response = client.post(invitation_link, signup_data())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     user = User.objects.get(email=INVITED)
     assert (user.first_name, user.last_name, user.phone) == ("Radu", "Stan", "0733 111 222")
     assert user.check_password(PASSWORD)
@@ -104,7 +104,7 @@ def test_signing_up_through_the_invitation_joins_the_company(client, invitation_
     assert Invitation.objects.get().accepted_at is not None
     assert int(client.session["_auth_user_id"]) == user.pk
 
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert response.context["current_company"] == company_a
 
@@ -229,7 +229,7 @@ def test_existing_user_joins_a_second_company_and_switches(
 
     response = client.post(link)
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     membership = Membership.objects.get(user=member_b, company=company_a)
     assert membership.status == Membership.Status.ACTIVE
     assert membership.role == Membership.Role.MEMBER
@@ -237,14 +237,14 @@ def test_existing_user_joins_a_second_company_and_switches(
     # Still admin of company B.
     assert Membership.objects.get(user=member_b, company=company_b).role == Membership.Role.ADMIN
     # Accepting makes the invited company the active one.
-    assert client.get(reverse("portal:dashboard")).context["current_company"] == company_a
+    assert client.get(reverse("dashboard:home")).context["current_company"] == company_a
 
     response = client.post(reverse("accounts:switch_company"), {"company": str(company_b.public_id)})
     assert response.status_code == 302
-    assert client.get(reverse("portal:dashboard")).context["current_company"] == company_b
+    assert client.get(reverse("dashboard:home")).context["current_company"] == company_b
     response = client.post(reverse("accounts:switch_company"), {"company": str(company_a.public_id)})
     assert response.status_code == 302
-    assert client.get(reverse("portal:dashboard")).context["current_company"] == company_a
+    assert client.get(reverse("dashboard:home")).context["current_company"] == company_a
 
 
 @pytest.mark.django_db
@@ -291,7 +291,7 @@ def test_logged_in_user_with_another_email_cannot_accept(client, invitation_link
 
     memberships_before = list(Membership.objects.values_list("pk", "user_id", "company_id", "role", "status"))
     response = client.post(invitation_link, follow=True)
-    assert response.redirect_chain[0] == (reverse("portal:dashboard"), 302)
+    assert response.redirect_chain[0] == (reverse("dashboard:home"), 302)
     assert "Invitația a fost trimisă pe altă adresă de email." in response.content.decode()
     assert list(Membership.objects.values_list("pk", "user_id", "company_id", "role", "status")) == memberships_before
     invitation = Invitation.objects.get()

@@ -130,7 +130,7 @@ def test_admin_removes_a_member_who_then_waits_on_the_pending_page(client, admin
     assert entry.data == {"email": member_a.email}
 
     client.force_login(member_a)
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:pending")
 
@@ -138,9 +138,9 @@ def test_admin_removes_a_member_who_then_waits_on_the_pending_page(client, admin
 @pytest.mark.django_db
 def test_a_removed_member_loses_access_within_the_same_session(client, admin_a, member_a, company_a):
     client.force_login(member_a)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     Membership.objects.filter(user=member_a).delete()
-    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("accounts:pending")
+    assert client.get(reverse("dashboard:home"))["Location"] == reverse("accounts:pending")
 
 
 @pytest.mark.django_db

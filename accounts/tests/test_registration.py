@@ -152,12 +152,12 @@ def test_confirmed_registrant_waits_for_approval_and_sees_nothing_of_the_company
     assert client.get(link).status_code == 200  # a confirmation page, not a GET side effect
     response = client.post(link)
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     user = User.objects.get(email="ioana@firma-noua.ro")
     assert user.emailaddress_set.get().verified
     assert int(client.session["_auth_user_id"]) == user.pk
 
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:pending")
     response = client.get(response["Location"])
@@ -197,7 +197,7 @@ def test_login_before_verifying_the_email_does_not_reach_the_dashboard(
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -221,7 +221,7 @@ def test_login_sets_the_language_cookie_from_the_profile(client, member_a, setti
     response = client.post(reverse("account_login"), {"login": member_a.email, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert int(client.session["_auth_user_id"]) == member_a.pk
 

@@ -24,10 +24,10 @@ from django.urls import reverse
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory
 from billing.tests.factories import InvoiceFactory
+from dashboard.tests.test_dashboard import DASHBOARD_QUERY_CEILING
 from files.models import CategoryAccess, Document, RequiredRight, hidden_categories
 from files.tests.factories import DocumentFactory, add_version, pdf_upload
 from portal.models import Notification
-from portal.tests.test_dashboard import DASHBOARD_QUERY_CEILING
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_the_dashboard_shows_a_member_without_billing_nothing_of_the_statement(c
                                                                                 company_a, manual, statement):
     client.force_login(member_a)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("portal:dashboard"))
+        response = client.get(reverse("dashboard:home"))
     page = response.content.decode()
     assert response.status_code == 200
     assert STATEMENT not in page  # neither the "new files" card nor the activity feed
@@ -159,7 +159,7 @@ def test_the_dashboard_shows_a_member_without_billing_nothing_of_the_statement(c
     assert len(queries) <= DASHBOARD_QUERY_CEILING  # the rule costs a subquery, not a query
 
     client.force_login(admin_a)
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert STATEMENT in response.content.decode()
     assert next(card for card in response.context["cards"] if card.key == "files").count == 2
     assert {item.obj for item in response.context["activity"]} == {STATEMENT, "Manual de utilizare ERP"}
@@ -169,7 +169,7 @@ def test_the_activity_feed_leaves_out_documents_linked_to_an_invoice_too(client,
     invoice = InvoiceFactory(company=company_a)
     DocumentFactory(company=company_a, title="Anexă factură TST", category=Document.Category.OTHER, linked=invoice)
     client.force_login(member_a)
-    page = client.get(reverse("portal:dashboard")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     assert "Anexă factură TST" not in page
 
 

@@ -26,7 +26,7 @@ def test_a_refused_form_gets_a_romanian_page_in_the_layout(django_assert_num_que
     html = response.content.decode()
     assert response.status_code == 403 and in_layout(html) and '<html lang="ro">' in html
     assert "Formularul a expirat" in html and "Reîncărcați pagina și încercați din nou." in html
-    assert f'href="{reverse("portal:dashboard")}"' in html  # no Referer: the way back is the dashboard
+    assert f'href="{reverse("dashboard:home")}"' in html  # no Referer: the way back is the dashboard
     assert "CSRF" not in html and "Forbidden" not in html
 
 
@@ -38,7 +38,7 @@ def test_the_way_back_is_the_form_s_page_when_it_was_on_this_site():
     assert 'href="http://testserver/cont/login/?next=/facturi/"' in html and "Înapoi la pagina formularului" in html
     # A form that came from another site (a real forgery) is not linked back to.
     html = refused_form(client, HTTP_REFERER="https://atacator.example/").content.decode()
-    assert "atacator" not in html and f'href="{reverse("portal:dashboard")}"' in html
+    assert "atacator" not in html and f'href="{reverse("dashboard:home")}"' in html
 
 
 def test_a_logged_in_member_gets_it_with_the_portal_s_menu(admin_a):
@@ -95,7 +95,7 @@ def test_a_logged_in_user_is_sent_back_to_the_dashboard(settings, admin_a):
     response = client.post(reverse("account_change_password"), data)
     html = response.content.decode()
     assert response.status_code == 429 and in_layout(html) and 'id="portal-nav"' in html
-    assert "Prea multe încercări" in html and f'href="{reverse("portal:dashboard")}"' in html
+    assert "Prea multe încercări" in html and f'href="{reverse("dashboard:home")}"' in html
     admin_a.refresh_from_db()
     assert admin_a.check_password(PASSWORD)
 

@@ -103,7 +103,7 @@ def test_bell_counts_unread_of_the_current_company(client, admin_a, company_a, c
     notify(user=admin_a, company=company_a, kind="offer.sent", title="A2", url="/oferte/")
     notify(user=admin_a, company=company_b, kind="offer.sent", title="B1", url="/oferte/")
     client.force_login(admin_a)
-    page = client.get(reverse("portal:dashboard")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     assert '>2<span class="visually-hidden"> necitite' in page
 
 

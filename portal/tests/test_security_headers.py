@@ -8,7 +8,7 @@ from accounts.tests.factories import PASSWORD
 
 def test_pages_send_the_security_headers(client, admin_a):
     client.force_login(admin_a)
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     csp = response["Content-Security-Policy"]
     script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
     assert script_src.split() == ["script-src", "'self'"]  # no inline scripts, no eval, no CDN
@@ -42,22 +42,22 @@ def test_login_gives_a_new_session_key_and_logout_ends_it_on_the_server(client, 
     assert logged_in_key and logged_in_key != anonymous_key
     client.post(reverse("account_logout"))
     assert not Session.objects.filter(session_key=logged_in_key).exists()
-    assert client.get(reverse("portal:dashboard")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_removing_a_membership_ends_access_at_the_next_request(client, admin_a, member_a):
     from accounts.models import Membership
 
     client.force_login(member_a)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     Membership.objects.filter(user=member_a).delete()
-    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("accounts:pending")
+    assert client.get(reverse("dashboard:home"))["Location"] == reverse("accounts:pending")
 
 
 def test_every_response_refuses_the_browser_features_the_portal_does_not_use(client, admin_a):
     pages = [client.get(reverse("account_login")), client.get("/nu-exista/")]
     client.force_login(admin_a)
-    pages.append(client.get(reverse("portal:dashboard")))
+    pages.append(client.get(reverse("dashboard:home")))
     for response in pages:
         policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
         for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):

@@ -16,10 +16,10 @@ def set_session(client, **values):
 def test_idle_session_ends_on_the_server(client, admin_a, settings):
     settings.SESSION_IDLE_TIMEOUT = 600
     client.force_login(admin_a)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     old_key = client.session.session_key
     set_session(client, **{ACTIVITY: int(time.time()) - 601})
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     from django.contrib.sessions.models import Session
 
@@ -30,19 +30,19 @@ def test_active_session_survives(client, admin_a, settings):
     settings.SESSION_IDLE_TIMEOUT = 600
     client.force_login(admin_a)
     set_session(client, **{ACTIVITY: int(time.time()) - 500})
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_absolute_timeout_even_when_active(client, admin_a, settings):
     settings.SESSION_ABSOLUTE_TIMEOUT = 3600
     client.force_login(admin_a)
     set_session(client, **{STARTED: int(time.time()) - 3601, ACTIVITY: int(time.time())})
-    assert client.get(reverse("portal:dashboard")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_authenticated_pages_are_not_cached(client, admin_a):
     client.force_login(admin_a)
-    response = client.get(reverse("portal:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
@@ -50,7 +50,7 @@ def test_deactivated_user_loses_access_at_the_next_request(client, admin_a):
     client.force_login(admin_a)
     admin_a.is_active = False
     admin_a.save()
-    assert client.get(reverse("portal:dashboard")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_admin_needs_two_factor_when_required(client, staff, settings):

@@ -11,7 +11,7 @@ BILLING = "billing:invoice_list"
 
 
 def dashboard(client):
-    return client.get(reverse("portal:dashboard"))
+    return client.get(reverse("dashboard:home"))
 
 
 def header_company(response) -> str:
@@ -65,7 +65,7 @@ def test_member_sees_only_their_company_in_the_header(client, member_a, member_b
 @pytest.mark.django_db
 def test_active_member_visiting_pending_page_goes_to_dashboard(client, member_a):
     client.force_login(member_a)
-    assert client.get(reverse("accounts:pending"))["Location"] == reverse("portal:dashboard")
+    assert client.get(reverse("accounts:pending"))["Location"] == reverse("dashboard:home")
 
 
 @pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_user_of_two_companies_switches_and_the_header_follows(client, member_b,
 
     response = client.post(reverse("accounts:switch_company"), {"company": str(company_b.public_id)})
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     assert client.session[SESSION_KEY] == str(company_b.public_id)
     response = dashboard(client)
     assert header_company(response) == company_b.name

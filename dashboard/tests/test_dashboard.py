@@ -14,6 +14,7 @@ from django.utils import timezone
 from billing import views as billing_views
 from billing.models import Invoice, Payment
 from contracts.tests.factories import ContractFactory
+from dashboard.selectors import cards, summaries
 from files.models import Document, DocumentVersion
 from files.tests.factories import StoredFileFactory
 from portal import audit
@@ -101,18 +102,14 @@ def test_a_fixed_number_of_queries_with_thousands_of_rows(client, admin_a, compa
 
 def test_every_card_counts_and_points_to_the_right_item(admin_a, company_a, company_b, member_b):
     """The single query behind the cards gives each card's count and first item, the company's only."""
-    from types import SimpleNamespace
-
-    from portal.dashboard import cards
-
     fill(company_a, admin_a, 4)
     fill(company_b, member_b, 2)
     soonest = OfferFactory(company=company_a, valid_until=today(), number="OF-PRIMA")
     TicketFactory(company=company_a, opened_by=admin_a, status=Ticket.Status.WAITING, number="T-VECHI",
                   subject="Cel mai vechi", last_activity_at=timezone.now() - timedelta(days=300))
     ShipmentFactory(company=company_a, status=ShipmentStatus.DELIVERED, received_at=None, number="EXP-LIVRATA")
-    request = SimpleNamespace(company=company_a, membership=admin_a.memberships.get(company=company_a), user=admin_a)
-    by_key = {card.key: card for card in cards(request, today())[0]}
+    membership = admin_a.memberships.get(company=company_a)
+    by_key = {card.key: card for card in cards(company_a, summaries(company_a, membership, today=today()))}
     assert by_key["offers"].count == 5 and soonest.number in by_key["offers"].urgent.text
     assert by_key["support"].count == 5 and by_key["support"].urgent.text == "T-VECHI: Cel mai vechi"
     assert by_key["shipments"].count == 4 and ("Livrate, de confirmat", "1") in by_key["shipments"].figures

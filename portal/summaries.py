@@ -1,0 +1,63 @@
+"""What a section hands the dashboard: ``<section>.selectors.dashboard_summary(company, membership)``.
+
+A summary carries the figures its card counts, as scalar subqueries the dashboard reads for every section
+in one query on the company's row; the card built from their values (with the chart it draws, if any); and
+the activity-feed actions the member may see. The types live on the floor because the sections build them
+and the dashboard, above the sections, renders them: neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+
+
+@dataclass
+class Urgent:
+    text: str
+    url: str
+    when: str = ""
+
+
+@dataclass
+class Card:
+    key: str
+    title: str
+    icon: str
+    url: str
+    count: int
+    count_label: str
+    empty: str
+    tone: str = "primary"
+    urgent: Urgent | None = None
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    chart: dict | None = None  # a plotly figure dict
+    chart_rows: list = field(default_factory=list)  # the rows the chart draws, listed beside it
+
+
+@dataclass
+class Summary:
+    # Name -> scalar subquery on the company's row (``count_of``, ``first_of``).
+    figures: dict = field(default_factory=dict)
+    # Builds the card from the figures' values, by the same names.
+    card: Callable[[dict], Card] | None = None
+    # Audit action -> what the feed says the actor did; only the actions this member may see.
+    feed: dict[str, Promise] = field(default_factory=dict)
+    # Leaves out of the feed's audit entries those about objects the member may not see.
+    hide_from_feed: Callable[[QuerySet], QuerySet] | None = None
+
+
+def count_of(queryset: QuerySet) -> Coalesce:
+    """How many rows of one company ``queryset`` has, as a scalar subquery."""
+    counted = queryset.order_by().values("company").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def first_of(queryset: QuerySet, ordering: tuple, **fields: str) -> dict:
+    """Fields of the first row of ``queryset`` in ``ordering``, each as a scalar subquery."""
+    ordered = queryset.order_by(*ordering)
+    return {name: Subquery(ordered.values(field)[:1]) for name, field in fields.items()}
