@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts import services
 from accounts.forms import InvitationForm, InvitationSignupForm, MembershipForm, ProfileForm
 from accounts.models import Invitation, Membership, User
+from portal.paging import paginate
 from portal.tenancy import SESSION_KEY, company_member_required, current_membership
 
 MEMBERS_PER_PAGE = 50
@@ -46,7 +46,7 @@ def members(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-    page = Paginator(active, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, active, per_page=MEMBERS_PER_PAGE)
     waiting = Membership.objects.for_company(company).requested().select_related("user").order_by("requested_at")
     invitations = Invitation.objects.for_company(company).open().select_related("invited_by")
     return render(

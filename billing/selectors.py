@@ -144,15 +144,15 @@ def vat_breakdown(lines) -> list[dict]:
     return [{"rate": group.rate, "base": group.net, "vat": group.vat, "gross": group.gross} for group in groups]
 
 
-def invoice_detail(*, company, public_id) -> Invoice:
+def invoices_for_detail(*, company) -> QuerySet[Invoice]:
+    """The company's invoices with what the detail page reads (the view picks one, or 404)."""
     return (Invoice.objects.for_company(company).visible()
             .select_related("contract", "project", "offer", "reverses", "pdf")
             .prefetch_related(
                 Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
                 Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("payment")
                          .order_by("payment__date", "id")),
-                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id")))
-            .get(public_id=public_id))
+                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id"))))
 
 
 def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:

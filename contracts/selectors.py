@@ -3,7 +3,7 @@ queries whatever the number of contracts."""
 
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,13 +43,13 @@ def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
     return contracts
 
 
-def contract_detail(*, company, public_id) -> Contract:
+def contracts_for_detail(*, company) -> QuerySet[Contract]:
+    """The company's contracts with what the detail page reads (the view picks one, or 404)."""
     # The project model through the reverse relation: projects points at contracts, never the other way.
     Project = Contract.projects.rel.related_model
     return (Contract.objects.for_company(company).visible().select_related("offer")
             .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")),
-                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start")))
-            .get(public_id=public_id))
+                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start"))))
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------

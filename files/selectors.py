@@ -99,10 +99,9 @@ def documents_linked_to(*, membership, user, obj: models.Model, page_number=None
     return page
 
 
-def document_detail(*, membership, public_id):
-    return (Document.objects.visible_to(membership)
-            .select_related("current_version__file", "created_by", "linked_type")
-            .get(public_id=public_id))
+def documents_for_detail(*, membership) -> models.QuerySet[Document]:
+    """The documents the member may see, with what the detail page reads (the view picks one, or 404)."""
+    return Document.objects.visible_to(membership).select_related("current_version__file", "created_by", "linked_type")
 
 
 def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[Document]]:

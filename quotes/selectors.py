@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -32,15 +32,15 @@ def request_list(*, company, status: str = ""):
     return requests.order_by("-created_at", "-id")
 
 
-def request_detail(*, company, public_id) -> QuoteRequest:
+def requests_for_detail(*, company) -> QuerySet[QuoteRequest]:
+    """The company's requests with what the detail page reads (the view picks one, or 404)."""
     return (QuoteRequest.objects.for_company(company)
             .select_related("created_by", "cancelled_by")
             .prefetch_related(
                 Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
                 "attachments",
                 Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"),
-                         to_attr="sent_offers"))
-            .get(public_id=public_id))
+                         to_attr="sent_offers")))
 
 
 def product_suggestions():
@@ -70,11 +70,11 @@ def _lines():
     return Prefetch("lines", queryset=OfferLine.objects.select_related("product").order_by("position", "id"))
 
 
-def offer_detail(*, company, public_id) -> Offer:
+def offers_for_detail(*, company) -> QuerySet[Offer]:
+    """The company's offers with what the detail page reads (the view picks one, or 404)."""
     return (Offer.objects.for_company(company).visible()
             .select_related("request", "decided_by", "sent_by")
-            .prefetch_related(_lines())
-            .get(public_id=public_id))
+            .prefetch_related(_lines()))
 
 
 def offer_history(*, offer: Offer) -> list[Offer]:

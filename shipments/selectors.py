@@ -3,7 +3,7 @@ fixed number of queries whatever the number of shipments or events."""
 
 from datetime import date
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -36,13 +36,13 @@ def shipment_list(*, company, status: str = "", date_from: date | None = None, d
     return shipments.order_by("rank", F("last_event_at").desc(nulls_last=True), "planned_ship_date", "-id")
 
 
-def shipment_detail(*, company, public_id) -> Shipment:
+def shipments_for_detail(*, company) -> QuerySet[Shipment]:
+    """The company's shipments with what the detail page reads (the view picks one, or 404)."""
     return (Shipment.objects.for_company(company)
             .select_related("carrier", "contract", "project", "offer", "invoice", "received_by")
             .prefetch_related(
                 Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
-                Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")))
-            .get(public_id=public_id))
+                Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"))))
 
 
 def shipment_rows(shipments) -> list[Shipment]:

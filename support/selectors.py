@@ -8,7 +8,7 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -59,10 +59,9 @@ def with_row_values(tickets) -> list[Ticket]:
     return tickets
 
 
-def ticket_detail(*, company, public_id) -> Ticket:
-    return (Ticket.objects.for_company(company)
-            .select_related("opened_by", "rated_by", "linked_type")
-            .get(public_id=public_id))
+def tickets_for_detail(*, company) -> QuerySet[Ticket]:
+    """The company's tickets with what the detail page reads (the view picks one, or 404)."""
+    return Ticket.objects.for_company(company).select_related("opened_by", "rated_by", "linked_type")
 
 
 @dataclass
@@ -88,11 +87,10 @@ def conversation(*, ticket: Ticket) -> tuple[list[Attachment], list[Entry]]:
     return attachments, entries
 
 
-def public_attachment(*, company, ticket_public_id, attachment_public_id) -> Attachment:
-    """An attachment the client may download: its ticket is the company's, its message not internal."""
-    return (Attachment.objects.for_company(company).public()
-            .select_related("file", "ticket")
-            .get(ticket__public_id=ticket_public_id, ticket__company=company, public_id=attachment_public_id))
+def public_attachments(*, company) -> QuerySet[Attachment]:
+    """The attachments the client may download: their ticket is the company's, their message not internal."""
+    return (Attachment.objects.for_company(company).public().filter(ticket__company=company)
+            .select_related("file", "ticket"))
 
 
 # --- Links to other sections' objects ----------------------------------------------------------
