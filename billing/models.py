@@ -168,18 +168,6 @@ class Invoice(models.Model):
     def display_status_label(self) -> str:
         return self.DisplayStatus(self.display_status()).label
 
-    STATUS_BADGES = {DisplayStatus.PAID: "text-bg-success", DisplayStatus.OVERDUE: "text-bg-danger",
-                     DisplayStatus.PARTIALLY_PAID: "text-bg-warning", DisplayStatus.ISSUED: "text-bg-primary",
-                     DisplayStatus.CREDIT_NOTE: "text-bg-info"}
-
-    @classmethod
-    def badge_for(cls, display_status: str) -> str:
-        return cls.STATUS_BADGES.get(display_status, "text-bg-secondary")
-
-    @property
-    def status_badge(self) -> str:
-        return self.badge_for(self.display_status())
-
     @property
     def days_overdue(self) -> int:
         return max((timezone.localdate() - self.due_date).days, 0)

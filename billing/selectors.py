@@ -26,6 +26,7 @@ from billing.models import (
     PaymentNotice,
     PaymentNoticeInvoice,
 )
+from portal.badges import badge_class
 from portal.money import cents, format_amount, vat_groups
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, first_of
@@ -68,7 +69,7 @@ def with_row_values(invoices, *, today: date | None = None) -> list[Invoice]:
         days_left = (invoice.due_date - today).days
         invoice.url = url(invoice.public_id)
         invoice.status_text = Invoice.DisplayStatus(status).label
-        invoice.badge = Invoice.badge_for(status)
+        invoice.badge = badge_class("invoice", status)
         invoice.overdue_days = max(-days_left, 0) if status == Invoice.DisplayStatus.OVERDUE else 0
         invoice.is_due_soon = invoice.is_open and 0 <= days_left <= soon
         invoice.issue_date_text = short_date(invoice.issue_date)
@@ -202,9 +203,6 @@ def payment_rows(payments) -> list[Payment]:
     return payments
 
 
-NOTICE_BADGES = {PaymentNotice.Status.CONFIRMED: "text-bg-success", PaymentNotice.Status.REJECTED: "text-bg-danger"}
-
-
 def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
     """The client's last payment notices with what the payments page shows of each computed once: status,
     amount, date, the invoices it names and why it was rejected (portal/rows.py)."""
@@ -215,7 +213,7 @@ def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
     statuses = dict(PaymentNotice.Status.choices)
     for notice in notices:
         notice.status_text = statuses.get(notice.status, notice.status)
-        notice.badge = NOTICE_BADGES.get(notice.status, "text-bg-warning")
+        notice.badge = badge_class("payment_notice", notice.status)
         notice.amount_text = format_amount(notice.amount)
         notice.paid_text = short_date(notice.paid_on)
         notice.invoices_text = ", ".join(link.invoice.label for link in notice.invoice_links.all())

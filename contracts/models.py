@@ -113,17 +113,6 @@ class Contract(models.Model):
     def display_status_label(self) -> str:
         return self.DisplayStatus(self.display_status()).label
 
-    STATUS_BADGES = {DisplayStatus.ACTIVE: "text-bg-success", DisplayStatus.EXPIRING: "text-bg-warning",
-                     DisplayStatus.EXPIRED: "text-bg-secondary", DisplayStatus.TERMINATED: "text-bg-danger"}
-
-    @classmethod
-    def badge_for(cls, display_status: str) -> str:
-        return cls.STATUS_BADGES.get(display_status, "text-bg-light border")
-
-    @property
-    def status_badge(self) -> str:
-        return self.badge_for(self.display_status())
-
     @property
     def days_left(self) -> int | None:
         if self.current_end_date is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.models import Annex, Contract
+from portal.badges import badge_class
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -36,7 +37,7 @@ def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
         contract.url = url(contract.public_id)
         contract.kind_label = kinds.get(contract.kind, contract.kind)
         contract.status_text = Contract.DisplayStatus(status).label
-        contract.badge = Contract.badge_for(status)
+        contract.badge = badge_class("contract", status)
         contract.start_text = short_date(contract.start_date)
         contract.end_text = short_date(contract.current_end_date)
         contract.value_text = format_amount(contract.current_value)

@@ -26,16 +26,6 @@ class Project(models.Model):
 
     CLOSED = (Status.DONE, Status.CANCELLED)
 
-    # Badge classes (list cards, the project's header) and progress bar colours by status.
-    STATUS_BADGES = {
-        Status.PLANNED: "bg-secondary-subtle text-secondary-emphasis border border-secondary-subtle",
-        Status.IN_PROGRESS: "bg-primary-subtle text-primary-emphasis border border-primary-subtle",
-        Status.SUSPENDED: "bg-warning-subtle text-warning-emphasis border border-warning-subtle",
-        Status.DONE: "bg-success-subtle text-success-emphasis border border-success-subtle",
-        Status.CANCELLED: "bg-body-tertiary text-body-secondary border",
-    }
-    PROGRESS_COLOURS = {Status.DONE: "bg-success", Status.SUSPENDED: "bg-warning", Status.CANCELLED: "bg-secondary"}
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
                                 related_name="projects")
@@ -96,14 +86,6 @@ class Project(models.Model):
 
     def is_late_on(self, today: date) -> bool:
         return not self.is_closed and self.planned_end < today
-
-    @classmethod
-    def badge_for(cls, status: str) -> str:
-        return cls.STATUS_BADGES.get(status, "text-bg-light border")
-
-    @classmethod
-    def progress_colour_for(cls, status: str) -> str:
-        return cls.PROGRESS_COLOURS.get(status, "")
 
     @property
     def delay_days(self) -> int:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Company
+from portal.badges import badge_class
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of
 from projects.models import Comment, Project, Task
@@ -88,8 +89,8 @@ def decorate_list_rows(projects: Iterable[Project], *, today: date | None = None
         project.progress = sums_from_annotations(project).percent(project_done=project.status == Project.Status.DONE)
         project.late = project.is_late_on(today)
         project.status_text = statuses.get(project.status, project.status)
-        project.badge = Project.badge_for(project.status)
-        project.progress_colour = Project.progress_colour_for(project.status)
+        project.badge = badge_class("project", project.status)
+        project.progress_colour = badge_class("project_progress", project.status)
         project.next_milestone_late = bool(project.next_milestone_date and project.next_milestone_date < today)
         project.url = url(project.public_id)
         project.next_milestone_text = short_date(project.next_milestone_date)

@@ -93,9 +93,6 @@ class QuoteRequest(models.Model):
         CLOSED = "closed", _("închisă")
         CANCELLED = "cancelled", _("anulată")
 
-    STATUS_BADGES = {Status.SUBMITTED: "text-bg-primary", Status.IN_REVIEW: "text-bg-info",
-                     Status.OFFERED: "text-bg-warning", Status.CLOSED: "text-bg-secondary"}
-
     class Delivery(models.TextChoices):
         PICKUP = "pickup", _("ridicare personală")
         ADDRESS = "address", _("livrare la adresă")
@@ -142,10 +139,6 @@ class QuoteRequest(models.Model):
         from django.urls import reverse
 
         return reverse("quotes:request_detail", args=[self.public_id])
-
-    @property
-    def status_badge(self) -> str:
-        return self.STATUS_BADGES.get(self.status, "text-bg-light border")
 
 
 class QuoteRequestLine(models.Model):
@@ -298,26 +291,15 @@ class Offer(models.Model):
         """Can be accepted or rejected now."""
         return self.status == self.Status.SENT and self.valid_until >= timezone.localdate()
 
-    @property
-    def display_status(self) -> str:
+    def display_status(self, today: date | None = None) -> str:
         if self.status == self.Status.SENT:
-            return self.DisplayStatus.EXPIRED if self.is_expired else self.DisplayStatus.OPEN
+            expired = self.valid_until < (today or timezone.localdate())
+            return self.DisplayStatus.EXPIRED if expired else self.DisplayStatus.OPEN
         return self.status
 
     @property
     def display_status_label(self) -> str:
-        return self.DisplayStatus(self.display_status).label
-
-    STATUS_BADGES = {DisplayStatus.OPEN: "text-bg-primary", DisplayStatus.ACCEPTED: "text-bg-success",
-                     DisplayStatus.REJECTED: "text-bg-danger", DisplayStatus.EXPIRED: "text-bg-secondary"}
-
-    @classmethod
-    def badge_for(cls, display_status: str) -> str:
-        return cls.STATUS_BADGES.get(display_status, "text-bg-light border")
-
-    @property
-    def status_badge(self) -> str:
-        return self.badge_for(self.display_status)
+        return self.DisplayStatus(self.display_status()).label
 
     @property
     def days_left(self) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
+from portal.badges import badge_class
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -112,7 +113,7 @@ def request_rows(quote_requests) -> list[QuoteRequest]:
         lines = list(quote_request.lines.all())
         quote_request.url = url(quote_request.public_id)
         quote_request.status_text = statuses.get(quote_request.status, quote_request.status)
-        quote_request.badge = quote_request.status_badge
+        quote_request.badge = badge_class("quote_request", quote_request.status)
         quote_request.created_by_text = str(quote_request.created_by) if quote_request.created_by else ""
         quote_request.line_count = len(lines)
         quote_request.lines_preview = ", ".join(line.description for line in lines[:2])
@@ -128,10 +129,10 @@ def offer_rows(offers) -> list[Offer]:
     url = detail_url("quotes:offer_detail")
     offers = list(offers)
     for offer in offers:
-        status = offer.display_status
+        status = offer.display_status()
         offer.url = url(offer.public_id)
         offer.status_text = Offer.DisplayStatus(status).label
-        offer.badge = Offer.badge_for(status)
+        offer.badge = badge_class("offer", status)
         offer.sent_text = short_date(offer.sent_at)
         offer.valid_text = short_date(offer.valid_until)
         offer.total_text = format_amount(offer.total_gross)

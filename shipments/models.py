@@ -63,16 +63,6 @@ class Status(models.TextChoices):
     RETURNED = "returnata", _("returnată")
 
 
-STATUS_BADGES = {Status.DELIVERED: "text-bg-success", Status.FAILED: "text-bg-danger",
-                 Status.OUT_FOR_DELIVERY: "text-bg-warning", Status.SHIPPED: "text-bg-primary",
-                 Status.IN_TRANSIT: "text-bg-primary", Status.READY: "text-bg-info",
-                 Status.RETURNED: "text-bg-secondary"}
-
-
-def status_badge(status: str) -> str:
-    return STATUS_BADGES.get(status, "text-bg-light border")
-
-
 # On the way (the client's list shows these first), not yet left, finished.
 MOVING = (Status.SHIPPED, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY, Status.FAILED)
 NOT_LEFT = (Status.PREPARING, Status.READY)
@@ -169,10 +159,6 @@ class Shipment(models.Model):
         return self.status in LEFT
 
     @property
-    def status_badge(self) -> str:
-        return status_badge(self.status)
-
-    @property
     def can_confirm_receipt(self) -> bool:
         return self.status == Status.DELIVERED and self.received_at is None
 
@@ -246,7 +232,3 @@ class TrackingEvent(CompanyFromParent):
 
     def __str__(self) -> str:
         return f"{self.shipment.number}: {self.get_status_display()}"
-
-    @property
-    def status_badge(self) -> str:
-        return status_badge(self.status)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal.badges import badge_class
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
-from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent, status_badge
+from shipments.models import MOVING, Shipment, ShipmentItem, Status, TrackingEvent
 
 # The list's status filter: one status, or "pe drum" (every status on the way).
 ON_THE_WAY = "pe_drum"
@@ -53,7 +54,7 @@ def shipment_rows(shipments) -> list[Shipment]:
     for shipment in shipments:
         shipment.url = url(shipment.public_id)
         shipment.status_text = labels.get(shipment.status, shipment.status)
-        shipment.badge = status_badge(shipment.status)
+        shipment.badge = badge_class("shipment", shipment.status)
         shipment.weight_text = floatformat(shipment.weight_kg, "-2g") if shipment.weight_kg else ""
         shipment.shipped_text = short_date(shipment.shipped_at)
         shipment.planned_ship_text = short_date(shipment.planned_ship_date)

@@ -180,14 +180,6 @@ class Ticket(models.Model):
     def can_rate(self) -> bool:
         return self.status in self.ENDED_STATUSES and self.rating is None
 
-    STATUS_BADGES = {Status.OPEN: "text-bg-primary", Status.IN_PROGRESS: "text-bg-info",
-                     Status.WAITING: "text-bg-warning", Status.RESOLVED: "text-bg-success"}
-    PRIORITY_BADGES = {Priority.URGENT: "text-bg-danger", Priority.HIGH: "text-bg-warning"}
-
-    @property
-    def status_badge(self) -> str:
-        return self.STATUS_BADGES.get(self.status, "text-bg-secondary")
-
     @classmethod
     def client_status_labels(cls) -> dict[str, str]:
         """Each status as the client reads it: a ticket waiting for the client says so."""
@@ -196,10 +188,6 @@ class Ticket(models.Model):
     @property
     def status_label(self) -> str:
         return self.client_status_labels()[self.status]
-
-    @property
-    def priority_badge(self) -> str:
-        return self.PRIORITY_BADGES.get(self.priority, "text-bg-light border")
 
     def expected_text(self, now: datetime | None = None) -> str:
         """What the client may expect next and by when, or that it is late; empty when nothing is due."""

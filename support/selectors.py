@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES, Linkable
+from portal.badges import badge_class
 from portal.rows import detail_url, short_date, short_datetime
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 from support.models import Attachment, Message, StatusChange, Ticket, awaiting_client_first
@@ -54,6 +55,8 @@ def with_row_values(tickets) -> list[Ticket]:
         ticket.category_label = capfirst(str(categories.get(ticket.category, ticket.category)))
         ticket.priority_label = priorities.get(ticket.priority, ticket.priority)
         ticket.status_text = statuses.get(ticket.status, ticket.status)
+        ticket.badge = badge_class("ticket", ticket.status)
+        ticket.priority_badge = badge_class("ticket_priority", ticket.priority)
         ticket.last_activity_date = short_date(ticket.last_activity_at)
         ticket.last_activity_datetime = short_datetime(ticket.last_activity_at)
     return tickets
