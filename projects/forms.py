@@ -5,9 +5,29 @@ from files.validation import allowed_extensions_text
 from projects.models import Project, Task
 from projects.services import MAX_COMMENT_ATTACHMENTS
 
+# The project pages' query parameters once had Romanian names; links in emails and bookmarks still
+# carry them, so each old name is read when its new one is absent.
+OLD_PARAMETER_NAMES = {"stare": "status", "ordine": "sort"}
 
-class ProjectFilterForm(forms.Form):
-    stare = forms.ChoiceField(label=_("Stare"), required=False,
+
+def with_old_parameter_names(data):
+    """The query with each old parameter name read as its new one, where the new one is absent."""
+    renamed = [(old, new) for old, new in OLD_PARAMETER_NAMES.items() if data and old in data and new not in data]
+    if not renamed:
+        return data
+    data = data.copy()
+    for old, new in renamed:
+        data.setlist(new, data.getlist(old))
+    return data
+
+
+class _QueryForm(forms.Form):
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(with_old_parameter_names(data), *args, **kwargs)
+
+
+class ProjectFilterForm(_QueryForm):
+    status = forms.ChoiceField(label=_("Stare"), required=False,
                               choices=[("", _("Toate stările")), *Project.Status.choices])
     q = forms.CharField(label=_("Caută"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("Cod sau denumire"), "type": "search"}))
@@ -15,14 +35,14 @@ class ProjectFilterForm(forms.Form):
     def values(self) -> dict:
         if not self.is_valid():
             return {"status": "", "query": ""}
-        return {"status": self.cleaned_data["stare"], "query": self.cleaned_data["q"].strip()}
+        return {"status": self.cleaned_data["status"], "query": self.cleaned_data["q"].strip()}
 
 
 TASK_SORT_CHOICES = ["pozitie", "titlu", "faza", "inceput", "sfarsit", "stare", "progres"]
 
 
-class TaskFilterForm(forms.Form):
-    stare = forms.ChoiceField(
+class TaskFilterForm(_QueryForm):
+    status = forms.ChoiceField(
         label=_("Arată"), required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
         choices=[
@@ -33,14 +53,14 @@ class TaskFilterForm(forms.Form):
             (_("După stare"), Task.Status.choices),
         ],
     )
-    ordine = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                               choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORT_CHOICES
-                                                     for sign in ("", "-")])
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORT_CHOICES
+                                                   for sign in ("", "-")])
 
     def values(self) -> dict:
         if not self.is_valid():
             return {"status": "", "sort": ""}
-        return {"status": self.cleaned_data["stare"], "sort": self.cleaned_data["ordine"]}
+        return {"status": self.cleaned_data["status"], "sort": self.cleaned_data["sort"]}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -64,7 +64,7 @@ def _sort_columns(request: HttpRequest, current: str) -> list[dict]:
     columns = []
     for key, label in TASK_COLUMNS:
         direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
-        query = query_without(request, "page", ordine=f"-{key}" if current == key else key)
+        query = query_without(request, "page", "ordine", sort=f"-{key}" if current == key else key)
         columns.append({"key": key, "label": label, "url": f"?{query}#sarcini", "aria_sort": direction})
     return columns
 

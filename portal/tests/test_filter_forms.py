@@ -23,7 +23,7 @@ def test_select_marks_the_chosen_option_and_keeps_labels():
 
 
 def test_option_groups_are_kept():
-    html = draw(TaskFilterForm({"stare": "in_lucru"})["stare"])
+    html = draw(TaskFilterForm({"status": "in_lucru"})["status"])
     assert "<optgroup label=" in html and '<option value="in_lucru" selected>' in html
     assert "form-select-sm w-auto" in html  # the widget's own classes stay
 

@@ -75,5 +75,5 @@ def test_detail_highlights_late_tasks(client, admin_a, company_a):
     assert [t.title for t in response.context["late_tasks"]] == ["Migrarea soldurilor"]
     html = response.content.decode()
     assert html.count('class="table-danger"') == 2  # the tasks table and the Gantt's table
-    late = client.get(reverse("projects:detail", args=[project.public_id]), {"stare": "intarziate"})
+    late = client.get(reverse("projects:detail", args=[project.public_id]), {"status": "intarziate"})
     assert [t.title for t in late.context["task_page"]] == ["Migrarea soldurilor"]

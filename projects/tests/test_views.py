@@ -72,10 +72,10 @@ def test_list_filters_by_status_and_text(client, admin_a, company_a):
     def names(**params):
         return [p.name for p in client.get(reverse("projects:list"), params).context["page"]]
 
-    assert names(stare="finalizat") == ["Migrare date"]
+    assert names(status="finalizat") == ["Migrare date"]
     assert names(q="erp") == ["Implementare ERP"]
     assert names(q="PRJ-2") == ["Migrare date"]
-    assert names(stare="inexistent") == ["Implementare ERP", "Migrare date"]  # a bad filter shows all
+    assert names(status="inexistent") == ["Implementare ERP", "Migrare date"]  # a bad filter shows all
     assert "Niciun proiect nu corespunde" in client.get(reverse("projects:list"), {"q": "nimic"}).content.decode()
 
 
@@ -162,24 +162,44 @@ def test_tasks_table_sorts_and_filters(client, admin_a, company_a):
         return [t.title for t in response.context["task_page"]]
 
     assert titles() == ["Beta", "Alfa", "Gama"]
-    assert titles(ordine="titlu") == ["Alfa", "Beta", "Gama"]
-    assert titles(ordine="-sfarsit") == ["Alfa", "Beta", "Gama"]
-    assert titles(ordine="inceput") == ["Gama", "Beta", "Alfa"]
-    assert titles(ordine="progres") == ["Gama", "Alfa", "Beta"]
-    assert titles(stare="finalizat") == ["Beta"]
-    assert titles(stare="deschise", ordine="titlu") == ["Alfa", "Gama"]
-    response = client.get(project.get_absolute_url(), {"ordine": "titlu"})
+    assert titles(sort="titlu") == ["Alfa", "Beta", "Gama"]
+    assert titles(sort="-sfarsit") == ["Alfa", "Beta", "Gama"]
+    assert titles(sort="inceput") == ["Gama", "Beta", "Alfa"]
+    assert titles(sort="progres") == ["Gama", "Alfa", "Beta"]
+    assert titles(status="finalizat") == ["Beta"]
+    assert titles(status="deschise", sort="titlu") == ["Alfa", "Gama"]
+    response = client.get(project.get_absolute_url(), {"sort": "titlu"})
     header = next(c for c in response.context["columns"] if c["key"] == "titlu")
-    assert header["aria_sort"] == "ascending" and "ordine=-titlu" in header["url"]
+    assert header["aria_sort"] == "ascending" and "sort=-titlu" in header["url"]
+
+
+def test_the_old_romanian_parameter_names_still_filter_and_sort(client, admin_a, company_a):
+    """Links in emails and bookmarks from before the rename (?stare=, ?ordine=) still work."""
+    ProjectFactory(company=company_a, name="Implementare ERP")
+    project = ProjectFactory(company=company_a, name="Migrare date", status=Project.Status.DONE)
+    TaskFactory(project=project, title="Beta", position=1, status=Task.Status.DONE)
+    TaskFactory(project=project, title="Alfa", position=2)
+    client.force_login(admin_a)
+    response = client.get(reverse("projects:list"), {"stare": "finalizat"})
+    assert [p.name for p in response.context["page"]] == ["Migrare date"]
+    assert '<option value="finalizat" selected>' in response.content.decode()
+    response = client.get(project.get_absolute_url(), {"stare": "deschise", "ordine": "titlu"})
+    assert [t.title for t in response.context["task_page"]] == ["Alfa"]
+    header = next(c for c in response.context["columns"] if c["key"] == "titlu")
+    assert header["aria_sort"] == "ascending" and "sort=-titlu" in header["url"] and "ordine" not in header["url"]
+    assert '<input type="hidden" name="sort" value="titlu">' in response.content.decode()
+    # A link that carries both names follows the new one.
+    response = client.get(project.get_absolute_url(), {"ordine": "titlu", "sort": "-titlu"})
+    assert [t.title for t in response.context["task_page"]] == ["Beta", "Alfa"]
 
 
 def test_tasks_table_is_paginated(client, admin_a, company_a):
     project = ProjectFactory(company=company_a)
     TaskFactory.create_batch(TASKS_PER_PAGE + 3, project=project)
     client.force_login(admin_a)
-    response = client.get(project.get_absolute_url(), {"page": 2, "ordine": "titlu"})
+    response = client.get(project.get_absolute_url(), {"page": 2, "sort": "titlu"})
     assert len(response.context["task_page"].object_list) == 3
-    assert "ordine=titlu" in response.context["query_string"]
+    assert "sort=titlu" in response.context["query_string"]
 
 
 def test_detail_lists_the_projects_documents(client, admin_a, company_a):
@@ -348,5 +368,5 @@ def test_late_tasks_and_milestones_cards(client, admin_a, company_a):
     assert "Vedeți toate cele 8 sarcini întârziate" in response.content.decode()
     milestones = response.context["milestones"]
     assert [(m.title, m.late) for m in milestones] == [("Jalon depășit", True), ("Jalon viitor", False)]
-    late_table = client.get(project.get_absolute_url(), {"stare": "intarziate"}).context["task_page"]
+    late_table = client.get(project.get_absolute_url(), {"status": "intarziate"}).context["task_page"]
     assert late_table.paginator.count == 8 and all(task.late for task in late_table)

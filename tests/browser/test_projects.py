@@ -89,11 +89,11 @@ def test_client_follows_a_project_on_its_gantt_chart(visitor, company_a, admin_a
 
     # Sort the tasks table by progress, then show only the late ones.
     page.locator("#sarcini").get_by_role("link", name="Progres").click()
-    page.wait_for_url(re.compile("ordine=progres"))
+    page.wait_for_url(re.compile("sort=progres"))
     assert page.locator("#sarcini th[aria-sort=ascending]").inner_text().strip() == "Progres"
-    page.locator("#sarcini select[name=stare]").select_option("intarziate")
+    page.locator("#sarcini select[name=status]").select_option("intarziate")
     page.locator("#sarcini").get_by_role("button", name="Aplică").click()
-    page.wait_for_url(re.compile("stare=intarziate"))
+    page.wait_for_url(re.compile("status=intarziate"))
     visitor.check()
     assert page.locator("#sarcini tbody tr.table-danger").count() == page.locator("#sarcini tbody tr").count() > 0
 
