@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from portal import services
 from portal.forms import NotificationSettingsForm
 from portal.models import Notification
+from portal.paging import paginate
 from portal.tenancy import company_member_required
 from portal.topics import Delivery
 
@@ -29,7 +29,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = _my_notifications(request).order_by("-created_at", "-id")
     if unread_only:
         items = items.filter(read_at__isnull=True)
-    page = Paginator(items, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, items, per_page=NOTIFICATIONS_PER_PAGE)
     return render(request, "portal/notifications.html", {
         "page": page, "unread_only": unread_only, "query_string": "necitite=1" if unread_only else "",
     })
