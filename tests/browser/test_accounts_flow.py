@@ -24,13 +24,8 @@ def log_in(visitor, email: str, password: str = PASSWORD):
     page.wait_for_load_state("load")
 
 
-def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, staff, mailoutbox):
+def _client_signs_up_with_a_wrong_cui_first(visitor) -> Company:
     page = visitor.page
-    visitor.goto("/cont/login/")
-    visitor.shot("login")
-    page.get_by_role("link", name=re.compile("Înregistrare")).first.click()
-    visitor.check()
-
     page.get_by_label("Prenume").fill("Maria")
     page.get_by_label("Nume", exact=True).fill("Vasilescu")
     page.get_by_label("Email").fill("maria.vasilescu@nordic-metal.ro")
@@ -57,7 +52,11 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     visitor.check()
     company = Company.objects.get(cui="RO46093156")
     assert company.status == Company.Status.PENDING
+    return company
 
+
+def _client_confirms_the_email_and_waits(visitor, mailoutbox, live_server):
+    page = visitor.page
     confirmation = next(m for m in mailoutbox if "maria.vasilescu@nordic-metal.ro" in m.to)
     page.goto(link_in(confirmation, "/cont/confirm-email/", live_server.url))
     visitor.check()
@@ -68,6 +67,8 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     visitor.shot("pending")
     assert "Nordic Metal SRL" not in page.locator("header").inner_text()
 
+
+def _staff_approve_the_company(browser, live_server, staff, company):
     # Supplier staff approve the company in admin, through the same login.
     staff_context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ro-RO")
     staff_page = staff_context.new_page()
@@ -82,6 +83,18 @@ def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, 
     staff_page.wait_for_load_state("load")
     assert "aprobat" in staff_page.locator("ul.messagelist").inner_text()
     staff_context.close()
+
+
+def test_register_verify_wait_approved_dashboard(visitor, browser, live_server, staff, mailoutbox):
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    visitor.shot("login")
+    page.get_by_role("link", name=re.compile("Înregistrare")).first.click()
+    visitor.check()
+
+    company = _client_signs_up_with_a_wrong_cui_first(visitor)
+    _client_confirms_the_email_and_waits(visitor, mailoutbox, live_server)
+    _staff_approve_the_company(browser, live_server, staff, company)
     company.refresh_from_db()
     assert company.status == Company.Status.ACTIVE
     assert any("maria.vasilescu@nordic-metal.ro" in m.to and "aprobat" in m.subject for m in mailoutbox)

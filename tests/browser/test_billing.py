@@ -31,12 +31,8 @@ def invoices(company_a):
     return {"late": late, "paid": paid, "upcoming": upcoming}
 
 
-def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, live_server, admin_a, staff,
-                                                            invoices, tmp_path):
+def _client_filters_the_overdue_invoices(visitor):
     page = visitor.page
-    visitor.goto("/cont/login/")
-    log_in(visitor, admin_a.email)
-
     visitor.goto("/facturi/")
     assert page.get_by_text("Restant (RON)").is_visible()
     visitor.shot("billing-invoices")
@@ -47,6 +43,9 @@ def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, l
     assert rows.count() == 1 and "FRN 4233" in rows.first.inner_text()
     visitor.shot("billing-overdue")
 
+
+def _client_opens_and_downloads_the_invoice(visitor):
+    page = visitor.page
     page.get_by_role("link", name="FRN 4233").click()
     visitor.check()
     assert page.get_by_role("heading", name="Factura FRN 4233").is_visible()
@@ -57,6 +56,9 @@ def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, l
     assert download.value.suggested_filename == "Factura-FRN-4233.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
 
+
+def _client_announces_the_payment(visitor) -> PaymentNotice:
+    page = visitor.page
     page.get_by_role("link", name="Anunțați plata").click()
     visitor.check()
     assert page.get_by_label("Suma plătită").input_value() == "1210.00"
@@ -74,7 +76,10 @@ def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, l
     visitor.shot("billing-payments-announced")
     notice = PaymentNotice.objects.get()
     assert notice.reference == "OP 2026-118" and notice.proof.original_name == "ordin-plata.pdf"
+    return notice
 
+
+def _staff_confirm_the_payment(browser, live_server, staff, notice):
     # Supplier staff find the money and confirm it in admin.
     staff_context = browser.new_context(viewport={"width": 1366, "height": 900})
     staff_page = staff_context.new_page()
@@ -89,6 +94,21 @@ def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, l
     staff_page.wait_for_load_state("load")
     assert "confirmată" in staff_page.locator("ul.messagelist").inner_text()
     staff_context.close()
+
+
+def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, live_server, admin_a, staff,
+                                                            invoices, tmp_path):
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+
+    _client_filters_the_overdue_invoices(visitor)
+
+    _client_opens_and_downloads_the_invoice(visitor)
+
+    notice = _client_announces_the_payment(visitor)
+
+    _staff_confirm_the_payment(browser, live_server, staff, notice)
 
     visitor.goto(f"/facturi/{invoices['late'].public_id}/")
     assert page.get_by_text("plătită", exact=True).first.is_visible()

@@ -58,11 +58,7 @@ def document_row(page, title: str):
     return page.locator("tbody tr").filter(has=page.get_by_role("link", name=title, exact=True))
 
 
-def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
-        visitor, browser, live_server, staff, admin_a, member_a, member_b, company_a, mailoutbox):
-    content = pdf_bytes("Fisa tehnica CP-200")
-
-    # 1. Supplier staff upload the PDF for company A on the admin's bulk upload page.
+def _staff_upload_the_pdf_for_company_a(visitor, browser, live_server, staff, company_a, content):
     staff_context, staff_visitor = new_visitor(visitor, browser, live_server)
     staff_page = staff_visitor.page
     staff_page.goto(live_server.url + "/admin/")
@@ -83,6 +79,58 @@ def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
     staff_visitor.shot("files-admin-uploaded")
     staff_context.close()
 
+
+def _client_opens_the_preview(visitor, live_server, row, document) -> str:
+    page = visitor.page
+    row.get_by_role("link", name=TITLE, exact=True).click()
+    page.wait_for_url(re.compile(rf"/fisiere/{document.public_id}/$"))
+    preview = page.locator("iframe.document-preview")
+    preview.wait_for(state="visible")
+    page.wait_for_timeout(500)  # let the PDF viewer start, so a CSP refusal would be reported
+    visitor.check()
+    preview_url = reverse("files:preview", args=[document.public_id])
+    assert preview.get_attribute("src") == preview_url
+    answer = page.request.get(live_server.url + preview_url)
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"].startswith("inline")
+    assert page.get_by_role("heading", name=TITLE).is_visible()
+    visitor.shot("files-detail")
+    return preview_url
+
+
+def _client_downloads_the_exact_bytes(visitor, content, admin_a, company_a):
+    page = visitor.page
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Descarcă", exact=True).click()
+    download = caught.value
+    assert download.suggested_filename == "Fisa-tehnica-pompa-CP-200.pdf"
+    assert Path(download.path()).read_bytes() == content
+    assert AuditEntry.objects.filter(action="document.downloaded", user=admin_a, company=company_a).exists()
+
+
+def _other_company_sees_nothing(visitor, browser, live_server, member_b, document, preview_url):
+    other_context, other = new_visitor(visitor, browser, live_server)
+    other.goto("/cont/login/")
+    log_in(other, member_b.email, PASSWORD)
+    other.goto("/fisiere/")
+    assert other.page.get_by_text("Deocamdată nu există niciun document").is_visible()
+    assert TITLE not in other.page.content()
+    other.shot("files-list-other-company")
+    for url in (reverse("files:detail", args=[document.public_id]), preview_url,
+                reverse("files:download", args=[document.public_id])):
+        response = other.page.goto(live_server.url + url)
+        assert response.status == 404, url
+        assert TITLE not in other.page.content()
+    other_context.close()
+
+
+def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
+        visitor, browser, live_server, staff, admin_a, member_a, member_b, company_a, mailoutbox):
+    content = pdf_bytes("Fisa tehnica CP-200")
+
+    # 1. Supplier staff upload the PDF for company A on the admin's bulk upload page.
+    _staff_upload_the_pdf_for_company_a(visitor, browser, live_server, staff, company_a, content)
+
     document = Document.objects.get(company=company_a)
     assert (document.title, document.source) == (TITLE, Document.Source.SUPPLIER)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([admin_a.email, member_a.email])
@@ -98,27 +146,10 @@ def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
     visitor.shot("files-list-new")
 
     # 3. Opening it shows the preview in the page.
-    row.get_by_role("link", name=TITLE, exact=True).click()
-    page.wait_for_url(re.compile(rf"/fisiere/{document.public_id}/$"))
-    preview = page.locator("iframe.document-preview")
-    preview.wait_for(state="visible")
-    page.wait_for_timeout(500)  # let the PDF viewer start, so a CSP refusal would be reported
-    visitor.check()
-    preview_url = reverse("files:preview", args=[document.public_id])
-    assert preview.get_attribute("src") == preview_url
-    answer = page.request.get(live_server.url + preview_url)
-    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
-    assert answer.headers["content-disposition"].startswith("inline")
-    assert page.get_by_role("heading", name=TITLE).is_visible()
-    visitor.shot("files-detail")
+    preview_url = _client_opens_the_preview(visitor, live_server, row, document)
 
     # 4. Download: a safe server-built name, the exact bytes, an audit entry.
-    with page.expect_download() as caught:
-        page.get_by_role("link", name="Descarcă", exact=True).click()
-    download = caught.value
-    assert download.suggested_filename == "Fisa-tehnica-pompa-CP-200.pdf"
-    assert Path(download.path()).read_bytes() == content
-    assert AuditEntry.objects.filter(action="document.downloaded", user=admin_a, company=company_a).exists()
+    _client_downloads_the_exact_bytes(visitor, content, admin_a, company_a)
 
     # 5. Back in the list, the badge is gone.
     visitor.goto("/fisiere/")
@@ -126,16 +157,4 @@ def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
     visitor.shot("files-list-seen")
 
     # 6. Client B sees nothing of it: an empty document centre, and 404 by URL.
-    other_context, other = new_visitor(visitor, browser, live_server)
-    other.goto("/cont/login/")
-    log_in(other, member_b.email, PASSWORD)
-    other.goto("/fisiere/")
-    assert other.page.get_by_text("Deocamdată nu există niciun document").is_visible()
-    assert TITLE not in other.page.content()
-    other.shot("files-list-other-company")
-    for url in (reverse("files:detail", args=[document.public_id]), preview_url,
-                reverse("files:download", args=[document.public_id])):
-        response = other.page.goto(live_server.url + url)
-        assert response.status == 404, url
-        assert TITLE not in other.page.content()
-    other_context.close()
+    _other_company_sees_nothing(visitor, browser, live_server, member_b, document, preview_url)

@@ -26,18 +26,11 @@ def staff_page(browser, live_server, staff):
     return context, page
 
 
-def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, company_a, staff, mailoutbox, settings,
-                                  tmp_path):
-    settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
-    pump = ProductFactory(code="CP-200", name="Pompă centrifugală CP-200, 7,5 kW", unit="buc")
-    ProductFactory(code="VF-100", name="Vană fluture DN100 PN16", unit="buc")
-    sketch = tmp_path / "schita-amplasament.pdf"
-    sketch.write_bytes(pdf_bytes("Schita amplasament"))
+def _client_fills_in_a_request(visitor, email, pump, sketch):
     page = visitor.page
-
     # The client asks for prices: a catalogue product and a free-text line, a new address, an attachment.
     visitor.goto("/cont/login/")
-    log_in(visitor, admin_a.email)
+    log_in(visitor, email)
     visitor.goto("/cerere-oferta/")
     page.get_by_role("link", name="Cerere nouă").first.click()
     visitor.check()
@@ -70,6 +63,10 @@ def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, compan
     page.get_by_label("Atașamente", exact=True).set_input_files(str(sketch))
     visitor.check()
     visitor.shot("quotes-request-form")
+
+
+def _client_sends_the_request(visitor, company_a, pump, mailoutbox) -> QuoteRequest:
+    page = visitor.page
     page.get_by_role("button", name="Trimite cererea").last.click()
     page.wait_for_url(re.compile(r"/cerere-oferta/[0-9a-f-]{36}/$"))
     visitor.check()
@@ -80,9 +77,10 @@ def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, compan
     assert [f.original_name for f in quote_request.attachments.all()] == ["schita-amplasament.pdf"]
     assert any(quote_request.number in m.subject for m in mailoutbox if m.to == ["vanzari@furnizor.ro"])
     visitor.shot("quotes-request-detail")
+    return quote_request
 
-    # Staff make the offer from the request in admin, price it and send it.
-    staff_context, admin = staff_page(browser, live_server, staff)
+
+def _staff_price_and_send_the_offer(admin, quote_request, company_a, live_server) -> Offer:
     admin.goto(live_server.url + "/admin/quotes/quoterequest/")
     admin.locator(f"input[name=_selected_action][value='{quote_request.pk}']").check()
     admin.locator("select[name=action]").select_option("create_offer")
@@ -97,7 +95,11 @@ def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, compan
     assert "a fost trimisă clientului" in admin.locator("ul.messagelist").inner_text()
     offer = Offer.objects.get(company=company_a)
     assert offer.status == Offer.Status.SENT and str(offer.total_gross) == "34272.77"
+    return offer
 
+
+def _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox):
+    page = visitor.page
     # The client is told, reads the offer, downloads the PDF and accepts it.
     assert any(offer.number in m.subject and admin_a.email in m.to for m in mailoutbox)
     visitor.goto("/oferte/")
@@ -118,6 +120,21 @@ def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, compan
     visitor.shot("quotes-offer-accepted")
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED and offer.decided_by == admin_a and offer.decided_ip == "127.0.0.1"
+
+
+def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, company_a, staff, mailoutbox, settings,
+                                  tmp_path):
+    settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
+    pump = ProductFactory(code="CP-200", name="Pompă centrifugală CP-200, 7,5 kW", unit="buc")
+    ProductFactory(code="VF-100", name="Vană fluture DN100 PN16", unit="buc")
+    sketch = tmp_path / "schita-amplasament.pdf"
+    sketch.write_bytes(pdf_bytes("Schita amplasament"))
+    _client_fills_in_a_request(visitor, admin_a.email, pump, sketch)
+    quote_request = _client_sends_the_request(visitor, company_a, pump, mailoutbox)
+    # Staff make the offer from the request in admin, price it and send it.
+    staff_context, admin = staff_page(browser, live_server, staff)
+    offer = _staff_price_and_send_the_offer(admin, quote_request, company_a, live_server)
+    _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox)
 
     # Staff see the decision in admin (and were emailed).
     admin.goto(live_server.url + "/admin/quotes/offer/?q=" + offer.number)

@@ -33,18 +33,7 @@ def run_action(page, live_server, shipment, action: str) -> str:
     return page.locator("ul.messagelist").inner_text()
 
 
-def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, live_server, staff, admin_a,
-                                                            company_a, mailoutbox):
-    fan = CarrierFactory()
-    shipment = ShipmentFactory(company=company_a, number="EXP-2026-0142", carrier=fan, awb="2150012345678",
-                               delivery_address="Str. Găgeni nr. 100, Hala 3", delivery_city="Ploiești")
-    ShipmentItemFactory(shipment=shipment, product="Pompă centrifugală CP-200", quantity=2)
-    add_event(shipment, "pregatita", hours_ago=20, place="Depozit furnizor, Chiajna")
-    page = visitor.page
-
-    # 1. Staff hand it to the courier (admin action), then record the courier's hub scan in the inline.
-    staff_context, staff_page = staff_session(visitor, browser, live_server, staff)
-    assert "1 expediere marcată expediată." in run_action(staff_page, live_server, shipment, "mark_shipped")
+def _staff_record_the_hub_scan(staff_page, live_server, shipment):
     staff_page.goto(live_server.url + reverse("admin:shipments_shipment_change", args=[shipment.pk]))
     staff_page.locator("#events-group .add-row a").click()
     # The hub scan comes after the dispatch (seconds ago), to the second.
@@ -59,9 +48,11 @@ def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, li
     assert "a fost schimbat cu succes" in staff_page.locator("ul.messagelist").inner_text()
     assert Shipment.objects.get(pk=shipment.pk).status == "in_tranzit"
 
-    # 2. The client sees it on the way, first in the list, with the timeline and the courier's link.
+
+def _client_follows_it_on_the_way(visitor, email):
+    page = visitor.page
     visitor.goto("/cont/login/")
-    log_in(visitor, admin_a.email)
+    log_in(visitor, email)
     visitor.goto(reverse("shipments:list"))
     row = page.locator("tbody tr").filter(has=page.get_by_role("link", name="EXP-2026-0142"))
     assert "în tranzit" in row.inner_text()
@@ -79,9 +70,9 @@ def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, li
     assert page.get_by_role("button", name="Confirm primirea").count() == 0
     visitor.shot("shipments-detail-in-transit")
 
-    # 3. Staff mark it delivered; the client confirms receipt after the confirmation dialog.
-    assert "1 expediere marcată livrată." in run_action(staff_page, live_server, shipment, "mark_delivered")
-    staff_context.close()
+
+def _client_confirms_receipt(visitor, shipment, admin_a):
+    page = visitor.page
     page.reload()
     visitor.check()
     assert page.locator("h1 + .badge").inner_text().strip() == "livrată"
@@ -97,6 +88,28 @@ def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, li
     visitor.shot("shipments-detail-received")
     shipment.refresh_from_db()
     assert shipment.received_by == admin_a and shipment.received_at is not None
+
+
+def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, live_server, staff, admin_a,
+                                                            company_a, mailoutbox):
+    fan = CarrierFactory()
+    shipment = ShipmentFactory(company=company_a, number="EXP-2026-0142", carrier=fan, awb="2150012345678",
+                               delivery_address="Str. Găgeni nr. 100, Hala 3", delivery_city="Ploiești")
+    ShipmentItemFactory(shipment=shipment, product="Pompă centrifugală CP-200", quantity=2)
+    add_event(shipment, "pregatita", hours_ago=20, place="Depozit furnizor, Chiajna")
+
+    # 1. Staff hand it to the courier (admin action), then record the courier's hub scan in the inline.
+    staff_context, staff_page = staff_session(visitor, browser, live_server, staff)
+    assert "1 expediere marcată expediată." in run_action(staff_page, live_server, shipment, "mark_shipped")
+    _staff_record_the_hub_scan(staff_page, live_server, shipment)
+
+    # 2. The client sees it on the way, first in the list, with the timeline and the courier's link.
+    _client_follows_it_on_the_way(visitor, admin_a.email)
+
+    # 3. Staff mark it delivered; the client confirms receipt after the confirmation dialog.
+    assert "1 expediere marcată livrată." in run_action(staff_page, live_server, shipment, "mark_delivered")
+    staff_context.close()
+    _client_confirms_receipt(visitor, shipment, admin_a)
 
     subjects = [m.subject for m in mailoutbox if m.to == [admin_a.email]]
     assert any("a plecat spre dvs." in s for s in subjects) and any("a fost livrată" in s for s in subjects)

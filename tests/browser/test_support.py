@@ -26,12 +26,8 @@ def staff_page(browser, live_server, staff):
     return context, page
 
 
-def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, staff, settings, mailoutbox):
-    settings.STAFF_NOTIFICATION_EMAILS = ["suport@furnizor.ro"]
+def _client_opens_a_ticket(visitor, mailoutbox) -> Ticket:
     page = visitor.page
-    visitor.goto("/cont/login/")
-    log_in(visitor, admin_a.email)
-
     visitor.goto("/suport/")
     visitor.shot("support-empty")
     page.get_by_role("link", name="Tichet nou").first.click()
@@ -51,9 +47,10 @@ def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, s
     assert page.get_by_role("link", name=re.compile("raport-revizie.pdf")).is_visible()
     assert page.get_by_role("heading", name="Pompa CP-200 nu pornește <b>urgent</b>").is_visible()
     assert any("suport@furnizor.ro" in m.to for m in mailoutbox)
+    return ticket
 
-    # Staff answer in admin, with an internal note the client never sees.
-    staff_context, admin = staff_page(browser, live_server, staff)
+
+def _staff_reply_with_an_internal_note(admin, ticket, live_server, viewport):
     admin.goto(live_server.url + f"/admin/support/ticket/{ticket.pk}/change/")
     admin.locator("textarea[name='messages-2-0-body']").fill("Bună ziua! Verificați vă rog siguranța F3.")
     admin.locator("input[name=_continue]").click()
@@ -62,10 +59,13 @@ def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, s
     admin.locator("input[name='messages-2-0-is_internal']").check()
     admin.locator("input[name=_continue]").click()
     admin.wait_for_load_state("load")
-    if visitor.viewport == "desktop":  # staff work on a desktop; one admin screenshot is enough
+    if viewport == "desktop":  # staff work on a desktop; one admin screenshot is enough
         admin.screenshot(path=str(visitor_dir() / "support-admin-ticket-desktop.png"), full_page=True)
     assert ticket.messages.count() == 2
 
+
+def _client_answers(visitor, ticket):
+    page = visitor.page
     visitor.goto(ticket.get_absolute_url())
     assert page.get_by_text("Verificați vă rog siguranța F3.").is_visible()
     assert page.get_by_text("garanție până în iunie").count() == 0
@@ -75,17 +75,20 @@ def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, s
     assert page.get_by_text("Mesajul a fost trimis echipei de suport.").is_visible()
     visitor.shot("support-conversation")
 
-    # Staff resolve it from the queue.
+
+def _staff_resolve_it_from_the_queue(admin, ticket, live_server, viewport):
     admin.goto(live_server.url + "/admin/support/ticket/?sla=in_termen")
     admin.locator(f"input[name=_selected_action][value='{ticket.pk}']").check()
     admin.locator("select[name=action]").select_option("mark_resolved")
     admin.get_by_role("button", name=re.compile("^(Start|Execută|Go|Rulează)$")).click()
     admin.wait_for_load_state("load")
     assert "rezolvat" in admin.locator("ul.messagelist").inner_text()
-    if visitor.viewport == "desktop":
+    if viewport == "desktop":
         admin.screenshot(path=str(visitor_dir() / "support-admin-queue-desktop.png"), full_page=True)
-    staff_context.close()
 
+
+def _client_rates_the_resolution(visitor, ticket):
+    page = visitor.page
     visitor.goto(ticket.get_absolute_url())
     assert page.get_by_role("heading", name="Evaluați rezolvarea").is_visible()
     page.get_by_label("5 — foarte mulțumit").check()
@@ -97,6 +100,27 @@ def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, s
     visitor.shot("support-rated")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.rating) == (Ticket.Status.RESOLVED, 5)
+
+
+def test_ticket_from_opening_to_rating(visitor, browser, live_server, admin_a, staff, settings, mailoutbox):
+    settings.STAFF_NOTIFICATION_EMAILS = ["suport@furnizor.ro"]
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+
+    ticket = _client_opens_a_ticket(visitor, mailoutbox)
+
+    # Staff answer in admin, with an internal note the client never sees.
+    staff_context, admin = staff_page(browser, live_server, staff)
+    _staff_reply_with_an_internal_note(admin, ticket, live_server, visitor.viewport)
+
+    _client_answers(visitor, ticket)
+
+    # Staff resolve it from the queue.
+    _staff_resolve_it_from_the_queue(admin, ticket, live_server, visitor.viewport)
+    staff_context.close()
+
+    _client_rates_the_resolution(visitor, ticket)
 
     visitor.goto("/suport/")
     assert page.get_by_role("link", name=ticket.number).is_visible()
