@@ -7,13 +7,12 @@ to show errors beside the fields, and the service checks again inside its transa
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
-from projects import services
+from projects import selectors, services
 from projects.models import Comment, CommentAttachment, Project, Task
 from projects.progress import progress_annotations, sums_from_annotations
 
@@ -114,14 +113,7 @@ class TaskFormSet(forms.BaseInlineFormSet):
                 deleted.add(form.instance.pk)
             else:
                 chosen[form.instance.pk] = [task.pk for task in form.cleaned_data.get("depends_on") or []]
-        through = Task.depends_on.through
-        stored = through.objects.filter(from_task__project=self.instance).values_list("to_task_id", "from_task_id")
-        edges = [(p, s) for p, s in stored if s not in chosen and not {p, s} & deleted]
-        edges += [(p, s) for s, predecessors in chosen.items() for p in predecessors if p not in deleted]
-        cycle = services.find_cycle(edges)
-        if cycle:
-            titles = dict(Task.objects.filter(pk__in=cycle).values_list("pk", "title"))
-            raise services.cycle_error(cycle, titles)
+        services.check_graph_after(project_id=self.instance.pk, predecessors_of=chosen, deleted=deleted)
 
 
 class TaskInline(admin.TabularInline):
@@ -175,12 +167,8 @@ class ProjectAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        open_statuses = [s for s in Task.Status if s not in Task.CLOSED]
         return super().get_queryset(request).annotate(
-            **progress_annotations(),
-            late_task_count=Count("tasks", filter=Q(tasks__end__lt=today, tasks__status__in=open_statuses)),
-        )
+            **progress_annotations(), late_task_count=selectors.late_task_count(timezone.localdate()))
 
     @admin.display(description=_("progres"))
     def progress(self, project):
@@ -200,24 +188,14 @@ class ProjectAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         project = form.instance
         if formset.model is Task:
-            changes, deleted = [], []
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            for task_form in formset.forms:
-                if task_form in formset.deleted_forms:
-                    if task_form.instance.pk:
-                        deleted.append(task_form.instance)
-                        formset.deleted_objects.append(task_form.instance)
-                    continue
-                if not task_form.has_changed():
-                    continue
-                new = task_form.instance.pk is None
-                changes.append(services.TaskChange(task_form.instance, task_form.cleaned_data.get("depends_on")))
-                if new:
-                    formset.new_objects.append(task_form.instance)
-                else:
-                    formset.changed_objects.append((task_form.instance, task_form.changed_data))
-            if changes or deleted:
-                services.tasks_save(project=project, changes=changes, deleted=deleted, by=request.user)
+            # Without commit the formset writes nothing: it sorts its rows into new, changed and deleted (what
+            # the page's history says), and the service writes them and checks the graph once.
+            tasks = formset.save(commit=False)
+            changes = [services.TaskChange(task_form.instance, task_form.cleaned_data.get("depends_on"))
+                       for task_form in formset.forms if task_form.instance in tasks]
+            if changes or formset.deleted_objects:
+                services.tasks_save(project=project, changes=changes, deleted=formset.deleted_objects,
+                                    by=request.user)
         elif formset.model is Comment:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for comment_form in formset.extra_forms:

@@ -7,7 +7,7 @@ save is fine while a cycle rolls everything back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -94,10 +94,18 @@ def cycle_error(cycle: Sequence[int], titles: dict[int, str]) -> ValidationError
 
 def check_graph_with(*, project_id: int, task_id: int, predecessors: Iterable[Task]) -> None:
     """Would the project's graph stay acyclic if ``task_id`` depended on exactly ``predecessors``?"""
+    check_graph_after(project_id=project_id, predecessors_of={task_id: [task.pk for task in predecessors]})
+
+
+def check_graph_after(*, project_id: int, predecessors_of: dict[int, Iterable[int]],
+                      deleted: Collection[int] = ()) -> None:
+    """Would the project's graph stay acyclic with these tasks' predecessors replaced (task id -> the ids it
+    would depend on) and these tasks deleted? An admin page checks all its rows at once."""
+    deleted = set(deleted)
     through = Task.depends_on.through
-    edges = [(p, s) for p, s in through.objects.filter(from_task__project_id=project_id)
-             .values_list("to_task_id", "from_task_id") if s != task_id]
-    edges += [(predecessor.pk, task_id) for predecessor in predecessors]
+    stored = through.objects.filter(from_task__project_id=project_id).values_list("to_task_id", "from_task_id")
+    edges = [(p, s) for p, s in stored if s not in predecessors_of and not {p, s} & deleted]
+    edges += [(p, s) for s, predecessors in predecessors_of.items() for p in predecessors if p not in deleted]
     cycle = find_cycle(edges)
     if cycle:
         titles = dict(Task.objects.filter(pk__in=cycle).values_list("pk", "title"))
