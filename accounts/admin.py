@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from accounts import services
 from accounts.models import Company, Invitation, Membership, User
 from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
-from portal.admin_actions import run_for_each
+from portal.admin_actions import run_service_for_each
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,15 +47,13 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă companiile selectate (și pe cei care le-au înregistrat)"))
     def approve(self, request, queryset):
-        run_for_each(self, request, queryset,
-                     lambda company: services.company_approve(company=company, by=request.user),
-                     lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
+        run_service_for_each(self, request, queryset, services.company_approve, argument="company",
+                             message=lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
 
     @admin.action(description=_("Respinge companiile selectate"))
     def reject(self, request, queryset):
-        run_for_each(self, request, queryset,
-                     lambda company: services.company_reject(company=company, by=request.user),
-                     lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
+        run_service_for_each(self, request, queryset, services.company_reject, argument="company",
+                             message=lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
 
 
 @admin.register(Membership)
@@ -70,15 +68,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă cererile selectate"))
     def approve(self, request, queryset):
-        run_for_each(self, request, queryset.select_related("company", "user"),
-                     lambda membership: services.membership_approve(membership=membership, by=request.user),
-                     lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n)
+        run_service_for_each(
+            self, request, queryset.select_related("company", "user"), services.membership_approve,
+            argument="membership", message=lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n)
 
     @admin.action(description=_("Respinge cererile selectate"))
     def reject(self, request, queryset):
-        run_for_each(self, request, queryset.select_related("company", "user"),
-                     lambda membership: services.membership_reject(membership=membership, by=request.user),
-                     lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n)
+        run_service_for_each(
+            self, request, queryset.select_related("company", "user"), services.membership_reject,
+            argument="membership", message=lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n)
 
 
 @admin.register(Invitation)

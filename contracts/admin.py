@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from contracts import services
 from contracts.models import Annex, Contract, ExpiryNotice
 from files.admin import document_links
-from portal.admin_actions import run_for_each
+from portal.admin_actions import run_service_for_each
 
 
 class ContractAdminForm(forms.ModelForm):
@@ -79,18 +79,15 @@ class ContractAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.contract_refresh(contract=form.instance)
 
-    def _run(self, request, queryset, service, message):
-        run_for_each(self, request, queryset, lambda contract: service(contract=contract, by=request.user), message)
-
     @admin.action(description=_("Activează contractele selectate (devin vizibile clientului)"))
     def activate(self, request, queryset):
-        self._run(request, queryset, services.contract_activate,
-                  lambda n: ngettext("%d contract activat.", "%d contracte activate.", n) % n)
+        run_service_for_each(self, request, queryset, services.contract_activate, argument="contract",
+                             message=lambda n: ngettext("%d contract activat.", "%d contracte activate.", n) % n)
 
     @admin.action(description=_("Reziliază contractele selectate (de azi)"))
     def terminate(self, request, queryset):
-        self._run(request, queryset, services.contract_terminate,
-                  lambda n: ngettext("%d contract reziliat.", "%d contracte reziliate.", n) % n)
+        run_service_for_each(self, request, queryset, services.contract_terminate, argument="contract",
+                             message=lambda n: ngettext("%d contract reziliat.", "%d contracte reziliate.", n) % n)
 
 
 @admin.register(ExpiryNotice)

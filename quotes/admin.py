@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from files.admin import document_links
 from files.responses import file_response, safe_filename
-from portal.admin_actions import run_for_each
+from portal.admin_actions import run_service_for_each
 from portal.pdf import render_pdf
 from quotes import conf, selectors, services
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
@@ -161,19 +161,15 @@ class QuoteRequestAdmin(admin.ModelAdmin):
                               % len(created), messages.SUCCESS)
         return None
 
-    def _run(self, request, queryset, service, message):
-        run_for_each(self, request, queryset,
-                     lambda quote_request: service(quote_request=quote_request, by=request.user), message)
-
     @admin.action(description=_("Marchează cererile selectate „în analiză”"))
     def mark_in_review(self, request, queryset):
-        self._run(request, queryset, services.request_mark_in_review,
-                  lambda n: ngettext("%d cerere în analiză.", "%d cereri în analiză.", n) % n)
+        run_service_for_each(self, request, queryset, services.request_mark_in_review, argument="quote_request",
+                             message=lambda n: ngettext("%d cerere în analiză.", "%d cereri în analiză.", n) % n)
 
     @admin.action(description=_("Închide cererile selectate"))
     def close(self, request, queryset):
-        self._run(request, queryset, services.request_close,
-                  lambda n: ngettext("%d cerere închisă.", "%d cereri închise.", n) % n)
+        run_service_for_each(self, request, queryset, services.request_close, argument="quote_request",
+                             message=lambda n: ngettext("%d cerere închisă.", "%d cereri închise.", n) % n)
 
 
 # --- offers -----------------------------------------------------------------------------------------------
@@ -398,8 +394,8 @@ class OfferAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def _run(self, request, queryset, service, message):
-        return run_for_each(self, request, queryset.order_by("number", "revision"),
-                            lambda offer: service(offer=offer, by=request.user), message)
+        return run_service_for_each(self, request, queryset.order_by("number", "revision"), service,
+                                    argument="offer", message=message)
 
     @admin.action(description=_("Trimite clientului ofertele selectate (ciorne)"))
     def send(self, request, queryset):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from files.admin import document_links
-from portal.admin_actions import run_for_each
+from portal.admin_actions import run_service_for_each
 from shipments import services
 from shipments.models import Carrier, Shipment, ShipmentItem, TrackingEvent
 
@@ -149,18 +149,17 @@ class ShipmentAdmin(admin.ModelAdmin):
                 model.objects.filter(shipment=shipment).update(company=shipment.company)
         services.shipment_refresh(shipment=shipment)
 
-    def _run(self, request, queryset, service, message):
-        run_for_each(self, request, queryset, lambda shipment: service(shipment=shipment, by=request.user), message)
-
     @admin.action(description=_("Marchează expediate (predate curierului acum)"))
     def mark_shipped(self, request, queryset):
-        self._run(request, queryset, services.shipment_mark_shipped,
-                  lambda n: ngettext("%d expediere marcată expediată.", "%d expedieri marcate expediate.", n) % n)
+        run_service_for_each(
+            self, request, queryset, services.shipment_mark_shipped, argument="shipment",
+            message=lambda n: ngettext("%d expediere marcată expediată.", "%d expedieri marcate expediate.", n) % n)
 
     @admin.action(description=_("Marchează livrate (acum)"))
     def mark_delivered(self, request, queryset):
-        self._run(request, queryset, services.shipment_mark_delivered,
-                  lambda n: ngettext("%d expediere marcată livrată.", "%d expedieri marcate livrate.", n) % n)
+        run_service_for_each(
+            self, request, queryset, services.shipment_mark_delivered, argument="shipment",
+            message=lambda n: ngettext("%d expediere marcată livrată.", "%d expedieri marcate livrate.", n) % n)
 
 
 @admin.register(TrackingEvent)
