@@ -10,8 +10,8 @@ import pytest
 from conftest import require
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("accounts", "billing", "contracts", "files", "portal", "projects", "quotes", "shipments", "support",
-           "templates", "locale", "manage.py")
+SOURCES = ("accounts", "billing", "contracts", "dashboard", "files", "portal", "projects", "quotes", "shipments",
+           "support", "templates", "locale", "manage.py")
 
 
 @pytest.mark.parametrize("language", ["ro", "en"])
