@@ -16,7 +16,6 @@ from billing.models import Invoice
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
-from portal.audit import client_ip
 from portal.exports import csv_writer
 from portal.money import cents, format_amount
 from portal.paging import paginate, query_without
@@ -64,8 +63,7 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
                                 public_id=public_id)
     # Rendered by a task when the invoice was issued; only if that has not happened yet, here and now.
     stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
-    audit.record(action="invoice.downloaded", company=request.company, user=request.user, ip=client_ip(request),
-                 obj=invoice)
+    audit.record(action="invoice.downloaded", company=request.company, user=request.user, obj=invoice)
     return file_response(stored, filename=services.invoice_pdf_name(invoice))
 
 

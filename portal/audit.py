@@ -61,13 +61,12 @@ class RequestIPMiddleware:
             return self.get_response(request)
 
 
-def record(*, action: str, company=None, user=None, ip: str | None = None,
-           obj: models.Model | None = None, **data) -> AuditEntry:
+def record(*, action: str, company=None, user=None, obj: models.Model | None = None, **data) -> AuditEntry:
     return AuditEntry.objects.create(
         action=action,
         company=company,
         user=user if user is not None and user.is_authenticated else None,
-        ip=ip if ip is not None else request_ip(),
+        ip=request_ip(),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

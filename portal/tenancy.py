@@ -66,6 +66,12 @@ class CompanyFromParent(models.Model):
         self.company_id = getattr(self, self.company_parent).company_id
         super().save(*args, **kwargs)
 
+    @classmethod
+    def follow_parent(cls, parent: models.Model) -> int:
+        """Rows under ``parent`` take its company again, after staff moved the parent to another company."""
+        rows = cls._default_manager.filter(**{cls.company_parent: parent}).exclude(company_id=parent.company_id)
+        return rows.update(company_id=parent.company_id)
+
 
 class CompanyScopedQuerySet(models.QuerySet):
     def for_company(self, company: Company | None):

@@ -300,7 +300,7 @@ def _dashboard_card(company: Company, count: int, today: date) -> Card:
     upcoming.sort(key=lambda p: p.next_milestone_date)
     first = upcoming[0] if upcoming else None
     return Card(
-        "projects", _("Proiecte active"), "kanban", reverse("projects:list") + f"?stare={Project.Status.IN_PROGRESS}",
+        "projects", _("Proiecte active"), "kanban", reverse("projects:list") + f"?status={Project.Status.IN_PROGRESS}",
         count, ngettext("proiect în desfășurare", "proiecte în desfășurare", count),
         _("Niciun proiect în desfășurare. Aici urmăriți progresul, sarcinile și diagrama Gantt."),
         urgent=Urgent(_("Următorul jalon: %(milestone)s (%(project)s), %(date)s") % {

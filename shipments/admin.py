@@ -145,8 +145,7 @@ class ShipmentAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         shipment = form.instance
         if "company" in form.changed_data:  # rows the formsets did not touch follow the shipment too
-            for model in (ShipmentItem, TrackingEvent):
-                model.objects.filter(shipment=shipment).update(company=shipment.company)
+            services.shipment_moved(shipment=shipment)
         services.shipment_refresh(shipment=shipment)
 
     @admin.action(description=_("Marchează expediate (predate curierului acum)"))

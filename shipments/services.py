@@ -16,7 +16,7 @@ from portal import audit
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from shipments import tasks
-from shipments.models import LEFT, MOVING, Carrier, Shipment, Status, TrackingEvent
+from shipments.models import LEFT, MOVING, Carrier, Shipment, ShipmentItem, Status, TrackingEvent
 from support import services as support_services
 
 # Which email a status change sends (once per shipment and kind): the goods left, arrived, or did not.
@@ -45,6 +45,13 @@ def shipment_refresh(*, shipment: Shipment) -> Shipment:
     if status != previous and status in NOTICE_FOR_STATUS:
         enqueue(tasks.send_status_notice, shipment.pk, NOTICE_FOR_STATUS[status])
     return shipment
+
+
+@transaction.atomic
+def shipment_moved(*, shipment: Shipment) -> None:
+    """After staff change a shipment's company, its items and events (each carries company) follow it."""
+    for model in (ShipmentItem, TrackingEvent):
+        model.follow_parent(shipment)
 
 
 def find_duplicate(*, shipment: Shipment, occurred_at: datetime, status: str, carrier: Carrier | None,

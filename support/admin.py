@@ -241,9 +241,9 @@ class TicketAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         original = Ticket.objects.get(pk=obj.pk)
-        Ticket.objects.filter(pk=obj.pk).update(subject=obj.subject, category=obj.category)
         request._support_new_status = obj.status if obj.status != original.status else None
         try:
+            services.ticket_edit_details(ticket=original, subject=obj.subject, category=obj.category, by=request.user)
             if obj.priority != original.priority:
                 services.ticket_set_priority(ticket=obj, priority=obj.priority, by=request.user)
             if obj.assigned_to_id != original.assigned_to_id:

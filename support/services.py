@@ -301,6 +301,20 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
 
 
 @transaction.atomic
+def ticket_edit_details(*, ticket: Ticket, subject: str, category: str, by: User) -> Ticket:
+    """Staff correct the subject or the category; neither changes the status, the targets or the client's mail."""
+    ticket = _locked(ticket)
+    changed = {field: value for field, value in (("subject", subject), ("category", category))
+               if getattr(ticket, field) != value}
+    if changed:
+        for field, value in changed.items():
+            setattr(ticket, field, value)
+        ticket.save(update_fields=list(changed))
+        audit.record(action="ticket.details_changed", company=ticket.company, user=by, obj=ticket, **changed)
+    return ticket
+
+
+@transaction.atomic
 def ticket_set_priority(*, ticket: Ticket, priority: str, by: User) -> Ticket:
     """A new priority sets new targets, counted from the opening (response) and the last (re)opening."""
     if priority not in Ticket.Priority.values:

@@ -159,7 +159,8 @@ def test_cards_link_to_filtered_lists(client, admin_a, company_a):
     client.force_login(admin_a)
     page = client.get("/").content.decode()
     for url in (reverse("quotes:offer_list") + "?status=open", reverse("billing:invoice_list") + "?status=restanta",
-                reverse("projects:list") + "?stare=in_desfasurare", reverse("support:list") + "?status=asteapta_client",
+                reverse("projects:list") + "?status=in_desfasurare",
+                reverse("support:list") + "?status=asteapta_client",
                 reverse("shipments:list") + "?status=pe_drum", reverse("contracts:list") + "?status=expiring",
                 reverse("files:list") + "?noi=1"):
         assert f'href="{url}"' in page, url

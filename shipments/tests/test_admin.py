@@ -110,3 +110,16 @@ def test_carrier_tracking_pattern_is_checked(client, staff):
         "phone": "", "is_active": "on"})
     assert response.status_code == 302
     assert CarrierFactory(code="curier-nou").tracking_url("A 1") == "https://curier.example/t/A%201"
+
+
+def test_moving_a_shipment_to_another_company_moves_its_rows(client, staff, company_a, company_b):
+    shipment = ShipmentFactory(company=company_a)
+    ShipmentItemFactory(shipment=shipment)
+    add_event(shipment, "expediata")
+    client.force_login(staff)
+    response = client.post(reverse("admin:shipments_shipment_change", args=[shipment.pk]), _form(
+        shipment, company=company_b.pk, **{"events-TOTAL_FORMS": "0"}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    shipment.refresh_from_db()
+    assert shipment.company == company_b
+    assert {row.company_id for row in (*shipment.items.all(), *shipment.events.all())} == {company_b.pk}

@@ -137,3 +137,18 @@ def test_staff_download_attachments_in_admin(client, staff, admin_a, ticket):
     client.force_login(staff)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+
+
+def test_subject_and_category_edits_go_through_the_service(client, staff, ticket, mailoutbox):
+    from portal.models import AuditEntry
+
+    client.force_login(staff)
+    other_category = next(value for value in Ticket.Category.values if value != ticket.category)
+    data = form_data(client, ticket, subject="Senzor E42 defect", category=other_category)
+    assert client.post(change_url(ticket), data).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.subject, ticket.category, ticket.status) == ("Senzor E42 defect", other_category,
+                                                                Ticket.Status.OPEN)
+    entry = AuditEntry.objects.get(action="ticket.details_changed")
+    assert entry.user == staff and entry.data == {"subject": "Senzor E42 defect", "category": other_category}
+    assert mailoutbox == []

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EXPECTED = {
     "offers": ("Oferte", "status=open"),
     "billing": ("Facturi", "status=restanta"),
-    "projects": ("Proiecte", "stare=in_desfasurare"),
+    "projects": ("Proiecte", "status=in_desfasurare"),
     "support": ("Suport", "status=asteapta_client"),
     "shipments": ("Expedieri", "status=pe_drum"),
     "contracts": ("Contracte", "status=expiring"),
