@@ -18,6 +18,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from bench import seed  # noqa: E402
 from bench.run import client_for, collect_static, pages_for  # noqa: E402
 
@@ -41,7 +42,6 @@ class SqlTimer:
 def main(argv: list[str]) -> None:
     use_pyinstrument = "--pyinstrument" in argv
     fragments = [arg for arg in argv if not arg.startswith("--")]
-    from accounts.models import User
 
     user = User.objects.get(email=seed.LARGE_EMAIL)
     company = user.memberships.get().company

@@ -32,12 +32,30 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from bench import seed  # noqa: E402
+from billing.models import Invoice, InvoiceLine  # noqa: E402
+from billing.selectors import invoice_pdf_context  # noqa: E402
+from billing.tasks import render_invoice_pdf  # noqa: E402
+from contracts.models import Contract  # noqa: E402
+from files.models import Document  # noqa: E402
+from portal.celery import app  # noqa: E402
+from portal.models import OutboundEmail  # noqa: E402
+from portal.pdf import BASE_URL, _fetcher  # noqa: E402
+from projects.gantt import gantt_payload  # noqa: E402
+from projects.models import Project  # noqa: E402
+from projects.selectors import project_schedule  # noqa: E402
+from quotes.models import Offer, QuoteRequest  # noqa: E402
+from shipments.models import Shipment  # noqa: E402
+from support.models import Message, Ticket  # noqa: E402
+from support.tasks import notify_ticket_opened  # noqa: E402
 
 ROOT = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
@@ -60,13 +78,6 @@ def log(text: str) -> None:
 # --- the pages ------------------------------------------------------------------------------
 
 def pages_for(company) -> list[tuple[str, str]]:
-    from billing.models import Invoice
-    from contracts.models import Contract
-    from files.models import Document
-    from projects.models import Project
-    from quotes.models import Offer, QuoteRequest
-    from shipments.models import Shipment
-    from support.models import Ticket
 
     def latest(model, *order):
         return model.objects.filter(company=company).order_by(*order).first()
@@ -134,22 +145,21 @@ def count_queries(user, pages) -> dict[str, tuple[int, int]]:
 
 
 def pdfs_rendered_during(user, pages) -> int:
-    import weasyprint
 
     calls = []
-    original = weasyprint.HTML.write_pdf
+    original = HTML.write_pdf
 
     def counting(self, *args, **kwargs):
         calls.append(1)
         return original(self, *args, **kwargs)
 
-    weasyprint.HTML.write_pdf = counting
+    HTML.write_pdf = counting
     try:
         client = client_for(user)
         for _name, path in pages:
             client.get(path)
     finally:
-        weasyprint.HTML.write_pdf = original
+        HTML.write_pdf = original
     return len(calls)
 
 
@@ -290,9 +300,6 @@ def measure_http(pages, cookie) -> tuple[list[dict], dict, list[float]]:
 # --- Gantt, PDF, Celery -----------------------------------------------------------------------
 
 def gantt_timing(company) -> dict:
-    from projects.gantt import gantt_payload
-    from projects.models import Project
-    from projects.selectors import project_schedule
 
     project = (Project.objects.filter(company=company).annotate(n=django.db.models.Count("tasks"))
                .order_by("-n", "id").first())
@@ -310,12 +317,7 @@ def gantt_timing(company) -> dict:
 
 def pdf_timing(company) -> list[dict]:
     """Invoices of growing length rendered by the same code as the Celery task (rolled back after)."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
 
-    from billing.models import Invoice, InvoiceLine
-    from billing.selectors import invoice_pdf_context
-    from portal.pdf import BASE_URL, _fetcher
 
     results = []
     template = Invoice.objects.filter(company=company).order_by("-id").first()
@@ -353,12 +355,6 @@ def wait_for(condition, timeout: float) -> bool:
 
 
 def celery_throughput(company) -> dict:
-    from billing.models import Invoice
-    from billing.tasks import render_invoice_pdf
-    from portal.celery import app
-    from portal.models import OutboundEmail
-    from support.models import Ticket
-    from support.tasks import notify_ticket_opened
 
     n_pdf, n_mail = int(os.environ.get("BENCH_PDFS", "20")), int(os.environ.get("BENCH_EMAILS", "100"))
     invoices = list(Invoice.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[:2 * n_pdf])
@@ -502,7 +498,6 @@ def collect_static() -> None:
 
 
 def main() -> None:
-    from accounts.models import User
 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk).")
@@ -521,9 +516,6 @@ def main() -> None:
     small_names = dict(pages_for(small.memberships.get().company))
     small_queries = count_queries(small, list(small_names.items()))
     pdf_calls = pdfs_rendered_during(large, pages)
-    from billing.models import Invoice, InvoiceLine
-    from files.models import Document
-    from support.models import Message, Ticket
 
     counts = {"invoices": Invoice.objects.filter(company=company).count(),
               "invoice lines": InvoiceLine.objects.filter(company=company).count(),
