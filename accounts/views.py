@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import services
+from accounts import selectors, services
 from accounts.forms import InvitationForm, InvitationSignupForm, MembershipForm, ProfileForm
 from accounts.models import Invitation, Membership, User
 from portal.paging import paginate
@@ -24,7 +24,7 @@ MEMBERS_PER_PAGE = 50
 def pending(request: HttpRequest) -> HttpResponse:
     if current_membership(request):
         return redirect("dashboard:home")
-    memberships = request.user.memberships.select_related("company").order_by("-created_at")
+    memberships = selectors.memberships_of(user=request.user, order_by="-created_at")
     return render(request, "accounts/pending.html", {"memberships": memberships})
 
 
@@ -40,15 +40,9 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Invitația a fost trimisă la %(email)s.") % form.cleaned_data)
             return redirect("accounts:members")
-    active = (
-        Membership.objects.for_company(company)
-        .filter(status=Membership.Status.ACTIVE)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email")
-    )
-    page = paginate(request, active, per_page=MEMBERS_PER_PAGE)
-    waiting = Membership.objects.for_company(company).requested().select_related("user").order_by("requested_at")
-    invitations = Invitation.objects.for_company(company).open().select_related("invited_by")
+    page = paginate(request, selectors.active_members(company=company), per_page=MEMBERS_PER_PAGE)
+    waiting = selectors.membership_requests(company=company)
+    invitations = selectors.open_invitations(company=company)
     return render(
         request,
         "accounts/members.html",
@@ -63,9 +57,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 def _company_membership(request, public_id) -> Membership:
-    return get_object_or_404(
-        Membership.objects.for_company(request.company).select_related("user"), public_id=public_id
-    )
+    return get_object_or_404(selectors.memberships_for_detail(company=request.company), public_id=public_id)
 
 
 @company_member_required(right="manage_members")
@@ -195,10 +187,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
         company_id = uuid.UUID(request.POST.get("company", ""))
     except ValueError as error:
         raise Http404 from error
-    membership = get_object_or_404(
-        Membership.objects.active().filter(user=request.user).select_related("company"),
-        company__public_id=company_id,
-    )
+    membership = get_object_or_404(selectors.active_memberships_of(user=request.user), company__public_id=company_id)
     request.session[SESSION_KEY] = str(membership.company.public_id)
     messages.success(request, _("Lucrați acum pentru %(company)s.") % {"company": membership.company})
     return redirect("dashboard:home")
@@ -226,7 +215,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
-    memberships = user.memberships.select_related("company").order_by("company__name")
+    memberships = selectors.memberships_of(user=user)
     return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
 
 
