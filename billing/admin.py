@@ -11,7 +11,7 @@ from billing import services
 from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, PaymentAllocation, PaymentNotice
 from files.admin import document_links
 from files.responses import file_response, safe_filename
-from portal.admin_actions import run_for_each
+from portal.admin_actions import run_for_each, run_service_for_each
 from portal.money import format_amount
 
 # --- invoices -------------------------------------------------------------------------------------
@@ -172,8 +172,8 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
     def issue(self, request, queryset):
-        run_for_each(self, request, queryset, lambda invoice: services.invoice_issue(invoice=invoice, by=request.user),
-             lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
+        run_service_for_each(self, request, queryset, services.invoice_issue, argument="invoice",
+                             message=lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
 
     @admin.action(description=_("Regenerează PDF-ul facturilor selectate"))
     def regenerate_pdf(self, request, queryset):
@@ -311,9 +311,10 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirmă plățile selectate (se înregistrează și se alocă pe facturi)"))
     def confirm(self, request, queryset):
-        run_for_each(self, request, queryset.select_related("company"),
-             lambda notice: services.notice_confirm(notice=notice, by=request.user),
-             lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.", n) % n)
+        run_service_for_each(
+            self, request, queryset.select_related("company"), services.notice_confirm, argument="notice",
+            message=lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.",
+                                       n) % n)
 
     @admin.action(description=_("Respinge plățile selectate…"))
     def reject(self, request, queryset):
