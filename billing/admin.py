@@ -12,6 +12,7 @@ from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, Payme
 from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each, run_service_for_each
+from portal.admin_filters import display_status_filter
 from portal.money import format_amount
 
 # --- invoices -------------------------------------------------------------------------------------
@@ -72,23 +73,12 @@ class InvoiceAdminForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class DisplayStatusFilter(admin.SimpleListFilter):
-    title = _("stare (cu scadența)")
-    parameter_name = "display_status"
-
-    def lookups(self, request, model_admin):
-        return Invoice.DisplayStatus.choices
-
-    def queryset(self, request, queryset):
-        return queryset.with_display_status(self.value()) if self.value() else queryset
-
-
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     form = InvoiceAdminForm
     list_display = ("label", "company", "kind", "issue_date", "due_date", "total_gross", "balance", "currency",
                     "status_label")
-    list_filter = (DisplayStatusFilter, "kind", "currency", "series")
+    list_filter = (display_status_filter(Invoice, _("stare (cu scadența)")), "kind", "currency", "series")
     search_fields = ("series", "=number", "company__name", "company__cui")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)

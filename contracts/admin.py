@@ -7,6 +7,7 @@ from contracts import services
 from contracts.models import Annex, Contract, ExpiryNotice
 from files.admin import document_links
 from portal.admin_actions import run_service_for_each
+from portal.admin_filters import display_status_filter
 
 
 class ContractAdminForm(forms.ModelForm):
@@ -29,26 +30,11 @@ class AnnexInline(admin.StackedInline):
     fields = (("number", "title"), ("signed_on", "effective_date"), ("value_change", "new_end_date"), "description")
 
 
-class DisplayStatusFilter(admin.SimpleListFilter):
-    title = _("stare (după date)")
-    parameter_name = "display_status"
-
-    def lookups(self, request, model_admin):
-        return Contract.DisplayStatus.choices
-
-    def queryset(self, request, queryset):
-        if self.value() == Contract.DisplayStatus.DRAFT:
-            return queryset.filter(status=Contract.Status.DRAFT)
-        if self.value():
-            return queryset.with_display_status(self.value())
-        return queryset
-
-
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = ("number", "title", "company", "kind", "status_label", "start_date", "current_end_date",
                     "current_value", "currency")
-    list_filter = (DisplayStatusFilter, "status", "kind", "currency")
+    list_filter = (display_status_filter(Contract, _("stare (după date)")), "status", "kind", "currency")
     search_fields = ("number", "title", "company__name", "company__cui")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)

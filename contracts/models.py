@@ -28,6 +28,8 @@ class ContractQuerySet(CompanyScopedQuerySet):
             return active.filter(current_end_date__lt=today)
         if status == Contract.DisplayStatus.TERMINATED:
             return self.filter(status=Contract.Status.TERMINATED)
+        if status == Contract.DisplayStatus.DRAFT:
+            return self.filter(status=Contract.Status.DRAFT)
         return self
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_service_for_each
+from portal.admin_filters import display_status_filter
 from portal.pdf import render_pdf
 from quotes import conf, selectors, services
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
@@ -253,24 +254,14 @@ class OfferAdminForm(forms.ModelForm):
         return data
 
 
-class DisplayStatusFilter(admin.SimpleListFilter):
-    title = _("stare (pentru client)")
-    parameter_name = "display_status"
-
-    def lookups(self, request, model_admin):
-        return Offer.DisplayStatus.choices
-
-    def queryset(self, request, queryset):
-        return queryset.with_display_status(self.value()) if self.value() else queryset
-
-
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
     form = OfferAdminForm
     view_on_site = False
     list_display = ("number", "revision", "company", "status_label", "total_gross", "currency", "valid_until",
                     "sent_at", "decided_by", "decided_at")
-    list_filter = (DisplayStatusFilter, "status", "currency", "is_current", "sent_at")
+    list_filter = (display_status_filter(Offer, _("stare (pentru client)")), "status", "currency", "is_current",
+                   "sent_at")
     search_fields = ("number", "company__name", "company__cui", "request__number", "lines__description")
     list_select_related = ("company", "decided_by")
     autocomplete_fields = ("company", "request")

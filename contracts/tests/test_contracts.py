@@ -219,3 +219,18 @@ def test_a_contract_with_many_documents_shows_them_ten_at_a_time(client, admin_a
     assert [d.title for d in second.context["documents"]] == [f"Proces-verbal {n:02d}" for n in (2, 1, 0)]
     assert "11–13 din 13" in second.content.decode()
     assert "?documente=1&amp;x=pastrat#documente" in second.content.decode()  # the page's other parameters stay
+
+
+def test_admin_filters_on_the_status_the_client_sees(client, staff, company_a, settings):
+    settings.CONTRACT_EXPIRING_SOON_DAYS = 30
+    today = timezone.localdate()
+    ContractFactory(company=company_a, number="CTR-DRAFT", status=Contract.Status.DRAFT)
+    ContractFactory(company=company_a, number="CTR-SOON", current_end_date=today + timedelta(days=10))
+    ContractFactory(company=company_a, number="CTR-LATER")
+    client.force_login(staff)
+    url = reverse("admin:contracts_contract_changelist")
+    shown = {status: client.get(url, {"display_status": status}).content.decode()
+             for status in ("draft", "expiring", "active")}
+    assert "CTR-DRAFT" in shown["draft"] and "CTR-SOON" not in shown["draft"]
+    assert "CTR-SOON" in shown["expiring"] and "CTR-LATER" not in shown["expiring"]
+    assert "CTR-LATER" in shown["active"] and "CTR-DRAFT" not in shown["active"]
