@@ -8,13 +8,12 @@ primary-key order; a transaction that still loses a deadlock is run once more
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_acc .venv/bin/pytest -n 0 tests/test_concurrent_updates.py
 """
 
-import threading
-import time
+from functools import partial
 from unittest import mock
 
 import psycopg2.errors
 import pytest
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -24,6 +23,7 @@ from accounts.tests.factories import MembershipFactory
 from conftest import require
 from portal import db as portal_db
 from portal import errors
+from tests.threads import run_together, slow_down
 
 CONFLICT_TEXT = "din cauza unei modificări simultane"
 
@@ -163,35 +163,19 @@ def test_inside_an_outer_transaction_the_retry_is_left_to_the_outermost_call(db)
 TRIALS = 12
 
 
-def _post_together(posts, monkeypatch) -> list[int]:
-    """Each (client, url, data) posted from its own thread, released together; returns the statuses."""
+def _post_together(posts, monkeypatch) -> list[tuple]:
+    """Each (client, url, data) posted from its own thread, released together; returns (status, page) each,
+    or (the exception, "") for a request that raised (the test shows what each thread got)."""
+
+    def post(client, url, data):
+        response = client.post(url, data)
+        return response.status_code, response.content.decode()
+
     original = account_services.audit.record
-
-    def slowed(*args, **kwargs):
-        time.sleep(0.05)  # inside the transaction, holding its locks: the other request must meet them
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(account_services.audit, "record", slowed)
-    barrier = threading.Barrier(len(posts))
-    statuses: list = [None] * len(posts)
-
-    def run(index, client, url, data):
-        try:
-            barrier.wait()
-            response = client.post(url, data)
-            statuses[index] = (response.status_code, response.content.decode())
-        except Exception as error:  # the test shows what each thread got
-            statuses[index] = (error, "")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, *post)) for i, post in enumerate(posts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    monkeypatch.setattr(account_services.audit, "record", original)
-    return statuses
+    slow_down(monkeypatch, account_services.audit, "record", 0.05)  # the other request must meet the locks
+    results = run_together([partial(post, *each) for each in posts])
+    monkeypatch.setattr(account_services.audit, "record", original)  # each trial slows it once, not once more
+    return [(r, "") if isinstance(r, Exception) else r for r in results]
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_races .venv/bin/pytest tests/test_races.py
 """
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -25,41 +24,11 @@ from portal.models import AuditEntry, OutboundEmail
 from quotes import services as quote_services
 from quotes.models import Offer
 from quotes.tests.factories import OfferFactory
+from tests.threads import run_together, slow_down
 
 pytestmark = pytest.mark.postgres
 
 THREADS = 20
-
-
-def in_threads(calls, *, slow=None, monkeypatch=None) -> list:
-    """Run the calls in threads released by one barrier; returns each result or exception."""
-    if slow is not None:
-        module, name = slow
-        original = getattr(module, name)
-
-        def slowed(*args, **kwargs):
-            time.sleep(0.05)  # inside the transaction, holding the row lock: the others must wait
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, slowed)
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, company_a, admin_a, mailoutbox):
@@ -68,11 +37,11 @@ def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, co
                             for _ in range(THREADS - 1)]
     offer = OfferFactory(company=company_a)
     mail.outbox.clear()
+    slow_down(monkeypatch, quote_services.audit, "record", 0.05)
     started = time.monotonic()
-    results = in_threads(
-        [lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
-         for user in deciders],
-        slow=(quote_services.audit, "record"), monkeypatch=monkeypatch)
+    results = run_together([
+        lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
+        for user in deciders])
     elapsed = time.monotonic() - started
     decided = [r for r in results if isinstance(r, Offer)]
     refused = [r for r in results if isinstance(r, quote_services.OfferNotOpen)]
@@ -96,8 +65,8 @@ def test_concurrent_payment_confirmations_record_one_payment(transactional_db, m
                                             amount=Decimal("1210.00"), currency="RON", reference="OP 2026-77",
                                             proof=pdf_upload(), invoices=[invoice])
     mail.outbox.clear()
-    results = in_threads([lambda by=by: billing_services.notice_confirm(notice=notice, by=by) for by in staff],
-                         slow=(billing_services.notices.audit, "record"), monkeypatch=monkeypatch)
+    slow_down(monkeypatch, billing_services.notices.audit, "record", 0.05)
+    results = run_together([lambda by=by: billing_services.notice_confirm(notice=notice, by=by) for by in staff])
     assert sum(isinstance(r, Payment) for r in results) == 1, results
     assert Payment.objects.filter(company=company_a).count() == 1
     notice.refresh_from_db()
@@ -112,9 +81,9 @@ def test_concurrent_invitation_acceptances_make_one_membership(transactional_db,
     invitation, token = account_services.invitation_create(
         company=company_a, by=admin_a, email=invited.email, role=Membership.Role.MEMBER, can_accept_offers=False,
         can_see_billing=False)
-    results = in_threads([lambda: account_services.invitation_accept(token=token, user=invited)
-                          for _ in range(THREADS)],
-                         slow=(account_services.audit, "record"), monkeypatch=monkeypatch)
+    slow_down(monkeypatch, account_services.audit, "record", 0.05)
+    results = run_together([lambda: account_services.invitation_accept(token=token, user=invited)
+                            for _ in range(THREADS)])
     assert sum(isinstance(r, Membership) for r in results) == 1, results
     assert all(isinstance(r, Membership | account_services.InvitationNotOpen) for r in results), results
     assert Membership.objects.filter(company=company_a, user=invited).count() == 1

@@ -3,50 +3,24 @@
 Needs PostgreSQL (row locks): DATABASE_URL=postgres://... pytest quotes/tests/test_race.py
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.tests.factories import MembershipFactory
 from conftest import require
-from portal import audit
 from portal.models import AuditEntry
 from quotes import services
 from quotes.models import Offer
 from quotes.tests.factories import OfferFactory
+from tests.threads import run_together, slow_down
 
 pytestmark = pytest.mark.postgres
 
 
 def race(monkeypatch, *calls) -> list:
     """Run the calls in threads released together; the first holder keeps the lock a moment longer."""
-    record = audit.record
-
-    def slow_record(**kwargs):
-        time.sleep(0.3)  # inside the transaction, holding the row lock: the other thread must wait
-        return record(**kwargs)
-
-    monkeypatch.setattr(services.audit, "record", slow_record)
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    slow_down(monkeypatch, services.audit, "record", 0.3)
+    return run_together(calls, timeout=30)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Client pages: list (on the way first, filters), detail, receipt confirmation, problem reports."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from shipments import services
 from shipments.models import Shipment
 from shipments.tests.factories import CarrierFactory, ShipmentFactory, ShipmentItemFactory, add_event
 from support.models import Ticket
+from tests.threads import run_together
 
 
 def detail_url(shipment) -> str:
@@ -182,23 +182,10 @@ def test_two_reports_at_once_open_one_ticket(admin_a, member_a, company_a):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     shipment = ShipmentFactory(company=company_a)
     add_event(shipment, "livrata", hours_ago=1)
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def report(user):
-        try:
-            barrier.wait()
-            results.append(services.shipment_report_problem(
-                shipment=shipment, company=company_a, user=user, description="Colet deteriorat la livrare."))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=report, args=(user,)) for user in (admin_a, member_a)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together([lambda user=user: services.shipment_report_problem(
+        shipment=shipment, company=company_a, user=user, description="Colet deteriorat la livrare.")
+        for user in (admin_a, member_a)])
+    errors = [r for r in results if isinstance(r, Exception)]
     assert not errors
     assert sorted(created for _id, created in results) == [False, True]
     assert Ticket.objects.count() == 1 and len({ticket_id for ticket_id, _ in results}) == 1
