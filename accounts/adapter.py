@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
+from accounts.models import User
 from portal.notifications import store_rendered
 from portal.tasks import send_rendered_email
 from portal.tasks_util import enqueue
@@ -43,8 +44,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     @staticmethod
     def _language_for(email: str, context: dict) -> str:
-        from accounts.models import User
-
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).only("language").first()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Membership
+from contracts import services
 from contracts.models import ExpiryNotice
 from portal.notifications import notify, send_once, send_to_user_once
 
@@ -12,8 +13,6 @@ from portal.notifications import notify, send_once, send_to_user_once
 @shared_task
 def send_expiry_notices() -> int:
     """Daily (Celery beat): record the contract expiry notices that are due and email them."""
-    from contracts import services
-
     return services.send_expiry_notices()
 
 

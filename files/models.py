@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from files.links import LINKABLES
 from portal.tenancy import CompanyScopedQuerySet
 
 
@@ -89,8 +90,6 @@ class DocumentQuerySet(CompanyScopedQuerySet):
 
 
 def _hidden_linked_types(membership) -> list[ContentType]:
-    from files.links import LINKABLES
-
     hidden = [key for key, link in LINKABLES.items() if link.right and not membership.has_right(link.right)]
     return [ContentType.objects.get_by_natural_key(*key.split(".")) for key in hidden]
 

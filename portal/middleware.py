@@ -1,3 +1,14 @@
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
 class RomanianByDefaultMiddleware:
     """The portal speaks Romanian unless the user picked English (cookie or profile).
 
@@ -73,11 +84,6 @@ class SessionSecurityMiddleware:
         return response
 
     def _expire(self, request):
-        import time
-
-        from django.conf import settings
-        from django.contrib.auth import logout
-
         now = int(time.time())
         session = request.session
         started = session.setdefault(self.STARTED_KEY, now)
@@ -90,15 +96,8 @@ class SessionSecurityMiddleware:
         return None
 
     def _require_admin_mfa(self, request):
-        from django.conf import settings
-        from django.contrib import messages
-        from django.shortcuts import redirect
-        from django.urls import reverse
-        from django.utils.translation import gettext as _
-
         if not (settings.ADMIN_REQUIRE_MFA and request.user.is_staff and request.path.startswith("/admin/")):
             return None
-        from allauth.mfa.models import Authenticator
 
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None

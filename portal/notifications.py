@@ -7,6 +7,7 @@ Templates live in ``templates/emails/<name>_subject.txt``, ``<name>_body.txt`` a
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -128,8 +129,6 @@ def digest_items(user, *, since) -> list[Notification]:
 
 def send_digest(*, user, day) -> bool:
     """At most one digest email per user and day, with exactly the items of their digest topics."""
-    from datetime import datetime, time, timedelta
-
     previous = (OutboundEmail.objects.filter(key__startswith=f"digest:{user.pk}:", sent_at__isnull=False)
                 .exclude(key=f"digest:{user.pk}:{day.isoformat()}").order_by("-sent_at").first())
     since = previous.sent_at if previous else timezone.make_aware(datetime.combine(day - timedelta(days=1), time()))

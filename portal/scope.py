@@ -32,9 +32,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.db.models.lookups import Exact, In, Lookup
+from django.db.models.signals import post_save
+from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
 from django.dispatch import Signal
@@ -255,7 +258,6 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from django.db.models.sql.compiler import SQLCompiler
 
     original_execute = SQLCompiler.execute_sql
     original_from_db = Model.from_db.__func__
@@ -275,8 +277,6 @@ def install() -> None:
         if _current.get() is not None:
             remember(instance)
 
-    from django.db.models.signals import post_save
-
     SQLCompiler.execute_sql = execute_sql
     Model.from_db = classmethod(from_db)
     post_save.connect(remember_saved, weak=False, dispatch_uid="portal.scope.remember_saved")
@@ -288,8 +288,6 @@ class ScopeMiddleware:
     with the request's company and user, from the view's start to the response's end."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.namespaces = frozenset(settings.TENANCY_CLIENT_NAMESPACES)
 

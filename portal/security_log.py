@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import logging
 
+from allauth.mfa import signals as mfa_signals
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import post_save
+from django.utils.functional import SimpleLazyObject, empty
+
+from portal.audit import client_ip
+from portal.models import AuditEntry
+from portal.tenancy import SESSION_KEY, unscoped
 
 logger = logging.getLogger("portal.security_log")
 
@@ -32,7 +41,6 @@ def event(name: str, *, level: int = logging.INFO, **fields) -> None:
 def _ip(request) -> str | None:
     if request is None:
         return None
-    from portal.audit import client_ip
 
     return client_ip(request)
 
@@ -41,10 +49,6 @@ def _company_of(request, user, *, query: bool = True) -> str:
     """The company's public id (as in the session and URLs): the request's if already known, else
     the one chosen in the session; with ``query``, else the user's companies (a query: not on error
     pages, whose query count stays fixed)."""
-    from django.utils.functional import SimpleLazyObject, empty
-
-    from portal.tenancy import SESSION_KEY, unscoped
-
     if request is not None:
         company = getattr(request, "company", None)
         if isinstance(company, SimpleLazyObject):
@@ -131,13 +135,6 @@ def denied(request, status: int) -> None:
 
 
 def connect() -> None:
-    from allauth.mfa import signals as mfa_signals
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.auth import signals as auth_signals
-    from django.db.models.signals import post_save
-
-    from portal.models import AuditEntry
-
     auth_signals.user_logged_in.connect(on_login, dispatch_uid="security_log_login")
     auth_signals.user_login_failed.connect(on_login_failed, dispatch_uid="security_log_login_failed")
     auth_signals.user_logged_out.connect(on_logout, dispatch_uid="security_log_logout")

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and the EMAIL_* variables.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -133,15 +134,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def redis_with_db(url: str, db: int) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def redis_db_of(url: str) -> int:
-    from urllib.parse import urlsplit
-
     path = urlsplit(url).path.strip("/")
     return int(path) if path.isdigit() else 0
 

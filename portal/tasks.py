@@ -1,10 +1,12 @@
+from datetime import date
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from portal.models import NotificationPreference
 from portal.notifications import send_digest, send_rendered
-from portal.tasks_util import enqueue
+from portal.tasks_util import enqueue, retry_pending
 from portal.topics import Delivery
 
 
@@ -20,8 +22,6 @@ def send_daily_digests() -> int:
 
 @shared_task
 def send_user_digest(user_id: int, day: str) -> bool:
-    from datetime import date
-
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
@@ -31,8 +31,6 @@ def send_user_digest(user_id: int, day: str) -> bool:
 @shared_task
 def retry_pending_tasks() -> int:
     """Every few minutes (Celery beat): send again the tasks the broker refused while it was down."""
-    from portal.tasks_util import retry_pending
-
     sent, _pending = retry_pending()
     return sent
 

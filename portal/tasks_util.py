@@ -9,14 +9,16 @@ again later. The user's action has committed either way; tasks are idempotent.
 
 import logging
 
+from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from portal.models import PendingTask
 
 logger = logging.getLogger("portal.tasks")
 
 
 def broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError
-
     errors: list[type[BaseException]] = [OperationalError, ConnectionError]
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
@@ -29,8 +31,6 @@ def broker_errors() -> tuple[type[BaseException], ...]:
 
 
 def keep_for_later(name: str, args, error: BaseException) -> None:
-    from portal.models import PendingTask
-
     PendingTask.objects.create(task=name, args=list(args), last_error=repr(error)[:500])
     logger.warning("task=%s args=%s event=kept_in_outbox error=%r", name, list(args), error)
 
@@ -56,10 +56,6 @@ def enqueue(task, *args, robust: bool = False) -> None:
 
 def retry_pending(limit: int = 500) -> tuple[int, int]:
     """Send the outbox again, oldest first; returns (sent, still pending)."""
-    from celery import current_app
-
-    from portal.models import PendingTask
-
     sent = 0
     with transaction.atomic():
         rows = list(PendingTask.objects.select_for_update(skip_locked=True).order_by("created_at", "id")[:limit])

@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_once, send_to_user_once
+from projects.models import Comment, Project, Task
 
 
 def _members(company):
@@ -16,8 +17,6 @@ def _members(company):
 
 @shared_task
 def notify_milestone_reached(task_id: int) -> None:
-    from projects.models import Task
-
     task = Task.objects.select_related("project__company").filter(pk=task_id, is_milestone=True).first()
     if task is None or not task.is_done:
         return
@@ -35,8 +34,6 @@ def notify_milestone_reached(task_id: int) -> None:
 
 @shared_task
 def notify_milestone_schedule(project_id: int, event_id: int) -> None:
-    from projects.models import Project, Task
-
     project = Project.objects.select_related("company").filter(pk=project_id).first()
     if project is None:
         return
@@ -53,8 +50,6 @@ def notify_milestone_schedule(project_id: int, event_id: int) -> None:
 
 @shared_task
 def notify_manager_of_comment(comment_id: int) -> None:
-    from projects.models import Comment
-
     comment = (Comment.objects.select_related("project__company", "author")
                .prefetch_related("attachments__file").filter(pk=comment_id).first())
     if comment is None:
@@ -69,8 +64,6 @@ def notify_manager_of_comment(comment_id: int) -> None:
 
 @shared_task
 def notify_client_of_reply(comment_id: int) -> None:
-    from projects.models import Comment
-
     comment = Comment.objects.select_related("project__company").filter(pk=comment_id).first()
     if comment is None:
         return

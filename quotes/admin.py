@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -96,8 +97,6 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         return False  # clients send requests from the portal
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(lines_total=Count("lines"))
 
     @admin.display(description=_("rânduri"), ordering="lines_total")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,8 +137,6 @@ class QuoteRequest(models.Model):
         return str(_("Cererea %(number)s") % {"number": self.number})
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("quotes:request_detail", args=[self.public_id])
 
 
@@ -277,8 +276,6 @@ class Offer(models.Model):
         return f"{self.number} rev. {self.revision}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("quotes:offer_detail", args=[self.public_id])
 
     @property

@@ -19,7 +19,7 @@ from portal import audit
 from portal.db import retry_on_conflict
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
-from quotes import conf, tasks
+from quotes import conf, selectors, tasks
 from quotes.models import (
     DeliveryAddress,
     NumberSequence,
@@ -421,8 +421,6 @@ def offer_pdf_name(offer: Offer) -> str:
 
 def offer_render_pdf(*, offer: Offer) -> StoredFile:
     """Render the PDF as the offer stands and keep it; a decision taken meanwhile wins (rendered again)."""
-    from quotes import selectors
-
     for _attempt in range(3):
         snapshot = selectors.offer_for_pdf(pk=offer.pk)
         with translation.override("ro"):

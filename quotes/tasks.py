@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_once, send_to_user_once
+from quotes import services
 from quotes.models import Offer, QuoteRequest
 
 
@@ -40,8 +41,6 @@ def notify_staff_of_cancellation(request_id: int) -> None:
 @shared_task
 def render_offer_pdf(offer_id: int) -> None:
     """Render and store the offer's PDF unless it is already there."""
-    from quotes import services
-
     offer = Offer.objects.filter(pk=offer_id).exclude(status=Offer.Status.DRAFT).first()
     if offer is None or offer.pdf_id:
         return
@@ -93,6 +92,4 @@ def notify_offer_decided(offer_id: int) -> None:
 @shared_task
 def expire_offers() -> int:
     """Daily (Celery beat): offers past their validity date become "expirată"."""
-    from quotes import services
-
     return services.expire_offers()

@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_to_user_once
+from shipments.models import Shipment
 
 # kind → (statuses it still applies to, email template, in-app title)
 NOTICES = {
@@ -27,8 +28,6 @@ def send_status_notice(shipment_id: int, kind: str) -> None:
     Once per shipment and kind, whatever the retries. A notice that no longer applies (the goods were
     delivered before the "left" notice went out) is not sent.
     """
-    from shipments.models import Shipment
-
     statuses, template, title = NOTICES[kind]
     shipment = (Shipment.objects.select_related("company", "carrier")
                 .prefetch_related("items").filter(pk=shipment_id).first())

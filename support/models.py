@@ -14,11 +14,13 @@ from django.db import models
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy import CompanyScopedQuerySet
+from support.conf import reopen_days
 
 
 def awaiting_client_first():
@@ -135,8 +137,6 @@ class Ticket(models.Model):
         return f"{self.number} — {self.subject}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("support:detail", args=[self.public_id])
 
     @property
@@ -163,16 +163,12 @@ class Ticket(models.Model):
         return self.first_response_late(now) or self.resolution_late(now)
 
     def can_reopen(self, now: datetime | None = None) -> bool:
-        from support.conf import reopen_days
-
         ended = self.ended_at
         if self.status not in self.ENDED_STATUSES or ended is None:
             return False
         return (now or timezone.now()) <= ended + timedelta(days=reopen_days())
 
     def reopen_until(self) -> datetime | None:
-        from support.conf import reopen_days
-
         ended = self.ended_at
         return ended + timedelta(days=reopen_days()) if ended else None
 

@@ -1,3 +1,4 @@
+from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,8 +12,6 @@ class Command(BaseCommand):
             "events already recorded are skipped; a rejected row saves nothing.\n\n" + FORMAT_HELP)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = RawDescriptionHelpFormatter
         return parser
