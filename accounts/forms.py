@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.validators import normalize_cui, normalize_reg_com, validate_cui, validate_reg_com
 
 PHONE_HELP = _("De exemplu 0722 123 456 sau +40 722 123 456.")
@@ -121,8 +121,6 @@ class InvitationSignupForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Cele două parole nu coincid."))
         elif p1:
-            from accounts.models import User
-
             probe = User(email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
             try:
                 validate_password(p1, probe)
