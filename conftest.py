@@ -95,29 +95,45 @@ def company_b(db):
 @pytest.fixture
 def admin_a(company_a):
     return MembershipFactory(
-        company=company_a, role=Membership.Role.ADMIN, can_accept_offers=True, can_see_billing=True,
-        user__email="admin.a@client-a.ro", user__first_name="Ana", user__last_name="Popescu",
+        company=company_a,
+        role=Membership.Role.ADMIN,
+        can_accept_offers=True,
+        can_see_billing=True,
+        user__email="admin.a@client-a.ro",
+        user__first_name="Ana",
+        user__last_name="Popescu",
     ).user
 
 
 @pytest.fixture
 def member_a(company_a):
-    return MembershipFactory(company=company_a, user__email="member.a@client-a.ro",
-                             user__first_name="Mihai", user__last_name="Ionescu").user
+    return MembershipFactory(
+        company=company_a, user__email="member.a@client-a.ro", user__first_name="Mihai", user__last_name="Ionescu"
+    ).user
 
 
 @pytest.fixture
 def member_b(company_b):
     return MembershipFactory(
-        company=company_b, role=Membership.Role.ADMIN, can_accept_offers=True, can_see_billing=True,
-        user__email="admin.b@client-b.ro", user__first_name="Elena", user__last_name="Dumitru",
+        company=company_b,
+        role=Membership.Role.ADMIN,
+        can_accept_offers=True,
+        can_see_billing=True,
+        user__email="admin.b@client-b.ro",
+        user__first_name="Elena",
+        user__last_name="Dumitru",
     ).user
 
 
 @pytest.fixture
 def pending_user(company_a):
-    return MembershipFactory(company=company_a, status=Membership.Status.PENDING, approved_at=None,
-                             user__email="pending@client-a.ro", user__first_name="Andrei").user
+    return MembershipFactory(
+        company=company_a,
+        status=Membership.Status.PENDING,
+        approved_at=None,
+        user__email="pending@client-a.ro",
+        user__first_name="Andrei",
+    ).user
 
 
 @pytest.fixture
@@ -128,8 +144,12 @@ def deactivated_a(company_a):
     session opened before the deactivation: every request must then treat it as anonymous.
     """
     user = MembershipFactory(
-        company=company_a, role=Membership.Role.ADMIN, can_accept_offers=True, can_see_billing=True,
-        user__email="deactivated@client-a.ro", user__first_name="Radu",
+        company=company_a,
+        role=Membership.Role.ADMIN,
+        can_accept_offers=True,
+        can_see_billing=True,
+        user__email="deactivated@client-a.ro",
+        user__first_name="Radu",
     ).user
     user.is_active = False
     user.save(update_fields=["is_active"])

@@ -16,8 +16,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # The profile's language wins over the browser's from the first page after login.
         if user.language in dict(settings.LANGUAGES):
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, user.language, max_age=365 * 24 * 3600,
-                secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=365 * 24 * 3600,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
 

@@ -47,13 +47,25 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Aprobă companiile selectate (și pe cei care le-au înregistrat)"))
     def approve(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.company_approve, argument="company",
-                             message=lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.company_approve,
+            argument="company",
+            message=lambda n: ngettext("%d companie aprobată.", "%d companii aprobate.", n) % n,
+        )
 
     @admin.action(description=_("Respinge companiile selectate"))
     def reject(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.company_reject, argument="company",
-                             message=lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.company_reject,
+            argument="company",
+            message=lambda n: ngettext("%d companie respinsă.", "%d companii respinse.", n) % n,
+        )
 
 
 @admin.register(Membership)
@@ -69,14 +81,24 @@ class MembershipAdmin(admin.ModelAdmin):
     @admin.action(description=_("Aprobă cererile selectate"))
     def approve(self, request, queryset):
         run_service_for_each(
-            self, request, queryset.select_related("company", "user"), services.membership_approve,
-            argument="membership", message=lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n)
+            self,
+            request,
+            queryset.select_related("company", "user"),
+            services.membership_approve,
+            argument="membership",
+            message=lambda n: ngettext("%d cerere aprobată.", "%d cereri aprobate.", n) % n,
+        )
 
     @admin.action(description=_("Respinge cererile selectate"))
     def reject(self, request, queryset):
         run_service_for_each(
-            self, request, queryset.select_related("company", "user"), services.membership_reject,
-            argument="membership", message=lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n)
+            self,
+            request,
+            queryset.select_related("company", "user"),
+            services.membership_reject,
+            argument="membership",
+            message=lambda n: ngettext("%d cerere respinsă.", "%d cereri respinse.", n) % n,
+        )
 
 
 @admin.register(Invitation)

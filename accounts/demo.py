@@ -11,40 +11,111 @@ STAFF = {"email": "staff@furnizor.ro", "first_name": "Ioana", "last_name": "Mari
 
 COMPANIES = [
     {
-        "company": {"name": "Agroserv Tehnic SRL", "cui": "RO42158732", "reg_com": "J40/8123/2019",
-                    "address": "Str. Fabricii nr. 12", "city": "București", "county": "Sector 6",
-                    "iban": "RO49AAAA1B31007593840000", "status": Company.Status.ACTIVE},
+        "company": {
+            "name": "Agroserv Tehnic SRL",
+            "cui": "RO42158732",
+            "reg_com": "J40/8123/2019",
+            "address": "Str. Fabricii nr. 12",
+            "city": "București",
+            "county": "Sector 6",
+            "iban": "RO49AAAA1B31007593840000",
+            "status": Company.Status.ACTIVE,
+        },
         "people": [
-            ({"email": "ana.popescu@agroserv.ro", "first_name": "Ana", "last_name": "Popescu",
-              "phone": "0722 123 456"}, {"role": Membership.Role.ADMIN, "job_title": "Director achiziții"}),
-            ({"email": "mihai.ionescu@agroserv.ro", "first_name": "Mihai", "last_name": "Ionescu",
-              "phone": "0733 234 567"}, {"role": Membership.Role.MEMBER, "job_title": "Inginer proiect",
-                                         "can_accept_offers": False, "can_see_billing": False}),
-            ({"email": "cristina.dobre@agroserv.ro", "first_name": "Cristina", "last_name": "Dobre",
-              "phone": "0744 345 678"}, {"role": Membership.Role.MEMBER, "job_title": "Contabil șef",
-                                         "can_accept_offers": False, "can_see_billing": True}),
+            (
+                {
+                    "email": "ana.popescu@agroserv.ro",
+                    "first_name": "Ana",
+                    "last_name": "Popescu",
+                    "phone": "0722 123 456",
+                },
+                {"role": Membership.Role.ADMIN, "job_title": "Director achiziții"},
+            ),
+            (
+                {
+                    "email": "mihai.ionescu@agroserv.ro",
+                    "first_name": "Mihai",
+                    "last_name": "Ionescu",
+                    "phone": "0733 234 567",
+                },
+                {
+                    "role": Membership.Role.MEMBER,
+                    "job_title": "Inginer proiect",
+                    "can_accept_offers": False,
+                    "can_see_billing": False,
+                },
+            ),
+            (
+                {
+                    "email": "cristina.dobre@agroserv.ro",
+                    "first_name": "Cristina",
+                    "last_name": "Dobre",
+                    "phone": "0744 345 678",
+                },
+                {
+                    "role": Membership.Role.MEMBER,
+                    "job_title": "Contabil șef",
+                    "can_accept_offers": False,
+                    "can_see_billing": True,
+                },
+            ),
         ],
     },
     {
-        "company": {"name": "Termoplast Industries SA", "cui": "RO38915264", "reg_com": "J12/2456/2017",
-                    "address": "Calea Turzii nr. 178", "city": "Cluj-Napoca", "county": "Cluj",
-                    "iban": "RO66BACX0000001234567890", "status": Company.Status.ACTIVE},
+        "company": {
+            "name": "Termoplast Industries SA",
+            "cui": "RO38915264",
+            "reg_com": "J12/2456/2017",
+            "address": "Calea Turzii nr. 178",
+            "city": "Cluj-Napoca",
+            "county": "Cluj",
+            "iban": "RO66BACX0000001234567890",
+            "status": Company.Status.ACTIVE,
+        },
         "people": [
-            ({"email": "elena.dumitru@termoplast.ro", "first_name": "Elena", "last_name": "Dumitru",
-              "phone": "0755 456 789"}, {"role": Membership.Role.ADMIN, "job_title": "Manager aprovizionare"}),
-            ({"email": "radu.stan@termoplast.ro", "first_name": "Radu", "last_name": "Stan",
-              "phone": "0766 567 890"}, {"role": Membership.Role.MEMBER, "job_title": "Șef producție",
-                                         "can_accept_offers": True, "can_see_billing": False}),
+            (
+                {
+                    "email": "elena.dumitru@termoplast.ro",
+                    "first_name": "Elena",
+                    "last_name": "Dumitru",
+                    "phone": "0755 456 789",
+                },
+                {"role": Membership.Role.ADMIN, "job_title": "Manager aprovizionare"},
+            ),
+            (
+                {
+                    "email": "radu.stan@termoplast.ro",
+                    "first_name": "Radu",
+                    "last_name": "Stan",
+                    "phone": "0766 567 890",
+                },
+                {
+                    "role": Membership.Role.MEMBER,
+                    "job_title": "Șef producție",
+                    "can_accept_offers": True,
+                    "can_see_billing": False,
+                },
+            ),
         ],
     },
 ]
 
 PENDING = {
-    "company": {"name": "Novatech Solutions SRL", "cui": "44701281", "reg_com": "J22/1534/2021",
-                "address": "Bd. Independenței nr. 5", "city": "Iași", "county": "Iași",
-                "status": Company.Status.PENDING},
-    "person": {"email": "andrei.georgescu@novatech.ro", "first_name": "Andrei", "last_name": "Georgescu",
-               "phone": "0740 678 901"},
+    "company": {
+        "name": "Novatech Solutions SRL",
+        "cui": "44701281",
+        "reg_com": "J22/1534/2021",
+        "address": "Bd. Independenței nr. 5",
+        "city": "Iași",
+        "county": "Iași",
+        "status": Company.Status.PENDING,
+    },
+    "person": {
+        "email": "andrei.georgescu@novatech.ro",
+        "first_name": "Andrei",
+        "last_name": "Georgescu",
+        "phone": "0740 678 901",
+    },
 }
 
 
@@ -54,7 +125,6 @@ def upsert_user(data: dict, **extra) -> User:
     user.save()
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     return user
-
 
 
 def seed(demo: dict) -> None:
@@ -67,21 +137,42 @@ def seed(demo: dict) -> None:
     now = timezone.now()
     for spec in COMPANIES:
         company, _ = Company.objects.update_or_create(
-            cui=spec["company"]["cui"], defaults={**spec["company"], "approved_at": now})
+            cui=spec["company"]["cui"], defaults={**spec["company"], "approved_at": now}
+        )
         demo.setdefault("companies", []).append(company)
         for person, membership in spec["people"]:
             user = upsert_user(person)
             demo.setdefault("users", {})[user.email] = user
-            Membership.objects.update_or_create(user=user, company=company, defaults={
-                "can_accept_offers": True, "can_see_billing": True, **membership,
-                "status": Membership.Status.ACTIVE, "approved_at": now, "approved_by": staff,
-            })
-            logins.append((user.email, f"{company.name}: {Membership.Role(membership['role']).label}"
-                           f"{' — ' + membership['job_title'] if membership.get('job_title') else ''}"))
+            Membership.objects.update_or_create(
+                user=user,
+                company=company,
+                defaults={
+                    "can_accept_offers": True,
+                    "can_see_billing": True,
+                    **membership,
+                    "status": Membership.Status.ACTIVE,
+                    "approved_at": now,
+                    "approved_by": staff,
+                },
+            )
+            logins.append(
+                (
+                    user.email,
+                    f"{company.name}: {Membership.Role(membership['role']).label}"
+                    f"{' — ' + membership['job_title'] if membership.get('job_title') else ''}",
+                )
+            )
     company, _ = Company.objects.update_or_create(cui=PENDING["company"]["cui"], defaults=PENDING["company"])
     user = upsert_user(PENDING["person"])
-    Membership.objects.update_or_create(user=user, company=company, defaults={
-        "role": Membership.Role.ADMIN, "can_accept_offers": True, "can_see_billing": True,
-        "status": Membership.Status.PENDING, "requested_at": now,
-    })
+    Membership.objects.update_or_create(
+        user=user,
+        company=company,
+        defaults={
+            "role": Membership.Role.ADMIN,
+            "can_accept_offers": True,
+            "can_see_billing": True,
+            "status": Membership.Status.PENDING,
+            "requested_at": now,
+        },
+    )
     logins.append((user.email, f"{company.name}: înregistrare în așteptarea aprobării"))

@@ -27,11 +27,13 @@ class SignupForm(AllauthSignupForm):
     phone = forms.CharField(label=_("Telefon"), max_length=32, help_text=PHONE_HELP)
     company_name = forms.CharField(label=_("Denumirea companiei"), max_length=200)
     cui = forms.CharField(
-        label=_("CUI"), max_length=14,
+        label=_("CUI"),
+        max_length=14,
         help_text=_("Cu prefixul RO dacă firma este plătitoare de TVA, de exemplu RO18547290."),
     )
-    reg_com = forms.CharField(label=_("Nr. Reg. Com."), max_length=20, required=False,
-                              help_text=_("De exemplu J40/1234/2015."))
+    reg_com = forms.CharField(
+        label=_("Nr. Reg. Com."), max_length=20, required=False, help_text=_("De exemplu J40/1234/2015.")
+    )
     address = forms.CharField(label=_("Adresa sediului"), max_length=255)
     city = forms.CharField(label=_("Localitate"), max_length=100)
     county = forms.CharField(label=_("Județ"), max_length=100)
@@ -44,8 +46,12 @@ class SignupForm(AllauthSignupForm):
         self.order_fields([*self.person_fields, *self.company_fields])
         self.fields["email"].label = _("Email")
         for name, autocomplete in {
-            "first_name": "given-name", "last_name": "family-name", "phone": "tel",
-            "company_name": "organization", "address": "street-address", "city": "address-level2",
+            "first_name": "given-name",
+            "last_name": "family-name",
+            "phone": "tel",
+            "company_name": "organization",
+            "address": "street-address",
+            "city": "address-level2",
             "county": "address-level1",
         }.items():
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
@@ -69,9 +75,18 @@ class SignupForm(AllauthSignupForm):
             user = super().save(request)
             data = self.cleaned_data
             services.register_company_user(
-                user=user, first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"],
-                company_data={"name": data["company_name"], "cui": data["cui"], "reg_com": data["reg_com"],
-                              "address": data["address"], "city": data["city"], "county": data["county"]},
+                user=user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                company_data={
+                    "name": data["company_name"],
+                    "cui": data["cui"],
+                    "reg_com": data["reg_com"],
+                    "address": data["address"],
+                    "city": data["city"],
+                    "county": data["county"],
+                },
             )
         return user
 
@@ -85,8 +100,12 @@ class SignupForm(AllauthSignupForm):
 
 
 class RightsFields(forms.Form):
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
-                             help_text=_("Administratorii gestionează colegii și au toate drepturile."))
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        help_text=_("Administratorii gestionează colegii și au toate drepturile."),
+    )
     can_accept_offers = forms.BooleanField(label=_("Poate accepta sau respinge oferte"), required=False)
     can_see_billing = forms.BooleanField(label=_("Vede facturi, plăți și fișa de cont"), required=False)
 
@@ -105,8 +124,9 @@ class InvitationSignupForm(forms.Form):
     last_name = forms.CharField(label=_("Nume"), max_length=150)
     phone = forms.CharField(label=_("Telefon"), max_length=32, help_text=PHONE_HELP)
     password1 = forms.CharField(label=_("Parolă"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Parolă (din nou)"),
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Parolă (din nou)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,7 +101,8 @@ class Company(models.Model):
         constraints = [
             # RO marks a VAT payer; the company is the same with or without it.
             models.UniqueConstraint(
-                Replace("cui", Value("RO"), Value("")), name="company_unique_cui_digits",
+                Replace("cui", Value("RO"), Value("")),
+                name="company_unique_cui_digits",
                 violation_error_message=_("Există deja o companie cu acest CUI (cu sau fără prefixul RO)."),
             ),
         ]

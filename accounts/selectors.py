@@ -14,8 +14,12 @@ from portal.summaries import Summary
 
 
 def active_members(*, company: Company) -> QuerySet[Membership]:
-    return (Membership.objects.for_company(company).filter(status=Membership.Status.ACTIVE)
-            .select_related("user").order_by("user__last_name", "user__first_name", "user__email"))
+    return (
+        Membership.objects.for_company(company)
+        .filter(status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
 
 
 def membership_requests(*, company: Company) -> QuerySet[Membership]:

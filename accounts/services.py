@@ -47,8 +47,12 @@ def register_company_user(*, user: User, first_name: str, last_name: str, phone:
             company = Company.objects.with_cui(cui).get()
     if created:
         return Membership.objects.create(
-            user=user, company=company, role=Membership.Role.ADMIN,
-            can_accept_offers=True, can_see_billing=True, status=Membership.Status.PENDING,
+            user=user,
+            company=company,
+            role=Membership.Role.ADMIN,
+            can_accept_offers=True,
+            can_see_billing=True,
+            status=Membership.Status.PENDING,
         )
     return Membership.objects.create(user=user, company=company, status=Membership.Status.PENDING)
 
@@ -62,8 +66,10 @@ def registration_email_verified(*, user: User) -> list[Membership]:
     """
     now = timezone.now()
     requests = list(
-        Membership.objects.select_for_update(of=("self",)).select_related("company")
-        .filter(user=user, status=Membership.Status.PENDING, requested_at__isnull=True).order_by("pk")
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .filter(user=user, status=Membership.Status.PENDING, requested_at__isnull=True)
+        .order_by("pk")
     )
     for membership in requests:
         membership.requested_at = now
@@ -143,8 +149,7 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
 
 def _lock_one(membership: Membership) -> Membership:
     """Lock this membership's row only (not its company's or user's: others refer to those)."""
-    return (Membership.objects.select_for_update(of=("self",)).select_related("company", "user")
-            .get(pk=membership.pk))
+    return Membership.objects.select_for_update(of=("self",)).select_related("company", "user").get(pk=membership.pk)
 
 
 def _lock_company_members(membership: Membership, *, by: User) -> Membership:
@@ -156,8 +161,13 @@ def _lock_company_members(membership: Membership, *, by: User) -> Membership:
     instead of deadlocking. ``by`` must still be an administrator once the lock is held (unless
     staff acting from outside the company).
     """
-    locked = {m.pk: m for m in Membership.objects.select_for_update(of=("self",)).select_related("user")
-              .filter(company_id=membership.company_id).order_by("pk")}
+    locked = {
+        m.pk: m
+        for m in Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(company_id=membership.company_id)
+        .order_by("pk")
+    }
     if membership.pk not in locked:
         raise Membership.DoesNotExist
     mine = next((m for m in locked.values() if m.user_id == by.pk), None)
@@ -172,27 +182,41 @@ def _lock_company_members(membership: Membership, *, by: User) -> Membership:
 def _ensure_an_admin_remains(membership: Membership, *, new_role: str | None) -> None:
     if membership.role != Membership.Role.ADMIN or new_role == Membership.Role.ADMIN:
         return
-    other_admins = [m for m in membership.company_members
-                    if m.pk != membership.pk and m.role == Membership.Role.ADMIN
-                    and m.status == Membership.Status.ACTIVE and m.user.is_active]
+    other_admins = [
+        m
+        for m in membership.company_members
+        if m.pk != membership.pk
+        and m.role == Membership.Role.ADMIN
+        and m.status == Membership.Status.ACTIVE
+        and m.user.is_active
+    ]
     if not other_admins:
         raise ValidationError(_("Compania trebuie să aibă cel puțin un administrator."))
 
 
 @retry_on_conflict
 @transaction.atomic
-def membership_update(*, membership: Membership, by: User, role: str, can_accept_offers: bool,
-                      can_see_billing: bool, job_title: str = "") -> Membership:
+def membership_update(
+    *, membership: Membership, by: User, role: str, can_accept_offers: bool, can_see_billing: bool, job_title: str = ""
+) -> Membership:
     membership = _lock_company_members(membership, by=by)
     _ensure_an_admin_remains(membership, new_role=role)
-    before = {"role": membership.role, "can_accept_offers": membership.can_accept_offers,
-              "can_see_billing": membership.can_see_billing}
+    before = {
+        "role": membership.role,
+        "can_accept_offers": membership.can_accept_offers,
+        "can_see_billing": membership.can_see_billing,
+    }
     membership.role, membership.job_title = role, job_title
     membership.can_accept_offers, membership.can_see_billing = can_accept_offers, can_see_billing
     membership.save(update_fields=["role", "can_accept_offers", "can_see_billing", "job_title"])
-    audit.record(action="membership.updated", company=membership.company, user=by, obj=membership,
-                 before=before, after={"role": role, "can_accept_offers": can_accept_offers,
-                                       "can_see_billing": can_see_billing})
+    audit.record(
+        action="membership.updated",
+        company=membership.company,
+        user=by,
+        obj=membership,
+        before=before,
+        after={"role": role, "can_accept_offers": can_accept_offers, "can_see_billing": can_see_billing},
+    )
     return membership
 
 
@@ -203,27 +227,35 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if membership.user_id == by.pk:
         raise ValidationError(_("Nu vă puteți elimina singur din companie."))
     _ensure_an_admin_remains(membership, new_role=None)
-    audit.record(action="membership.removed", company=membership.company, user=by,
-                 obj=membership, email=membership.user.email)
+    audit.record(
+        action="membership.removed", company=membership.company, user=by, obj=membership, email=membership.user.email
+    )
     membership.delete()
 
 
 @retry_on_conflict
 @transaction.atomic
-def invitation_create(*, company: Company, by: User, email: str, role: str, can_accept_offers: bool,
-                      can_see_billing: bool) -> tuple[Invitation, str]:
+def invitation_create(
+    *, company: Company, by: User, email: str, role: str, can_accept_offers: bool, can_see_billing: bool
+) -> tuple[Invitation, str]:
     """Invite ``email`` to ``company``; returns the invitation and the raw token (only emailed)."""
     email = email.strip().lower()
     members = Membership.objects.filter(company=company, user__email__iexact=email)
     if members.exclude(status=Membership.Status.REJECTED).exists():
         raise ValidationError(_("%(email)s face deja parte din companie.") % {"email": email})
     # A newer invitation replaces an older one for the same address.
-    Invitation.objects.filter(company=company, email=email, accepted_at__isnull=True,
-                              revoked_at__isnull=True).update(revoked_at=timezone.now())
+    Invitation.objects.filter(company=company, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        company=company, email=email, role=role, can_accept_offers=can_accept_offers,
-        can_see_billing=can_see_billing, token_hash=hash_token(token), invited_by=by,
+        company=company,
+        email=email,
+        role=role,
+        can_accept_offers=can_accept_offers,
+        can_see_billing=can_see_billing,
+        token_hash=hash_token(token),
+        invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit.record(action="invitation.sent", company=company, user=by, obj=invitation, email=email)
@@ -262,10 +294,16 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     if invitation.email.lower() != user.email.lower():
         raise InvitationNotOpen(_("Invitația a fost trimisă pe altă adresă de email."))
     membership, _created = Membership.objects.update_or_create(
-        user=user, company=invitation.company,
-        defaults={"role": invitation.role, "can_accept_offers": invitation.can_accept_offers,
-                  "can_see_billing": invitation.can_see_billing, "status": Membership.Status.ACTIVE,
-                  "approved_at": timezone.now(), "approved_by": invitation.invited_by},
+        user=user,
+        company=invitation.company,
+        defaults={
+            "role": invitation.role,
+            "can_accept_offers": invitation.can_accept_offers,
+            "can_see_billing": invitation.can_see_billing,
+            "status": Membership.Status.ACTIVE,
+            "approved_at": timezone.now(),
+            "approved_by": invitation.invited_by,
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -285,14 +323,20 @@ def invitation_signup(*, token: str, first_name: str, last_name: str, phone: str
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationNotOpen(_("Există deja un cont cu această adresă: autentificați-vă pentru a accepta."))
     user = User.objects.create_user(
-        email=invitation.email, password=password, first_name=first_name, last_name=last_name, phone=phone,
+        email=invitation.email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
     )
     return invitation_accept(token=token, user=user)
 
 
 def _mark_email_verified(user: User) -> None:
     EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True},
+        user=user,
+        email=user.email,
+        defaults={"verified": True, "primary": True},
     )
 
 

@@ -17,8 +17,12 @@ def notify_staff_of_registration(membership_id: int) -> None:
         return  # not verified: nothing was asked yet
     url = settings.SITE_URL + reverse("admin:accounts_company_change", args=[membership.company.pk])
     for address in settings.STAFF_NOTIFICATION_EMAILS:
-        send_once(key=f"company-registered:{membership.company.pk}:{address}", to=address,
-                  template="company_registered", context={"membership": membership, "admin_url": url})
+        send_once(
+            key=f"company-registered:{membership.company.pk}:{address}",
+            to=address,
+            template="company_registered",
+            context={"membership": membership, "admin_url": url},
+        )
 
 
 @shared_task
@@ -31,10 +35,20 @@ def notify_admins_of_join_request(membership_id: int) -> None:
     for admin in admins.select_related("user"):
         with override(admin.user.language):
             title = _("%(name)s cere acces la %(company)s") % {"name": membership.user, "company": membership.company}
-        notify(user=admin.user, company=membership.company, kind="membership.requested",
-               title=title, url=reverse("accounts:members"), key=f"join-request:{membership.pk}")
-        send_to_user_once(key=f"join-request:{membership.pk}", user=admin.user, template="join_request",
-                          context={"membership": membership, "members_url": url})
+        notify(
+            user=admin.user,
+            company=membership.company,
+            kind="membership.requested",
+            title=title,
+            url=reverse("accounts:members"),
+            key=f"join-request:{membership.pk}",
+        )
+        send_to_user_once(
+            key=f"join-request:{membership.pk}",
+            user=admin.user,
+            template="join_request",
+            context={"membership": membership, "members_url": url},
+        )
 
 
 @shared_task
@@ -42,9 +56,12 @@ def send_membership_approved(membership_id: int) -> None:
     membership = Membership.objects.select_related("company", "user").get(pk=membership_id)
     if membership.status != Membership.Status.ACTIVE:
         return
-    send_to_user_once(key=f"membership-approved:{membership.pk}", user=membership.user,
-                      template="membership_approved",
-                      context={"membership": membership, "login_url": settings.SITE_URL + reverse("account_login")})
+    send_to_user_once(
+        key=f"membership-approved:{membership.pk}",
+        user=membership.user,
+        template="membership_approved",
+        context={"membership": membership, "login_url": settings.SITE_URL + reverse("account_login")},
+    )
 
 
 @shared_task
@@ -52,8 +69,12 @@ def send_membership_rejected(membership_id: int) -> None:
     membership = Membership.objects.select_related("company", "user").filter(pk=membership_id).first()
     if membership is None:
         return
-    send_to_user_once(key=f"membership-rejected:{membership.pk}", user=membership.user,
-                      template="membership_rejected", context={"membership": membership})
+    send_to_user_once(
+        key=f"membership-rejected:{membership.pk}",
+        user=membership.user,
+        template="membership_rejected",
+        context={"membership": membership},
+    )
 
 
 @shared_task
@@ -62,6 +83,10 @@ def send_invitation(invitation_id: int, token: str) -> None:
     if not invitation.is_open:
         return
     url = settings.SITE_URL + reverse("accounts:invitation", args=[token])
-    send_once(key=f"invitation:{invitation.pk}", to=invitation.email, template="invitation",
-              context={"invitation": invitation, "accept_url": url},
-              language=invitation.invited_by.language if invitation.invited_by else None)
+    send_once(
+        key=f"invitation:{invitation.pk}",
+        to=invitation.email,
+        template="invitation",
+        context={"invitation": invitation, "accept_url": url},
+        language=invitation.invited_by.language if invitation.invited_by else None,
+    )

@@ -47,7 +47,8 @@ def validate_cui(value: str) -> None:
     if not cui_is_valid(value):
         raise ValidationError(
             _("CUI-ul „%(value)s” nu este valid: verificați cifrele (cifra de control nu se potrivește)."),
-            code="invalid_cui", params={"value": value},
+            code="invalid_cui",
+            params={"value": value},
         )
 
 
@@ -72,5 +73,6 @@ def validate_iban(value: str) -> None:
     if value and not iban_is_valid(value):
         raise ValidationError(
             _("IBAN-ul „%(value)s” nu este valid: verificați literele și cifrele."),
-            code="invalid_iban", params={"value": value},
+            code="invalid_iban",
+            params={"value": value},
         )

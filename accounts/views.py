@@ -74,9 +74,7 @@ def member_edit(request: HttpRequest, public_id) -> HttpResponse:
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(
-                membership=membership, by=request.user, **form.cleaned_data
-            )
+            services.membership_update(membership=membership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -148,10 +146,16 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         signup_form = InvitationSignupForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and signup_form.is_valid():
             return _sign_up_and_join(request, token, signup_form.cleaned_data)
-    return render(request, "accounts/invitation.html", {
-        "invitation": invitation, "account_exists": account_exists, "form": signup_form,
-        "email_matches": user.is_authenticated and user.email.lower() == invitation.email.lower(),
-    })
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "account_exists": account_exists,
+            "form": signup_form,
+            "email_matches": user.is_authenticated and user.email.lower() == invitation.email.lower(),
+        },
+    )
 
 
 def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
@@ -168,7 +172,10 @@ def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
 def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpResponse:
     try:
         membership = services.invitation_signup(
-            token=token, first_name=data["first_name"], last_name=data["last_name"], phone=data["phone"],
+            token=token,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"],
             password=data["password1"],
         )
     except services.InvitationNotOpen as error:

@@ -10,8 +10,13 @@ config = dj_database_url.parse(os.environ["DATABASE_URL"])
 if "postgresql" not in config["ENGINE"]:
     sys.exit("The benchmark needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
 try:
-    server = psycopg2.connect(dbname="postgres", user=config["USER"], password=config["PASSWORD"],
-                              host=config["HOST"], port=config["PORT"] or 5432)
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
 except psycopg2.OperationalError as error:
     sys.exit(f"Cannot reach PostgreSQL for the benchmark ({error}). Start it or set BENCH_DATABASE_URL.")
 server.autocommit = True

@@ -45,8 +45,11 @@ def main(argv: list[str]) -> None:
 
     user = User.objects.get(email=seed.LARGE_EMAIL)
     company = user.memberships.get().company
-    pages = [(name, path) for name, path in pages_for(company)
-             if not fragments or any(fragment.lower() in name.lower() for fragment in fragments)]
+    pages = [
+        (name, path)
+        for name, path in pages_for(company)
+        if not fragments or any(fragment.lower() in name.lower() for fragment in fragments)
+    ]
     collect_static()
     client = client_for(user)
     print(f"{'page':40} {'ms':>7} {'sql ms':>7} {'queries':>7} {'KB':>6}")
@@ -58,8 +61,10 @@ def main(argv: list[str]) -> None:
             for _ in range(REPEAT):
                 response = client.get(path)
             elapsed = (time.perf_counter() - start) / REPEAT
-        print(f"{name:40} {elapsed * 1000:7.1f} {timer.seconds / REPEAT * 1000:7.1f} "
-              f"{timer.count / REPEAT:7.0f} {len(response.content) / 1024:6.0f}")
+        print(
+            f"{name:40} {elapsed * 1000:7.1f} {timer.seconds / REPEAT * 1000:7.1f} "
+            f"{timer.count / REPEAT:7.0f} {len(response.content) / 1024:6.0f}"
+        )
     if use_pyinstrument and pages:
         from pyinstrument import Profiler
 

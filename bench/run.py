@@ -77,13 +77,15 @@ def log(text: str) -> None:
 
 # --- the pages ------------------------------------------------------------------------------
 
+
 def pages_for(company) -> list[tuple[str, str]]:
 
     def latest(model, *order):
         return model.objects.filter(company=company).order_by(*order).first()
 
-    project = (Project.objects.filter(company=company).annotate(n=django.db.models.Count("tasks"))
-               .order_by("-n", "id").first())
+    project = (
+        Project.objects.filter(company=company).annotate(n=django.db.models.Count("tasks")).order_by("-n", "id").first()
+    )
     invoice = latest(Invoice, "-issue_date", "-id")
     today = timezone.localdate()
     year_ago = (today - timedelta(days=365)).isoformat()
@@ -165,6 +167,7 @@ def pdfs_rendered_during(user, pages) -> int:
 
 # --- gunicorn and wrk -----------------------------------------------------------------------
 
+
 def start_gunicorn() -> subprocess.Popen:
     try:
         urllib.request.urlopen(BASE + "/", timeout=2)
@@ -175,8 +178,19 @@ def start_gunicorn() -> subprocess.Popen:
         pass
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "portal.wsgi:application", "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}",
-         "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            str(BIN / "gunicorn"),
+            "portal.wsgi:application",
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(BASE + "/__bench__/ceiling/", timeout=5)
@@ -239,13 +253,18 @@ def wrk(path: str, cookie: str | None, duration: int, connections: int = CONNECT
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, BASE + path], capture_output=True, text=True, check=True).stdout
-    latency = {q: float(v) * UNITS[u] for q, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$",
-                                                                   output, re.M)}
+    latency = {
+        q: float(v) * UNITS[u] for q, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    }
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50": latency.get("50"), "p99": latency.get("99"),
-            "bad": int(bad.group(1)) if bad else 0, "errors": errors.group(1) if errors else ""}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "bad": int(bad.group(1)) if bad else 0,
+        "errors": errors.group(1) if errors else "",
+    }
 
 
 def drain(limit: float = 120) -> None:
@@ -277,8 +296,10 @@ def measure_http(pages, cookie) -> tuple[list[dict], dict, list[float]]:
         ceilings.append(wrk("/__bench__/ceiling/", None, DURATION))
         drain()
         floor = wrk(FLOOR, cookie, DURATION)
-        log(f"  {'(floor: empty logged-in page)':36} {floor['rps']:8.1f} req/s  p50 {floor['p50']:7.1f} ms  "
-            f"p99 {floor['p99']:7.1f} ms")
+        log(
+            f"  {'(floor: empty logged-in page)':36} {floor['rps']:8.1f} req/s  p50 {floor['p50']:7.1f} ms  "
+            f"p99 {floor['p99']:7.1f} ms"
+        )
         for index, (name, path) in enumerate(pages, 1):
             drain()
             result = wrk(path, cookie, DURATION)
@@ -299,10 +320,12 @@ def measure_http(pages, cookie) -> tuple[list[dict], dict, list[float]]:
 
 # --- Gantt, PDF, Celery -----------------------------------------------------------------------
 
+
 def gantt_timing(company) -> dict:
 
-    project = (Project.objects.filter(company=company).annotate(n=django.db.models.Count("tasks"))
-               .order_by("-n", "id").first())
+    project = (
+        Project.objects.filter(company=company).annotate(n=django.db.models.Count("tasks")).order_by("-n", "id").first()
+    )
     schedule = project_schedule(project=project)
     timings, with_db = [], []
     for _ in range(20):
@@ -318,7 +341,6 @@ def gantt_timing(company) -> dict:
 def pdf_timing(company) -> list[dict]:
     """Invoices of growing length rendered by the same code as the Celery task (rolled back after)."""
 
-
     results = []
     template = Invoice.objects.filter(company=company).order_by("-id").first()
     for lines in (5, 60, 150, 300):
@@ -328,10 +350,22 @@ def pdf_timing(company) -> list[dict]:
             invoice.number, invoice.pdf = 9_000_000 + lines, None
             invoice.save()
             line = InvoiceLine.objects.filter(invoice=template).first()
-            InvoiceLine.objects.bulk_create([
-                InvoiceLine(company=company, invoice=invoice, position=i + 1, product_code=line.product_code,
-                            description=line.description, quantity=line.quantity, unit_price=line.unit_price,
-                            net_amount=line.net_amount, vat_amount=line.vat_amount) for i in range(lines)])
+            InvoiceLine.objects.bulk_create(
+                [
+                    InvoiceLine(
+                        company=company,
+                        invoice=invoice,
+                        position=i + 1,
+                        product_code=line.product_code,
+                        description=line.description,
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        net_amount=line.net_amount,
+                        vat_amount=line.vat_amount,
+                    )
+                    for i in range(lines)
+                ]
+            )
             for _warm in range(2):  # the first render loads fonts
                 started = time.perf_counter()
                 html = render_to_string("pdf/billing_invoice.html", invoice_pdf_context(invoice))
@@ -357,8 +391,8 @@ def wait_for(condition, timeout: float) -> bool:
 def celery_throughput(company) -> dict:
 
     n_pdf, n_mail = int(os.environ.get("BENCH_PDFS", "20")), int(os.environ.get("BENCH_EMAILS", "100"))
-    invoices = list(Invoice.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[:2 * n_pdf])
-    tickets = list(Ticket.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[:2 * n_mail])
+    invoices = list(Invoice.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_pdf])
+    tickets = list(Ticket.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_mail])
     OutboundEmail.objects.filter(key__startswith="ticket-opened:").delete()
     Invoice.objects.filter(pk__in=invoices).update(pdf=None)
     result = {}
@@ -379,13 +413,28 @@ def celery_throughput(company) -> dict:
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     app.control.purge()
-    worker = subprocess.Popen([str(BIN / "celery"), "-A", "portal", "worker", "-c", "2", "--loglevel", "WARNING",
-                               "--without-gossip", "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=env)
+    worker = subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-c",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         warm = invoices[-1]
         render_invoice_pdf.delay(warm, True)  # the worker has started and imported WeasyPrint
         wait_for(lambda: Invoice.objects.filter(pk=warm, pdf__isnull=False).exists(), 120)
-        batch = invoices[n_pdf:2 * n_pdf - 1]
+        batch = invoices[n_pdf : 2 * n_pdf - 1]
         started = time.perf_counter()
         for pk in batch:
             render_invoice_pdf.delay(pk, True)
@@ -394,33 +443,50 @@ def celery_throughput(company) -> dict:
         before = sent()
         expected = round(per_task * n_mail)
         started = time.perf_counter()
-        for pk in tickets[n_mail:2 * n_mail]:
+        for pk in tickets[n_mail : 2 * n_mail]:
             notify_ticket_opened.delay(pk)
         done = wait_for(lambda: sent() - before >= expected, 600)
         result["mail_worker"] = expected / (time.perf_counter() - started) if done else 0.0
     finally:
         worker.terminate()
         worker.wait(timeout=60)
-    log(f"  Celery: PDF {result['pdf_eager']:.1f}/s eager, {result['pdf_worker']:.1f}/s worker; "
-        f"email {result['mail_eager']:.0f}/s eager, {result['mail_worker']:.0f}/s worker")
+    log(
+        f"  Celery: PDF {result['pdf_eager']:.1f}/s eager, {result['pdf_worker']:.1f}/s worker; "
+        f"email {result['mail_eager']:.0f}/s eager, {result['mail_worker']:.0f}/s worker"
+    )
     return result
 
 
 # --- the report -----------------------------------------------------------------------------
 
+
 def machine() -> list[str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "?")
-    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip()
-    return [f"- {os.cpu_count()} CPU cores (`nproc`), {cpu}; {memory / 1024:.1f} GB memory",
-            f"- PostgreSQL {postgres} (same machine), Redis for the cache and Celery",
-            f"- Python {sys.version.split()[0]}, Django {django.get_version()}, gunicorn -w {WORKERS} (sync), "
-            f"{wrk_version}: `wrk -t2 -c{CONNECTIONS} -d{DURATION}s`"]
+    return [
+        f"- {os.cpu_count()} CPU cores (`nproc`), {cpu}; {memory / 1024:.1f} GB memory",
+        f"- PostgreSQL {postgres} (same machine), Redis for the cache and Celery",
+        f"- Python {sys.version.split()[0]}, Django {django.get_version()}, gunicorn -w {WORKERS} (sync), "
+        f"{wrk_version}: `wrk -t2 -c{CONNECTIONS} -d{DURATION}s`",
+    ]
 
 
 def ok(flag: bool) -> str:
@@ -430,51 +496,71 @@ def ok(flag: bool) -> str:
 def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts) -> str:
     ceilings = [c["rps"] for c in http["ceilings"]]
     ceiling = statistics.median(ceilings)
-    lines = [START, "", f"Measured {timezone.localtime():%Y-%m-%d %H:%M %Z} on:", "", *machine(), "",
-             "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".", "",
-             f"Ceiling (tiny view, no database, no session): median **{ceiling:,.0f} req/s** over {len(ceilings)} "
-             f"runs interleaved with the pages (min {min(ceilings):,.0f}, max {max(ceilings):,.0f}).", "",
-             f"Floor (a logged-in client page with the portal's layout and no content: middleware, session, user, "
-             f"membership, `base.html`; {queries[FLOOR][1]} queries): **{http['floor']['rps']:,.0f} req/s = "
-             f"{100 * http['floor']['rps'] / ceiling:.1f}% of the ceiling**, p50 {http['floor']['p50']:.1f} ms, "
-             f"p99 {http['floor']['p99']:.1f} ms. No page with content can do better than this.", "",
-             "| Page (large client) | req/s | % of ceiling | p50 ms | p99 ms | SQL (large) | SQL (10 rows) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        START,
+        "",
+        f"Measured {timezone.localtime():%Y-%m-%d %H:%M %Z} on:",
+        "",
+        *machine(),
+        "",
+        "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
+        "",
+        f"Ceiling (tiny view, no database, no session): median **{ceiling:,.0f} req/s** over {len(ceilings)} "
+        f"runs interleaved with the pages (min {min(ceilings):,.0f}, max {max(ceilings):,.0f}).",
+        "",
+        f"Floor (a logged-in client page with the portal's layout and no content: middleware, session, user, "
+        f"membership, `base.html`; {queries[FLOOR][1]} queries): **{http['floor']['rps']:,.0f} req/s = "
+        f"{100 * http['floor']['rps'] / ceiling:.1f}% of the ceiling**, p50 {http['floor']['p50']:.1f} ms, "
+        f"p99 {http['floor']['p99']:.1f} ms. No page with content can do better than this.",
+        "",
+        "| Page (large client) | req/s | % of ceiling | p50 ms | p99 ms | SQL (large) | SQL (10 rows) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         flag = "" if row["bad"] == 0 and not row["errors"] else f" ⚠ {row['bad']} non-2xx {row['errors']}"
-        lines.append(f"| {row['name']}{flag} | {row['rps']:.0f} | {100 * row['rps'] / ceiling:.1f}% | "
-                     f"{row['p50']:.1f} | {row['p99']:.1f} | {queries[row['name']][1]} | "
-                     f"{small_queries.get(row['name'], (0, '—'))[1]} |")
+        lines.append(
+            f"| {row['name']}{flag} | {row['rps']:.0f} | {100 * row['rps'] / ceiling:.1f}% | "
+            f"{row['p50']:.1f} | {row['p99']:.1f} | {queries[row['name']][1]} | "
+            f"{small_queries.get(row['name'], (0, '—'))[1]} |"
+        )
     worst_ratio = min(rows, key=lambda r: r["rps"])
     worst_p99 = max(rows, key=lambda r: r["p99"])
     max_queries = max(q for name, (_s, q) in queries.items() if name != FLOOR)
     same = all(queries[name][1] == small_queries[name][1] for name in queries if name in small_queries)
     tickets = next(r for r in rows if r["name"] == "Tichete")
-    lines += ["", "Other measurements:", "",
-              f"- Gantt data for the largest project ({gantt['tasks']:,} tasks): built in {gantt['build']:.1f} ms "
-              f"(median of 20), {gantt['with_db']:.1f} ms with its two queries.",
-              "- Invoice PDF (WeasyPrint, rendered by a Celery task): " + "; ".join(
-                  f"{p['pages']} page(s) / {p['lines']} lines {p['seconds']:.2f} s" for p in pdfs) + ".",
-              f"- Celery, invoice PDFs: {celery['pdf_eager']:.1f}/s eager (in-process), {celery['pdf_worker']:.1f}/s "
-              f"with a real worker (`-c 2`, Redis).",
-              f"- Celery, emails (ticket opened → staff, templated, once per key): {celery['mail_eager']:.0f}/s "
-              f"eager, {celery['mail_worker']:.0f}/s with the worker.",
-              f"- gunicorn workers: peak RSS {http['peak']:.0f} MB during the run, "
-              f"{', '.join(f'{mb:.0f}' for mb in after)} MB after it.",
-              f"- PDFs rendered while serving the pages above: {pdf_calls}.", "",
-              "Targets (large client):", "",
-              f"- every page ≥ 10% of the ceiling: {ok(worst_ratio['rps'] >= 0.1 * ceiling)} "
-              f"(lowest: {worst_ratio['name']}, {100 * worst_ratio['rps'] / ceiling:.1f}%)",
-              f"- p99 < 100 ms at {CONNECTIONS} connections: {ok(worst_p99['p99'] < 100)} "
-              f"(highest: {worst_p99['name']}, {worst_p99['p99']:.0f} ms)",
-              f"- ≤ 12 SQL queries per page: {ok(max_queries <= 12)} (most: {max_queries})",
-              f"- same query count with 10 rows as with 100,000: {ok(same)}",
-              f"- ticket list ≥ 10× django-helpdesk ({10 * HELPDESK_TICKET_LIST} req/s): "
-              f"{ok(tickets['rps'] >= 10 * HELPDESK_TICKET_LIST)} ({tickets['rps']:.0f} req/s)",
-              f"- Gantt data for 2,000 tasks < 20 ms: {ok(gantt['build'] < 20)} ({gantt['build']:.1f} ms)",
-              f"- no PDF rendered during a page request: {ok(pdf_calls == 0)}",
-              f"- worker < 150 MB RSS after the run: {ok(max(after, default=0) < 150)} "
-              f"({max(after, default=0):.0f} MB)", "", END]
+    lines += [
+        "",
+        "Other measurements:",
+        "",
+        f"- Gantt data for the largest project ({gantt['tasks']:,} tasks): built in {gantt['build']:.1f} ms "
+        f"(median of 20), {gantt['with_db']:.1f} ms with its two queries.",
+        "- Invoice PDF (WeasyPrint, rendered by a Celery task): "
+        + "; ".join(f"{p['pages']} page(s) / {p['lines']} lines {p['seconds']:.2f} s" for p in pdfs)
+        + ".",
+        f"- Celery, invoice PDFs: {celery['pdf_eager']:.1f}/s eager (in-process), {celery['pdf_worker']:.1f}/s "
+        f"with a real worker (`-c 2`, Redis).",
+        f"- Celery, emails (ticket opened → staff, templated, once per key): {celery['mail_eager']:.0f}/s "
+        f"eager, {celery['mail_worker']:.0f}/s with the worker.",
+        f"- gunicorn workers: peak RSS {http['peak']:.0f} MB during the run, "
+        f"{', '.join(f'{mb:.0f}' for mb in after)} MB after it.",
+        f"- PDFs rendered while serving the pages above: {pdf_calls}.",
+        "",
+        "Targets (large client):",
+        "",
+        f"- every page ≥ 10% of the ceiling: {ok(worst_ratio['rps'] >= 0.1 * ceiling)} "
+        f"(lowest: {worst_ratio['name']}, {100 * worst_ratio['rps'] / ceiling:.1f}%)",
+        f"- p99 < 100 ms at {CONNECTIONS} connections: {ok(worst_p99['p99'] < 100)} "
+        f"(highest: {worst_p99['name']}, {worst_p99['p99']:.0f} ms)",
+        f"- ≤ 12 SQL queries per page: {ok(max_queries <= 12)} (most: {max_queries})",
+        f"- same query count with 10 rows as with 100,000: {ok(same)}",
+        f"- ticket list ≥ 10× django-helpdesk ({10 * HELPDESK_TICKET_LIST} req/s): "
+        f"{ok(tickets['rps'] >= 10 * HELPDESK_TICKET_LIST)} ({tickets['rps']:.0f} req/s)",
+        f"- Gantt data for 2,000 tasks < 20 ms: {ok(gantt['build'] < 20)} ({gantt['build']:.1f} ms)",
+        f"- no PDF rendered during a page request: {ok(pdf_calls == 0)}",
+        f"- worker < 150 MB RSS after the run: {ok(max(after, default=0) < 150)} ({max(after, default=0):.0f} MB)",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -517,11 +603,13 @@ def main() -> None:
     small_queries = count_queries(small, list(small_names.items()))
     pdf_calls = pdfs_rendered_during(large, pages)
 
-    counts = {"invoices": Invoice.objects.filter(company=company).count(),
-              "invoice lines": InvoiceLine.objects.filter(company=company).count(),
-              "tickets": Ticket.objects.filter(company=company).count(),
-              "messages": Message.objects.filter(company=company).count(),
-              "documents": Document.objects.filter(company=company).count()}
+    counts = {
+        "invoices": Invoice.objects.filter(company=company).count(),
+        "invoice lines": InvoiceLine.objects.filter(company=company).count(),
+        "tickets": Ticket.objects.filter(company=company).count(),
+        "messages": Message.objects.filter(company=company).count(),
+        "documents": Document.objects.filter(company=company).count(),
+    }
     log("Gantt, PDFs…")
     gantt = gantt_timing(company)
     pdfs = pdf_timing(company)

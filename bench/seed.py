@@ -30,19 +30,67 @@ BATCH = 5000
 CENT = Decimal("0.01")
 
 # Lines are per invoice, messages per ticket, big_tasks the tasks of the largest project (others have 10).
-LARGE = {"invoices": 20_000, "lines": 5, "payments": 10_000, "projects": 200, "big_tasks": 2_000,
-         "tickets": 10_000, "messages": 5, "shipments": 2_000, "documents": 10_000, "offers": 500, "contracts": 60}
-ORDINARY = {"invoices": 10, "lines": 3, "payments": 5, "projects": 2, "big_tasks": 10, "tickets": 10, "messages": 3,
-            "shipments": 5, "documents": 10, "offers": 5, "contracts": 2}
+LARGE = {
+    "invoices": 20_000,
+    "lines": 5,
+    "payments": 10_000,
+    "projects": 200,
+    "big_tasks": 2_000,
+    "tickets": 10_000,
+    "messages": 5,
+    "shipments": 2_000,
+    "documents": 10_000,
+    "offers": 500,
+    "contracts": 60,
+}
+ORDINARY = {
+    "invoices": 10,
+    "lines": 3,
+    "payments": 5,
+    "projects": 2,
+    "big_tasks": 10,
+    "tickets": 10,
+    "messages": 3,
+    "shipments": 5,
+    "documents": 10,
+    "offers": 5,
+    "contracts": 2,
+}
 
-PRODUCTS = ["Licență ERP modul Contabilitate", "Abonament mentenanță lunar", "Implementare modul Stocuri",
-            "Instruire utilizatori (zi)", "Server rack 2U", "Cititor coduri de bare", "Imprimantă etichete",
-            "Consultanță raportare fiscală", "Modul e-Factura", "Licență utilizator suplimentar"]
-SUBJECTS = ["Eroare la exportul SAF-T", "Nu se generează factura în e-Factura", "Cerere acces utilizator nou",
-            "Raportul de stocuri nu se încarcă", "Întrebare despre factura lunară", "Imprimanta nu tipărește etichete",
-            "Livrare incompletă", "Actualizare licență", "Parolă expirată", "Integrare cu banca"]
-CITIES = [("București", "București"), ("Cluj-Napoca", "Cluj"), ("Iași", "Iași"), ("Timișoara", "Timiș"),
-          ("Brașov", "Brașov"), ("Constanța", "Constanța"), ("Craiova", "Dolj"), ("Oradea", "Bihor")]
+PRODUCTS = [
+    "Licență ERP modul Contabilitate",
+    "Abonament mentenanță lunar",
+    "Implementare modul Stocuri",
+    "Instruire utilizatori (zi)",
+    "Server rack 2U",
+    "Cititor coduri de bare",
+    "Imprimantă etichete",
+    "Consultanță raportare fiscală",
+    "Modul e-Factura",
+    "Licență utilizator suplimentar",
+]
+SUBJECTS = [
+    "Eroare la exportul SAF-T",
+    "Nu se generează factura în e-Factura",
+    "Cerere acces utilizator nou",
+    "Raportul de stocuri nu se încarcă",
+    "Întrebare despre factura lunară",
+    "Imprimanta nu tipărește etichete",
+    "Livrare incompletă",
+    "Actualizare licență",
+    "Parolă expirată",
+    "Integrare cu banca",
+]
+CITIES = [
+    ("București", "București"),
+    ("Cluj-Napoca", "Cluj"),
+    ("Iași", "Iași"),
+    ("Timișoara", "Timiș"),
+    ("Brașov", "Brașov"),
+    ("Constanța", "Constanța"),
+    ("Craiova", "Dolj"),
+    ("Oradea", "Bihor"),
+]
 
 
 def bulk(model, rows):
@@ -59,10 +107,13 @@ def seeded() -> bool:
 
 def seed(*, ordinary: int = 50, scale: float = 1.0, log=print) -> None:
     rng = random.Random(2026)  # noqa: S311 — repeatable data, not secrets
-    carrier, _ = Carrier.objects.get_or_create(code="bench-curier", defaults={
-        "name": "Curier Bench", "tracking_url_pattern": "https://curier.example/awb/{awb}"})
-    large = {key: max(1, int(value * scale)) if key not in ("lines", "messages") else value
-             for key, value in LARGE.items()}
+    carrier, _ = Carrier.objects.get_or_create(
+        code="bench-curier",
+        defaults={"name": "Curier Bench", "tracking_url_pattern": "https://curier.example/awb/{awb}"},
+    )
+    large = {
+        key: max(1, int(value * scale)) if key not in ("lines", "messages") else value for key, value in LARGE.items()
+    }
     # the large client first: it is what the pages are measured on
     plans = [(0, LARGE_EMAIL, large)] + [(i, f"bench.client{i:02d}@bench.ro", ORDINARY) for i in range(1, ordinary + 1)]
     for index, email, plan in plans:
@@ -77,11 +128,21 @@ def _company(index: int, email: str) -> Company:
     city, county = CITIES[index % len(CITIES)]
     company = Company.objects.create(
         name="Bench Mare Distribuție SRL" if index == 0 else f"Bench Client {index:02d} SRL",
-        cui=f"RO{90_000_000 + index}", address=f"Str. Testului nr. {index + 1}", city=city, county=county,
-        status=Company.Status.ACTIVE, approved_at=timezone.now())
+        cui=f"RO{90_000_000 + index}",
+        address=f"Str. Testului nr. {index + 1}",
+        city=city,
+        county=county,
+        status=Company.Status.ACTIVE,
+        approved_at=timezone.now(),
+    )
     user = User.objects.create_user(email, PASSWORD, first_name="Bench", last_name=f"Utilizator {index:02d}")
-    Membership.objects.create(user=user, company=company, role=Membership.Role.ADMIN,
-                              status=Membership.Status.ACTIVE, approved_at=timezone.now())
+    Membership.objects.create(
+        user=user,
+        company=company,
+        role=Membership.Role.ADMIN,
+        status=Membership.Status.ACTIVE,
+        approved_at=timezone.now(),
+    )
     return company
 
 
@@ -99,24 +160,54 @@ def _client(rng, index, company, plan, carrier) -> None:
 
 
 def _offers(rng, index, company, plan, today):
-    requests = bulk(QuoteRequest, [
-        QuoteRequest(company=company, number=f"CO-B{index:02d}-{i:05d}", status=QuoteRequest.Status.OFFERED,
-                     delivery_address="Depozit central", remarks="Vă rugăm ofertă cu termen de livrare.")
-        for i in range(plan["offers"])])
+    requests = bulk(
+        QuoteRequest,
+        [
+            QuoteRequest(
+                company=company,
+                number=f"CO-B{index:02d}-{i:05d}",
+                status=QuoteRequest.Status.OFFERED,
+                delivery_address="Depozit central",
+                remarks="Vă rugăm ofertă cu termen de livrare.",
+            )
+            for i in range(plan["offers"])
+        ],
+    )
     statuses = [Offer.Status.SENT, Offer.Status.ACCEPTED, Offer.Status.REJECTED, Offer.Status.EXPIRED]
     offers = []
     for i, request in enumerate(requests):
         net = Decimal(rng.randint(1_000, 90_000))
-        offers.append(Offer(
-            company=company, request=request, number=f"OF-B{index:02d}-{i:05d}", is_current=True,
-            status=statuses[i % len(statuses)], valid_until=today + timedelta(days=30 - i % 90),
-            total_net=net, total_vat=(net * Decimal("0.21")).quantize(CENT),
-            total_gross=(net * Decimal("1.21")).quantize(CENT), sent_at=aware(today - timedelta(days=i % 700)),
-            payment_terms="30 de zile de la facturare"))
+        offers.append(
+            Offer(
+                company=company,
+                request=request,
+                number=f"OF-B{index:02d}-{i:05d}",
+                is_current=True,
+                status=statuses[i % len(statuses)],
+                valid_until=today + timedelta(days=30 - i % 90),
+                total_net=net,
+                total_vat=(net * Decimal("0.21")).quantize(CENT),
+                total_gross=(net * Decimal("1.21")).quantize(CENT),
+                sent_at=aware(today - timedelta(days=i % 700)),
+                payment_terms="30 de zile de la facturare",
+            )
+        )
     offers = bulk(Offer, offers)
-    bulk(OfferLine, [OfferLine(company=company, offer=offer, position=p, description=PRODUCTS[(i + p) % 10],
-                               quantity=Decimal(p + 1), unit_price=offer.total_net / 6)
-                     for i, offer in enumerate(offers) for p in range(3)])
+    bulk(
+        OfferLine,
+        [
+            OfferLine(
+                company=company,
+                offer=offer,
+                position=p,
+                description=PRODUCTS[(i + p) % 10],
+                quantity=Decimal(p + 1),
+                unit_price=offer.total_net / 6,
+            )
+            for i, offer in enumerate(offers)
+            for p in range(3)
+        ],
+    )
     return offers
 
 
@@ -125,20 +216,41 @@ def _contracts(index, company, plan, today):
     for i in range(plan["contracts"]):
         start = today - timedelta(days=30 * (i + 1))
         end = start + timedelta(days=365 * 2)
-        rows.append(Contract(company=company, number=f"C-B{index:02d}-{i:04d}", title=f"Contract de {PRODUCTS[i % 10]}",
-                             status=Contract.Status.ACTIVE, signed_on=start, start_date=start, end_date=end,
-                             current_end_date=end, value=Decimal(50_000 + i), current_value=Decimal(50_000 + i)))
+        rows.append(
+            Contract(
+                company=company,
+                number=f"C-B{index:02d}-{i:04d}",
+                title=f"Contract de {PRODUCTS[i % 10]}",
+                status=Contract.Status.ACTIVE,
+                signed_on=start,
+                start_date=start,
+                end_date=end,
+                current_end_date=end,
+                value=Decimal(50_000 + i),
+                current_value=Decimal(50_000 + i),
+            )
+        )
     return bulk(Contract, rows)
 
 
 def _projects(rng, index, company, plan, today):
     statuses = list(Project.Status)
-    projects = bulk(Project, [
-        Project(company=company, code=f"PRJ-B{index:02d}-{i:04d}", name=f"Implementare {PRODUCTS[i % 10]} {i}",
-                status=statuses[i % len(statuses)], planned_start=today - timedelta(days=3 * i + 30),
-                planned_end=today + timedelta(days=365 - i), manager_name="Ioana Marinescu",
-                manager_email="ioana.marinescu@furnizor.ro")
-        for i in range(plan["projects"])])
+    projects = bulk(
+        Project,
+        [
+            Project(
+                company=company,
+                code=f"PRJ-B{index:02d}-{i:04d}",
+                name=f"Implementare {PRODUCTS[i % 10]} {i}",
+                status=statuses[i % len(statuses)],
+                planned_start=today - timedelta(days=3 * i + 30),
+                planned_end=today + timedelta(days=365 - i),
+                manager_name="Ioana Marinescu",
+                manager_email="ioana.marinescu@furnizor.ro",
+            )
+            for i in range(plan["projects"])
+        ],
+    )
     tasks = []
     task_statuses = list(Task.Status)
     for p, project in enumerate(projects):
@@ -146,11 +258,21 @@ def _projects(rng, index, company, plan, today):
         for t in range(count):
             start = project.planned_start + timedelta(days=t % 300)
             milestone = t % 50 == 49
-            tasks.append(Task(company=company, project=project, phase=f"Faza {t // 200 + 1}", position=t,
-                              title=f"Sarcina {t + 1}: {PRODUCTS[t % 10]}", start=start,
-                              end=start if milestone else start + timedelta(days=1 + t % 20), is_milestone=milestone,
-                              status=task_statuses[t % len(task_statuses)], progress=(t * 7) % 101,
-                              responsible="Andrei Dumitru"))
+            tasks.append(
+                Task(
+                    company=company,
+                    project=project,
+                    phase=f"Faza {t // 200 + 1}",
+                    position=t,
+                    title=f"Sarcina {t + 1}: {PRODUCTS[t % 10]}",
+                    start=start,
+                    end=start if milestone else start + timedelta(days=1 + t % 20),
+                    is_milestone=milestone,
+                    status=task_statuses[t % len(task_statuses)],
+                    progress=(t * 7) % 101,
+                    responsible="Andrei Dumitru",
+                )
+            )
     bulk(Task, tasks)
     return projects
 
@@ -161,10 +283,19 @@ def _invoices(rng, index, company, plan, today, projects):
     for i in range(count):
         issue = today - timedelta(days=(count - i) * 3650 // count)  # ten years, oldest first
         net = Decimal(0)
-        rows.append(Invoice(company=company, kind=Invoice.Kind.INVOICE, series=f"BN{index:02d}", number=i + 1,
-                            issue_date=issue, due_date=issue + timedelta(days=30),
-                            project=projects[i % len(projects)] if i % 4 == 0 else None,
-                            issued_at=aware(issue), total_net=net))
+        rows.append(
+            Invoice(
+                company=company,
+                kind=Invoice.Kind.INVOICE,
+                series=f"BN{index:02d}",
+                number=i + 1,
+                issue_date=issue,
+                due_date=issue + timedelta(days=30),
+                project=projects[i % len(projects)] if i % 4 == 0 else None,
+                issued_at=aware(issue),
+                total_net=net,
+            )
+        )
     invoices = bulk(Invoice, rows)
     lines = []
     for invoice in invoices:
@@ -176,9 +307,19 @@ def _invoices(rng, index, company, plan, today, projects):
             vat = (net * Decimal("0.21")).quantize(CENT)
             total_net += net
             total_vat += vat
-            lines.append(InvoiceLine(company=company, invoice=invoice, position=p + 1, product_code=f"P{p:03d}",
-                                     description=PRODUCTS[p % 10], quantity=quantity, unit_price=price,
-                                     net_amount=net, vat_amount=vat))
+            lines.append(
+                InvoiceLine(
+                    company=company,
+                    invoice=invoice,
+                    position=p + 1,
+                    product_code=f"P{p:03d}",
+                    description=PRODUCTS[p % 10],
+                    quantity=quantity,
+                    unit_price=price,
+                    net_amount=net,
+                    vat_amount=vat,
+                )
+            )
         invoice.total_net, invoice.total_vat, invoice.total_gross = total_net, total_vat, total_net + total_vat
         invoice.balance = invoice.total_gross
         invoice.status = Invoice.Status.ISSUED
@@ -192,17 +333,31 @@ def _invoices(rng, index, company, plan, today, projects):
 def _payments(rng, index, company, plan, invoices):
     # The oldest invoices are paid, one payment each; the rest stay open (the recent ones) or overdue.
     paid = invoices[: plan["payments"]]
-    payments = bulk(Payment, [
-        Payment(company=company, date=invoice.due_date - timedelta(days=2), amount=invoice.total_gross,
-                allocated=invoice.total_gross, reference=f"OP-B{index:02d}-{i:06d}")
-        for i, invoice in enumerate(paid)])
-    bulk(PaymentAllocation, [PaymentAllocation(company=company, payment=payment, invoice=invoice,
-                                               amount=invoice.total_gross)
-                             for payment, invoice in zip(payments, paid, strict=True)])
+    payments = bulk(
+        Payment,
+        [
+            Payment(
+                company=company,
+                date=invoice.due_date - timedelta(days=2),
+                amount=invoice.total_gross,
+                allocated=invoice.total_gross,
+                reference=f"OP-B{index:02d}-{i:06d}",
+            )
+            for i, invoice in enumerate(paid)
+        ],
+    )
+    bulk(
+        PaymentAllocation,
+        [
+            PaymentAllocation(company=company, payment=payment, invoice=invoice, amount=invoice.total_gross)
+            for payment, invoice in zip(payments, paid, strict=True)
+        ],
+    )
     for invoice in paid:
         invoice.amount_paid, invoice.balance, invoice.status = invoice.total_gross, Decimal(0), Invoice.Status.PAID
-    Invoice.objects.bulk_update(invoices, ["total_net", "total_vat", "total_gross", "amount_paid", "balance",
-                                           "status"], batch_size=BATCH)
+    Invoice.objects.bulk_update(
+        invoices, ["total_net", "total_vat", "total_gross", "amount_paid", "balance", "status"], batch_size=BATCH
+    )
 
 
 def _tickets(rng, index, company, plan, user, today):
@@ -212,20 +367,37 @@ def _tickets(rng, index, company, plan, user, today):
     tickets = []
     for i in range(count):
         opened = aware(today - timedelta(days=(count - i) * 2000 // count), 9)
-        tickets.append(Ticket(
-            company=company, number=f"T-B{index:02d}-{i:06d}", subject=f"{SUBJECTS[i % 10]} ({i})",
-            description="Bună ziua, vă rog să verificați problema descrisă. Mulțumesc.",
-            category=categories[i % len(categories)], status=statuses[i % len(statuses)], opened_by=user,
-            created_at=opened, last_activity_at=opened + timedelta(hours=5), sla_started_at=opened,
-            first_response_due=opened + timedelta(hours=8), resolution_due=opened + timedelta(days=3)))
+        tickets.append(
+            Ticket(
+                company=company,
+                number=f"T-B{index:02d}-{i:06d}",
+                subject=f"{SUBJECTS[i % 10]} ({i})",
+                description="Bună ziua, vă rog să verificați problema descrisă. Mulțumesc.",
+                category=categories[i % len(categories)],
+                status=statuses[i % len(statuses)],
+                opened_by=user,
+                created_at=opened,
+                last_activity_at=opened + timedelta(hours=5),
+                sla_started_at=opened,
+                first_response_due=opened + timedelta(hours=8),
+                resolution_due=opened + timedelta(days=3),
+            )
+        )
     tickets = bulk(Ticket, tickets)
     messages = []
     for ticket in tickets:
         for m in range(plan["messages"]):
             staff = m % 2 == 1
-            messages.append(Message(company=company, ticket=ticket, author=None if staff else user, from_staff=staff,
-                                    body="Revenim cu detalii în cel mai scurt timp." if staff else "Mulțumim.",
-                                    created_at=ticket.created_at + timedelta(hours=m)))
+            messages.append(
+                Message(
+                    company=company,
+                    ticket=ticket,
+                    author=None if staff else user,
+                    from_staff=staff,
+                    body="Revenim cu detalii în cel mai scurt timp." if staff else "Mulțumim.",
+                    created_at=ticket.created_at + timedelta(hours=m),
+                )
+            )
         if len(messages) >= BATCH:
             bulk(Message, messages)
             messages = []
@@ -235,41 +407,94 @@ def _tickets(rng, index, company, plan, user, today):
 def _shipments(rng, index, company, plan, carrier, today, projects, invoices):
     flow = [ShipmentStatus.READY, ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED]
     count = plan["shipments"]
-    shipments = bulk(Shipment, [
-        Shipment(company=company, number=f"EXP-B{index:02d}-{i:05d}", carrier=carrier, awb=f"AWB{index:02d}{i:08d}",
-                 delivery_address="Str. Depozitului nr. 3", delivery_city="Chitila", delivery_county="Ilfov",
-                 contact_name="Vasile Georgescu", packages=1 + i % 4, status=flow[i % 4],
-                 planned_ship_date=today - timedelta(days=(count - i) * 1500 // count),
-                 project=projects[i % len(projects)] if i % 3 == 0 else None,
-                 last_event_at=aware(today - timedelta(days=(count - i) * 1500 // count)))
-        for i in range(count)])
+    shipments = bulk(
+        Shipment,
+        [
+            Shipment(
+                company=company,
+                number=f"EXP-B{index:02d}-{i:05d}",
+                carrier=carrier,
+                awb=f"AWB{index:02d}{i:08d}",
+                delivery_address="Str. Depozitului nr. 3",
+                delivery_city="Chitila",
+                delivery_county="Ilfov",
+                contact_name="Vasile Georgescu",
+                packages=1 + i % 4,
+                status=flow[i % 4],
+                planned_ship_date=today - timedelta(days=(count - i) * 1500 // count),
+                project=projects[i % len(projects)] if i % 3 == 0 else None,
+                last_event_at=aware(today - timedelta(days=(count - i) * 1500 // count)),
+            )
+            for i in range(count)
+        ],
+    )
     items, events = [], []
     for i, shipment in enumerate(shipments):
         day = shipment.planned_ship_date
-        items += [ShipmentItem(company=company, shipment=shipment, position=p, product=PRODUCTS[p], code=f"P{p:03d}",
-                               quantity=Decimal(p + 1)) for p in range(2)]
-        events += [TrackingEvent(company=company, shipment=shipment, occurred_at=aware(day + timedelta(days=e), 8 + e),
-                                 status=flow[e], place="Centrul de sortare Ștefăneștii de Jos", carrier=carrier)
-                   for e in range(i % 4 + 1)]
+        items += [
+            ShipmentItem(
+                company=company,
+                shipment=shipment,
+                position=p,
+                product=PRODUCTS[p],
+                code=f"P{p:03d}",
+                quantity=Decimal(p + 1),
+            )
+            for p in range(2)
+        ]
+        events += [
+            TrackingEvent(
+                company=company,
+                shipment=shipment,
+                occurred_at=aware(day + timedelta(days=e), 8 + e),
+                status=flow[e],
+                place="Centrul de sortare Ștefăneștii de Jos",
+                carrier=carrier,
+            )
+            for e in range(i % 4 + 1)
+        ]
     bulk(ShipmentItem, items)
     bulk(TrackingEvent, events)
 
 
 def _documents(rng, index, company, plan, user, today, contracts):
     count = plan["documents"]
-    files = bulk(StoredFile, [
-        StoredFile(company=company, file=f"bench/{company.public_id}/{uuid.uuid4()}.pdf",
-                   original_name=f"document-{i:05d}.pdf", content_type="application/pdf", size=120_000 + i,
-                   sha256="0" * 64) for i in range(count)])
+    files = bulk(
+        StoredFile,
+        [
+            StoredFile(
+                company=company,
+                file=f"bench/{company.public_id}/{uuid.uuid4()}.pdf",
+                original_name=f"document-{i:05d}.pdf",
+                content_type="application/pdf",
+                size=120_000 + i,
+                sha256="0" * 64,
+            )
+            for i in range(count)
+        ],
+    )
     categories = list(Document.Category)
     contract_type = ContentType.objects.get_for_model(Contract)
-    documents = bulk(Document, [
-        Document(company=company, title=f"{PRODUCTS[i % 10]} — document {i + 1}", category=categories[i % 6],
-                 linked_type=contract_type if i % 5 == 0 and contracts else None,
-                 linked_id=contracts[i % len(contracts)].pk if i % 5 == 0 and contracts else None)
-        for i in range(count)])
-    versions = bulk(DocumentVersion, [DocumentVersion(document=document, number=1, file=file)
-                                      for document, file in zip(documents, files, strict=True)])
+    documents = bulk(
+        Document,
+        [
+            Document(
+                company=company,
+                title=f"{PRODUCTS[i % 10]} — document {i + 1}",
+                category=categories[i % 6],
+                linked_type=contract_type if i % 5 == 0 and contracts else None,
+                linked_id=contracts[i % len(contracts)].pk if i % 5 == 0 and contracts else None,
+            )
+            for i in range(count)
+        ],
+    )
+    versions = bulk(
+        DocumentVersion,
+        [
+            DocumentVersion(document=document, number=1, file=file)
+            for document, file in zip(documents, files, strict=True)
+        ],
+    )
     for document, version in zip(documents, versions, strict=True):
         document.current_version = version
     Document.objects.bulk_update(documents, ["current_version"], batch_size=BATCH)

@@ -21,8 +21,17 @@ from portal.money import format_amount
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    fields = ("position", "product_code", "description", "unit", "quantity", "unit_price", "vat_rate",
-              "net_amount", "vat_amount")
+    fields = (
+        "position",
+        "product_code",
+        "description",
+        "unit",
+        "quantity",
+        "unit_price",
+        "vat_rate",
+        "net_amount",
+        "vat_amount",
+    )
     readonly_fields = ("net_amount", "vat_amount")
 
     def _editable(self, obj) -> bool:
@@ -62,8 +71,20 @@ class InvoiceAllocationInline(admin.TabularInline):
 class InvoiceAdminForm(forms.ModelForm):
     class Meta:
         model = Invoice
-        fields = ("company", "kind", "series", "number", "issue_date", "due_date", "currency", "reverses",
-                  "contract", "project", "offer", "notes")
+        fields = (
+            "company",
+            "kind",
+            "series",
+            "number",
+            "issue_date",
+            "due_date",
+            "currency",
+            "reverses",
+            "contract",
+            "project",
+            "offer",
+            "notes",
+        )
 
     def _post_clean(self):
         super()._post_clean()  # the instance now has the form's values
@@ -76,22 +97,64 @@ class InvoiceAdminForm(forms.ModelForm):
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     form = InvoiceAdminForm
-    list_display = ("label", "company", "kind", "issue_date", "due_date", "total_gross", "balance", "currency",
-                    "status_label")
+    list_display = (
+        "label",
+        "company",
+        "kind",
+        "issue_date",
+        "due_date",
+        "total_gross",
+        "balance",
+        "currency",
+        "status_label",
+    )
     list_filter = (display_status_filter(Invoice, _("stare (cu scadența)")), "kind", "currency", "series")
     search_fields = ("series", "=number", "company__name", "company__cui")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)
     raw_id_fields = ("contract", "project", "offer", "reverses")
     date_hierarchy = "issue_date"
-    readonly_fields = ("status", "total_net", "total_vat", "total_gross", "credited", "amount_paid", "balance",
-                       "issued_at", "pdf_link", "documents_link", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "total_net",
+        "total_vat",
+        "total_gross",
+        "credited",
+        "amount_paid",
+        "balance",
+        "issued_at",
+        "pdf_link",
+        "documents_link",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
-        (None, {"fields": ("company", ("kind", "series", "number"), ("issue_date", "due_date", "currency"),
-                           "reverses", ("contract", "project", "offer"), "notes")}),
-        (_("Sume și stare (calculate)"), {"fields": (("total_net", "total_vat", "total_gross"),
-                                                     ("credited", "amount_paid", "balance"), "status",
-                                                     "issued_at", "pdf_link", "documents_link")}),
+        (
+            None,
+            {
+                "fields": (
+                    "company",
+                    ("kind", "series", "number"),
+                    ("issue_date", "due_date", "currency"),
+                    "reverses",
+                    ("contract", "project", "offer"),
+                    "notes",
+                )
+            },
+        ),
+        (
+            _("Sume și stare (calculate)"),
+            {
+                "fields": (
+                    ("total_net", "total_vat", "total_gross"),
+                    ("credited", "amount_paid", "balance"),
+                    "status",
+                    "issued_at",
+                    "pdf_link",
+                    "documents_link",
+                )
+            },
+        ),
     )
     inlines = [InvoiceLineInline, InvoiceAllocationInline]
     actions = ["issue", "regenerate_pdf"]
@@ -162,8 +225,14 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Emite facturile selectate (devin vizibile clientului, cu PDF)"))
     def issue(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.invoice_issue, argument="invoice",
-                             message=lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.invoice_issue,
+            argument="invoice",
+            message=lambda n: ngettext("%d factură emisă.", "%d facturi emise.", n) % n,
+        )
 
     @admin.action(description=_("Regenerează PDF-ul facturilor selectate"))
     def regenerate_pdf(self, request, queryset):
@@ -171,8 +240,13 @@ class InvoiceAdmin(admin.ModelAdmin):
             if services.invoice_render_pdf(invoice_id=invoice.pk, force=True) is None:
                 raise ValidationError(_("O ciornă nu are PDF; emiteți-o întâi."))
 
-        run_for_each(self, request, queryset, regenerate,
-             lambda n: ngettext("PDF regenerat pentru %d factură.", "PDF regenerat pentru %d facturi.", n) % n)
+        run_for_each(
+            self,
+            request,
+            queryset,
+            regenerate,
+            lambda n: ngettext("PDF regenerat pentru %d factură.", "PDF regenerat pentru %d facturi.", n) % n,
+        )
 
 
 # --- payments -------------------------------------------------------------------------------------
@@ -180,9 +254,14 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 class AllocationFormSet(forms.BaseInlineFormSet):
     def rows(self):
-        return [(form.cleaned_data["invoice"], form.cleaned_data["amount"]) for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-                and form.cleaned_data.get("invoice") and form.cleaned_data.get("amount") is not None]
+        return [
+            (form.cleaned_data["invoice"], form.cleaned_data["amount"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("invoice")
+            and form.cleaned_data.get("amount") is not None
+        ]
 
     def clean(self):
         super().clean()
@@ -215,8 +294,15 @@ class PaymentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("company",)
     date_hierarchy = "date"
     readonly_fields = ("allocated", "created_by", "created_at")
-    fields = ("company", ("date", "amount", "currency"), ("method", "reference"), "notes", "allocated",
-              "created_by", "created_at")
+    fields = (
+        "company",
+        ("date", "amount", "currency"),
+        ("method", "reference"),
+        "notes",
+        "allocated",
+        "created_by",
+        "created_at",
+    )
     inlines = [PaymentAllocationInline]
 
     @admin.display(description=_("nealocat (avans)"))
@@ -248,24 +334,63 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Motivul respingerii (îl primește clientul)"), max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                             initial=_("Plata nu apare încă în extrasul nostru de cont."))
+    reason = forms.CharField(
+        label=_("Motivul respingerii (îl primește clientul)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        initial=_("Plata nu apare încă în extrasul nostru de cont."),
+    )
 
 
 @admin.register(PaymentNotice)
 class PaymentNoticeAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "company", "announced_by", "amount", "currency", "paid_on", "reference", "status",
-                    "proof_link")
+    list_display = (
+        "created_at",
+        "company",
+        "announced_by",
+        "amount",
+        "currency",
+        "paid_on",
+        "reference",
+        "status",
+        "proof_link",
+    )
     list_filter = ("status", "currency")
     search_fields = ("reference", "company__name", "company__cui", "announced_by__email")
     list_select_related = ("company", "announced_by", "proof")
     date_hierarchy = "created_at"
-    fields = ("company", "announced_by", ("amount", "currency", "paid_on"), "reference", "message", "named_invoices",
-              "proof_link", "status", "decided_by", "decided_at", "rejection_reason", "payment", "created_at")
-    readonly_fields = ("company", "announced_by", "amount", "currency", "paid_on", "reference", "message",
-                                    "named_invoices", "proof_link", "status", "decided_by", "decided_at",
-                                    "rejection_reason", "payment", "created_at")
+    fields = (
+        "company",
+        "announced_by",
+        ("amount", "currency", "paid_on"),
+        "reference",
+        "message",
+        "named_invoices",
+        "proof_link",
+        "status",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "payment",
+        "created_at",
+    )
+    readonly_fields = (
+        "company",
+        "announced_by",
+        "amount",
+        "currency",
+        "paid_on",
+        "reference",
+        "message",
+        "named_invoices",
+        "proof_link",
+        "status",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "payment",
+        "created_at",
+    )
     actions = ["confirm", "reject"]
 
     def has_add_permission(self, request):
@@ -279,47 +404,78 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         links = obj.invoice_links.select_related("invoice").order_by("invoice__due_date")
         if not links:
             return _("niciuna (plata rămâne avans)")
-        return format_html_join(", ", '<a href="{}">{}</a> ({})', (
-            (reverse("admin:billing_invoice_change", args=[link.invoice_id]), link.invoice,
-             format_amount(link.invoice.balance, link.invoice.currency)) for link in links))
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:billing_invoice_change", args=[link.invoice_id]),
+                    link.invoice,
+                    format_amount(link.invoice.balance, link.invoice.currency),
+                )
+                for link in links
+            ),
+        )
 
     @admin.display(description=_("dovada plății"))
     def proof_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:billing_paymentnotice_proof", args=[obj.pk]),
-                           obj.proof.original_name)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:billing_paymentnotice_proof", args=[obj.pk]), obj.proof.original_name
+        )
 
     def get_urls(self):
-        proof = path("<int:pk>/dovada/", self.admin_site.admin_view(self.proof_view),
-                     name="billing_paymentnotice_proof")
+        proof = path(
+            "<int:pk>/dovada/", self.admin_site.admin_view(self.proof_view), name="billing_paymentnotice_proof"
+        )
         return [proof, *super().get_urls()]
 
     def proof_view(self, request, pk):
         notice = get_object_or_404(PaymentNotice.objects.select_related("proof"), pk=pk)
         stored = notice.proof
-        return file_response(stored, filename=safe_filename(f"Dovada plata {notice.reference}", stored.extension),
-                             inline=stored.can_preview)
+        return file_response(
+            stored,
+            filename=safe_filename(f"Dovada plata {notice.reference}", stored.extension),
+            inline=stored.can_preview,
+        )
 
     @admin.action(description=_("Confirmă plățile selectate (se înregistrează și se alocă pe facturi)"))
     def confirm(self, request, queryset):
         run_service_for_each(
-            self, request, queryset.select_related("company"), services.notice_confirm, argument="notice",
-            message=lambda n: ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.",
-                                       n) % n)
+            self,
+            request,
+            queryset.select_related("company"),
+            services.notice_confirm,
+            argument="notice",
+            message=lambda n: (
+                ngettext("%d plată confirmată și înregistrată.", "%d plăți confirmate și înregistrate.", n) % n
+            ),
+        )
 
     @admin.action(description=_("Respinge plățile selectate…"))
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
-            run_for_each(self, request, queryset.select_related("company"),
-                 lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason),
-                 lambda n: ngettext("%d plată anunțată respinsă.", "%d plăți anunțate respinse.", n) % n)
+            run_for_each(
+                self,
+                request,
+                queryset.select_related("company"),
+                lambda notice: services.notice_reject(notice=notice, by=request.user, reason=reason),
+                lambda n: ngettext("%d plată anunțată respinsă.", "%d plăți anunțate respinse.", n) % n,
+            )
             return None
-        return render(request, "billing/admin/reject_notices.html", {
-            **self.admin_site.each_context(request), "title": _("Respinge plățile anunțate"), "form": form,
-            "notices": queryset, "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return render(
+            request,
+            "billing/admin/reject_notices.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Respinge plățile anunțate"),
+                "form": form,
+                "notices": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(InvoiceReminder)

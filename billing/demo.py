@@ -23,8 +23,20 @@ from billing.models import Invoice, InvoiceLine, Payment, PaymentNotice
 from portal.pdf import render_pdf
 
 SERIES = "FRN"
-MONTHS_RO = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie",
-             "octombrie", "noiembrie", "decembrie")
+MONTHS_RO = (
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "mai",
+    "iunie",
+    "iulie",
+    "august",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+)
 
 
 @dataclass
@@ -57,26 +69,57 @@ def _specs(index: int, today: date) -> list[Spec]:
     for months_ago in range(11, -1, -1):
         start = _month_start(today, months_ago)
         issue = min(start + timedelta(days=2), today)
-        lines = [("SRV-MNT", f"Abonament mentenanță și suport ERP — {MONTHS_RO[start.month - 1]} {start.year}",
-                  "lună", "1", str(fee), 21)]
+        lines = [
+            (
+                "SRV-MNT",
+                f"Abonament mentenanță și suport ERP — {MONTHS_RO[start.month - 1]} {start.year}",
+                "lună",
+                "1",
+                str(fee),
+                21,
+            )
+        ]
         if months_ago % 3 == 1:
             lines.append(("SRV-CONS", "Ore de consultanță peste abonament", "oră", "6.5", extra_rate, 21))
         paid = "full" if months_ago >= 2 else "none"
-        specs.append(Spec(key=months_ago * 2, issue=issue, due_days=14, lines=lines, paid=paid,
-                          paid_after_days=11 + months_ago % 4, contract=maintenance_contract))
+        specs.append(
+            Spec(
+                key=months_ago * 2,
+                issue=issue,
+                due_days=14,
+                lines=lines,
+                paid=paid,
+                paid_after_days=11 + months_ago % 4,
+                contract=maintenance_contract,
+            )
+        )
         if months_ago % 2 == 0 or months_ago == 1:
             delivery = today - timedelta(days=28) if months_ago == 1 else start + timedelta(days=14)
             if index == 0:
-                goods = [("CP-200", "Pompă centrifugală CP-200, 7,5 kW", "buc", "2", "7850.00", 21),
-                         ("GS-10", "Set garnituri și etanșări pompă", "set", "10", "48.50", 21),
-                         ("MAN-CP", "Manual tehnic tipărit", "buc", "2", "95.00", 11),
-                         ("TR-01", "Transport și manipulare", "serviciu", "1", "650.00", 21)]
+                goods = [
+                    ("CP-200", "Pompă centrifugală CP-200, 7,5 kW", "buc", "2", "7850.00", 21),
+                    ("GS-10", "Set garnituri și etanșări pompă", "set", "10", "48.50", 21),
+                    ("MAN-CP", "Manual tehnic tipărit", "buc", "2", "95.00", 11),
+                    ("TR-01", "Transport și manipulare", "serviciu", "1", "650.00", 21),
+                ]
             else:
-                goods = [("PP-H350", "Granule polipropilenă homopolimer H350", "kg", "1250", "8.74", 21),
-                         ("FL-MB", "Masterbatch alb 60%", "kg", "75", "19.30", 21),
-                         ("TR-01", "Transport și manipulare", "serviciu", "1", "480.00", 21)]
-            specs.append(Spec(key=months_ago * 2 + 1, issue=min(delivery, today), due_days=30, lines=goods,
-                              paid="full", paid_after_days=30, project=months_ago in (6, 4), contract=supply_contract))
+                goods = [
+                    ("PP-H350", "Granule polipropilenă homopolimer H350", "kg", "1250", "8.74", 21),
+                    ("FL-MB", "Masterbatch alb 60%", "kg", "75", "19.30", 21),
+                    ("TR-01", "Transport și manipulare", "serviciu", "1", "480.00", 21),
+                ]
+            specs.append(
+                Spec(
+                    key=months_ago * 2 + 1,
+                    issue=min(delivery, today),
+                    due_days=30,
+                    lines=goods,
+                    paid="full",
+                    paid_after_days=30,
+                    project=months_ago in (6, 4),
+                    contract=supply_contract,
+                )
+            )
     by_key = {spec.key: spec for spec in specs}
     # Recent ones not due or not paid yet; one partially paid and overdue; one long overdue (company 2).
     by_key[3].paid = "none"  # delivered 28 days ago, due in 2 days
@@ -85,13 +128,23 @@ def _specs(index: int, today: date) -> list[Spec]:
         by_key[10].paid = "none"
     # A returned pump / part of a delivery: credit note, the rest paid.
     returned = by_key[9] if 9 in by_key else by_key[5]
-    returned.credit_lines = [(code, f"Retur: {desc}", unit, "-1" if index == 0 else "-250", price, vat)
-                             for code, desc, unit, _qty, price, vat in returned.lines[:1]]
+    returned.credit_lines = [
+        (code, f"Retur: {desc}", unit, "-1" if index == 0 else "-250", price, vat)
+        for code, desc, unit, _qty, price, vat in returned.lines[:1]
+    ]
     if index == 1:
         year_start = _month_start(today, 10)
-        specs.append(Spec(key=40, issue=year_start + timedelta(days=5), due_days=15, currency="EUR",
-                          lines=[("LIC-PLAN", "Licență anuală software planificare producție", "an", "1",
-                                  "12000.00", 21)], contract="TP-2023-021", paid_after_days=12))
+        specs.append(
+            Spec(
+                key=40,
+                issue=year_start + timedelta(days=5),
+                due_days=15,
+                currency="EUR",
+                lines=[("LIC-PLAN", "Licență anuală software planificare producție", "an", "1", "12000.00", 21)],
+                contract="TP-2023-021",
+                paid_after_days=12,
+            )
+        )
     return sorted(specs, key=lambda spec: (spec.issue, spec.key))
 
 
@@ -100,45 +153,103 @@ def _invoice(company, spec: Spec, number: int, project, contracts) -> Invoice:
     if existing is not None:
         return existing
     invoice = Invoice.objects.create(
-        company=company, series=SERIES, number=number, issue_date=spec.issue,
-        due_date=spec.issue + timedelta(days=spec.due_days), currency=spec.currency,
-        contract=contracts.get(spec.contract), project=project if spec.project else None, notes=spec.notes)
-    InvoiceLine.objects.bulk_create([
-        InvoiceLine(company=company, invoice=invoice, position=position, product_code=code, description=desc,
-                    unit=unit, quantity=Decimal(qty), unit_price=Decimal(price), vat_rate=vat)
-        for position, (code, desc, unit, qty, price, vat) in enumerate(spec.lines, start=1)])
+        company=company,
+        series=SERIES,
+        number=number,
+        issue_date=spec.issue,
+        due_date=spec.issue + timedelta(days=spec.due_days),
+        currency=spec.currency,
+        contract=contracts.get(spec.contract),
+        project=project if spec.project else None,
+        notes=spec.notes,
+    )
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                company=company,
+                invoice=invoice,
+                position=position,
+                product_code=code,
+                description=desc,
+                unit=unit,
+                quantity=Decimal(qty),
+                unit_price=Decimal(price),
+                vat_rate=vat,
+            )
+            for position, (code, desc, unit, qty, price, vat) in enumerate(spec.lines, start=1)
+        ]
+    )
     return services.invoice_issue(invoice=invoice)
 
 
 def _credit_note(company, original: Invoice, spec: Spec, number: int, issue: date) -> None:
     if Invoice.objects.filter(series=SERIES, number=number).exists():
         return
-    note = Invoice.objects.create(company=company, kind=Invoice.Kind.CREDIT_NOTE, reverses=original, series=SERIES,
-                                  number=number, issue_date=issue, due_date=issue, currency=original.currency,
-                                  contract=original.contract, notes="Retur marfă neconformă, conform PV de retur.")
-    InvoiceLine.objects.bulk_create([
-        InvoiceLine(company=company, invoice=note, position=position, product_code=code, description=desc,
-                    unit=unit, quantity=Decimal(qty), unit_price=Decimal(price), vat_rate=vat)
-        for position, (code, desc, unit, qty, price, vat) in enumerate(spec.credit_lines, start=1)])
+    note = Invoice.objects.create(
+        company=company,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        reverses=original,
+        series=SERIES,
+        number=number,
+        issue_date=issue,
+        due_date=issue,
+        currency=original.currency,
+        contract=original.contract,
+        notes="Retur marfă neconformă, conform PV de retur.",
+    )
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                company=company,
+                invoice=note,
+                position=position,
+                product_code=code,
+                description=desc,
+                unit=unit,
+                quantity=Decimal(qty),
+                unit_price=Decimal(price),
+                vat_rate=vat,
+            )
+            for position, (code, desc, unit, qty, price, vat) in enumerate(spec.credit_lines, start=1)
+        ]
+    )
     services.invoice_issue(invoice=note)
 
 
-def _pay(company, invoices: list[Invoice], paid_on: date, reference: str, amount: Decimal | None = None,
-         method: str = Payment.Method.TRANSFER) -> None:
+def _pay(
+    company,
+    invoices: list[Invoice],
+    paid_on: date,
+    reference: str,
+    amount: Decimal | None = None,
+    method: str = Payment.Method.TRANSFER,
+) -> None:
     if Payment.objects.filter(company=company, reference=reference).exists():
         return
     for invoice in invoices:
         invoice.refresh_from_db()
     amount = amount if amount is not None else sum((invoice.balance for invoice in invoices), Decimal("0"))
     if amount > 0:
-        services.payment_record(company=company, paid_on=paid_on, amount=amount, currency=invoices[0].currency,
-                                method=method, reference=reference, invoices=invoices)
+        services.payment_record(
+            company=company,
+            paid_on=paid_on,
+            amount=amount,
+            currency=invoices[0].currency,
+            method=method,
+            reference=reference,
+            invoices=invoices,
+        )
 
 
 def _proof(reference: str) -> SimpleUploadedFile:
-    content = render_pdf("pdf/demo_document.html", {
-        "title": f"Ordin de plată {reference}", "supplier_name": "Banca Transilvania — extras",
-        "paragraphs": ["Plătitor: Agroserv Tehnic SRL", f"Referință: {reference}", "Document demonstrativ."]})
+    content = render_pdf(
+        "pdf/demo_document.html",
+        {
+            "title": f"Ordin de plată {reference}",
+            "supplier_name": "Banca Transilvania — extras",
+            "paragraphs": ["Plătitor: Agroserv Tehnic SRL", f"Referință: {reference}", "Document demonstrativ."],
+        },
+    )
     return SimpleUploadedFile(f"ordin-plata-{reference.replace(' ', '-')}.pdf", content, "application/pdf")
 
 
@@ -149,9 +260,11 @@ def seed(demo: dict) -> None:
         contracts = {contract.number: contract for contract in company.contracts.all()}
         specs = _specs(index, today)
         # Numbers follow the issue dates (the two companies alternate in the supplier's one series).
-        documents = sorted([(spec.issue, 0, spec) for spec in specs]
-                           + [(min(spec.issue + timedelta(days=9), today), 1, spec) for spec in specs
-                              if spec.credit_lines], key=lambda doc: (doc[0], doc[1], doc[2].key))
+        documents = sorted(
+            [(spec.issue, 0, spec) for spec in specs]
+            + [(min(spec.issue + timedelta(days=9), today), 1, spec) for spec in specs if spec.credit_lines],
+            key=lambda doc: (doc[0], doc[1], doc[2].key),
+        )
         issued: dict[int, Invoice] = {}
         for position, (issue, is_credit_note, spec) in enumerate(documents):
             number = 4201 + position * 2 + index
@@ -181,10 +294,15 @@ def seed(demo: dict) -> None:
         # An advance for an order not invoiced yet: the client's credit (allocated to nothing).
         reference = f"AVANS {company.cui[-4:]}-{today.year}"
         if not Payment.objects.filter(company=company, reference=reference).exists():
-            services.payment_record(company=company, paid_on=today - timedelta(days=6), currency="RON",
-                                    amount=Decimal("5000.00") if index == 0 else Decimal("2500.00"),
-                                    method=Payment.Method.TRANSFER, reference=reference,
-                                    notes="Avans comandă pompe de rezervă")
+            services.payment_record(
+                company=company,
+                paid_on=today - timedelta(days=6),
+                currency="RON",
+                amount=Decimal("5000.00") if index == 0 else Decimal("2500.00"),
+                method=Payment.Method.TRANSFER,
+                reference=reference,
+                notes="Avans comandă pompe de rezervă",
+            )
         if index == 0:
             _announce(company, demo, issued[2], today)
 
@@ -194,9 +312,20 @@ def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:
     reference = f"OP {company.cui[-4:]}-{invoice.number}-B"
     user = demo["users"].get("cristina.dobre@agroserv.ro")
     invoice.refresh_from_db()
-    if user is None or not invoice.is_open or PaymentNotice.objects.filter(company=company,
-                                                                          reference=reference).exists():
+    if (
+        user is None
+        or not invoice.is_open
+        or PaymentNotice.objects.filter(company=company, reference=reference).exists()
+    ):
         return
-    services.notice_create(company=company, user=user, paid_on=today - timedelta(days=1), amount=invoice.balance,
-                           currency=invoice.currency, reference=reference, proof=_proof(reference),
-                           invoices=[invoice], message="Plata a plecat ieri din contul BT.")
+    services.notice_create(
+        company=company,
+        user=user,
+        paid_on=today - timedelta(days=1),
+        amount=invoice.balance,
+        currency=invoice.currency,
+        reference=reference,
+        proof=_proof(reference),
+        invoices=[invoice],
+        message="Plata a plecat ieri din contul BT.",
+    )

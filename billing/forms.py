@@ -21,10 +21,19 @@ class DateInput(forms.DateInput):
 
 
 def _status_choices():
-    shown = [Invoice.DisplayStatus.ISSUED, Invoice.DisplayStatus.PARTIALLY_PAID, Invoice.DisplayStatus.OVERDUE,
-             Invoice.DisplayStatus.PAID, Invoice.DisplayStatus.CANCELLED, Invoice.DisplayStatus.CREDIT_NOTE]
-    return [("", _("toate")), (OPEN_FILTER, _("neachitate (toate)")),
-            *[(status.value, status.label) for status in shown]]
+    shown = [
+        Invoice.DisplayStatus.ISSUED,
+        Invoice.DisplayStatus.PARTIALLY_PAID,
+        Invoice.DisplayStatus.OVERDUE,
+        Invoice.DisplayStatus.PAID,
+        Invoice.DisplayStatus.CANCELLED,
+        Invoice.DisplayStatus.CREDIT_NOTE,
+    ]
+    return [
+        ("", _("toate")),
+        (OPEN_FILTER, _("neachitate (toate)")),
+        *[(status.value, status.label) for status in shown],
+    ]
 
 
 class InvoiceFilterForm(forms.Form):
@@ -32,9 +41,16 @@ class InvoiceFilterForm(forms.Form):
     date_from = forms.DateField(label=_("Emise de la"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("până la"), required=False, widget=DateInput)
     project = forms.ChoiceField(label=_("Proiect"), required=False)
-    sort = forms.ChoiceField(label=_("Ordonare"), required=False, choices=[
-        ("-issued", _("cele mai noi")), ("issued", _("cele mai vechi")), ("due", _("după scadență")),
-        ("-balance", _("rest de plată"))])
+    sort = forms.ChoiceField(
+        label=_("Ordonare"),
+        required=False,
+        choices=[
+            ("-issued", _("cele mai noi")),
+            ("issued", _("cele mai vechi")),
+            ("due", _("după scadență")),
+            ("-balance", _("rest de plată")),
+        ],
+    )
 
     def __init__(self, *args, projects: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +69,13 @@ class InvoiceFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         sort = data["sort"]
-        return {"status": data["status"], "date_from": data["date_from"], "date_to": data["date_to"],
-                "project": data.get("project", ""), "sort": sort if sort in SORTS else "-issued"}
+        return {
+            "status": data["status"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "project": data.get("project", ""),
+            "sort": sort if sort in SORTS else "-issued",
+        }
 
 
 class StatementForm(forms.Form):
@@ -67,8 +88,11 @@ class StatementForm(forms.Form):
     @staticmethod
     def defaults(today: date | None = None) -> dict:
         today = today or timezone.localdate()
-        return {"date_from": today.replace(month=1, day=1).isoformat(), "date_to": today.isoformat(),
-                "currency": Currency.RON}
+        return {
+            "date_from": today.replace(month=1, day=1).isoformat(),
+            "date_to": today.isoformat(),
+            "currency": Currency.RON,
+        }
 
     def __init__(self, data=None, **kwargs):
         if not data or not any(data.get(key) for key in ("date_from", "date_to", "currency")):
@@ -91,22 +115,33 @@ class StatementForm(forms.Form):
 class InvoiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, invoice: Invoice) -> str:
         return _("%(invoice)s — scadentă %(date)s — rest %(balance)s %(currency)s") % {
-            "invoice": invoice, "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
-            "balance": format_amount(invoice.balance), "currency": invoice.currency}
+            "invoice": invoice,
+            "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
+            "balance": format_amount(invoice.balance),
+            "currency": invoice.currency,
+        }
 
 
 class PaymentNoticeForm(forms.Form):
     amount = AmountField(label=_("Suma plătită"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     currency = forms.ChoiceField(label=_("Monedă"), choices=Currency.choices, initial=Currency.RON)
     paid_on = forms.DateField(label=_("Data plății"), widget=DateInput)
-    reference = forms.CharField(label=_("Referința plății"), max_length=64,
-                                help_text=_("Nr. ordinului de plată sau referința din extrasul de cont."))
-    invoices = InvoiceChoiceField(label=_("Facturile plătite"), queryset=Invoice.objects.none(), required=False,
-                                  to_field_name="public_id", widget=forms.CheckboxSelectMultiple,
-                                  help_text=_("Plata se alocă pe ele de la cea mai veche scadență; "
-                                              "ce rămâne apare ca avans în contul dvs."))
-    message = forms.CharField(label=_("Mesaj pentru furnizor"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    reference = forms.CharField(
+        label=_("Referința plății"),
+        max_length=64,
+        help_text=_("Nr. ordinului de plată sau referința din extrasul de cont."),
+    )
+    invoices = InvoiceChoiceField(
+        label=_("Facturile plătite"),
+        queryset=Invoice.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Plata se alocă pe ele de la cea mai veche scadență; ce rămâne apare ca avans în contul dvs."),
+    )
+    message = forms.CharField(
+        label=_("Mesaj pentru furnizor"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     proof = CheckedFileField(label=_("Dovada plății"))
 
     def __init__(self, *args, invoices, **kwargs):
@@ -128,6 +163,8 @@ class PaymentNoticeForm(forms.Form):
         data = super().clean()
         invoices, currency = data.get("invoices"), data.get("currency")
         if invoices and currency and any(invoice.currency != currency for invoice in invoices):
-            self.add_error("invoices", _("Facturile alese trebuie să fie în moneda plății (%(currency)s).")
-                           % {"currency": currency})
+            self.add_error(
+                "invoices",
+                _("Facturile alese trebuie să fie în moneda plății (%(currency)s).") % {"currency": currency},
+            )
         return data

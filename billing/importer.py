@@ -60,9 +60,31 @@ from billing.models import Invoice, Payment
 from portal.money import Currency, VatRate
 from portal.normalize import normalize_number
 
-CSV_COLUMNS = ("record", "cui", "series", "number", "kind", "reverses", "issue_date", "due_date", "currency",
-               "contract", "project", "notes", "code", "description", "unit", "quantity", "unit_price",
-               "vat_rate", "reference", "date", "amount", "method", "allocations")
+CSV_COLUMNS = (
+    "record",
+    "cui",
+    "series",
+    "number",
+    "kind",
+    "reverses",
+    "issue_date",
+    "due_date",
+    "currency",
+    "contract",
+    "project",
+    "notes",
+    "code",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "vat_rate",
+    "reference",
+    "date",
+    "amount",
+    "method",
+    "allocations",
+)
 
 
 class Rejected(Exception):
@@ -181,11 +203,16 @@ def _invoice_fields(data: dict, company: Company) -> dict:
         if project is None:
             raise Rejected(f"proiectul „{_text(data['project'])}” nu există pentru {company.name}")
     return {
-        "series": series, "number": int(number), "kind": kind, "reverses": reverses,
+        "series": series,
+        "number": int(number),
+        "kind": kind,
+        "reverses": reverses,
         "issue_date": parse_date(data.get("issue_date"), "issue_date"),
         "due_date": parse_date(data.get("due_date"), "due_date"),
         "currency": parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON),
-        "contract": contract, "project": project, "notes": _text(data.get("notes")),
+        "contract": contract,
+        "project": project,
+        "notes": _text(data.get("notes")),
     }
 
 
@@ -211,9 +238,16 @@ def _invoice_lines(rows: list[dict], kind: str) -> list[dict]:
         rate = _digits(row.get("vat_rate")) or "21"
         if not rate.isascii() or not rate.isdigit() or int(rate) not in VatRate.values:
             raise Rejected(f"{where}: cota TVA „{rate}” nu este 21, 11 sau 0")
-        lines.append({"product_code": _text(row.get("code"))[:40], "description": description[:300],
-                      "unit": _text(row.get("unit"))[:12] or "buc", "quantity": quantity, "unit_price": unit_price,
-                      "vat_rate": int(rate)})
+        lines.append(
+            {
+                "product_code": _text(row.get("code"))[:40],
+                "description": description[:300],
+                "unit": _text(row.get("unit"))[:12] or "buc",
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "vat_rate": int(rate),
+            }
+        )
     return lines
 
 
@@ -233,13 +267,18 @@ def import_payment(data: dict, allocations: list[tuple[str, object]]) -> str:
     amount = parse_decimal(data.get("amount"), "amount")
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise Rejected("suma trebuie să fie pozitivă, cu cel mult 2 zecimale")
-    fields = {"reference": reference[:64], "date": parse_date(data.get("date"), "date"), "amount": amount,
-              "currency": parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON),
-              "method": parse_choice(data.get("method"), "method", Payment.Method.values,
-                                     default=Payment.Method.TRANSFER),
-              "notes": _text(data.get("notes"))[:300]}
-    rows = [(_invoice_of(company, ref, "allocations"), parse_decimal(value, f"alocarea pe {ref}"))
-            for ref, value in allocations]
+    fields = {
+        "reference": reference[:64],
+        "date": parse_date(data.get("date"), "date"),
+        "amount": amount,
+        "currency": parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON),
+        "method": parse_choice(data.get("method"), "method", Payment.Method.values, default=Payment.Method.TRANSFER),
+        "notes": _text(data.get("notes"))[:300],
+    }
+    rows = [
+        (_invoice_of(company, ref, "allocations"), parse_decimal(value, f"alocarea pe {ref}"))
+        for ref, value in allocations
+    ]
     return services.payment_import(company=company, fields=fields, allocations=rows)
 
 
@@ -272,8 +311,10 @@ def _records_from_csv(text: str) -> tuple[list[tuple[str, dict, list]], list[tup
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     unknown = set(reader.fieldnames or ()) - set(CSV_COLUMNS)
     if not reader.fieldnames or "record" not in reader.fieldnames or unknown:
-        raise ValueError(f"antetul CSV trebuie să folosească doar coloanele: {';'.join(CSV_COLUMNS)}"
-                         + (f" (necunoscute: {', '.join(sorted(unknown))})" if unknown else ""))
+        raise ValueError(
+            f"antetul CSV trebuie să folosească doar coloanele: {';'.join(CSV_COLUMNS)}"
+            + (f" (necunoscute: {', '.join(sorted(unknown))})" if unknown else "")
+        )
     invoices: dict[tuple[str, str], tuple[str, dict, list]] = {}
     payments = []
     for line_number, row in enumerate(reader, start=2):
@@ -286,8 +327,9 @@ def _records_from_csv(text: str) -> tuple[list[tuple[str, dict, list]], list[tup
                 invoices[key] = (what, row, [])
             invoices[key][2].append(row)
         elif record == "plata":
-            payments.append((f"plata {row.get('reference') or f'(rândul {line_number})'}", row,
-                             row.get("allocations", "")))
+            payments.append(
+                (f"plata {row.get('reference') or f'(rândul {line_number})'}", row, row.get("allocations", ""))
+            )
         elif any(row.values()):
             payments.append((f"rândul {line_number}", {"_bad_record": record}, ""))
     return list(invoices.values()), payments
@@ -300,13 +342,19 @@ def _records_from_json(text: str):
     invoices = []
     for item in data.get("invoices") or []:
         item = item if isinstance(item, dict) else {}
-        invoices.append((f"factura {_text(item.get('series'))} {_text(item.get('number'))}", item,
-                         [line if isinstance(line, dict) else {} for line in item.get("lines") or []]))
+        invoices.append(
+            (
+                f"factura {_text(item.get('series'))} {_text(item.get('number'))}",
+                item,
+                [line if isinstance(line, dict) else {} for line in item.get("lines") or []],
+            )
+        )
     payments = []
     for item in data.get("payments") or []:
         item = item if isinstance(item, dict) else {}
-        allocations = [(_text(a.get("invoice")), a.get("amount")) for a in item.get("allocations") or []
-                       if isinstance(a, dict)]
+        allocations = [
+            (_text(a.get("invoice")), a.get("amount")) for a in item.get("allocations") or [] if isinstance(a, dict)
+        ]
         payments.append((f"plata {_text(item.get('reference')) or '(fără referință)'}", item, allocations))
     return invoices, payments
 
@@ -320,11 +368,13 @@ def import_text(text: str, *, fmt: str) -> Report:
     for what, data, rows in ordered:
         _run(report, what, lambda data=data, rows=rows: import_invoice(data, rows))
     for what, data, allocations in payments:
+
         def action(data=data, allocations=allocations):
             if "_bad_record" in data:
                 raise Rejected(f"„record” trebuie să fie factura sau plata, nu „{data['_bad_record']}”")
             pairs = _split_allocations(allocations) if isinstance(allocations, str) else allocations
             return import_payment(data, pairs)
+
         _run(report, what, action)
     return report
 

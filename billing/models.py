@@ -78,42 +78,78 @@ class Invoice(models.Model):
     OPEN = (Status.ISSUED, Status.PARTIALLY_PAID)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="invoices")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="invoices"
+    )
     kind = models.CharField(_("tip"), max_length=8, choices=Kind.choices, default=Kind.INVOICE)
     series = models.CharField(_("serie"), max_length=16)
-    number = models.PositiveIntegerField(_("număr"), null=True, blank=True,
-                                         help_text=_("Gol: se dă următorul număr din serie la emitere."))
+    number = models.PositiveIntegerField(
+        _("număr"), null=True, blank=True, help_text=_("Gol: se dă următorul număr din serie la emitere.")
+    )
     issue_date = models.DateField(_("data emiterii"), default=timezone.localdate)
     due_date = models.DateField(_("data scadenței"))
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
-    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
-    contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="invoices")
-    project = models.ForeignKey("projects.Project", verbose_name=_("proiect"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="invoices")
-    reverses = models.ForeignKey("self", verbose_name=_("stornează factura"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="credit_notes",
-                                 help_text=_("Doar pentru o factură storno: factura pe care o anulează."))
+    offer = models.ForeignKey(
+        "quotes.Offer",
+        verbose_name=_("ofertă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Oferta acceptată din care provine (a aceleiași companii)."),
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("proiect"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
+    )
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("stornează factura"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        help_text=_("Doar pentru o factură storno: factura pe care o anulează."),
+    )
     notes = models.TextField(_("mențiuni"), blank=True)
-    status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.DRAFT,
-                              editable=False)
-    total_net = models.DecimalField(_("total fără TVA"), max_digits=14, decimal_places=2, default=ZERO,
-                                    editable=False)
+    status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.DRAFT, editable=False)
+    total_net = models.DecimalField(_("total fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
     total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
-    total_gross = models.DecimalField(_("total de plată"), max_digits=14, decimal_places=2, default=ZERO,
-                                      editable=False)
-    credited = models.DecimalField(_("stornat"), max_digits=14, decimal_places=2, default=ZERO, editable=False,
-                                   help_text=_("Suma facturilor storno emise pentru această factură (pozitivă)."))
-    amount_paid = models.DecimalField(_("achitat"), max_digits=14, decimal_places=2, default=ZERO,
-                                      editable=False)
-    balance = models.DecimalField(_("rest de plată"), max_digits=14, decimal_places=2, default=ZERO,
-                                  editable=False)
+    total_gross = models.DecimalField(
+        _("total de plată"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    credited = models.DecimalField(
+        _("stornat"),
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
+        editable=False,
+        help_text=_("Suma facturilor storno emise pentru această factură (pozitivă)."),
+    )
+    amount_paid = models.DecimalField(_("achitat"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
+    balance = models.DecimalField(_("rest de plată"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
     issued_at = models.DateTimeField(_("emisă la"), null=True, blank=True, editable=False)
-    pdf = models.ForeignKey("files.StoredFile", verbose_name=_("PDF"), null=True, blank=True, editable=False,
-                            on_delete=models.SET_NULL, related_name="+")
+    pdf = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("PDF"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
 
@@ -125,10 +161,13 @@ class Invoice(models.Model):
         ordering = ["-issue_date", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="invoice_unique_number_per_series"),
-            models.CheckConstraint(condition=Q(due_date__gte=models.F("issue_date")),
-                                   name="invoice_due_not_before_issue"),
-            models.CheckConstraint(condition=Q(kind="factura", reverses__isnull=True) | Q(kind="storno"),
-                                   name="invoice_only_credit_notes_reverse"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("issue_date")), name="invoice_due_not_before_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="factura", reverses__isnull=True) | Q(kind="storno"),
+                name="invoice_only_credit_notes_reverse",
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "status", "due_date"]),
@@ -136,8 +175,12 @@ class Invoice(models.Model):
             # Open invoices by due date, with what is left to pay: the totals per currency of the invoice list
             # and the dashboard read the index alone (10,000 open invoices: 1.7 ms instead of a 3.7 ms table
             # scan), and the oldest overdue one is its first entry.
-            models.Index(fields=["company", "due_date"], include=["currency", "balance", "issue_date"],
-                         condition=Q(kind="factura", status__in=["emisa", "partial"]), name="billing_invoice_open"),
+            models.Index(
+                fields=["company", "due_date"],
+                include=["currency", "balance", "issue_date"],
+                condition=Q(kind="factura", status__in=["emisa", "partial"]),
+                name="billing_invoice_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,22 +226,24 @@ class InvoiceLine(CompanyFromParent):
     company_parent = "invoice"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
     invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("nr. crt."), default=1)
     product_code = models.CharField(_("cod produs"), max_length=40, blank=True)
     description = models.CharField(_("denumire produs sau serviciu"), max_length=300)
     unit = models.CharField(_("U.M."), max_length=12, default="buc")
-    quantity = models.DecimalField(_("cantitate"), max_digits=12, decimal_places=3,
-                                   help_text=_("Negativă pe o factură storno."))
+    quantity = models.DecimalField(
+        _("cantitate"), max_digits=12, decimal_places=3, help_text=_("Negativă pe o factură storno.")
+    )
     unit_price = models.DecimalField(_("preț unitar fără TVA"), max_digits=14, decimal_places=2)
     vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=VatRate.choices, default=VatRate.STANDARD)
     # Kept by services.invoice_refresh: each rounded to 0,01 (half up) on its line.
-    net_amount = models.DecimalField(_("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO,
-                                     editable=False)
-    vat_amount = models.DecimalField(_("valoare TVA"), max_digits=14, decimal_places=2, default=ZERO,
-                                     editable=False)
+    net_amount = models.DecimalField(
+        _("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    vat_amount = models.DecimalField(_("valoare TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -223,21 +268,36 @@ class Payment(models.Model):
         OFFSET = "compensare", _("compensare")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="payments")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="payments"
+    )
     date = models.DateField(_("data plății"), default=timezone.localdate)
     amount = models.DecimalField(_("sumă"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
     method = models.CharField(_("modalitate"), max_length=12, choices=Method.choices, default=Method.TRANSFER)
-    reference = models.CharField(_("referință"), max_length=64, blank=True,
-                                 help_text=_("Nr. ordinului de plată, al chitanței sau al documentului de "
-                                             "compensare; o plată importată din ERP se recunoaște după ea."))
+    reference = models.CharField(
+        _("referință"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Nr. ordinului de plată, al chitanței sau al documentului de "
+            "compensare; o plată importată din ERP se recunoaște după ea."
+        ),
+    )
     notes = models.CharField(_("observații"), max_length=300, blank=True)
     # Kept by services.payment_refresh from the allocations.
-    allocated = models.DecimalField(_("alocat pe facturi"), max_digits=14, decimal_places=2, default=ZERO,
-                                    editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("înregistrată de"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    allocated = models.DecimalField(
+        _("alocat pe facturi"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("înregistrată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("înregistrată la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -248,8 +308,9 @@ class Payment(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            models.UniqueConstraint(fields=["company", "reference"], condition=~Q(reference=""),
-                                    name="payment_unique_reference_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "reference"], condition=~Q(reference=""), name="payment_unique_reference_per_company"
+            ),
         ]
         indexes = [models.Index(fields=["company", "-date"])]
 
@@ -264,12 +325,13 @@ class Payment(models.Model):
 class PaymentAllocation(models.Model):
     """The part of a payment that settles one invoice."""
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    payment = models.ForeignKey(Payment, verbose_name=_("plată"), on_delete=models.CASCADE,
-                                related_name="allocations")
-    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.PROTECT,
-                                related_name="allocations")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    payment = models.ForeignKey(Payment, verbose_name=_("plată"), on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("factură"), on_delete=models.PROTECT, related_name="allocations"
+    )
     amount = models.DecimalField(_("sumă alocată"), max_digits=14, decimal_places=2)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -296,25 +358,41 @@ class PaymentNotice(models.Model):
         REJECTED = "rejected", _("respinsă")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="payment_notices")
-    announced_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("anunțată de"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="payment_notices"
+    )
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("anunțată de"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     paid_on = models.DateField(_("data plății"))
     amount = models.DecimalField(_("sumă"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
-    reference = models.CharField(_("referință"), max_length=64,
-                                 help_text=_("Nr. ordinului de plată sau referința din extrasul de cont."))
+    reference = models.CharField(
+        _("referință"), max_length=64, help_text=_("Nr. ordinului de plată sau referința din extrasul de cont.")
+    )
     message = models.CharField(_("mesaj"), max_length=500, blank=True)
-    proof = models.ForeignKey("files.StoredFile", verbose_name=_("dovada plății"), on_delete=models.PROTECT,
-                              related_name="+")
+    proof = models.ForeignKey(
+        "files.StoredFile", verbose_name=_("dovada plății"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(_("stare"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verificată de"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verificată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("verificată la"), null=True, blank=True)
     rejection_reason = models.CharField(_("motivul respingerii"), max_length=300, blank=True)
-    payment = models.OneToOneField(Payment, verbose_name=_("plata înregistrată"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="notice")
+    payment = models.OneToOneField(
+        Payment,
+        verbose_name=_("plata înregistrată"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notice",
+    )
     created_at = models.DateTimeField(_("anunțată la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -350,8 +428,7 @@ class PaymentNoticeInvoice(models.Model):
 class InvoiceReminder(models.Model):
     """One reminder stage sent for one invoice (days relative to the due date: -3, +1, +15)."""
 
-    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE,
-                                related_name="reminders")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("factură"), on_delete=models.CASCADE, related_name="reminders")
     stage = models.SmallIntegerField(_("etapa (zile față de scadență)"))
     due_date = models.DateField(_("scadența de atunci"))
     created_at = models.DateTimeField(_("trimis la"), auto_now_add=True)

@@ -32,19 +32,35 @@ from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, first_of
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-SORTS = {"-issued": ("-issue_date", "-number", "-id"), "issued": ("issue_date", "number", "id"),
-         "due": ("due_date", "issue_date", "id"), "-balance": ("-balance", "due_date", "id")}
+SORTS = {
+    "-issued": ("-issue_date", "-number", "-id"),
+    "issued": ("issue_date", "number", "id"),
+    "due": ("due_date", "issue_date", "id"),
+    "-balance": ("-balance", "due_date", "id"),
+}
 
 
 # --- invoices -------------------------------------------------------------------------------------
 
 
-def invoice_list(*, company, status: str = "", date_from: date | None = None, date_to: date | None = None,
-                 project: str = "", currency: str = "", sort: str = "-issued"):
+def invoice_list(
+    *,
+    company,
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    project: str = "",
+    currency: str = "",
+    sort: str = "-issued",
+):
     # The credit notes' originals are prefetched for the page: joining them made PostgreSQL hash the whole
     # invoice table before sorting (10 ms on 20,000 invoices).
-    invoices = (Invoice.objects.for_company(company).visible().select_related("project")
-                .prefetch_related(Prefetch("reverses", queryset=Invoice.objects.for_company(company))))
+    invoices = (
+        Invoice.objects.for_company(company)
+        .visible()
+        .select_related("project")
+        .prefetch_related(Prefetch("reverses", queryset=Invoice.objects.for_company(company)))
+    )
     if status:
         invoices = invoices.with_display_status(status)
     if date_from:
@@ -98,13 +114,24 @@ def account_totals(*, company, today: date | None = None) -> list[CurrencyTotals
     """
     today = today or timezone.localdate()
     zero, none = Value(ZERO, output_field=MONEY), Value(0)
-    open_invoices = (Invoice.objects.for_company(company).open().values("currency")
-                     .annotate(outstanding=Sum("balance"), overdue=Sum("balance", filter=Q(due_date__lt=today)),
-                               open_count=Sum(Value(1)), overdue_count=Sum(Value(1), filter=Q(due_date__lt=today)),
-                               credit=zero)
-                     .order_by())
-    credits = (_with_credit(company).annotate(outstanding=zero, overdue=zero, open_count=none, overdue_count=none,
-                                              credit=_CREDIT).order_by())
+    open_invoices = (
+        Invoice.objects.for_company(company)
+        .open()
+        .values("currency")
+        .annotate(
+            outstanding=Sum("balance"),
+            overdue=Sum("balance", filter=Q(due_date__lt=today)),
+            open_count=Sum(Value(1)),
+            overdue_count=Sum(Value(1), filter=Q(due_date__lt=today)),
+            credit=zero,
+        )
+        .order_by()
+    )
+    credits = (
+        _with_credit(company)
+        .annotate(outstanding=zero, overdue=zero, open_count=none, overdue_count=none, credit=_CREDIT)
+        .order_by()
+    )
     totals: dict[str, CurrencyTotals] = {}
     for row in open_invoices.union(credits, all=True):
         total = totals.setdefault(row["currency"], CurrencyTotals(row["currency"]))
@@ -134,8 +161,14 @@ def _with_credit(company):
 
 def project_choices(*, company) -> list[tuple[str, str]]:
     """The company's projects that have invoices (for the list filter)."""
-    rows = (Invoice.objects.for_company(company).visible().filter(project__isnull=False)
-            .values_list("project__public_id", "project__code", "project__name").order_by("project__code").distinct())
+    rows = (
+        Invoice.objects.for_company(company)
+        .visible()
+        .filter(project__isnull=False)
+        .values_list("project__public_id", "project__code", "project__name")
+        .order_by("project__code")
+        .distinct()
+    )
     return [(str(public_id), f"{code} — {name}") for public_id, code, name in rows]
 
 
@@ -147,34 +180,54 @@ def vat_breakdown(lines) -> list[dict]:
 
 def invoices_for_detail(*, company) -> QuerySet[Invoice]:
     """The company's invoices with what the detail page reads (the view picks one, or 404)."""
-    return (Invoice.objects.for_company(company).visible()
-            .select_related("contract", "project", "offer", "reverses", "pdf")
-            .prefetch_related(
-                Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
-                Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("payment")
-                         .order_by("payment__date", "id")),
-                Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id"))))
+    return (
+        Invoice.objects.for_company(company)
+        .visible()
+        .select_related("contract", "project", "offer", "reverses", "pdf")
+        .prefetch_related(
+            Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("payment").order_by("payment__date", "id"),
+            ),
+            Prefetch("credit_notes", queryset=Invoice.objects.visible().order_by("issue_date", "id")),
+        )
+    )
 
 
 def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:
     links = PaymentNoticeInvoice.objects.filter(invoice=invoice, notice__status=PaymentNotice.Status.PENDING)
-    return list(PaymentNotice.objects.for_company(company).filter(pk__in=links.values("notice_id"))
-                .order_by("-created_at"))
+    return list(
+        PaymentNotice.objects.for_company(company).filter(pk__in=links.values("notice_id")).order_by("-created_at")
+    )
 
 
 def party(company) -> dict:
     """The client's fiscal data as printed on its invoices."""
     address = ", ".join(part for part in (company.address, company.city, company.county) if part)
-    return {"name": company.name, "cui": company.cui, "reg_com": company.reg_com, "address": address,
-            "iban": company.iban}
+    return {
+        "name": company.name,
+        "cui": company.cui,
+        "reg_com": company.reg_com,
+        "address": address,
+        "iban": company.iban,
+    }
 
 
 def invoice_pdf_context(invoice: Invoice) -> dict:
     """Everything the invoice PDF prints; its totals are the invoice's stored totals."""
     lines = list(invoice.lines.order_by("position", "id"))
-    return {"invoice": invoice, "lines": lines, "vat_rows": vat_breakdown(lines), "supplier": supplier(),
-            "client": party(invoice.company), "total_net": invoice.total_net, "total_vat": invoice.total_vat,
-            "total_gross": invoice.total_gross, "LANGUAGE_CODE": "ro"}
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "vat_rows": vat_breakdown(lines),
+        "supplier": supplier(),
+        "client": party(invoice.company),
+        "total_net": invoice.total_net,
+        "total_vat": invoice.total_vat,
+        "total_gross": invoice.total_gross,
+        "LANGUAGE_CODE": "ro",
+    }
 
 
 # --- payments -------------------------------------------------------------------------------------
@@ -182,8 +235,11 @@ def invoice_pdf_context(invoice: Invoice) -> dict:
 
 def payment_list(*, company):
     allocations = PaymentAllocation.objects.select_related("invoice").order_by("invoice__due_date", "id")
-    return (Payment.objects.for_company(company).prefetch_related(Prefetch("allocations", queryset=allocations))
-            .order_by("-date", "-id"))
+    return (
+        Payment.objects.for_company(company)
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+        .order_by("-date", "-id")
+    )
 
 
 def payment_rows(payments) -> list[Payment]:
@@ -199,7 +255,8 @@ def payment_rows(payments) -> list[Payment]:
         payment.unallocated_text = format_amount(payment.unallocated) if payment.unallocated else ""
         payment.paid_invoices = [
             (url(allocation.invoice.public_id), allocation.invoice.label, format_amount(allocation.amount))
-            for allocation in payment.allocations.all()]
+            for allocation in payment.allocations.all()
+        ]
     return payments
 
 
@@ -207,9 +264,12 @@ def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
     """The client's last payment notices with what the payments page shows of each computed once: status,
     amount, date, the invoices it names and why it was rejected (portal/rows.py)."""
     links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__due_date")
-    notices = list(PaymentNotice.objects.for_company(company).select_related("payment", "announced_by")
-                   .prefetch_related(Prefetch("invoice_links", queryset=links))
-                   .order_by("-created_at", "-id")[:limit])
+    notices = list(
+        PaymentNotice.objects.for_company(company)
+        .select_related("payment", "announced_by")
+        .prefetch_related(Prefetch("invoice_links", queryset=links))
+        .order_by("-created_at", "-id")[:limit]
+    )
     statuses = dict(PaymentNotice.Status.choices)
     for notice in notices:
         notice.status_text = statuses.get(notice.status, notice.status)
@@ -272,8 +332,11 @@ class Statement:
 
 def _bucket(due_date: date, as_of: date) -> str:
     days = (as_of - due_date).days
-    return next(key for key, _label, low, high in AGEING_BUCKETS
-                if (low is None or days >= low) and (high is None or days <= high))
+    return next(
+        key
+        for key, _label, low, high in AGEING_BUCKETS
+        if (low is None or days >= low) and (high is None or days <= high)
+    )
 
 
 def _ageing(invoices, as_of: date) -> tuple[list[tuple[str, str, Decimal]], Decimal]:
@@ -287,13 +350,20 @@ def _ageing(invoices, as_of: date) -> tuple[list[tuple[str, str, Decimal]], Deci
     """
     issued = invoices.filter(kind=Invoice.Kind.INVOICE, issue_date__lte=as_of)
     since: dict[int, Decimal] = {}
-    credited_after = (invoices.filter(kind=Invoice.Kind.CREDIT_NOTE, issue_date__gt=as_of,
-                                      reverses__issue_date__lte=as_of)
-                      .values("reverses").annotate(total=Sum("total_gross")).order_by())
+    credited_after = (
+        invoices.filter(kind=Invoice.Kind.CREDIT_NOTE, issue_date__gt=as_of, reverses__issue_date__lte=as_of)
+        .values("reverses")
+        .annotate(total=Sum("total_gross"))
+        .order_by()
+    )
     for row in credited_after:  # a credit note's total is negative: the invoice owed that much more
         since[row["reverses"]] = since.get(row["reverses"], ZERO) - row["total"]
-    paid_after = (PaymentAllocation.objects.filter(invoice__in=issued, payment__date__gt=as_of)
-                  .values("invoice").annotate(total=Sum("amount")).order_by())
+    paid_after = (
+        PaymentAllocation.objects.filter(invoice__in=issued, payment__date__gt=as_of)
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
     for row in paid_after:
         since[row["invoice"]] = since.get(row["invoice"], ZERO) + row["total"]
     filters = {}
@@ -326,34 +396,62 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
     payments = Payment.objects.for_company(company).filter(currency=currency)
     invoiced_before = cents(invoices.filter(issue_date__lt=date_from).aggregate(total=Sum("total_gross"))["total"])
     paid_before = cents(payments.filter(date__lt=date_from).aggregate(total=Sum("amount"))["total"])
-    result = Statement(company=company, currency=currency, date_from=date_from, date_to=date_to,
-                       opening=invoiced_before - paid_before)
+    result = Statement(
+        company=company, currency=currency, date_from=date_from, date_to=date_to, opening=invoiced_before - paid_before
+    )
 
     # Tuples rather than model instances: a year of a large client is thousands of movements.
     url = detail_url("billing:invoice_detail")
     movements = []
-    documents = (invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
-                 .order_by("issue_date", "series", "number")
-                 .values_list("issue_date", "kind", "series", "number", "due_date", "total_gross", "public_id",
-                              "reverses__series", "reverses__number"))
+    documents = (
+        invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
+        .order_by("issue_date", "series", "number")
+        .values_list(
+            "issue_date",
+            "kind",
+            "series",
+            "number",
+            "due_date",
+            "total_gross",
+            "public_id",
+            "reverses__series",
+            "reverses__number",
+        )
+    )
     for issued, kind, series, number, due_date, gross, public_id, original_series, original_number in documents:
         label = Invoice.format_label(series, number)
         if kind == Invoice.Kind.CREDIT_NOTE:
-            detail = (_("Storno la %(invoice)s") % {"invoice": Invoice.format_label(original_series, original_number)}
-                      if original_series is not None else "")
-            movement = Movement(issued, "credit_note", _("Factură storno %(invoice)s") % {"invoice": label}, detail,
-                                None, gross, ZERO)
+            detail = (
+                _("Storno la %(invoice)s") % {"invoice": Invoice.format_label(original_series, original_number)}
+                if original_series is not None
+                else ""
+            )
+            movement = Movement(
+                issued, "credit_note", _("Factură storno %(invoice)s") % {"invoice": label}, detail, None, gross, ZERO
+            )
         else:
-            movement = Movement(issued, "invoice", _("Factură %(invoice)s") % {"invoice": label}, "", due_date,
-                                gross, ZERO)
+            movement = Movement(
+                issued, "invoice", _("Factură %(invoice)s") % {"invoice": label}, "", due_date, gross, ZERO
+            )
         movement.url = url(public_id)
         movements.append(movement)
     methods = dict(Payment.Method.choices)
-    for paid_on, method, reference, paid in (payments.filter(date__gte=date_from, date__lte=date_to)
-                                             .order_by("date", "id").values_list("date", "method", "reference",
-                                                                                 "amount")):
-        movements.append(Movement(paid_on, "payment", _("Plată %(method)s") % {"method": methods.get(method, method)},
-                                  reference, None, ZERO, paid))
+    for paid_on, method, reference, paid in (
+        payments.filter(date__gte=date_from, date__lte=date_to)
+        .order_by("date", "id")
+        .values_list("date", "method", "reference", "amount")
+    ):
+        movements.append(
+            Movement(
+                paid_on,
+                "payment",
+                _("Plată %(method)s") % {"method": methods.get(method, method)},
+                reference,
+                None,
+                ZERO,
+                paid,
+            )
+        )
     # Same day: documents before payments, so the running balance reads like the ERP's.
     movements.sort(key=lambda m: (m.date, m.kind == "payment"))
     running = result.opening
@@ -379,14 +477,24 @@ def movement_rows(movements: list[Movement]) -> list[Movement]:
 
 
 def statement_pdf_context(result: Statement) -> dict:
-    return {"statement": result, "supplier": supplier(), "client": party(result.company),
-            "generated_on": timezone.localdate(), "LANGUAGE_CODE": "ro"}
+    return {
+        "statement": result,
+        "supplier": supplier(),
+        "client": party(result.company),
+        "generated_on": timezone.localdate(),
+        "LANGUAGE_CODE": "ro",
+    }
 
 
 def billing_recipients(*, company) -> QuerySet[Membership]:
     """Who hears about the company's invoices: active members holding the billing right."""
-    return (Membership.objects.active().filter(company=company).with_right("billing").select_related("user")
-            .order_by("user__email"))
+    return (
+        Membership.objects.active()
+        .filter(company=company)
+        .with_right("billing")
+        .select_related("user")
+        .order_by("user__email")
+    )
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------
@@ -399,8 +507,14 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
         return Summary()
     today = today or timezone.localdate()
     return Summary(
-        figures=first_of(Invoice.objects.for_company(company).overdue(today), ("due_date", "id"), series="series",
-                         number="number", date="due_date", id="public_id"),
+        figures=first_of(
+            Invoice.objects.for_company(company).overdue(today),
+            ("due_date", "id"),
+            series="series",
+            number="number",
+            date="due_date",
+            id="public_id",
+        ),
         card=lambda figures: _dashboard_card(company, figures, today),
         feed={
             "invoice.issued": gettext_lazy("a emis factura"),
@@ -419,13 +533,23 @@ def _dashboard_card(company, figures: dict, today: date) -> Card:
         if t.overdue:
             amounts.append((_("Restant (%(currency)s)") % {"currency": t.currency}, _lei(t.overdue, t.currency)))
     return Card(
-        "billing", _("Facturi"), "receipt", reverse("billing:invoice_list") + "?status=restanta", overdue_count,
+        "billing",
+        _("Facturi"),
+        "receipt",
+        reverse("billing:invoice_list") + "?status=restanta",
+        overdue_count,
         ngettext("factură restantă", "facturi restante", overdue_count),
-        _("Nu aveți facturi restante."), tone="danger" if overdue_count else "success",
-        urgent=Urgent(_("%(invoice)s, scadentă pe %(date)s") % {
-            "invoice": f"{figures['series']} {figures['number']}", "date": short_date(figures["date"])},
-            reverse("billing:invoice_detail", args=[figures["id"]])) if figures["id"] else None,
-        figures=amounts, chart=_invoiced_and_paid_chart(company, today),
+        _("Nu aveți facturi restante."),
+        tone="danger" if overdue_count else "success",
+        urgent=Urgent(
+            _("%(invoice)s, scadentă pe %(date)s")
+            % {"invoice": f"{figures['series']} {figures['number']}", "date": short_date(figures["date"])},
+            reverse("billing:invoice_detail", args=[figures["id"]]),
+        )
+        if figures["id"]
+        else None,
+        figures=amounts,
+        chart=_invoiced_and_paid_chart(company, today),
     )
 
 
@@ -433,21 +557,42 @@ def _lei(amount, currency: str) -> str:
     return format_amount(amount, "lei" if currency == "RON" else currency)
 
 
-_MONTHS = [gettext_lazy("ian"), gettext_lazy("feb"), gettext_lazy("mar"), gettext_lazy("apr"), gettext_lazy("mai"),
-           gettext_lazy("iun"), gettext_lazy("iul"), gettext_lazy("aug"), gettext_lazy("sep"), gettext_lazy("oct"),
-           gettext_lazy("nov"), gettext_lazy("dec")]
+_MONTHS = [
+    gettext_lazy("ian"),
+    gettext_lazy("feb"),
+    gettext_lazy("mar"),
+    gettext_lazy("apr"),
+    gettext_lazy("mai"),
+    gettext_lazy("iun"),
+    gettext_lazy("iul"),
+    gettext_lazy("aug"),
+    gettext_lazy("sep"),
+    gettext_lazy("oct"),
+    gettext_lazy("nov"),
+    gettext_lazy("dec"),
+]
 
 
 def _invoiced_and_paid_chart(company, today: date) -> dict | None:
     """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (one query)."""
     start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-    invoiced = (Invoice.objects.for_company(company).visible().filter(issue_date__gte=start)
-                .annotate(month=TruncMonth("issue_date"), chart_series=Value("invoiced"))
-                .values("chart_series", "month", "currency")
-                .annotate(total=Sum("total_gross")).order_by())
-    paid = (Payment.objects.for_company(company).filter(date__gte=start)
-            .annotate(month=TruncMonth("date"), chart_series=Value("paid")).values("chart_series", "month", "currency")
-            .annotate(total=Sum("amount")).order_by())
+    invoiced = (
+        Invoice.objects.for_company(company)
+        .visible()
+        .filter(issue_date__gte=start)
+        .annotate(month=TruncMonth("issue_date"), chart_series=Value("invoiced"))
+        .values("chart_series", "month", "currency")
+        .annotate(total=Sum("total_gross"))
+        .order_by()
+    )
+    paid = (
+        Payment.objects.for_company(company)
+        .filter(date__gte=start)
+        .annotate(month=TruncMonth("date"), chart_series=Value("paid"))
+        .values("chart_series", "month", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
     rows = list(invoiced.union(paid, all=True))
     invoiced = [row for row in rows if row["chart_series"] == "invoiced"]
     paid = [row for row in rows if row["chart_series"] == "paid"]
@@ -464,8 +609,11 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
         month = (month + timedelta(days=32)).replace(day=1)
 
     def series(rows):
-        by_month = {(r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
-                    for r in rows if r["currency"] == currency}
+        by_month = {
+            (r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
+            for r in rows
+            if r["currency"] == currency
+        }
         return [round(by_month.get(m, 0.0), 2) for m in months]
 
     labels = [f"{_MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
@@ -473,17 +621,32 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
     hover = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
     return {
         "data": [
-            {"type": "bar", "name": str(_("Facturat")), "x": labels, "y": series(invoiced),
-             "marker": {"color": "#0b5ed7"}, "hovertemplate": hover},
-            {"type": "bar", "name": str(_("Plătit")), "x": labels, "y": series(paid),
-             "marker": {"color": "#198754"}, "hovertemplate": hover},
+            {
+                "type": "bar",
+                "name": str(_("Facturat")),
+                "x": labels,
+                "y": series(invoiced),
+                "marker": {"color": "#0b5ed7"},
+                "hovertemplate": hover,
+            },
+            {
+                "type": "bar",
+                "name": str(_("Plătit")),
+                "x": labels,
+                "y": series(paid),
+                "marker": {"color": "#198754"},
+                "hovertemplate": hover,
+            },
         ],
         "layout": {
-            "barmode": "group", "height": 300, "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
-            "legend": {"orientation": "h", "y": -0.2}, "separators": formats.get_format("DECIMAL_SEPARATOR")
-            + formats.get_format("THOUSAND_SEPARATOR"),
+            "barmode": "group",
+            "height": 300,
+            "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2},
+            "separators": formats.get_format("DECIMAL_SEPARATOR") + formats.get_format("THOUSAND_SEPARATOR"),
             "yaxis": {"title": {"text": unit}, "tickformat": ",.0f", "fixedrange": True},
-            "xaxis": {"fixedrange": True}, "font": {"family": "system-ui, sans-serif", "size": 12},
+            "xaxis": {"fixedrange": True},
+            "font": {"family": "system-ui, sans-serif", "size": 12},
         },
         "table": list(zip(labels, series(invoiced), series(paid), strict=True)),
         "currency": unit,

@@ -32,12 +32,18 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
     invoices = selectors.invoice_list(company=request.company, **filters.filters())
     page = paginate(request, invoices, per_page=PER_PAGE, rows=selectors.with_row_values)
-    return render(request, "billing/invoice_list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"),
-        "active_section": "billing",
-        "totals": selectors.account_totals(company=request.company),
-        "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
-    })
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "active_section": "billing",
+            "totals": selectors.account_totals(company=request.company),
+            "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+        },
+    )
 
 
 @require_safe
@@ -46,21 +52,30 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
     invoice = get_object_or_404(selectors.invoices_for_detail(company=request.company), public_id=public_id)
     lines = list(invoice.lines.all())
     pending = selectors.pending_notices_for(company=request.company, invoice=invoice) if invoice.is_open else []
-    return render(request, "billing/invoice_detail.html", {
-        "invoice": invoice, "lines": lines, "vat_rows": selectors.vat_breakdown(lines),
-        "allocations": list(invoice.allocations.all()), "credit_notes": list(invoice.credit_notes.all()),
-        "pending_notices": pending,
-        "documents": documents_linked_to(membership=request.membership, user=request.user, obj=invoice,
-                                         page_number=request.GET.get("documente")),
-        "active_section": "billing",
-    })
+    return render(
+        request,
+        "billing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "vat_rows": selectors.vat_breakdown(lines),
+            "allocations": list(invoice.allocations.all()),
+            "credit_notes": list(invoice.credit_notes.all()),
+            "pending_notices": pending,
+            "documents": documents_linked_to(
+                membership=request.membership, user=request.user, obj=invoice, page_number=request.GET.get("documente")
+            ),
+            "active_section": "billing",
+        },
+    )
 
 
 @require_safe
 @company_member_required(right="billing")
 def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
-    invoice = get_object_or_404(Invoice.objects.for_company(request.company).visible().select_related("pdf"),
-                                public_id=public_id)
+    invoice = get_object_or_404(
+        Invoice.objects.for_company(request.company).visible().select_related("pdf"), public_id=public_id
+    )
     # Rendered by a task when the invoice was issued; only if that has not happened yet, here and now.
     stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
     audit.record(action="invoice.downloaded", company=request.company, user=request.user, obj=invoice)
@@ -70,13 +85,20 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required(right="billing")
 def payment_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.payment_list(company=request.company), per_page=PER_PAGE,
-                    rows=selectors.payment_rows)
-    return render(request, "billing/payment_list.html", {
-        "page": page, "query_string": "", "active_section": "billing",
-        "totals": selectors.credit_totals(company=request.company),
-        "notices": selectors.recent_notices(company=request.company),
-    })
+    page = paginate(
+        request, selectors.payment_list(company=request.company), per_page=PER_PAGE, rows=selectors.payment_rows
+    )
+    return render(
+        request,
+        "billing/payment_list.html",
+        {
+            "page": page,
+            "query_string": "",
+            "active_section": "billing",
+            "totals": selectors.credit_totals(company=request.company),
+            "notices": selectors.recent_notices(company=request.company),
+        },
+    )
 
 
 @company_member_required(right="billing")
@@ -91,16 +113,26 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.notice_create(company=request.company, user=request.user, paid_on=data["paid_on"],
-                                   amount=data["amount"], currency=data["currency"], reference=data["reference"],
-                                   proof=data["proof"], invoices=data["invoices"], message=data["message"])
+            services.notice_create(
+                company=request.company,
+                user=request.user,
+                paid_on=data["paid_on"],
+                amount=data["amount"],
+                currency=data["currency"],
+                reference=data["reference"],
+                proof=data["proof"],
+                invoices=data["invoices"],
+                message=data["message"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Mulțumim! Plata de %(amount)s a fost anunțată; o confirmăm după ce o "
-                                        "găsim în extrasul de cont.") % {
-                "amount": format_amount(data["amount"], data["currency"])})
+            messages.success(
+                request,
+                _("Mulțumim! Plata de %(amount)s a fost anunțată; o confirmăm după ce o găsim în extrasul de cont.")
+                % {"amount": format_amount(data["amount"], data["currency"])},
+            )
             return redirect("billing:payment_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "billing/notice_form.html", {"form": form, "active_section": "billing"}, status=status)
@@ -112,8 +144,9 @@ def _statement(request, *, language: str | None = None):
         return form, None
     data = form.cleaned_data
     with translation.override(language or translation.get_language()):
-        return form, selectors.statement(company=request.company, date_from=data["date_from"],
-                                         date_to=data["date_to"], currency=data["currency"])
+        return form, selectors.statement(
+            company=request.company, date_from=data["date_from"], date_to=data["date_to"], currency=data["currency"]
+        )
 
 
 @require_safe
@@ -129,10 +162,20 @@ def statement(request: HttpRequest) -> HttpResponse:
         if page.number > 1:
             first = page.object_list[0]
             carried = first.balance - first.debit + first.credit
-    return render(request, "billing/statement.html", {
-        "form": form, "statement": result, "page": page, "carried": carried, "query_string": export_query,
-        "active_section": "billing", "export_query": export_query,
-    }, status=200 if result else 400)
+    return render(
+        request,
+        "billing/statement.html",
+        {
+            "form": form,
+            "statement": result,
+            "page": page,
+            "carried": carried,
+            "query_string": export_query,
+            "active_section": "billing",
+            "export_query": export_query,
+        },
+        status=200 if result else 400,
+    )
 
 
 def _statement_name(result) -> str:
@@ -168,19 +211,25 @@ def statement_csv_text(result) -> str:
     buffer = io.StringIO()
     writer = csv_writer(buffer, decimal_comma=True, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Fișă client"), result.company.name, result.company.cui])
-    writer.writerow([_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"),
-                     result.currency])
+    writer.writerow(
+        [_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"), result.currency]
+    )
     writer.writerow([])
     writer.writerow([_("Data"), _("Document"), _("Detalii"), _("Scadența"), _("Debit"), _("Credit"), _("Sold")])
     writer.writerow([f"{result.date_from:%d.%m.%Y}", _("Sold inițial"), "", "", "", "", csv_amount(result.opening)])
     for movement in result.movements:
-        writer.writerow([f"{movement.date:%d.%m.%Y}", movement.document, movement.detail,
-                         f"{movement.due_date:%d.%m.%Y}" if movement.due_date else "",
-                         csv_amount(movement.debit) if movement.kind != "payment" else "",
-                         csv_amount(movement.credit) if movement.kind == "payment" else "",
-                         csv_amount(movement.balance)])
-    writer.writerow(["", _("Total rulaj"), "", "", csv_amount(result.total_debit), csv_amount(result.total_credit),
-                     ""])
+        writer.writerow(
+            [
+                f"{movement.date:%d.%m.%Y}",
+                movement.document,
+                movement.detail,
+                f"{movement.due_date:%d.%m.%Y}" if movement.due_date else "",
+                csv_amount(movement.debit) if movement.kind != "payment" else "",
+                csv_amount(movement.credit) if movement.kind == "payment" else "",
+                csv_amount(movement.balance),
+            ]
+        )
+    writer.writerow(["", _("Total rulaj"), "", "", csv_amount(result.total_debit), csv_amount(result.total_credit), ""])
     writer.writerow([f"{result.date_to:%d.%m.%Y}", _("Sold final"), "", "", "", "", csv_amount(result.closing)])
     writer.writerow([])
     writer.writerow([_("Vechimea soldului la %(date)s") % {"date": f"{result.date_to:%d.%m.%Y}"}, _("Suma")])

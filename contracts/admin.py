@@ -13,8 +13,22 @@ from portal.admin_filters import display_status_filter
 class ContractAdminForm(forms.ModelForm):
     class Meta:
         model = Contract
-        fields = ("company", "number", "kind", "title", "status", "offer", "signed_on", "start_date", "end_date",
-                  "terminated_on", "value", "currency", "payment_terms", "description")
+        fields = (
+            "company",
+            "number",
+            "kind",
+            "title",
+            "status",
+            "offer",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "terminated_on",
+            "value",
+            "currency",
+            "payment_terms",
+            "description",
+        )
 
     def clean(self):
         data = super().clean()
@@ -32,8 +46,17 @@ class AnnexInline(admin.StackedInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    list_display = ("number", "title", "company", "kind", "status_label", "start_date", "current_end_date",
-                    "current_value", "currency")
+    list_display = (
+        "number",
+        "title",
+        "company",
+        "kind",
+        "status_label",
+        "start_date",
+        "current_end_date",
+        "current_value",
+        "currency",
+    )
     list_filter = (display_status_filter(Contract, _("stare (după date)")), "status", "kind", "currency")
     search_fields = ("number", "title", "company__name", "company__cui")
     list_select_related = ("company",)
@@ -67,13 +90,25 @@ class ContractAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Activează contractele selectate (devin vizibile clientului)"))
     def activate(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.contract_activate, argument="contract",
-                             message=lambda n: ngettext("%d contract activat.", "%d contracte activate.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.contract_activate,
+            argument="contract",
+            message=lambda n: ngettext("%d contract activat.", "%d contracte activate.", n) % n,
+        )
 
     @admin.action(description=_("Reziliază contractele selectate (de azi)"))
     def terminate(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.contract_terminate, argument="contract",
-                             message=lambda n: ngettext("%d contract reziliat.", "%d contracte reziliate.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.contract_terminate,
+            argument="contract",
+            message=lambda n: ngettext("%d contract reziliat.", "%d contracte reziliate.", n) % n,
+        )
 
 
 @admin.register(ExpiryNotice)

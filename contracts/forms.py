@@ -6,11 +6,21 @@ from contracts.selectors import SORTS
 
 
 class ContractFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Stare"), required=False, choices=[
-        ("", _("toate")), *[(v, label) for v, label in Contract.DisplayStatus.choices if v != "draft"]])
-    sort = forms.ChoiceField(label=_("Ordonare"), required=False, choices=[
-        ("end", _("expiră primele")), ("-end", _("expiră ultimele")), ("number", _("după număr")),
-        ("-start", _("cele mai noi"))])
+    status = forms.ChoiceField(
+        label=_("Stare"),
+        required=False,
+        choices=[("", _("toate")), *[(v, label) for v, label in Contract.DisplayStatus.choices if v != "draft"]],
+    )
+    sort = forms.ChoiceField(
+        label=_("Ordonare"),
+        required=False,
+        choices=[
+            ("end", _("expiră primele")),
+            ("-end", _("expiră ultimele")),
+            ("number", _("după număr")),
+            ("-start", _("cele mai noi")),
+        ],
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():

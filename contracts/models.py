@@ -57,8 +57,9 @@ class Contract(models.Model):
         TERMINATED = "terminated", _("reziliat")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="contracts")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="contracts"
+    )
     number = models.CharField(_("număr"), max_length=50)
     title = models.CharField(_("titlu"), max_length=200)
     kind = models.CharField(_("tip"), max_length=16, choices=Kind.choices, default=Kind.SUPPLY)
@@ -69,15 +70,22 @@ class Contract(models.Model):
     value = models.DecimalField(_("valoare inițială"), max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
     payment_terms = models.CharField(_("termene de plată"), max_length=200, blank=True)
-    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
+    offer = models.ForeignKey(
+        "quotes.Offer",
+        verbose_name=_("ofertă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Oferta acceptată din care provine (a aceleiași companii)."),
+    )
     description = models.TextField(_("descriere"), blank=True)
     terminated_on = models.DateField(_("reziliat la"), null=True, blank=True)
     # Kept by services.contract_refresh from the annexes, so lists filter and sort in SQL.
     current_end_date = models.DateField(_("sfârșit (cu acte adiționale)"), null=True, blank=True, editable=False)
-    current_value = models.DecimalField(_("valoare (cu acte adiționale)"), max_digits=14, decimal_places=2,
-                                        default=Decimal("0"), editable=False)
+    current_value = models.DecimalField(
+        _("valoare (cu acte adiționale)"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
+    )
     created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizat la"), auto_now=True)
 
@@ -128,18 +136,27 @@ class Annex(CompanyFromParent):
     company_parent = "contract"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
-                                 related_name="annexes")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="annexes")
     number = models.PositiveIntegerField(_("număr"))
     title = models.CharField(_("obiect"), max_length=200)
     signed_on = models.DateField(_("semnat la"), null=True, blank=True)
     effective_date = models.DateField(_("în vigoare de la"))
-    value_change = models.DecimalField(_("modificare de valoare"), max_digits=14, decimal_places=2,
-                                       default=Decimal("0"), help_text=_("Negativă pentru o reducere."))
-    new_end_date = models.DateField(_("sfârșit nou"), null=True, blank=True,
-                                    help_text=_("Completați doar dacă actul prelungește sau scurtează contractul."))
+    value_change = models.DecimalField(
+        _("modificare de valoare"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("Negativă pentru o reducere."),
+    )
+    new_end_date = models.DateField(
+        _("sfârșit nou"),
+        null=True,
+        blank=True,
+        help_text=_("Completați doar dacă actul prelungește sau scurtează contractul."),
+    )
     description = models.TextField(_("descriere"), blank=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -151,8 +168,10 @@ class Annex(CompanyFromParent):
         constraints = [models.UniqueConstraint(fields=["contract", "number"], name="annex_unique_number")]
 
     def __str__(self) -> str:
-        return _("Act adițional nr. %(number)s la %(contract)s") % {"number": self.number,
-                                                                     "contract": self.contract.number}
+        return _("Act adițional nr. %(number)s la %(contract)s") % {
+            "number": self.number,
+            "contract": self.contract.number,
+        }
 
 
 class ExpiryNotice(models.Model):
@@ -166,8 +185,9 @@ class ExpiryNotice(models.Model):
     class Meta:
         verbose_name = _("notificare de expirare")
         verbose_name_plural = _("notificări de expirare")
-        constraints = [models.UniqueConstraint(fields=["contract", "days_before", "end_date"],
-                                               name="expiry_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "days_before", "end_date"], name="expiry_notice_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract} −{self.days_before}z"

@@ -15,8 +15,12 @@ from portal.money import format_amount
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
-SORTS = {"end": ("current_end_date", "number"), "-end": ("-current_end_date", "-number"),
-         "number": ("number",), "-start": ("-start_date", "number")}
+SORTS = {
+    "end": ("current_end_date", "number"),
+    "-end": ("-current_end_date", "-number"),
+    "number": ("number",),
+    "-start": ("-start_date", "number"),
+}
 
 
 def contract_list(*, company, status: str = "", sort: str = "end"):
@@ -48,9 +52,15 @@ def contracts_for_detail(*, company) -> QuerySet[Contract]:
     """The company's contracts with what the detail page reads (the view picks one, or 404)."""
     # The project model through the reverse relation: projects points at contracts, never the other way.
     Project = Contract.projects.rel.related_model
-    return (Contract.objects.for_company(company).visible().select_related("offer")
-            .prefetch_related(Prefetch("annexes", queryset=Annex.objects.order_by("number")),
-                              Prefetch("projects", queryset=Project.objects.order_by("-planned_start"))))
+    return (
+        Contract.objects.for_company(company)
+        .visible()
+        .select_related("offer")
+        .prefetch_related(
+            Prefetch("annexes", queryset=Annex.objects.order_by("number")),
+            Prefetch("projects", queryset=Project.objects.order_by("-planned_start")),
+        )
+    )
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------
@@ -59,10 +69,15 @@ def contracts_for_detail(*, company) -> QuerySet[Contract]:
 def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
     """The contracts expiring soon, the first to end, and the contracts' activity."""
     expiring = Contract.objects.for_company(company).with_display_status(
-        Contract.DisplayStatus.EXPIRING, today=today or timezone.localdate())
+        Contract.DisplayStatus.EXPIRING, today=today or timezone.localdate()
+    )
     return Summary(
-        figures={"count": count_of(expiring), **first_of(expiring, ("current_end_date", "number"),
-                                                        number="number", date="current_end_date", id="public_id")},
+        figures={
+            "count": count_of(expiring),
+            **first_of(
+                expiring, ("current_end_date", "number"), number="number", date="current_end_date", id="public_id"
+            ),
+        },
         card=_dashboard_card,
         feed={"contract.activated": gettext_lazy("a activat contractul")},
     )
@@ -71,11 +86,18 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
 def _dashboard_card(figures: dict) -> Card:
     count = figures["count"]
     return Card(
-        "contracts", _("Contracte care expiră curând"), "file-earmark-check",
-        reverse("contracts:list") + "?status=expiring", count,
+        "contracts",
+        _("Contracte care expiră curând"),
+        "file-earmark-check",
+        reverse("contracts:list") + "?status=expiring",
+        count,
         ngettext("contract expiră curând", "contracte expiră curând", count),
-        _("Niciun contract nu expiră în perioada următoare."), tone="warning" if count else "primary",
-        urgent=Urgent(_("%(number)s se încheie pe %(date)s") % {
-            "number": figures["number"], "date": short_date(figures["date"])},
-            reverse("contracts:detail", args=[figures["id"]])) if figures["id"] else None,
+        _("Niciun contract nu expiră în perioada următoare."),
+        tone="warning" if count else "primary",
+        urgent=Urgent(
+            _("%(number)s se încheie pe %(date)s") % {"number": figures["number"], "date": short_date(figures["date"])},
+            reverse("contracts:detail", args=[figures["id"]]),
+        )
+        if figures["id"]
+        else None,
     )

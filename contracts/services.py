@@ -26,8 +26,9 @@ def contract_refresh(*, contract: Contract) -> Contract:
     for annex in annexes:
         if annex.new_end_date:
             contract.current_end_date = annex.new_end_date
-    Contract.objects.filter(pk=contract.pk).update(current_value=contract.current_value,
-                                                   current_end_date=contract.current_end_date)
+    Contract.objects.filter(pk=contract.pk).update(
+        current_value=contract.current_value, current_end_date=contract.current_end_date
+    )
     return contract
 
 
@@ -60,10 +61,13 @@ def due_expiry_notices(*, today: date | None = None) -> list[tuple[Contract, int
     if not thresholds:
         return []
     horizon = today + timezone.timedelta(days=max(thresholds))
-    contracts = (Contract.objects.filter(status=Contract.Status.ACTIVE, current_end_date__gte=today,
-                                         current_end_date__lte=horizon)
-                 .select_related("company").prefetch_related(
-                     models.Prefetch("expiry_notices", to_attr="notices")))
+    contracts = (
+        Contract.objects.filter(
+            status=Contract.Status.ACTIVE, current_end_date__gte=today, current_end_date__lte=horizon
+        )
+        .select_related("company")
+        .prefetch_related(models.Prefetch("expiry_notices", to_attr="notices"))
+    )
     due = []
     for contract in contracts:
         days_left = (contract.current_end_date - today).days
@@ -83,12 +87,15 @@ def send_expiry_notices(*, today: date | None = None) -> int:
             with transaction.atomic():
                 passed = [t for t in settings.CONTRACT_EXPIRY_NOTICE_DAYS if t >= threshold]
                 for days in passed:
-                    ExpiryNotice.objects.get_or_create(contract=contract, days_before=days,
-                                                       end_date=contract.current_end_date)
-                notice = ExpiryNotice.objects.get(contract=contract, days_before=threshold,
-                                                  end_date=contract.current_end_date)
-                audit.record(action="contract.expiry_notice", company=contract.company, obj=contract,
-                             days_before=threshold)
+                    ExpiryNotice.objects.get_or_create(
+                        contract=contract, days_before=days, end_date=contract.current_end_date
+                    )
+                notice = ExpiryNotice.objects.get(
+                    contract=contract, days_before=threshold, end_date=contract.current_end_date
+                )
+                audit.record(
+                    action="contract.expiry_notice", company=contract.company, obj=contract, days_before=threshold
+                )
                 enqueue(tasks.send_expiry_notice_emails, notice.pk)
             count += 1
         except IntegrityError:

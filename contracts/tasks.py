@@ -28,12 +28,25 @@ def send_expiry_notice_emails(notice_id: int) -> None:
     for membership in admins.select_related("user"):
         with override(membership.user.language):
             title = _("Contractul %(number)s expiră în %(days)s zile") % {
-                "number": contract.number, "days": notice.days_before}
-        send_to_user_once(key=f"contract-expiry:{notice.pk}", user=membership.user,
-                          template="contract_expiring", context=context)
-        notify(user=membership.user, company=contract.company, kind="contract.expiring", title=title, url=path,
-               key=f"contract-expiry:{notice.pk}")
+                "number": contract.number,
+                "days": notice.days_before,
+            }
+        send_to_user_once(
+            key=f"contract-expiry:{notice.pk}", user=membership.user, template="contract_expiring", context=context
+        )
+        notify(
+            user=membership.user,
+            company=contract.company,
+            kind="contract.expiring",
+            title=title,
+            url=path,
+            key=f"contract-expiry:{notice.pk}",
+        )
     admin_url = settings.SITE_URL + reverse("admin:contracts_contract_change", args=[contract.pk])
     for address in settings.STAFF_NOTIFICATION_EMAILS:
-        send_once(key=f"contract-expiry:{notice.pk}:{address}", to=address, template="contract_expiring_staff",
-                  context={**context, "url": admin_url})
+        send_once(
+            key=f"contract-expiry:{notice.pk}:{address}",
+            to=address,
+            template="contract_expiring_staff",
+            context={**context, "url": admin_url},
+        )

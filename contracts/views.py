@@ -17,10 +17,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filters = ContractFilterForm(request.GET or None)
     contracts = selectors.contract_list(company=request.company, **filters.filters())
     page = paginate(request, contracts, per_page=PER_PAGE, rows=selectors.contract_rows)
-    return render(request, "contracts/list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "contracts",
-        "is_filtered": bool(request.GET.get("status")),
-    })
+    return render(
+        request,
+        "contracts/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "active_section": "contracts",
+            "is_filtered": bool(request.GET.get("status")),
+        },
+    )
 
 
 @require_safe
@@ -28,11 +35,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     contract = get_object_or_404(selectors.contracts_for_detail(company=request.company), public_id=public_id)
     annexes = list(contract.annexes.all())
-    documents = documents_linked_to(membership=request.membership, user=request.user, obj=contract,
-                                    page_number=request.GET.get("documente"))
+    documents = documents_linked_to(
+        membership=request.membership, user=request.user, obj=contract, page_number=request.GET.get("documente")
+    )
     annex_documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=annexes)
-    return render(request, "contracts/detail.html", {
-        "contract": contract, "documents": documents,
-        "annexes": [(annex, annex_documents[annex.pk]) for annex in annexes],
-        "active_section": "contracts",
-    })
+    return render(
+        request,
+        "contracts/detail.html",
+        {
+            "contract": contract,
+            "documents": documents,
+            "annexes": [(annex, annex_documents[annex.pk]) for annex in annexes],
+            "active_section": "contracts",
+        },
+    )

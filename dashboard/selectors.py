@@ -24,9 +24,14 @@ from support import selectors as support_selectors
 
 # In the order of the cards.
 SECTIONS = {
-    "quotes": quotes_selectors, "billing": billing_selectors, "projects": projects_selectors,
-    "support": support_selectors, "shipments": shipments_selectors, "contracts": contracts_selectors,
-    "files": files_selectors, "accounts": accounts_selectors,
+    "quotes": quotes_selectors,
+    "billing": billing_selectors,
+    "projects": projects_selectors,
+    "support": support_selectors,
+    "shipments": shipments_selectors,
+    "contracts": contracts_selectors,
+    "files": files_selectors,
+    "accounts": accounts_selectors,
 }
 
 
@@ -38,11 +43,13 @@ def cards(company, summaries: dict[str, Summary]) -> list[Card]:
     """Every section's card. All their counts and the items they point to come from one query: the
     sections' scalar subqueries on the company's row (each an index lookup or a count over one company's
     rows), instead of one or two queries a card."""
-    wanted = {f"{name}_{key}": figure for name, summary in summaries.items()
-              for key, figure in summary.figures.items()}
+    wanted = {f"{name}_{key}": figure for name, summary in summaries.items() for key, figure in summary.figures.items()}
     row = Company.objects.filter(pk=company.pk).annotate(**wanted).values(*wanted).get()
-    return [summary.card({key: row[f"{name}_{key}"] for key in summary.figures})
-            for name, summary in summaries.items() if summary.card]
+    return [
+        summary.card({key: row[f"{name}_{key}"] for key in summary.figures})
+        for name, summary in summaries.items()
+        if summary.card
+    ]
 
 
 @dataclass

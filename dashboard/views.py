@@ -14,9 +14,15 @@ def home(request: HttpRequest) -> HttpResponse:
     cards = selectors.cards(request.company, summaries)
     by_key = {card.key: card for card in cards}
     billing, projects = by_key.get("billing"), by_key["projects"]
-    return render(request, "dashboard/home.html", {
-        "cards": cards, "billing_chart": billing.chart if billing else None,
-        "progress_chart": projects.chart, "active_projects": projects.chart_rows,
-        "activity": selectors.activity(request.company, summaries),
-        "is_new_client": not any(card.count for card in cards) and not projects.chart_rows,
-    })
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "cards": cards,
+            "billing_chart": billing.chart if billing else None,
+            "progress_chart": projects.chart,
+            "active_projects": projects.chart_rows,
+            "activity": selectors.activity(request.company, summaries),
+            "is_new_client": not any(card.count for card in cards) and not projects.chart_rows,
+        },
+    )

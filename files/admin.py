@@ -22,25 +22,40 @@ from files.validation import validate_upload
 def document_links(obj, *, category: str, upload_label=None, listing_label=None) -> str:
     """Admin links for the documents of a section's object: upload more (pre-filled), and list them."""
     content_type = ContentType.objects.get_for_model(obj)
-    upload = reverse("admin:files_document_bulk") + "?" + urlencode(
-        {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": category})
+    upload = (
+        reverse("admin:files_document_bulk")
+        + "?"
+        + urlencode(
+            {"company": obj.company_id, "linked_type": content_type.pk, "linked_id": obj.pk, "category": category}
+        )
+    )
     links = format_html('<a href="{}">{}</a>', upload, upload_label or _("Încarcă documente"))
     if listing_label:
-        listing = reverse("admin:files_document_changelist") + "?" + urlencode(
-            {"linked_type__id__exact": content_type.pk, "q": ""})
+        listing = (
+            reverse("admin:files_document_changelist")
+            + "?"
+            + urlencode({"linked_type__id__exact": content_type.pk, "q": ""})
+        )
         links = format_html('{} · <a href="{}">{}</a>', links, listing, listing_label)
     return links
 
 
 def category_rules_help() -> str:
     """Which categories need a right to be seen in the portal, as they are set now (one small query)."""
-    rules = [_("%(category)s → %(right)s") % {"category": rule.get_category_display(),
-                                             "right": rule.get_required_right_display()}
-             for rule in CategoryAccess.objects.exclude(required_right="")]
+    rules = [
+        _("%(category)s → %(right)s")
+        % {"category": rule.get_category_display(), "right": rule.get_required_right_display()}
+        for rule in CategoryAccess.objects.exclude(required_right="")
+    ]
     if not rules:
         return str(_("Orice membru al companiei vede documentele din orice categorie (vezi „Acces pe categorie”)."))
-    return str(_("Categoria decide cine vede documentul în portal: %(rules)s; celelalte categorii le vede orice "
-                 "membru (vezi „Acces pe categorie”).") % {"rules": "; ".join(str(rule) for rule in rules)})
+    return str(
+        _(
+            "Categoria decide cine vede documentul în portal: %(rules)s; celelalte categorii le vede orice "
+            "membru (vezi „Acces pe categorie”)."
+        )
+        % {"rules": "; ".join(str(rule) for rule in rules)}
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,14 +84,18 @@ class MultipleCheckedFileField(forms.FileField):
 
 def linkable_types():
     return ContentType.objects.filter(
-        pk__in=[ContentType.objects.get_by_natural_key(*key.split(".")).pk for key in LINKABLES])
+        pk__in=[ContentType.objects.get_by_natural_key(*key.split(".")).pk for key in LINKABLES]
+    )
 
 
 class LinkFields(forms.Form):
-    linked_type = forms.ModelChoiceField(label=_("Legat de (tip)"), queryset=ContentType.objects.none(),
-                                         required=False)
-    linked_id = forms.IntegerField(label=_("Legat de (id)"), required=False, min_value=1,
-                                   help_text=_("ID-ul obiectului din administrare (proiect, contract, factură...)."))
+    linked_type = forms.ModelChoiceField(label=_("Legat de (tip)"), queryset=ContentType.objects.none(), required=False)
+    linked_id = forms.IntegerField(
+        label=_("Legat de (id)"),
+        required=False,
+        min_value=1,
+        help_text=_("ID-ul obiectului din administrare (proiect, contract, factură...)."),
+    )
 
     def clean_link(self, company):
         linked_type, linked_id = self.cleaned_data.get("linked_type"), self.cleaned_data.get("linked_id")
@@ -95,8 +114,9 @@ class LinkFields(forms.Form):
 class BulkUploadForm(LinkFields):
     company = forms.ModelChoiceField(label=_("Companie"), queryset=Company.objects.all())
     category = forms.ChoiceField(label=_("Categorie"), choices=Document.Category.choices)
-    description = forms.CharField(label=_("Descriere (pentru toate)"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Descriere (pentru toate)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     files = MultipleCheckedFileField(label=_("Fișiere"))
 
     field_order = ["company", "category", "linked_type", "linked_id", "description", "files"]
@@ -105,8 +125,9 @@ class BulkUploadForm(LinkFields):
         super().__init__(*args, **kwargs)
         self.fields["linked_type"].queryset = linkable_types()
         self.fields["category"].help_text = category_rules_help()
-        self.fields["files"].help_text = str(upload_help()) + " " + str(
-            _("Fiecare fișier devine un document; titlul este numele fișierului."))
+        self.fields["files"].help_text = (
+            str(upload_help()) + " " + str(_("Fiecare fișier devine un document; titlul este numele fișierului."))
+        )
 
     def clean(self):
         data = super().clean()
@@ -160,8 +181,16 @@ class VersionInline(admin.TabularInline):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
-    list_display = ("title", "company", "category", "required_right", "source", "linked_type", "current_version",
-                    "updated_at")
+    list_display = (
+        "title",
+        "company",
+        "category",
+        "required_right",
+        "source",
+        "linked_type",
+        "current_version",
+        "updated_at",
+    )
     # Only the kinds of objects documents are linked to, not every content type of the project.
     list_filter = ("source", "category", ("linked_type", admin.RelatedOnlyFieldListFilter), "updated_at")
     search_fields = ("title", "description", "company__name", "company__cui")
@@ -198,25 +227,44 @@ class DocumentAdmin(admin.ModelAdmin):
             with transaction.atomic():
                 for uploaded in data["files"]:
                     services.document_create(
-                        company=data["company"], title=uploaded.name.rsplit(".", 1)[0][:200], uploaded=uploaded,
-                        user=request.user, category=data["category"], description=data["description"],
+                        company=data["company"],
+                        title=uploaded.name.rsplit(".", 1)[0][:200],
+                        uploaded=uploaded,
+                        user=request.user,
+                        category=data["category"],
+                        description=data["description"],
                         linked=data["linked"],
                     )
             count = len(data["files"])
-            self.message_user(request, ngettext("%(count)d document încărcat pentru %(company)s.",
-                                                "%(count)d documente încărcate pentru %(company)s.", count)
-                              % {"count": count, "company": data["company"]}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d document încărcat pentru %(company)s.",
+                    "%(count)d documente încărcate pentru %(company)s.",
+                    count,
+                )
+                % {"count": count, "company": data["company"]},
+                messages.SUCCESS,
+            )
             return redirect(reverse("admin:files_document_changelist") + f"?company__id__exact={data['company'].pk}")
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "title": _("Încarcă documente pentru o companie")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Încarcă documente pentru o companie"),
+        }
         return render(request, "admin/files/bulk_upload.html", context)
 
     def save_model(self, request, obj, form, change):
         obj.linked = form.clean_link(obj.company)
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("new_version"):
-            services.document_add_version(document=obj, uploaded=form.cleaned_data["new_version"],
-                                          user=request.user, comment=form.cleaned_data["version_comment"])
+            services.document_add_version(
+                document=obj,
+                uploaded=form.cleaned_data["new_version"],
+                user=request.user,
+                comment=form.cleaned_data["version_comment"],
+            )
 
 
 @admin.register(CategoryAccess)
@@ -235,8 +283,17 @@ class StoredFileAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "created_at")
     search_fields = ("original_name", "company__name", "sha256")
     list_select_related = ("company", "uploaded_by")
-    readonly_fields = ("public_id", "company", "file", "original_name", "content_type", "size", "sha256",
-                       "uploaded_by", "created_at")
+    readonly_fields = (
+        "public_id",
+        "company",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "created_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -30,66 +30,168 @@ CATEGORY_RULES = {C.FINANCIAL: RequiredRight.BILLING}
 # (title, category, description, days ago, file spec, second version or None, client upload)
 # file spec: ("pdf", reference, paragraphs, columns, rows) or ("png", drawing)
 DOCUMENTS = [
-    {"title": "Fișă tehnică pompă centrifugală CP-200", "category": C.TECHNICAL, "days": 75,
-     "description": "Date tehnice, curbe de performanță și dimensiuni de montaj pentru pompa CP-200.",
-     "file": ("pdf", "FT-CP200", ["Pompă centrifugală monoetajată pentru apă curată și lichide ușor încărcate."],
-              ("Caracteristică", "Valoare"),
-              [("Debit nominal", "200 m³/h"), ("Înălțime de pompare", "32 m"), ("Putere motor", "30 kW"),
-               ("Turație", "2.950 rot/min"), ("Racord aspirație / refulare", "DN 150 / DN 125"),
-               ("Masă", "412 kg")]),
-     "version2": ("Revizia B: curbe de performanță actualizate, masa corectată.", 12)},
-    {"title": "Certificat de conformitate lot 2026-11", "category": C.DELIVERY, "days": 40,
-     "description": "Declarația de conformitate CE pentru lotul livrat în noiembrie.",
-     "file": ("pdf", "CC-2026-11", ["Certificăm că produsele din lotul 2026-11 sunt conforme cu Directiva "
-                                    "2006/42/CE privind echipamentele tehnice și cu standardul SR EN 809."],
-              ("Produs", "Cantitate"),
-              [("Pompă centrifugală CP-200", "2 buc."), ("Set garnituri mecanice GM-45", "6 buc.")])},
-    {"title": "Manual de utilizare ERP — modul Stocuri", "category": C.OTHER, "days": 120,
-     "description": "Recepții, transferuri între gestiuni, inventar și rapoarte de stoc.",
-     "file": ("pdf", "MAN-ERP-STOC", ["Manualul descrie operațiile zilnice din modulul Stocuri: recepția pe "
-                                      "bază de NIR, transferul între gestiuni, inventarul periodic și "
-                                      "rapoartele de rotație a stocurilor."], None, []),
-     "version2": ("Actualizat pentru versiunea 5.2: inventar cu cititor de coduri de bare.", 5)},
-    {"title": "Aviz de însoțire 4512", "category": C.DELIVERY, "days": 38,
-     "description": "Aviz de însoțire a mărfii pentru livrarea parțială din 14.11.",
-     "file": ("pdf", "AV-4512", ["Livrare parțială conform comenzii ferme nr. 318."],
-              ("Articol", "Cantitate"),
-              [("Pompă centrifugală CP-200", "2 buc."), ("Set garnituri mecanice GM-45", "6 buc."),
-               ("Flanșă oarbă DN 150", "4 buc.")])},
-    {"title": "Listă de prețuri piese de schimb 2026", "category": C.COMMERCIAL, "days": 95,
-     "description": "Prețuri valabile de la 1 ianuarie 2026, fără TVA.",
-     "file": ("pdf", "LP-2026", ["Prețurile sunt exprimate în lei, fără TVA (21%), franco depozit furnizor."],
-              ("Piesă", "Preț unitar"),
-              [("Rotor CP-200", "3.840,00 lei"), ("Garnitură mecanică GM-45", "612,50 lei"),
-               ("Rulment 6310-2Z", "148,90 lei"), ("Cuplaj elastic CE-42", "455,00 lei")])},
-    {"title": "Situație de plăți trimestrul III 2026", "category": C.FINANCIAL, "days": 20,
-     "description": "Facturi emise și încasări în perioada iulie–septembrie.",
-     "file": ("pdf", "SP-T3-2026", ["Sold la 30.09.2026: 0,00 lei. Vă mulțumim pentru plățile la termen."],
-              ("Factură", "Valoare"),
-              [("FE 2026-0412 din 04.07.2026", "18.450,00 lei"), ("FE 2026-0488 din 02.08.2026", "7.260,00 lei"),
-               ("FE 2026-0533 din 05.09.2026", "11.979,00 lei")])},
-    {"title": "Condiții generale de livrare 2026", "category": C.CONTRACTUAL, "days": 150,
-     "description": "Termene, transport, recepție cantitativă și calitativă, garanții.",
-     "file": ("pdf", "CGL-2026", ["Livrarea se face în termen de 10 zile lucrătoare de la confirmarea comenzii.",
-                                  "Recepția cantitativă se face la descărcare; neconformitățile calitative se "
-                                  "semnalează în 5 zile lucrătoare prin portal (secțiunea Suport)."], None, [])},
-    {"title": "Schemă de montaj stație de pompare SP-3", "category": C.TECHNICAL, "days": 60,
-     "description": "Amplasarea pompelor, vanelor și a tabloului electric.",
-     "file": ("png", "schema")},
-    {"title": "Comandă fermă nr. 318 — pompe CP-200", "category": C.COMMERCIAL, "days": 50, "client": True,
-     "description": "Comanda semnată și ștampilată.",
-     "file": ("pdf", "CMD-318", ["Vă rugăm să livrați produsele de mai jos la punctul de lucru din Ploiești."],
-              ("Articol", "Cantitate"),
-              [("Pompă centrifugală CP-200", "2 buc."), ("Set garnituri mecanice GM-45", "6 buc.")])},
-    {"title": "Fotografie placă de identificare pompă", "category": C.TECHNICAL, "days": 8, "client": True,
-     "description": "Pompa existentă din stația SP-1, pentru identificarea piesei de schimb.",
-     "file": ("png", "placa")},
+    {
+        "title": "Fișă tehnică pompă centrifugală CP-200",
+        "category": C.TECHNICAL,
+        "days": 75,
+        "description": "Date tehnice, curbe de performanță și dimensiuni de montaj pentru pompa CP-200.",
+        "file": (
+            "pdf",
+            "FT-CP200",
+            ["Pompă centrifugală monoetajată pentru apă curată și lichide ușor încărcate."],
+            ("Caracteristică", "Valoare"),
+            [
+                ("Debit nominal", "200 m³/h"),
+                ("Înălțime de pompare", "32 m"),
+                ("Putere motor", "30 kW"),
+                ("Turație", "2.950 rot/min"),
+                ("Racord aspirație / refulare", "DN 150 / DN 125"),
+                ("Masă", "412 kg"),
+            ],
+        ),
+        "version2": ("Revizia B: curbe de performanță actualizate, masa corectată.", 12),
+    },
+    {
+        "title": "Certificat de conformitate lot 2026-11",
+        "category": C.DELIVERY,
+        "days": 40,
+        "description": "Declarația de conformitate CE pentru lotul livrat în noiembrie.",
+        "file": (
+            "pdf",
+            "CC-2026-11",
+            [
+                "Certificăm că produsele din lotul 2026-11 sunt conforme cu Directiva "
+                "2006/42/CE privind echipamentele tehnice și cu standardul SR EN 809."
+            ],
+            ("Produs", "Cantitate"),
+            [("Pompă centrifugală CP-200", "2 buc."), ("Set garnituri mecanice GM-45", "6 buc.")],
+        ),
+    },
+    {
+        "title": "Manual de utilizare ERP — modul Stocuri",
+        "category": C.OTHER,
+        "days": 120,
+        "description": "Recepții, transferuri între gestiuni, inventar și rapoarte de stoc.",
+        "file": (
+            "pdf",
+            "MAN-ERP-STOC",
+            [
+                "Manualul descrie operațiile zilnice din modulul Stocuri: recepția pe "
+                "bază de NIR, transferul între gestiuni, inventarul periodic și "
+                "rapoartele de rotație a stocurilor."
+            ],
+            None,
+            [],
+        ),
+        "version2": ("Actualizat pentru versiunea 5.2: inventar cu cititor de coduri de bare.", 5),
+    },
+    {
+        "title": "Aviz de însoțire 4512",
+        "category": C.DELIVERY,
+        "days": 38,
+        "description": "Aviz de însoțire a mărfii pentru livrarea parțială din 14.11.",
+        "file": (
+            "pdf",
+            "AV-4512",
+            ["Livrare parțială conform comenzii ferme nr. 318."],
+            ("Articol", "Cantitate"),
+            [
+                ("Pompă centrifugală CP-200", "2 buc."),
+                ("Set garnituri mecanice GM-45", "6 buc."),
+                ("Flanșă oarbă DN 150", "4 buc."),
+            ],
+        ),
+    },
+    {
+        "title": "Listă de prețuri piese de schimb 2026",
+        "category": C.COMMERCIAL,
+        "days": 95,
+        "description": "Prețuri valabile de la 1 ianuarie 2026, fără TVA.",
+        "file": (
+            "pdf",
+            "LP-2026",
+            ["Prețurile sunt exprimate în lei, fără TVA (21%), franco depozit furnizor."],
+            ("Piesă", "Preț unitar"),
+            [
+                ("Rotor CP-200", "3.840,00 lei"),
+                ("Garnitură mecanică GM-45", "612,50 lei"),
+                ("Rulment 6310-2Z", "148,90 lei"),
+                ("Cuplaj elastic CE-42", "455,00 lei"),
+            ],
+        ),
+    },
+    {
+        "title": "Situație de plăți trimestrul III 2026",
+        "category": C.FINANCIAL,
+        "days": 20,
+        "description": "Facturi emise și încasări în perioada iulie–septembrie.",
+        "file": (
+            "pdf",
+            "SP-T3-2026",
+            ["Sold la 30.09.2026: 0,00 lei. Vă mulțumim pentru plățile la termen."],
+            ("Factură", "Valoare"),
+            [
+                ("FE 2026-0412 din 04.07.2026", "18.450,00 lei"),
+                ("FE 2026-0488 din 02.08.2026", "7.260,00 lei"),
+                ("FE 2026-0533 din 05.09.2026", "11.979,00 lei"),
+            ],
+        ),
+    },
+    {
+        "title": "Condiții generale de livrare 2026",
+        "category": C.CONTRACTUAL,
+        "days": 150,
+        "description": "Termene, transport, recepție cantitativă și calitativă, garanții.",
+        "file": (
+            "pdf",
+            "CGL-2026",
+            [
+                "Livrarea se face în termen de 10 zile lucrătoare de la confirmarea comenzii.",
+                "Recepția cantitativă se face la descărcare; neconformitățile calitative se "
+                "semnalează în 5 zile lucrătoare prin portal (secțiunea Suport).",
+            ],
+            None,
+            [],
+        ),
+    },
+    {
+        "title": "Schemă de montaj stație de pompare SP-3",
+        "category": C.TECHNICAL,
+        "days": 60,
+        "description": "Amplasarea pompelor, vanelor și a tabloului electric.",
+        "file": ("png", "schema"),
+    },
+    {
+        "title": "Comandă fermă nr. 318 — pompe CP-200",
+        "category": C.COMMERCIAL,
+        "days": 50,
+        "client": True,
+        "description": "Comanda semnată și ștampilată.",
+        "file": (
+            "pdf",
+            "CMD-318",
+            ["Vă rugăm să livrați produsele de mai jos la punctul de lucru din Ploiești."],
+            ("Articol", "Cantitate"),
+            [("Pompă centrifugală CP-200", "2 buc."), ("Set garnituri mecanice GM-45", "6 buc.")],
+        ),
+    },
+    {
+        "title": "Fotografie placă de identificare pompă",
+        "category": C.TECHNICAL,
+        "days": 8,
+        "client": True,
+        "description": "Pompa existentă din stația SP-1, pentru identificarea piesei de schimb.",
+        "file": ("png", "placa"),
+    },
 ]
 
 # What the company admin has already opened (the rest show "nou"); the pump sheet was seen at v1,
 # so its revision B shows "nou" again.
-SEEN_BY_ADMIN = {"Condiții generale de livrare 2026", "Listă de prețuri piese de schimb 2026",
-                 "Manual de utilizare ERP — modul Stocuri"}
+SEEN_BY_ADMIN = {
+    "Condiții generale de livrare 2026",
+    "Listă de prețuri piese de schimb 2026",
+    "Manual de utilizare ERP — modul Stocuri",
+}
 SEEN_AT_V1 = {"Fișă tehnică pompă centrifugală CP-200"}
 
 
@@ -125,8 +227,15 @@ def _png(kind: str, title: str) -> bytes:
         image.paste("#c9ced6", (0, 0, 960, 640))
         draw.rounded_rectangle((130, 110, 830, 530), radius=18, fill="#e8ebef", outline="#6b7480", width=6)
         draw.text((170, 140), "POMPE INDUSTRIALE", fill="#2b3440", font=_font(34, bold=True))
-        for row, (label, value) in enumerate([("Tip", "CP-160"), ("Serie", "CP16-2019-00482"),
-                                              ("Q", "160 m³/h"), ("H", "28 m"), ("P", "22 kW  2.950 rot/min")]):
+        for row, (label, value) in enumerate(
+            [
+                ("Tip", "CP-160"),
+                ("Serie", "CP16-2019-00482"),
+                ("Q", "160 m³/h"),
+                ("H", "28 m"),
+                ("P", "22 kW  2.950 rot/min"),
+            ]
+        ):
             draw.text((170, 220 + row * 56), label, fill="#4a5360", font=_font(26))
             draw.text((330, 220 + row * 56), value, fill="#1f2933", font=_font(26, bold=True))
     buffer = io.BytesIO()
@@ -140,10 +249,20 @@ def _file(spec: dict, company: Company, issued, version: int | None = None) -> S
     if kind == "png":
         return SimpleUploadedFile(f"{stem}.png", _png(spec["file"][1], spec["title"]), content_type="image/png")
     _kind, reference, paragraphs, columns, rows = spec["file"]
-    content = render_pdf("files/demo_document.html", {
-        "title": spec["title"], "reference": reference, "paragraphs": paragraphs, "columns": columns or (),
-        "rows": rows, "company": company, "issued": issued, "version": version, "supplier": settings.SUPPLIER,
-    })
+    content = render_pdf(
+        "files/demo_document.html",
+        {
+            "title": spec["title"],
+            "reference": reference,
+            "paragraphs": paragraphs,
+            "columns": columns or (),
+            "rows": rows,
+            "company": company,
+            "issued": issued,
+            "version": version,
+            "supplier": settings.SUPPLIER,
+        },
+    )
     suffix = f" rev {version}" if version else ""
     return SimpleUploadedFile(f"{stem}{suffix}.pdf", content, content_type="application/pdf")
 
@@ -156,8 +275,13 @@ def _backdate(document: Document, when) -> None:
 
 
 def _company_admin(company: Company):
-    membership = (Membership.objects.active().filter(company=company, role=Membership.Role.ADMIN)
-                  .select_related("user").order_by("id").first())
+    membership = (
+        Membership.objects.active()
+        .filter(company=company, role=Membership.Role.ADMIN)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
     return membership.user if membership else None
 
 
@@ -176,8 +300,12 @@ def seed(demo: dict) -> None:
             issued = now - timedelta(days=spec["days"])
             first = _file(spec, company, issued, version=1 if spec.get("version2") else None)
             document = services.document_create(
-                company=company, title=spec["title"], category=spec["category"], description=spec["description"],
-                uploaded=first, user=admin if client else staff,
+                company=company,
+                title=spec["title"],
+                category=spec["category"],
+                description=spec["description"],
+                uploaded=first,
+                user=admin if client else staff,
                 source=Document.Source.CLIENT if client else Document.Source.SUPPLIER,
             )
             _backdate(document, issued)
@@ -187,7 +315,8 @@ def seed(demo: dict) -> None:
                 comment, days_ago = spec["version2"]
                 when = now - timedelta(days=days_ago)
                 version = services.document_add_version(
-                    document=document, uploaded=_file(spec, company, when, version=2), user=staff, comment=comment)
+                    document=document, uploaded=_file(spec, company, when, version=2), user=staff, comment=comment
+                )
                 DocumentVersion.objects.filter(pk=version.pk).update(created_at=when)
                 StoredFile.objects.filter(pk=version.file_id).update(created_at=when)
                 Document.objects.filter(pk=document.pk).update(updated_at=when)

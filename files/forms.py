@@ -16,7 +16,9 @@ def visible_categories(membership) -> list[tuple[str, str]]:
 
 def upload_help() -> str:
     return _("Maximum %(size)s. Tipuri acceptate: %(types)s.") % {
-        "size": filesizeformat(max_upload_size()), "types": allowed_extensions_text()}
+        "size": filesizeformat(max_upload_size()),
+        "types": allowed_extensions_text(),
+    }
 
 
 class CheckedFileField(forms.FileField):
@@ -32,8 +34,9 @@ class CheckedFileField(forms.FileField):
 class DocumentUploadForm(forms.Form):
     title = forms.CharField(label=_("Titlu"), max_length=200)
     category = forms.ChoiceField(label=_("Categorie"), choices=Document.Category.choices)
-    description = forms.CharField(label=_("Descriere"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Descriere"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     file = CheckedFileField(label=_("Fișier"))
 
     def __init__(self, *args, membership=None, **kwargs):
@@ -59,15 +62,19 @@ class DocumentFilterForm(forms.Form):
     linked = forms.ChoiceField(label=_("Legat de"), required=False)
     source = forms.ChoiceField(label=_("Sursă"), required=False)
     noi = forms.BooleanField(label=_("Doar cele nedeschise"), required=False)
-    sort = forms.ChoiceField(label=_("Ordonare"), required=False, choices=[
-        ("new", _("cele mai noi")), ("old", _("cele mai vechi")), ("title", _("după titlu"))])
+    sort = forms.ChoiceField(
+        label=_("Ordonare"),
+        required=False,
+        choices=[("new", _("cele mai noi")), ("old", _("cele mai vechi")), ("title", _("după titlu"))],
+    )
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("toate")), *visible_categories(membership)]
         self.fields["source"].choices = [("", _("toate")), *list(Document.Source.choices)]
         self.fields["linked"].choices = [("", _("oricare")), ("none", _("nelegate"))] + [
-            (key, link.verbose_name) for key, link in LINKABLES.items()
+            (key, link.verbose_name)
+            for key, link in LINKABLES.items()
             if not link.right or membership.has_right(link.right)
         ]
 
@@ -75,6 +82,11 @@ class DocumentFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"query": data["q"].strip(), "category": data["category"], "linked_type": data["linked"],
-                "source": data["source"], "sort": data["sort"] if data["sort"] in SORTS else "new",
-                "only_new": data["noi"]}
+        return {
+            "query": data["q"].strip(),
+            "category": data["category"],
+            "linked_type": data["linked"],
+            "source": data["source"],
+            "sort": data["sort"] if data["sort"] in SORTS else "new",
+            "only_new": data["noi"],
+        }

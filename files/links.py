@@ -26,8 +26,9 @@ class Linkable:
 LINKABLES: dict[str, Linkable] = {}
 
 
-def register(label: str, verbose_name: Promise, *, right: str | None = None,
-             select_related: tuple[str, ...] = ()) -> None:
+def register(
+    label: str, verbose_name: Promise, *, right: str | None = None, select_related: tuple[str, ...] = ()
+) -> None:
     LINKABLES[label.lower()] = Linkable(label, verbose_name, right, tuple(select_related))
 
 

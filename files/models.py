@@ -22,15 +22,22 @@ class StoredFile(models.Model):
     """One private file (an upload or a generated PDF). Served only by views that check access."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="stored_files")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="stored_files"
+    )
     file = models.FileField(_("fișier"), upload_to=stored_file_path, max_length=255)
     original_name = models.CharField(_("nume original"), max_length=255)
     content_type = models.CharField(_("tip"), max_length=100)
     size = models.PositiveBigIntegerField(_("mărime (octeți)"))
     sha256 = models.CharField(max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("încărcat de"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("încărcat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("încărcat la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -110,20 +117,34 @@ class Document(models.Model):
         CLIENT = "client", _("încărcat de companie")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="documents")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField(_("titlu"), max_length=200)
     category = models.CharField(_("categorie"), max_length=16, choices=Category.choices, default=Category.OTHER)
     description = models.TextField(_("descriere"), blank=True)
     source = models.CharField(_("sursă"), max_length=16, choices=Source.choices, default=Source.SUPPLIER)
-    linked_type = models.ForeignKey(ContentType, verbose_name=_("legat de (tip)"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    linked_type = models.ForeignKey(
+        ContentType, verbose_name=_("legat de (tip)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     linked_id = models.PositiveBigIntegerField(_("legat de (id)"), null=True, blank=True)
     linked = GenericForeignKey("linked_type", "linked_id")
-    current_version = models.ForeignKey("DocumentVersion", verbose_name=_("versiunea curentă"), null=True,
-                                        blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adăugat de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    current_version = models.ForeignKey(
+        "DocumentVersion",
+        verbose_name=_("versiunea curentă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adăugat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("adăugat la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizat la"), auto_now=True, db_index=True)
 
@@ -143,13 +164,20 @@ class Document(models.Model):
 
 
 class DocumentVersion(models.Model):
-    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE,
-                                 related_name="versions")
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("versiunea"))
     file = models.ForeignKey(StoredFile, verbose_name=_("fișier"), on_delete=models.PROTECT, related_name="+")
     comment = models.CharField(_("ce s-a schimbat"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("încărcat de"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("încărcat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("încărcat la"), auto_now_add=True)
 
     class Meta:
@@ -195,10 +223,17 @@ class CategoryAccess(models.Model):
 
     category = models.CharField(_("categorie"), max_length=16, choices=Document.Category.choices, unique=True)
     required_right = models.CharField(
-        _("dreptul necesar"), max_length=32, choices=RequiredRight.choices, blank=True, default="",
-        help_text=_("Documentele din această categorie sunt arătate în portal (listă, căutare, tablou de bord, "
-                    "notificări, descărcare) doar membrilor care au acest drept. Gol: le vede orice membru "
-                    "al companiei. Administratorii companiei au toate drepturile."))
+        _("dreptul necesar"),
+        max_length=32,
+        choices=RequiredRight.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Documentele din această categorie sunt arătate în portal (listă, căutare, tablou de bord, "
+            "notificări, descărcare) doar membrilor care au acest drept. Gol: le vede orice membru "
+            "al companiei. Administratorii companiei au toate drepturile."
+        ),
+    )
 
     class Meta:
         verbose_name = _("acces pe categorie")

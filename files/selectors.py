@@ -31,8 +31,11 @@ LINKED_DOCUMENTS_PER_PAGE = 10
 
 def _linked_prefetch():
     """The linked objects, one query per linked model, with what their names need (no N+1)."""
-    querysets = [apps.get_model(link.label)._base_manager.select_related(*link.select_related)
-                 for link in LINKABLES.values() if link.select_related]
+    querysets = [
+        apps.get_model(link.label)._base_manager.select_related(*link.select_related)
+        for link in LINKABLES.values()
+        if link.select_related
+    ]
     return GenericPrefetch("linked", querysets) if querysets else "linked"
 
 
@@ -41,20 +44,36 @@ def with_list_data(queryset, *, user, linked: bool = True):
     ``linked``, the objects the documents are linked to are not loaded (a page listing one object's
     documents already has it)."""
     seen_current = DocumentSeen.objects.filter(
-        document=OuterRef("pk"), user=user, version_number__gte=OuterRef("current_version__number"),
+        document=OuterRef("pk"),
+        user=user,
+        version_number__gte=OuterRef("current_version__number"),
     )
-    documents = (queryset.filter(current_version__isnull=False)
-                 .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
-                 .annotate(is_seen=Exists(seen_current)))
+    documents = (
+        queryset.filter(current_version__isnull=False)
+        .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
+        .annotate(is_seen=Exists(seen_current))
+    )
     return documents.prefetch_related(_linked_prefetch()) if linked else documents
 
 
-def document_list(*, membership, user, query: str = "", category: str = "", linked_type: str = "",
-                  source: str = "", sort: str = "new", only_new: bool = False):
+def document_list(
+    *,
+    membership,
+    user,
+    query: str = "",
+    category: str = "",
+    linked_type: str = "",
+    source: str = "",
+    sort: str = "new",
+    only_new: bool = False,
+):
     documents = Document.objects.visible_to(membership)
     if query:
-        documents = documents.filter(Q(title__icontains=query) | Q(description__icontains=query)
-                                     | Q(current_version__file__original_name__icontains=query))
+        documents = documents.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(current_version__file__original_name__icontains=query)
+        )
     if category:
         documents = documents.filter(category=category)
     if source:
@@ -92,9 +111,11 @@ def documents_linked_to(*, membership, user, obj: models.Model, page_number=None
     """The documents linked to one object of another section (a project, a contract...), newest first,
     a page at a time: a contract can gather hundreds."""
     documents = Document.objects.visible_to(membership).filter(
-        linked_type=ContentType.objects.get_for_model(obj), linked_id=obj.pk)
-    page = Paginator(with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id"),
-                     LINKED_DOCUMENTS_PER_PAGE).get_page(page_number)
+        linked_type=ContentType.objects.get_for_model(obj), linked_id=obj.pk
+    )
+    page = Paginator(
+        with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id"), LINKED_DOCUMENTS_PER_PAGE
+    ).get_page(page_number)
     page.object_list = with_row_values(page.object_list, linked=False)
     return page
 
@@ -110,7 +131,8 @@ def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[D
     if not objects:
         return {}
     documents = Document.objects.visible_to(membership).filter(
-        linked_type=ContentType.objects.get_for_model(objects[0]), linked_id__in=[obj.pk for obj in objects])
+        linked_type=ContentType.objects.get_for_model(objects[0]), linked_id__in=[obj.pk for obj in objects]
+    )
     grouped: dict[int, list[Document]] = {obj.pk: [] for obj in objects}
     rows = with_list_data(documents, user=user, linked=False).order_by("-updated_at", "-id")
     for document in with_row_values(rows, linked=False):
@@ -124,11 +146,14 @@ def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[D
 def dashboard_summary(company, membership, *, today=None) -> Summary:
     """The documents the member may see and has not opened (in their current version), the latest first,
     and the documents' activity without the entries about documents the member may not see."""
-    unopened = with_list_data(Document.objects.visible_to(membership), user=membership.user_id,
-                              linked=False).filter(is_seen=False)
+    unopened = with_list_data(Document.objects.visible_to(membership), user=membership.user_id, linked=False).filter(
+        is_seen=False
+    )
     return Summary(
-        figures={"count": count_of(unopened), **first_of(unopened, ("-updated_at", "-id"), title="title",
-                                                        id="public_id")},
+        figures={
+            "count": count_of(unopened),
+            **first_of(unopened, ("-updated_at", "-id"), title="title", id="public_id"),
+        },
         card=_dashboard_card,
         feed={
             "document.created": gettext_lazy("a adăugat documentul"),
@@ -136,14 +161,19 @@ def dashboard_summary(company, membership, *, today=None) -> Summary:
         },
         # A company admin sees every document.
         hide_from_feed=(lambda entries: _without_hidden_documents(entries, membership))
-        if missing_rights(membership) else None,
+        if missing_rights(membership)
+        else None,
     )
 
 
 def _dashboard_card(figures: dict) -> Card:
     count = figures["count"]
     return Card(
-        "files", _("Fișiere noi"), "folder2-open", reverse("files:list") + "?noi=1", count,
+        "files",
+        _("Fișiere noi"),
+        "folder2-open",
+        reverse("files:list") + "?noi=1",
+        count,
         ngettext("document nedeschis", "documente nedeschise", count),
         _("Ați deschis toate documentele primite de la furnizor."),
         urgent=Urgent(figures["title"], reverse("files:detail", args=[figures["id"]])) if figures["id"] else None,
@@ -159,7 +189,9 @@ def _without_hidden_documents(entries, membership):
     def undashed(expression):
         return Replace(expression, Value("-"), Value(""))
 
-    hidden = (Document.objects.hidden_from(membership)
-              .annotate(key=undashed(Cast("public_id", CharField()))).values("key"))
-    return (entries.annotate(object_key=undashed(F("object_id")))
-            .exclude(Q(object_type=Document._meta.label_lower) & Q(object_key__in=hidden)))
+    hidden = (
+        Document.objects.hidden_from(membership).annotate(key=undashed(Cast("public_id", CharField()))).values("key")
+    )
+    return entries.annotate(object_key=undashed(F("object_id"))).exclude(
+        Q(object_type=Document._meta.label_lower) & Q(object_key__in=hidden)
+    )

@@ -31,8 +31,14 @@ def _sha256(uploaded) -> str:
 def store_upload(*, company: Company, uploaded, user: User | None = None) -> StoredFile:
     """Check an uploaded file (size, type by extension and content) and keep it privately."""
     file_type = validate_upload(uploaded)
-    stored = StoredFile(company=company, original_name=uploaded.name[-255:], content_type=file_type.content_type,
-                        size=uploaded.size, sha256=_sha256(uploaded), uploaded_by=user)
+    stored = StoredFile(
+        company=company,
+        original_name=uploaded.name[-255:],
+        content_type=file_type.content_type,
+        size=uploaded.size,
+        sha256=_sha256(uploaded),
+        uploaded_by=user,
+    )
     stored.file.save(uploaded.name, uploaded, save=False)
     try:
         stored.save()
@@ -44,8 +50,13 @@ def store_upload(*, company: Company, uploaded, user: User | None = None) -> Sto
 
 def store_generated(*, company: Company, name: str, content: bytes, content_type: str) -> StoredFile:
     """Keep a file the portal made itself (a PDF); it skips upload checks."""
-    stored = StoredFile(company=company, original_name=name, content_type=content_type, size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest())
+    stored = StoredFile(
+        company=company,
+        original_name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
     stored.file.save(name, ContentFile(content), save=False)
     stored.save()
     return stored
@@ -61,14 +72,28 @@ def _check_link(company: Company, linked: models.Model | None) -> None:
 
 
 @transaction.atomic
-def document_create(*, company: Company, title: str, uploaded, user: User | None, category: str = "altele",
-                    description: str = "", source: str = Document.Source.SUPPLIER,
-                    linked: models.Model | None = None, comment: str = "") -> Document:
+def document_create(
+    *,
+    company: Company,
+    title: str,
+    uploaded,
+    user: User | None,
+    category: str = "altele",
+    description: str = "",
+    source: str = Document.Source.SUPPLIER,
+    linked: models.Model | None = None,
+    comment: str = "",
+) -> Document:
     _check_link(company, linked)
     document = Document.objects.create(
-        company=company, title=title, category=category, description=description, source=source,
+        company=company,
+        title=title,
+        category=category,
+        description=description,
+        source=source,
         linked_type=ContentType.objects.get_for_model(linked) if linked is not None else None,
-        linked_id=linked.pk if linked is not None else None, created_by=user,
+        linked_id=linked.pk if linked is not None else None,
+        created_by=user,
     )
     _add_version(document, uploaded=uploaded, user=user, comment=comment)
     audit.record(action="document.created", company=company, user=user, obj=document, source=source)
@@ -79,16 +104,18 @@ def document_create(*, company: Company, title: str, uploaded, user: User | None
 def document_add_version(*, document: Document, uploaded, user: User | None, comment: str = "") -> DocumentVersion:
     document = Document.objects.select_for_update().get(pk=document.pk)
     version = _add_version(document, uploaded=uploaded, user=user, comment=comment)
-    audit.record(action="document.version_added", company=document.company, user=user, obj=document,
-                 version=version.number)
+    audit.record(
+        action="document.version_added", company=document.company, user=user, obj=document, version=version.number
+    )
     return version
 
 
 def _add_version(document: Document, *, uploaded, user: User | None, comment: str) -> DocumentVersion:
     stored = store_upload(company=document.company, uploaded=uploaded, user=user)
     number = (document.versions.aggregate(last=models.Max("number"))["last"] or 0) + 1
-    version = DocumentVersion.objects.create(document=document, number=number, file=stored, comment=comment,
-                                             uploaded_by=user)
+    version = DocumentVersion.objects.create(
+        document=document, number=number, file=stored, comment=comment, uploaded_by=user
+    )
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
     if document.source == Document.Source.SUPPLIER:
@@ -101,7 +128,11 @@ def document_mark_seen(*, document: Document, user: User) -> None:
     DocumentSeen.objects.update_or_create(user=user, document=document, defaults={"version_number": number})
 
 
-def record_download(*, document: Document, version: DocumentVersion, user: User,
-                    inline: bool) -> None:
-    audit.record(action="document.previewed" if inline else "document.downloaded", company=document.company,
-                 user=user, obj=document, version=version.number)
+def record_download(*, document: Document, version: DocumentVersion, user: User, inline: bool) -> None:
+    audit.record(
+        action="document.previewed" if inline else "document.downloaded",
+        company=document.company,
+        user=user,
+        obj=document,
+        version=version.number,
+    )

@@ -23,8 +23,13 @@ def notify_new_document_version(version_id: int) -> None:
             continue
         key = f"document-version:{version.pk}"
         with override(membership.user.language):
-            title = (_("Document nou: %(title)s") if version.number == 1
-                     else _("Versiune nouă: %(title)s")) % {"title": document.title}
+            title = (_("Document nou: %(title)s") if version.number == 1 else _("Versiune nouă: %(title)s")) % {
+                "title": document.title
+            }
         notify(user=membership.user, company=document.company, kind="document.new", title=title, url=url, key=key)
-        send_to_user_once(key=key, user=membership.user, template="document_new",
-                          context={"document": document, "version": version, "url": settings.SITE_URL + url})
+        send_to_user_once(
+            key=key,
+            user=membership.user,
+            template="document_new",
+            context={"document": document, "version": version, "url": settings.SITE_URL + url},
+        )

@@ -136,17 +136,28 @@ def validate_upload(uploaded) -> FileType:
     if uploaded.size == 0:
         raise _refuse(_("Fișierul „%(name)s” este gol.") % {"name": name})
     if uploaded.size > max_upload_size():
-        raise _refuse(_("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.") % {
-            "name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_upload_size())})
+        raise _refuse(
+            _("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.")
+            % {"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_upload_size())}
+        )
     file_type = ALLOWED.get(extension)
     if file_type is None:
-        raise _refuse(_("Fișierul „%(name)s” nu poate fi încărcat: fișierele .%(ext)s nu sunt acceptate. "
-                        "Tipuri acceptate: %(allowed)s.") % {
-            "name": name, "ext": extension or "?", "allowed": allowed_extensions_text()})
+        raise _refuse(
+            _(
+                "Fișierul „%(name)s” nu poate fi încărcat: fișierele .%(ext)s nu sunt acceptate. "
+                "Tipuri acceptate: %(allowed)s."
+            )
+            % {"name": name, "ext": extension or "?", "allowed": allowed_extensions_text()}
+        )
     uploaded.seek(0)
     head = uploaded.read(4096)
     uploaded.seek(0)
     if head.startswith(EXECUTABLE_MAGIC) or not _check_content(file_type.kind, uploaded, head):
-        raise _refuse(_("Conținutul fișierului „%(name)s” nu corespunde unui fișier .%(ext)s. "
-                        "Verificați că ați ales fișierul corect.") % {"name": name, "ext": extension})
+        raise _refuse(
+            _(
+                "Conținutul fișierului „%(name)s” nu corespunde unui fișier .%(ext)s. "
+                "Verificați că ați ales fișierul corect."
+            )
+            % {"name": name, "ext": extension}
+        )
     return file_type

@@ -26,10 +26,17 @@ def document_list(request: HttpRequest) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None, membership=request.membership)
     documents = selectors.document_list(membership=request.membership, user=request.user, **filters.filters())
     page = paginate(request, documents, per_page=PER_PAGE, rows=selectors.with_row_values)
-    return render(request, "files/list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "files",
-        "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
-    })
+    return render(
+        request,
+        "files/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "active_section": "files",
+            "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+        },
+    )
 
 
 @company_member_required
@@ -39,8 +46,12 @@ def document_upload(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             document = services.document_create(
-                company=request.company, title=data["title"], category=data["category"],
-                description=data["description"], uploaded=data["file"], user=request.user,
+                company=request.company,
+                title=data["title"],
+                category=data["category"],
+                description=data["description"],
+                uploaded=data["file"],
+                user=request.user,
                 source=Document.Source.CLIENT,
             )
         except ValidationError as error:
@@ -58,9 +69,16 @@ def document_detail(request: HttpRequest, public_id) -> HttpResponse:
     services.document_mark_seen(document=document, user=request.user)
     versions = document.versions.select_related("file", "uploaded_by").order_by("-number")
     version_form = VersionUploadForm() if document.source == Document.Source.CLIENT else None
-    return render(request, "files/detail.html", {
-        "document": document, "versions": versions, "version_form": version_form, "active_section": "files",
-    })
+    return render(
+        request,
+        "files/detail.html",
+        {
+            "document": document,
+            "versions": versions,
+            "version_form": version_form,
+            "active_section": "files",
+        },
+    )
 
 
 @require_POST
@@ -73,17 +91,29 @@ def document_add_version(request: HttpRequest, public_id) -> HttpResponse:
     form = VersionUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            version = services.document_add_version(document=document, uploaded=form.cleaned_data["file"],
-                                                    user=request.user, comment=form.cleaned_data["comment"])
+            version = services.document_add_version(
+                document=document,
+                uploaded=form.cleaned_data["file"],
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:
             messages.success(request, _("Versiunea %(number)s a fost încărcată.") % {"number": version.number})
             return redirect("files:detail", public_id=document.public_id)
     versions = document.versions.select_related("file", "uploaded_by").order_by("-number")
-    return render(request, "files/detail.html", {
-        "document": document, "versions": versions, "version_form": form, "active_section": "files",
-    }, status=400)
+    return render(
+        request,
+        "files/detail.html",
+        {
+            "document": document,
+            "versions": versions,
+            "version_form": form,
+            "active_section": "files",
+        },
+        status=400,
+    )
 
 
 def _serve(request, public_id, number, *, inline: bool) -> HttpResponse:
@@ -95,8 +125,7 @@ def _serve(request, public_id, number, *, inline: bool) -> HttpResponse:
     stored = version.file
     if inline and not stored.can_preview:
         raise Http404
-    services.record_download(document=document, version=version, user=request.user,
-                             inline=inline)
+    services.record_download(document=document, version=version, user=request.user, inline=inline)
     if version == document.current_version:
         services.document_mark_seen(document=document, user=request.user)
     title = document.title if number is None else f"{document.title} v{version.number}"

@@ -22,9 +22,9 @@ def run_for_each(modeladmin, request, objects: Iterable, call: Callable, message
     return done
 
 
-def run_service_for_each(modeladmin, request, objects: Iterable, service: Callable, *, argument: str,
-                         message: Callable[[int], str]) -> list:
+def run_service_for_each(
+    modeladmin, request, objects: Iterable, service: Callable, *, argument: str, message: Callable[[int], str]
+) -> list:
     """``service(<argument>=obj, by=request.user)`` for each object, as ``run_for_each`` does: the list actions
     of the back office that each call one service on the selected rows."""
-    return run_for_each(modeladmin, request, objects, lambda obj: service(**{argument: obj}, by=request.user),
-                        message)
+    return run_for_each(modeladmin, request, objects, lambda obj: service(**{argument: obj}, by=request.user), message)

@@ -11,28 +11,87 @@ _MUTED = "bg-body-tertiary text-body-secondary border"
 
 # kind -> (status value -> classes, the classes of any other status)
 STATUS_CLASSES: dict[str, tuple[dict[str, str], str]] = {
-    "invoice": ({"platita": "text-bg-success", "restanta": "text-bg-danger", "partial": "text-bg-warning",
-                 "emisa": "text-bg-primary", "storno": "text-bg-info"}, "text-bg-secondary"),
+    "invoice": (
+        {
+            "platita": "text-bg-success",
+            "restanta": "text-bg-danger",
+            "partial": "text-bg-warning",
+            "emisa": "text-bg-primary",
+            "storno": "text-bg-info",
+        },
+        "text-bg-secondary",
+    ),
     "payment_notice": ({"confirmed": "text-bg-success", "rejected": "text-bg-danger"}, "text-bg-warning"),
-    "quote_request": ({"submitted": "text-bg-primary", "in_review": "text-bg-info", "offered": "text-bg-warning",
-                       "closed": "text-bg-secondary"}, _LIGHT),
-    "offer": ({"open": "text-bg-primary", "accepted": "text-bg-success", "rejected": "text-bg-danger",
-               "expired": "text-bg-secondary"}, _LIGHT),
-    "contract": ({"active": "text-bg-success", "expiring": "text-bg-warning", "expired": "text-bg-secondary",
-                  "terminated": "text-bg-danger"}, _LIGHT),
-    "project": ({"planificat": _SUBTLE.format("secondary"), "in_desfasurare": _SUBTLE.format("primary"),
-                 "suspendat": _SUBTLE.format("warning"), "finalizat": _SUBTLE.format("success"),
-                 "anulat": _MUTED}, _LIGHT),
+    "quote_request": (
+        {
+            "submitted": "text-bg-primary",
+            "in_review": "text-bg-info",
+            "offered": "text-bg-warning",
+            "closed": "text-bg-secondary",
+        },
+        _LIGHT,
+    ),
+    "offer": (
+        {
+            "open": "text-bg-primary",
+            "accepted": "text-bg-success",
+            "rejected": "text-bg-danger",
+            "expired": "text-bg-secondary",
+        },
+        _LIGHT,
+    ),
+    "contract": (
+        {
+            "active": "text-bg-success",
+            "expiring": "text-bg-warning",
+            "expired": "text-bg-secondary",
+            "terminated": "text-bg-danger",
+        },
+        _LIGHT,
+    ),
+    "project": (
+        {
+            "planificat": _SUBTLE.format("secondary"),
+            "in_desfasurare": _SUBTLE.format("primary"),
+            "suspendat": _SUBTLE.format("warning"),
+            "finalizat": _SUBTLE.format("success"),
+            "anulat": _MUTED,
+        },
+        _LIGHT,
+    ),
     # The colour of a project's progress bar (no class: the default blue).
     "project_progress": ({"finalizat": "bg-success", "suspendat": "bg-warning", "anulat": "bg-secondary"}, ""),
-    "task": ({"neinceput": _SUBTLE.format("secondary"), "in_lucru": _SUBTLE.format("primary"),
-              "in_asteptare": _SUBTLE.format("warning"), "finalizat": _SUBTLE.format("success"),
-              "anulat": _MUTED}, _LIGHT),
-    "shipment": ({"livrata": "text-bg-success", "livrare_esuata": "text-bg-danger", "in_livrare": "text-bg-warning",
-                  "expediata": "text-bg-primary", "in_tranzit": "text-bg-primary", "pregatita": "text-bg-info",
-                  "returnata": "text-bg-secondary"}, _LIGHT),
-    "ticket": ({"deschis": "text-bg-primary", "in_lucru": "text-bg-info", "asteapta_client": "text-bg-warning",
-                "rezolvat": "text-bg-success"}, "text-bg-secondary"),
+    "task": (
+        {
+            "neinceput": _SUBTLE.format("secondary"),
+            "in_lucru": _SUBTLE.format("primary"),
+            "in_asteptare": _SUBTLE.format("warning"),
+            "finalizat": _SUBTLE.format("success"),
+            "anulat": _MUTED,
+        },
+        _LIGHT,
+    ),
+    "shipment": (
+        {
+            "livrata": "text-bg-success",
+            "livrare_esuata": "text-bg-danger",
+            "in_livrare": "text-bg-warning",
+            "expediata": "text-bg-primary",
+            "in_tranzit": "text-bg-primary",
+            "pregatita": "text-bg-info",
+            "returnata": "text-bg-secondary",
+        },
+        _LIGHT,
+    ),
+    "ticket": (
+        {
+            "deschis": "text-bg-primary",
+            "in_lucru": "text-bg-info",
+            "asteapta_client": "text-bg-warning",
+            "rezolvat": "text-bg-success",
+        },
+        "text-bg-secondary",
+    ),
     "ticket_priority": ({"urgenta": "text-bg-danger", "ridicata": "text-bg-warning"}, _LIGHT),
 }
 

@@ -15,14 +15,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def _page_of_the_form(request: HttpRequest) -> str | None:
     """The page the form was on (the Referer, sent within the site), or None if it came from elsewhere."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return referer
     return None
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     back_url = _page_of_the_form(request)
-    return render(request, "403_csrf.html", {
-        "back_url": back_url or reverse("dashboard:home"), "back_to_form": back_url is not None,
-    }, status=403)
+    return render(
+        request,
+        "403_csrf.html",
+        {
+            "back_url": back_url or reverse("dashboard:home"),
+            "back_to_form": back_url is not None,
+        },
+        status=403,
+    )

@@ -124,8 +124,12 @@ def retry_on_conflict(func: F) -> F:
         except OperationalError as error:
             if not is_retryable(error):
                 raise
-            logger.warning("event=transaction_retried function=%s.%s sqlstate=%s",
-                           func.__module__, func.__qualname__, sqlstate(error))
+            logger.warning(
+                "event=transaction_retried function=%s.%s sqlstate=%s",
+                func.__module__,
+                func.__qualname__,
+                sqlstate(error),
+            )
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -60,8 +60,9 @@ def conflict_message() -> str:
 
 def _back_url(request) -> str:
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return referer
     return reverse("dashboard:home")
 
@@ -72,8 +73,7 @@ def conflict(request, error: BaseException) -> HttpResponse:
     if wants_json(request):
         return _json_error(conflict_message(), 409)
     try:
-        return render(request, "409.html", {"message": conflict_message(), "back_url": _back_url(request)},
-                      status=409)
+        return render(request, "409.html", {"message": conflict_message(), "back_url": _back_url(request)}, status=409)
     except Exception:  # pragma: no cover - the layout failed too: the message alone is enough
         logger.exception("could not render the 409 page")
         return HttpResponse(conflict_message(), status=409, content_type="text/plain; charset=utf-8")
@@ -99,8 +99,9 @@ def server_error(request):
     if error is not None and db.is_unreachable(error):
         logger.error("event=database_unavailable path=%s error=%r", request.path, error)
         if wants_json(request):
-            response = _json_error(_("Portalul este indisponibil pentru scurt timp. Încercați din nou peste "
-                                     "un minut."), 503)
+            response = _json_error(
+                _("Portalul este indisponibil pentru scurt timp. Încercați din nou peste un minut."), 503
+            )
         else:
             # No context processors: they would query the database that is down.
             response = HttpResponse(loader.get_template("503.html").render(), status=503)

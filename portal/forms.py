@@ -16,8 +16,11 @@ class NotificationSettingsForm(forms.Form):
             if right and not membership.has_right(right):
                 continue
             self.fields[topic.value] = forms.ChoiceField(
-                label=topic.label, choices=Delivery.choices, widget=forms.RadioSelect,
-                initial=current.get(topic.value, Delivery.IMMEDIATE))
+                label=topic.label,
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                initial=current.get(topic.value, Delivery.IMMEDIATE),
+            )
 
 
 class AmountField(forms.DecimalField):

@@ -28,12 +28,32 @@ class RomanianByDefaultMiddleware:
 # Only names Chromium recognises (it reports an unknown one as an error in the console). Left allowed:
 # fullscreen, for the browser's PDF viewer; publickey-credentials-*, should two-factor offer security keys.
 # interest-cohort (FLoC) is gone from browsers; browsing-topics is what replaced it.
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "display-capture",
-    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer",
-    "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb", "window-management",
-    "xr-spatial-tracking",
-))
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+)
 
 
 class SecurityHeadersMiddleware:
@@ -101,6 +121,7 @@ class SessionSecurityMiddleware:
 
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
-        messages.warning(request, _("Pentru administrare este obligatorie autentificarea în doi pași. "
-                                    "Activați-o mai întâi."))
+        messages.warning(
+            request, _("Pentru administrare este obligatorie autentificarea în doi pași. Activați-o mai întâi.")
+        )
         return redirect(reverse("mfa_activate_totp"))

@@ -13,12 +13,20 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
     company = models.ForeignKey(
-        "accounts.Company", verbose_name=_("companie"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="audit_entries",
+        "accounts.Company",
+        verbose_name=_("companie"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("utilizator"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="audit_entries",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilizator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
     )
     action = models.CharField(_("acțiune"), max_length=64, db_index=True)
     object_type = models.CharField(_("tip obiect"), max_length=64, blank=True)
@@ -45,12 +53,18 @@ class Notification(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("utilizator"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilizator"),
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     company = models.ForeignKey(
-        "accounts.Company", verbose_name=_("companie"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
+        "accounts.Company",
+        verbose_name=_("companie"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("tip"), max_length=64)
     title = models.CharField(_("titlu"), max_length=200)
@@ -66,8 +80,11 @@ class Notification(models.Model):
         verbose_name_plural = _("notificări")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
-                                               name="notification_once_per_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -76,8 +93,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """How one user wants the emails of one topic; no row means immediately."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     topic = models.CharField(_("subiect"), max_length=16, choices=Topic.choices)
     delivery = models.CharField(_("email"), max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
 

@@ -44,8 +44,9 @@ class LineAmounts(NamedTuple):
         return self.net + self.vat
 
 
-def line_amounts(*, quantity: Decimal, unit_price: Decimal, vat_rate: int,
-                 discount_percent: Decimal | None = None) -> LineAmounts:
+def line_amounts(
+    *, quantity: Decimal, unit_price: Decimal, vat_rate: int, discount_percent: Decimal | None = None
+) -> LineAmounts:
     """Net = quantity × price × (1 − discount), rounded; VAT = net × rate, rounded (half up, away from
     zero for a credit note's negative quantities). Invoice lines have no discount."""
     net = Decimal(quantity) * Decimal(unit_price)

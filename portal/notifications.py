@@ -60,14 +60,19 @@ def store_rendered(*, message: EmailMessage, template: str) -> OutboundEmail:
 
     Each message gets its own key: a retried task finds it sent and sends nothing.
     """
-    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
-                "")
+    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
     text = message.body
     if message.content_subtype == "html":  # an HTML-only message
         html, text = message.body, ""
     [to] = message.to
-    return OutboundEmail.objects.create(key=f"rendered:{uuid.uuid4().hex}", to=to, template=template[:100],
-                                        subject=message.subject[:300], text=text, html=html)
+    return OutboundEmail.objects.create(
+        key=f"rendered:{uuid.uuid4().hex}",
+        to=to,
+        template=template[:100],
+        subject=message.subject[:300],
+        text=text,
+        html=html,
+    )
 
 
 def send_rendered(outbound_id: int) -> bool:
@@ -103,8 +108,11 @@ def send_to_user_once(*, key: str, user, template: str, context: dict) -> bool:
     if delivery_for(user, topic_of(template)) != Delivery.IMMEDIATE:
         return False
     return send_once(
-        key=f"{key}:user:{user.pk}", to=user.email, template=template,
-        context={"user": user, **context}, language=user.language,
+        key=f"{key}:user:{user.pk}",
+        to=user.email,
+        template=template,
+        context={"user": user, **context},
+        language=user.language,
     )
 
 
@@ -113,14 +121,16 @@ def notify(*, user, company, kind: str, title: str, url: str = "", key: str = ""
     if not key:
         return Notification.objects.create(user=user, company=company, kind=kind, title=title[:200], url=url)
     notification, _created = Notification.objects.get_or_create(
-        user=user, key=key, defaults={"company": company, "kind": kind, "title": title[:200], "url": url})
+        user=user, key=key, defaults={"company": company, "kind": kind, "title": title[:200], "url": url}
+    )
     return notification
 
 
 def digest_items(user, *, since) -> list[Notification]:
     """The user's notifications since ``since`` whose topic they chose to get in the digest."""
-    digest_topics = set(NotificationPreference.objects.filter(user=user, delivery=Delivery.DIGEST)
-                        .values_list("topic", flat=True))
+    digest_topics = set(
+        NotificationPreference.objects.filter(user=user, delivery=Delivery.DIGEST).values_list("topic", flat=True)
+    )
     if not digest_topics:
         return []
     recent = Notification.objects.filter(user=user, created_at__gt=since).select_related("company")
@@ -129,11 +139,20 @@ def digest_items(user, *, since) -> list[Notification]:
 
 def send_digest(*, user, day) -> bool:
     """At most one digest email per user and day, with exactly the items of their digest topics."""
-    previous = (OutboundEmail.objects.filter(key__startswith=f"digest:{user.pk}:", sent_at__isnull=False)
-                .exclude(key=f"digest:{user.pk}:{day.isoformat()}").order_by("-sent_at").first())
+    previous = (
+        OutboundEmail.objects.filter(key__startswith=f"digest:{user.pk}:", sent_at__isnull=False)
+        .exclude(key=f"digest:{user.pk}:{day.isoformat()}")
+        .order_by("-sent_at")
+        .first()
+    )
     since = previous.sent_at if previous else timezone.make_aware(datetime.combine(day - timedelta(days=1), time()))
     items = digest_items(user, since=since)
     if not items:
         return False
-    return send_once(key=f"digest:{user.pk}:{day.isoformat()}", to=user.email, template="digest",
-                     context={"user": user, "items": items, "day": day}, language=user.language)
+    return send_once(
+        key=f"digest:{user.pk}:{day.isoformat()}",
+        to=user.email,
+        template="digest",
+        context={"user": user, "items": items, "day": day},
+        language=user.language,
+    )

@@ -28,7 +28,7 @@ def static_file_for(url: str) -> Path:
     if parsed.scheme == "https" and parsed.netloc == "portal.invalid":
         path = unquote(parsed.path)
         if path.startswith(settings.STATIC_URL):
-            relative = path[len(settings.STATIC_URL):]
+            relative = path[len(settings.STATIC_URL) :]
             if ".." not in Path(relative).parts:
                 found = finders.find(relative)
                 if found:

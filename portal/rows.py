@@ -53,4 +53,3 @@ def short_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return _format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-

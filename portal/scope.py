@@ -112,8 +112,11 @@ def _remembered_links(model) -> tuple[tuple[str, str], ...]:
     company-owned models and generic relations. Once per class."""
     links = []
     for model_field in model._meta.concrete_fields:
-        if (model_field.is_relation and (model_field.many_to_one or model_field.one_to_one)
-                and is_company_owned(model_field.related_model)):
+        if (
+            model_field.is_relation
+            and (model_field.many_to_one or model_field.one_to_one)
+            and is_company_owned(model_field.related_model)
+        ):
             links.append((model_field.attname, model_field.related_model._meta.concrete_model._meta.label))
     for private in model._meta.private_fields:  # GenericForeignKey: a document's linked object
         if hasattr(private, "ct_field") and hasattr(private, "fk_field"):
@@ -304,7 +307,10 @@ class ScopeMiddleware:
         if match is None or match.namespace not in self.namespaces:
             return None
         membership = current_membership(request)
-        scope = Scope(view=match.view_name, company_id=membership.company_id if membership else None,
-                      user_id=request.user.pk if request.user.is_authenticated else None)
+        scope = Scope(
+            view=match.view_name,
+            company_id=membership.company_id if membership else None,
+            user_id=request.user.pk if request.user.is_authenticated else None,
+        )
         request._tenancy_scope_token = _current.set(scope)
         return None

@@ -73,9 +73,13 @@ def _user(user) -> str:
 
 def request_fields(request, user=None, *, query: bool = True) -> dict:
     user = user if user is not None else getattr(request, "user", None)
-    return {"user": _user(user), "email": getattr(user, "email", "") if _user(user) else "",
-            "company": _company_of(request, user, query=query), "ip": _ip(request),
-            "path": request.path if request is not None else ""}
+    return {
+        "user": _user(user),
+        "email": getattr(user, "email", "") if _user(user) else "",
+        "company": _company_of(request, user, query=query),
+        "ip": _ip(request),
+        "path": request.path if request is not None else "",
+    }
 
 
 # --- receivers (connected in PortalConfig.ready) -------------------------------------------------------
@@ -87,8 +91,15 @@ def on_login(sender, request, user, **kwargs):
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     email = credentials.get("email") or credentials.get("username") or ""
-    event("login_failed", level=logging.WARNING, user="", email=email, company="", ip=_ip(request),
-          path=request.path if request is not None else "")
+    event(
+        "login_failed",
+        level=logging.WARNING,
+        user="",
+        email=email,
+        company="",
+        ip=_ip(request),
+        path=request.path if request is not None else "",
+    )
 
 
 def on_logout(sender, request, user, **kwargs):
@@ -98,8 +109,13 @@ def on_logout(sender, request, user, **kwargs):
 def _authenticator(name):
     def receiver(sender, request=None, authenticator=None, user=None, **kwargs):
         user = user or getattr(authenticator, "user", None)
-        event(name, level=logging.WARNING, authenticator=getattr(authenticator, "type", ""),
-              **request_fields(request, user))
+        event(
+            name,
+            level=logging.WARNING,
+            authenticator=getattr(authenticator, "type", ""),
+            **request_fields(request, user),
+        )
+
     return receiver
 
 
@@ -112,17 +128,30 @@ def on_audit_entry(sender, instance, created, **kwargs):
     if not created:
         return
     company = instance.company.public_id if instance.company_id else ""  # the object audit.record was given
-    event("action", action=instance.action, user=instance.user_id or "", company=company,
-          ip=instance.ip, object=instance.object_type, object_id=instance.object_id)
+    event(
+        "action",
+        action=instance.action,
+        user=instance.user_id or "",
+        company=company,
+        ip=instance.ip,
+        object=instance.object_type,
+        object_id=instance.object_id,
+    )
 
 
 def on_admin_change(sender, instance, created, **kwargs):
     if not created:
         return
     flag = {1: "added", 2: "changed", 3: "deleted"}.get(instance.action_flag, str(instance.action_flag))
-    event("admin_change", level=logging.WARNING, change=flag, user=instance.user_id,
-          object=instance.content_type.model if instance.content_type_id else "", object_id=instance.object_id,
-          object_repr=instance.object_repr[:100])
+    event(
+        "admin_change",
+        level=logging.WARNING,
+        change=flag,
+        user=instance.user_id,
+        object=instance.content_type.model if instance.content_type_id else "",
+        object_id=instance.object_id,
+        object_repr=instance.object_repr[:100],
+    )
 
 
 def denied(request, status: int) -> None:
@@ -130,8 +159,13 @@ def denied(request, status: int) -> None:
     user = getattr(request, "user", None)
     if status == 404 and not (user is not None and user.is_authenticated):
         return
-    event("access_denied", level=logging.WARNING, status=status, method=request.method,
-          **request_fields(request, query=False))
+    event(
+        "access_denied",
+        level=logging.WARNING,
+        status=status,
+        method=request.method,
+        **request_fields(request, query=False),
+    )
 
 
 def connect() -> None:

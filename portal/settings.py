@@ -89,8 +89,18 @@ MIDDLEWARE = [
 # The views of these URL namespaces run inside the tenancy scope (portal/scope.py): a query on
 # company-owned rows not restricted to the request's company raises. Every namespace of the
 # URLconf is either here or in TENANCY_UNSCOPED_NAMESPACES (tests/test_tenancy_scope.py checks).
-TENANCY_CLIENT_NAMESPACES = ["portal", "accounts", "quotes", "projects", "billing", "contracts", "support",
-                             "shipments", "files", "dashboard"]
+TENANCY_CLIENT_NAMESPACES = [
+    "portal",
+    "accounts",
+    "quotes",
+    "projects",
+    "billing",
+    "contracts",
+    "support",
+    "shipments",
+    "files",
+    "dashboard",
+]
 TENANCY_UNSCOPED_NAMESPACES = ["", "admin", "mfa"]
 
 ROOT_URLCONF = "portal.urls"
@@ -143,12 +153,18 @@ def redis_db_of(url: str) -> int:
     return int(path) if path.isdigit() else 0
 
 
-CACHE_URL = os.environ.get("CACHE_URL", "") or (redis_with_db(REDIS_URL, redis_db_of(REDIS_URL) + 1)
-                                                 if REDIS_URL else "")
+CACHE_URL = os.environ.get("CACHE_URL", "") or (
+    redis_with_db(REDIS_URL, redis_db_of(REDIS_URL) + 1) if REDIS_URL else ""
+)
 if CACHE_URL:
     # Fails open (portal/cache.py): with Redis down, logins work and rate limits are not enforced.
-    CACHES = {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": CACHE_URL,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -178,8 +194,10 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-expiry-notices": {"task": "contracts.tasks.send_expiry_notices", "schedule": crontab(hour=7, minute=0)},
     "notification-digests": {"task": "portal.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "quotes-expire-offers": {"task": "quotes.tasks.expire_offers", "schedule": crontab(hour=0, minute=10)},
-    "billing-invoice-reminders": {"task": "billing.tasks.send_invoice_reminders",
-                                  "schedule": crontab(hour=8, minute=0)},
+    "billing-invoice-reminders": {
+        "task": "billing.tasks.send_invoice_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # The outbox of tasks the broker refused while Redis was down.
     "retry-pending-tasks": {"task": "portal.tasks.retry_pending_tasks", "schedule": crontab(minute="*/5")},
 }

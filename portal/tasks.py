@@ -13,8 +13,11 @@ from portal.topics import Delivery
 @shared_task
 def send_daily_digests() -> int:
     """Daily (Celery beat): one digest email per user who chose the digest for some topic."""
-    user_ids = (NotificationPreference.objects.filter(delivery=Delivery.DIGEST, user__is_active=True)
-                .values_list("user_id", flat=True).distinct())
+    user_ids = (
+        NotificationPreference.objects.filter(delivery=Delivery.DIGEST, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
     for user_id in user_ids:
         enqueue(send_user_digest, user_id, timezone.localdate().isoformat())
     return len(user_ids)

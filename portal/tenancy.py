@@ -102,12 +102,21 @@ def active_memberships(user) -> list[Membership]:
     # From the registry: the floor imports no app above it, and portal.models imports this module.
     Membership = apps.get_model("accounts", "Membership")
     Notification = apps.get_model("portal", "Notification")
-    unread = (Notification.objects.filter(user=user, read_at__isnull=True)
-              .filter(Q(company=OuterRef("company")) | Q(company__isnull=True))
-              .order_by().values("user").annotate(n=Count("*")).values("n"))
+    unread = (
+        Notification.objects.filter(user=user, read_at__isnull=True)
+        .filter(Q(company=OuterRef("company")) | Q(company__isnull=True))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     with unscoped("the user's own memberships decide the company"):
-        return list(Membership.objects.active().filter(user=user).select_related("company")
-                    .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0)))
+        return list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("company")
+            .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        )
 
 
 class CompanyMiddleware:

@@ -26,13 +26,24 @@ class Delivery(models.TextChoices):
 
 # First word of a notification kind or an email template name → topic.
 PREFIXES = {
-    "offer": Topic.OFFERS, "offers": Topic.OFFERS, "quote": Topic.OFFERS, "quotes": Topic.OFFERS,
-    "project": Topic.PROJECTS, "projects": Topic.PROJECTS, "task": Topic.PROJECTS,
-    "invoice": Topic.BILLING, "payment": Topic.BILLING, "billing": Topic.BILLING,
-    "contract": Topic.CONTRACTS, "contracts": Topic.CONTRACTS,
-    "ticket": Topic.SUPPORT, "support": Topic.SUPPORT,
-    "shipment": Topic.SHIPMENTS, "shipments": Topic.SHIPMENTS,
-    "document": Topic.DOCUMENTS, "files": Topic.DOCUMENTS,
+    "offer": Topic.OFFERS,
+    "offers": Topic.OFFERS,
+    "quote": Topic.OFFERS,
+    "quotes": Topic.OFFERS,
+    "project": Topic.PROJECTS,
+    "projects": Topic.PROJECTS,
+    "task": Topic.PROJECTS,
+    "invoice": Topic.BILLING,
+    "payment": Topic.BILLING,
+    "billing": Topic.BILLING,
+    "contract": Topic.CONTRACTS,
+    "contracts": Topic.CONTRACTS,
+    "ticket": Topic.SUPPORT,
+    "support": Topic.SUPPORT,
+    "shipment": Topic.SHIPMENTS,
+    "shipments": Topic.SHIPMENTS,
+    "document": Topic.DOCUMENTS,
+    "files": Topic.DOCUMENTS,
 }
 
 # The right a member needs to receive a topic at all.

@@ -18,8 +18,7 @@ NOTIFICATIONS_PER_PAGE = 30
 
 
 def _my_notifications(request):
-    return Notification.objects.filter(user=request.user).filter(
-        Q(company=request.company) | Q(company__isnull=True))
+    return Notification.objects.filter(user=request.user).filter(Q(company=request.company) | Q(company__isnull=True))
 
 
 @require_safe
@@ -30,9 +29,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if unread_only:
         items = items.filter(read_at__isnull=True)
     page = paginate(request, items, per_page=NOTIFICATIONS_PER_PAGE)
-    return render(request, "portal/notifications.html", {
-        "page": page, "unread_only": unread_only, "query_string": "necitite=1" if unread_only else "",
-    })
+    return render(
+        request,
+        "portal/notifications.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "query_string": "necitite=1" if unread_only else "",
+        },
+    )
 
 
 @require_POST
@@ -49,8 +54,11 @@ def notification_open(request: HttpRequest, public_id) -> HttpResponse:
 @company_member_required
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(notifications=_my_notifications(request))
-    messages.success(request, ngettext("%(count)d notificare marcată ca citită.",
-                                       "%(count)d notificări marcate ca citite.", count) % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d notificare marcată ca citită.", "%(count)d notificări marcate ca citite.", count)
+        % {"count": count},
+    )
     return redirect("portal:notifications")
 
 

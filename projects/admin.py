@@ -20,15 +20,32 @@ from projects.progress import progress_annotations, sums_from_annotations
 class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ("company", "code", "name", "description", "status", "offer", "contract", "planned_start",
-                  "planned_end", "actual_start", "actual_end", "manager_name", "manager_email", "manager_phone")
+        fields = (
+            "company",
+            "code",
+            "name",
+            "description",
+            "status",
+            "offer",
+            "contract",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "manager_name",
+            "manager_email",
+            "manager_phone",
+        )
 
     def clean(self):
         data = super().clean()
         company = data.get("company") or getattr(self.instance, "company", None)
-        probe = Project(company=company, contract=data.get("contract"), offer=data.get("offer"),
-                        **{name: data.get(name) for name in ("planned_start", "planned_end", "actual_start",
-                                                             "actual_end")})
+        probe = Project(
+            company=company,
+            contract=data.get("contract"),
+            offer=data.get("offer"),
+            **{name: data.get(name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")},
+        )
         services.clean_project_fields(probe)
         return data
 
@@ -36,8 +53,20 @@ class ProjectAdminForm(forms.ModelForm):
 class TaskAdminForm(forms.ModelForm):
     class Meta:
         model = Task
-        fields = ("phase", "position", "title", "start", "end", "is_milestone", "status", "progress",
-                  "responsible", "client_contact", "depends_on", "description")
+        fields = (
+            "phase",
+            "position",
+            "title",
+            "start",
+            "end",
+            "is_milestone",
+            "status",
+            "progress",
+            "responsible",
+            "client_contact",
+            "depends_on",
+            "description",
+        )
         widgets = {
             "phase": forms.TextInput(attrs={"size": 14}),
             "position": forms.NumberInput(attrs={"style": "width: 4.5em"}),
@@ -55,17 +84,23 @@ class TaskAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        probe = Task(start=data.get("start"), end=data.get("end"), is_milestone=data.get("is_milestone", False),
-                     progress=data.get("progress"), status=data.get("status"),
-                     client_contact=data.get("client_contact"))
+        probe = Task(
+            start=data.get("start"),
+            end=data.get("end"),
+            is_milestone=data.get("is_milestone", False),
+            progress=data.get("progress"),
+            status=data.get("status"),
+            client_contact=data.get("client_contact"),
+        )
         project = data.get("project")
         company_id = self.company_id or self.instance.company_id or (project.company_id if project else None)
         services.clean_task_fields(probe, company_id=company_id)
         if self.instance.pk and data.get("depends_on") is not None:
             services.check_predecessors(self.instance, data["depends_on"], project_id=self.instance.project_id)
             if not self.in_formset:
-                services.check_graph_with(project_id=self.instance.project_id, task_id=self.instance.pk,
-                                          predecessors=data["depends_on"])
+                services.check_graph_with(
+                    project_id=self.instance.project_id, task_id=self.instance.pk, predecessors=data["depends_on"]
+                )
         return data
 
 
@@ -77,9 +112,13 @@ class TaskFormSet(forms.BaseInlineFormSet):
         project = self.instance if self.instance.pk else None
         tasks = Task.objects.filter(project=project).order_by("position", "start", "id") if project else []
         self._task_choices = [(task.pk, task.title) for task in tasks]
-        members = (User.objects.filter(memberships__company_id=project.company_id,
-                                       memberships__status=Membership.Status.ACTIVE).order_by("last_name")
-                   if project else [])
+        members = (
+            User.objects.filter(
+                memberships__company_id=project.company_id, memberships__status=Membership.Status.ACTIVE
+            ).order_by("last_name")
+            if project
+            else []
+        )
         self._contact_choices = [("", "---------"), *((user.pk, str(user)) for user in members)]
 
     def get_form_kwargs(self, index):
@@ -149,8 +188,17 @@ class CommentInline(admin.StackedInline):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     form = ProjectAdminForm
-    list_display = ("code", "name", "company", "status", "planned_start", "planned_end", "progress",
-                    "late_tasks", "manager_name")
+    list_display = (
+        "code",
+        "name",
+        "company",
+        "status",
+        "planned_start",
+        "planned_end",
+        "progress",
+        "late_tasks",
+        "manager_name",
+    )
     list_filter = ("status", ("planned_end", admin.DateFieldListFilter), "company")
     search_fields = ("code", "name", "company__name", "company__cui", "manager_name", "manager_email")
     list_select_related = ("company",)
@@ -167,8 +215,11 @@ class ProjectAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            **progress_annotations(), late_task_count=selectors.late_task_count(timezone.localdate()))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(**progress_annotations(), late_task_count=selectors.late_task_count(timezone.localdate()))
+        )
 
     @admin.display(description=_("progres"))
     def progress(self, project):
@@ -191,17 +242,20 @@ class ProjectAdmin(admin.ModelAdmin):
             # Without commit the formset writes nothing: it sorts its rows into new, changed and deleted (what
             # the page's history says), and the service writes them and checks the graph once.
             tasks = formset.save(commit=False)
-            changes = [services.TaskChange(task_form.instance, task_form.cleaned_data.get("depends_on"))
-                       for task_form in formset.forms if task_form.instance in tasks]
+            changes = [
+                services.TaskChange(task_form.instance, task_form.cleaned_data.get("depends_on"))
+                for task_form in formset.forms
+                if task_form.instance in tasks
+            ]
             if changes or formset.deleted_objects:
-                services.tasks_save(project=project, changes=changes, deleted=formset.deleted_objects,
-                                    by=request.user)
+                services.tasks_save(project=project, changes=changes, deleted=formset.deleted_objects, by=request.user)
         elif formset.model is Comment:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for comment_form in formset.extra_forms:
                 if comment_form.has_changed() and comment_form not in formset.deleted_forms:
-                    comment = services.comment_add(project=project, user=request.user,
-                                                   body=comment_form.cleaned_data["body"], from_supplier=True)
+                    comment = services.comment_add(
+                        project=project, user=request.user, body=comment_form.cleaned_data["body"], from_supplier=True
+                    )
                     formset.new_objects.append(comment)
         else:
             super().save_formset(request, form, formset, change)
@@ -216,9 +270,14 @@ class ProjectAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if done:
-            self.message_user(request, ngettext("Clientul a fost anunțat pentru %d proiect.",
-                                                "Clienții au fost anunțați pentru %d proiecte.", done) % done,
-                              messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Clientul a fost anunțat pentru %d proiect.", "Clienții au fost anunțați pentru %d proiecte.", done
+                )
+                % done,
+                messages.SUCCESS,
+            )
 
 
 class LateFilter(admin.SimpleListFilter):
@@ -259,7 +318,8 @@ class TaskAdmin(admin.ModelAdmin):
         if obj is not None:
             form.base_fields["depends_on"].queryset = Task.objects.filter(project=obj.project_id).exclude(pk=obj.pk)
             form.base_fields["client_contact"].queryset = User.objects.filter(
-                memberships__company_id=obj.company_id, memberships__status=Membership.Status.ACTIVE)
+                memberships__company_id=obj.company_id, memberships__status=Membership.Status.ACTIVE
+            )
         else:
             form.base_fields["depends_on"].queryset = Task.objects.none()
             form.base_fields["depends_on"].help_text = _("Salvați sarcina, apoi alegeți dependențele.")
@@ -285,5 +345,9 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # replies are added on the project's page, through the service
 
 
-admin.site.register(CommentAttachment, list_display=("file", "comment"), raw_id_fields=("comment", "file"),
-                    list_select_related=("file", "comment"))
+admin.site.register(
+    CommentAttachment,
+    list_display=("file", "comment"),
+    raw_id_fields=("comment", "file"),
+    list_select_related=("file", "comment"),
+)

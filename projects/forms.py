@@ -27,10 +27,15 @@ class _QueryForm(forms.Form):
 
 
 class ProjectFilterForm(_QueryForm):
-    status = forms.ChoiceField(label=_("Stare"), required=False,
-                              choices=[("", _("Toate stările")), *Project.Status.choices])
-    q = forms.CharField(label=_("Caută"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("Cod sau denumire"), "type": "search"}))
+    status = forms.ChoiceField(
+        label=_("Stare"), required=False, choices=[("", _("Toate stările")), *Project.Status.choices]
+    )
+    q = forms.CharField(
+        label=_("Caută"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Cod sau denumire"), "type": "search"}),
+    )
 
     def values(self) -> dict:
         if not self.is_valid():
@@ -43,7 +48,8 @@ TASK_SORT_CHOICES = ["pozitie", "titlu", "faza", "inceput", "sfarsit", "stare", 
 
 class TaskFilterForm(_QueryForm):
     status = forms.ChoiceField(
-        label=_("Arată"), required=False,
+        label=_("Arată"),
+        required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
         choices=[
             ("", _("Toate sarcinile")),
@@ -53,9 +59,11 @@ class TaskFilterForm(_QueryForm):
             (_("După stare"), Task.Status.choices),
         ],
     )
-    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                             choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORT_CHOICES
-                                                   for sign in ("", "-")])
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", "")] + [(f"{sign}{key}", key) for key in TASK_SORT_CHOICES for sign in ("", "-")],
+    )
 
     def values(self) -> dict:
         if not self.is_valid():
@@ -79,11 +87,12 @@ class MultipleFileField(forms.FileField):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Mesajul dvs."), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Mesajul dvs."), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("Atașamente"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = _("Opțional, cel mult %(count)d fișiere. Tipuri acceptate: %(types)s.") % {
-            "count": MAX_COMMENT_ATTACHMENTS, "types": allowed_extensions_text()}
+            "count": MAX_COMMENT_ATTACHMENTS,
+            "types": allowed_extensions_text(),
+        }

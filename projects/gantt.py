@@ -142,10 +142,22 @@ def _locale() -> dict:
 def _label_trace(labels: dict, meta: str, *, bold: bool = False) -> dict:
     """Row labels as a text trace on their own axis: plotly lays out 500 axis tick labels one
     measurement at a time (seconds); a text trace draws them in a few milliseconds."""
-    return {"type": "scatter", "mode": "text", "name": meta, "meta": meta, "xaxis": "x2", "yaxis": "y",
-            "x": [1] * len(labels["y"]), "y": labels["y"], "text": labels["text"], "textposition": "middle left",
-            "textfont": {"size": 12, "color": "#212529", "weight": "bold" if bold else "normal"},
-            "hoverinfo": "skip", "cliponaxis": False, "showlegend": False}
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "name": meta,
+        "meta": meta,
+        "xaxis": "x2",
+        "yaxis": "y",
+        "x": [1] * len(labels["y"]),
+        "y": labels["y"],
+        "text": labels["text"],
+        "textposition": "middle left",
+        "textfont": {"size": 12, "color": "#212529", "weight": "bold" if bold else "normal"},
+        "hoverinfo": "skip",
+        "cliponaxis": False,
+        "showlegend": False,
+    }
 
 
 def _focus(schedule: Schedule, first: date, last: date, pad: timedelta) -> list[str] | None:
@@ -154,8 +166,9 @@ def _focus(schedule: Schedule, first: date, last: date, pad: timedelta) -> list[
     today = schedule.today
     if (last - first).days <= PHONE_SPAN_DAYS or not first <= today <= last:
         return None
-    back = min([today - timedelta(days=PHONE_SPAN_DAYS // 3),
-                *(task.end - timedelta(days=5) for task in schedule.late_tasks)])
+    back = min(
+        [today - timedelta(days=PHONE_SPAN_DAYS // 3), *(task.end - timedelta(days=5) for task in schedule.late_tasks)]
+    )
     back = max(back, today - timedelta(days=PHONE_SPAN_DAYS * 2 // 3))
     begin = max(first - pad, back)
     end = min(last + pad, begin + timedelta(days=PHONE_SPAN_DAYS))
@@ -198,9 +211,20 @@ def _layout_rows(schedule: Schedule, words: _Words) -> _Rows:
             labels["compact"].append(escape(prefix + _clip(task.title, COMPACT_LABEL_CHARS), quote=False))
             rows.count += 1
         if schedule.grouped and index % 2 == 0:
-            rows.bands.append({"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
-                               "y0": first_row - 0.5, "y1": rows.count - 0.5,
-                               "fillcolor": "rgba(13, 110, 253, 0.05)", "line": {"width": 0}, "layer": "below"})
+            rows.bands.append(
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "yref": "y",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": first_row - 0.5,
+                    "y1": rows.count - 0.5,
+                    "fillcolor": "rgba(13, 110, 253, 0.05)",
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
     return rows
 
 
@@ -209,8 +233,18 @@ class _Marks:
     """Task bars (colours per point), the done fraction inside them, milestones, and where each
     task begins and ends on the time axis (for the dependency lines)."""
 
-    bar: dict = field(default_factory=lambda: {"y": [], "base": [], "x": [], "colour": [], "line": [], "width": [],
-                                               "pattern": [], "hover": []})
+    bar: dict = field(
+        default_factory=lambda: {
+            "y": [],
+            "base": [],
+            "x": [],
+            "colour": [],
+            "line": [],
+            "width": [],
+            "pattern": [],
+            "hover": [],
+        }
+    )
     done: dict = field(default_factory=lambda: {"y": [], "base": [], "x": [], "hover": []})
     milestone: dict = field(default_factory=lambda: {"y": [], "x": [], "colour": [], "hover": []})
     start_x: dict[int, str] = field(default_factory=dict)
@@ -229,8 +263,9 @@ def _task_marks(schedule: Schedule, rows: _Rows, words: _Words) -> _Marks:
             marks.start_x[task.pk] = marks.end_x[task.pk] = at
             milestone["y"].append(row)
             milestone["x"].append(at)
-            milestone["colour"].append(STATUS_COLOURS[Task.Status.DONE] if task.is_done
-                                       else LATE_COLOUR if task.late else MILESTONE_COLOUR)
+            milestone["colour"].append(
+                STATUS_COLOURS[Task.Status.DONE] if task.is_done else LATE_COLOUR if task.late else MILESTONE_COLOUR
+            )
             milestone["hover"].append(hover)
             continue
         length = task.duration_days * DAY_MS
@@ -262,7 +297,8 @@ def _phase_bars(rows: _Rows, words: _Words) -> dict:
         name = escape(phase.name or words.other_tasks, quote=False)
         phase_bar["hover"].append(
             f"<b>{name}</b><br>{_d(phase.start)} – {_d(phase.end)}<br>{words.progress}: {phase.progress} %<br>"
-            + ngettext("%(count)d sarcină", "%(count)d sarcini", len(phase.tasks)) % {"count": len(phase.tasks)})
+            + ngettext("%(count)d sarcină", "%(count)d sarcini", len(phase.tasks)) % {"count": len(phase.tasks)}
+        )
     return phase_bar
 
 
@@ -282,9 +318,18 @@ def _dependency_lines(schedule: Schedule, rows: _Rows, marks: _Marks) -> tuple[d
 
 
 def _hover_bar(name: str, values: dict, width: float, marker: dict) -> dict:
-    return {"type": "bar", "name": name, "orientation": "h", "y": values["y"], "base": values["base"],
-            "x": values["x"], "width": width, "marker": marker, "hovertext": values["hover"],
-            "hovertemplate": "%{hovertext}<extra></extra>"}
+    return {
+        "type": "bar",
+        "name": name,
+        "orientation": "h",
+        "y": values["y"],
+        "base": values["base"],
+        "x": values["x"],
+        "width": width,
+        "marker": marker,
+        "hovertext": values["hover"],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    }
 
 
 def _traces(rows: _Rows, marks: _Marks, phase_bar: dict, line: dict, head: dict) -> list[dict]:
@@ -293,18 +338,51 @@ def _traces(rows: _Rows, marks: _Marks, phase_bar: dict, line: dict, head: dict)
         _label_trace(rows.phase_labels, "phase-labels", bold=True),
         _label_trace(rows.task_labels, "task-labels"),
         _hover_bar(_("Faze"), phase_bar, 0.26, {"color": PHASE_COLOUR}),
-        _hover_bar(_("Sarcini"), bar, 0.64, {
-            "color": bar["colour"], "line": {"color": bar["line"], "width": bar["width"]},
-            "pattern": {"shape": bar["pattern"], "fgcolor": "#6c757d", "size": 6}}),
+        _hover_bar(
+            _("Sarcini"),
+            bar,
+            0.64,
+            {
+                "color": bar["colour"],
+                "line": {"color": bar["line"], "width": bar["width"]},
+                "pattern": {"shape": bar["pattern"], "fgcolor": "#6c757d", "size": 6},
+            },
+        ),
         _hover_bar(_("Realizat"), marks.done, 0.28, {"color": DONE_OVERLAY}),
-        {"type": "scatter", "name": _("Dependențe"), "mode": "lines", "x": line["x"], "y": line["y"],
-         "line": {"color": DEPENDENCY_COLOUR, "width": 1.2}, "hoverinfo": "skip", "connectgaps": False},
-        {"type": "scatter", "name": _("Dependențe"), "mode": "markers", "x": head["x"], "y": head["y"],
-         "marker": {"symbol": head["symbol"], "size": 8, "color": DEPENDENCY_COLOUR}, "hoverinfo": "skip"},
-        {"type": "scatter", "name": _("Jaloane"), "mode": "markers", "x": milestone["x"], "y": milestone["y"],
-         "marker": {"symbol": "diamond", "size": 15, "color": milestone["colour"],
-                    "line": {"color": "#ffffff", "width": 1.5}},
-         "hovertext": milestone["hover"], "hovertemplate": "%{hovertext}<extra></extra>"},
+        {
+            "type": "scatter",
+            "name": _("Dependențe"),
+            "mode": "lines",
+            "x": line["x"],
+            "y": line["y"],
+            "line": {"color": DEPENDENCY_COLOUR, "width": 1.2},
+            "hoverinfo": "skip",
+            "connectgaps": False,
+        },
+        {
+            "type": "scatter",
+            "name": _("Dependențe"),
+            "mode": "markers",
+            "x": head["x"],
+            "y": head["y"],
+            "marker": {"symbol": head["symbol"], "size": 8, "color": DEPENDENCY_COLOUR},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "name": _("Jaloane"),
+            "mode": "markers",
+            "x": milestone["x"],
+            "y": milestone["y"],
+            "marker": {
+                "symbol": "diamond",
+                "size": 15,
+                "color": milestone["colour"],
+                "line": {"color": "#ffffff", "width": 1.5},
+            },
+            "hovertext": milestone["hover"],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        },
     ]
 
 
@@ -325,12 +403,32 @@ def _day_lines(project: Project, today: date, first: date, last: date, pad: time
     ):
         if first - pad <= day <= last + pad:
             x = day.isoformat()
-            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-                           "line": {"color": colour, "width": 2, "dash": dash}})
-            annotations.append({"x": x, "xref": "x", "y": 0, "yref": "paper", "yanchor": "top", "xanchor": anchor,
-                                "text": text,
-                                "showarrow": False, "font": {"color": colour, "size": 11},
-                                "bgcolor": "rgba(255, 255, 255, 0.85)"})
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": x,
+                    "x1": x,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": colour, "width": 2, "dash": dash},
+                }
+            )
+            annotations.append(
+                {
+                    "x": x,
+                    "xref": "x",
+                    "y": 0,
+                    "yref": "paper",
+                    "yanchor": "top",
+                    "xanchor": anchor,
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"color": colour, "size": 11},
+                    "bgcolor": "rgba(255, 255, 255, 0.85)",
+                }
+            )
     return shapes, annotations
 
 
@@ -344,14 +442,25 @@ def _layout(project: Project, row_count: int, x_range: list[str], shapes: list, 
         "barmode": "overlay",
         "showlegend": False,
         "hovermode": "closest",
-        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#6c757d", "align": "left",
-                       "font": {"family": FONT, "size": 13, "color": "#212529"}},
+        "hoverlabel": {
+            "bgcolor": "#ffffff",
+            "bordercolor": "#6c757d",
+            "align": "left",
+            "font": {"family": FONT, "size": 13, "color": "#212529"},
+        },
         "dragmode": "zoom",
         "xaxis": {
-            "type": "date", "side": "top", "domain": [LABEL_DOMAIN, 1],
+            "type": "date",
+            "side": "top",
+            "domain": [LABEL_DOMAIN, 1],
             "range": x_range,
-            "showgrid": True, "gridcolor": "#e9ecef", "zeroline": False, "showline": True, "linecolor": "#adb5bd",
-            "ticks": "outside", "tickcolor": "#adb5bd",
+            "showgrid": True,
+            "gridcolor": "#e9ecef",
+            "zeroline": False,
+            "showline": True,
+            "linecolor": "#adb5bd",
+            "ticks": "outside",
+            "tickcolor": "#adb5bd",
             "tickformatstops": [
                 {"dtickrange": [None, 7 * DAY_MS], "value": "%d %b"},
                 {"dtickrange": [7 * DAY_MS, 28 * DAY_MS], "value": "%d %b"},
@@ -359,8 +468,14 @@ def _layout(project: Project, row_count: int, x_range: list[str], shapes: list, 
                 {"dtickrange": [360 * DAY_MS, None], "value": "%Y"},
             ],
         },
-        "yaxis": {"range": [row_count - 0.5, -0.5], "fixedrange": True, "showgrid": False, "zeroline": False,
-                  "showticklabels": False, "ticks": ""},
+        "yaxis": {
+            "range": [row_count - 0.5, -0.5],
+            "fixedrange": True,
+            "showgrid": False,
+            "zeroline": False,
+            "showticklabels": False,
+            "ticks": "",
+        },
         # The labels' column, left of the time axis; gantt.js sizes it in pixels for the page's width.
         "xaxis2": {"domain": [0, LABEL_DOMAIN - 0.01], "range": [0, 1], "visible": False, "fixedrange": True},
         "shapes": shapes,
@@ -377,8 +492,14 @@ def _config(project: Project) -> dict:
         "responsive": True,
         "scrollZoom": False,
         "locale": get_language() or "ro",
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
-                                   "hoverClosestCartesian", "hoverCompareCartesian"],
+        "modeBarButtonsToRemove": [
+            "select2d",
+            "lasso2d",
+            "autoScale2d",
+            "toggleSpikelines",
+            "hoverClosestCartesian",
+            "hoverCompareCartesian",
+        ],
         "toImageButtonOptions": {"filename": f"gantt-{project.code}".replace("/", "-"), "scale": 2},
     }
 
@@ -398,7 +519,12 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
         "figure": {"data": data, "layout": layout},
         "config": _config(project),
         "labels": {"wide_px": LABEL_PX, "compact_px": COMPACT_LABEL_PX, "compact_width": COMPACT_WIDTH_PX},
-        "compact": {"phase-labels": rows.phase_labels["compact"], "task-labels": rows.task_labels["compact"],
-                    "font_size": 11, "nticks": 4, "range": _focus(schedule, first, last, pad)},
+        "compact": {
+            "phase-labels": rows.phase_labels["compact"],
+            "task-labels": rows.task_labels["compact"],
+            "font_size": 11,
+            "nticks": 4,
+            "range": _focus(schedule, first, last, pad),
+        },
         "locale": _locale(),
     }

@@ -27,27 +27,43 @@ class Project(models.Model):
     CLOSED = (Status.DONE, Status.CANCELLED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="projects")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="projects"
+    )
     code = models.CharField(_("cod"), max_length=32, help_text=_("Codul proiectului la furnizor, ex. PRJ-2026-014."))
     name = models.CharField(_("denumire"), max_length=200)
     description = models.TextField(_("descriere"), blank=True)
-    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PLANNED,
-                              db_index=True)
+    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True)
     planned_start = models.DateField(_("început planificat"))
     planned_end = models.DateField(_("sfârșit planificat"))
     actual_start = models.DateField(_("început efectiv"), null=True, blank=True)
     actual_end = models.DateField(_("sfârșit efectiv"), null=True, blank=True)
-    manager_name = models.CharField(_("manager de proiect"), max_length=120, blank=True,
-                                    help_text=_("Managerul de proiect din partea furnizorului."))
+    manager_name = models.CharField(
+        _("manager de proiect"),
+        max_length=120,
+        blank=True,
+        help_text=_("Managerul de proiect din partea furnizorului."),
+    )
     manager_email = models.EmailField(_("email manager"), blank=True)
     manager_phone = models.CharField(_("telefon manager"), max_length=32, blank=True)
-    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("Oferta acceptată din care provine (a aceleiași companii)."))
-    contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="projects",
-                                 help_text=_("Contractul din care provine proiectul (al aceleiași companii)."))
+    offer = models.ForeignKey(
+        "quotes.Offer",
+        verbose_name=_("ofertă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Oferta acceptată din care provine (a aceleiași companii)."),
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        help_text=_("Contractul din care provine proiectul (al aceleiași companii)."),
+    )
     created_at = models.DateTimeField(_("creat la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizat la"), auto_now=True)
 
@@ -59,11 +75,11 @@ class Project(models.Model):
         ordering = ["-planned_start", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="project_unique_code_per_company"),
-            models.CheckConstraint(condition=Q(planned_end__gte=F("planned_start")),
-                                   name="project_planned_end_not_before_start"),
             models.CheckConstraint(
-                condition=Q(actual_end__isnull=True)
-                | Q(actual_start__isnull=False, actual_end__gte=F("actual_start")),
+                condition=Q(planned_end__gte=F("planned_start")), name="project_planned_end_not_before_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=False, actual_end__gte=F("actual_start")),
                 name="project_actual_end_not_before_start",
             ),
         ]
@@ -115,27 +131,38 @@ class Task(models.Model):
     CLOSED = (Status.DONE, Status.CANCELLED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="project_tasks")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="project_tasks"
+    )
     project = models.ForeignKey(Project, verbose_name=_("proiect"), on_delete=models.CASCADE, related_name="tasks")
-    phase = models.CharField(_("fază"), max_length=100, blank=True,
-                             help_text=_("Sarcinile cu aceeași fază sunt grupate împreună, ex. „Analiză”."))
+    phase = models.CharField(
+        _("fază"),
+        max_length=100,
+        blank=True,
+        help_text=_("Sarcinile cu aceeași fază sunt grupate împreună, ex. „Analiză”."),
+    )
     position = models.PositiveIntegerField(_("ordine"), default=0)
     title = models.CharField(_("titlu"), max_length=200)
     description = models.TextField(_("descriere"), blank=True)
     start = models.DateField(_("început"))
     end = models.DateField(_("sfârșit"))
-    is_milestone = models.BooleanField(_("jalon"), default=False,
-                                       help_text=_("Un jalon este un moment: începutul și sfârșitul coincid."))
+    is_milestone = models.BooleanField(
+        _("jalon"), default=False, help_text=_("Un jalon este un moment: începutul și sfârșitul coincid.")
+    )
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progres (%)"), default=0)
     responsible = models.CharField(_("responsabil furnizor"), max_length=120, blank=True)
     client_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("persoană de contact client"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="project_tasks",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persoană de contact client"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_tasks",
     )
-    depends_on = models.ManyToManyField("self", verbose_name=_("depinde de"), symmetrical=False, blank=True,
-                                        related_name="successors")
+    depends_on = models.ManyToManyField(
+        "self", verbose_name=_("depinde de"), symmetrical=False, blank=True, related_name="successors"
+    )
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
 
@@ -147,8 +174,9 @@ class Task(models.Model):
         ordering = ["project", "position", "start", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="task_end_not_before_start"),
-            models.CheckConstraint(condition=Q(is_milestone=False) | Q(end=F("start")),
-                                   name="task_milestone_has_zero_length"),
+            models.CheckConstraint(
+                condition=Q(is_milestone=False) | Q(end=F("start")), name="task_milestone_has_zero_length"
+            ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
         ]
         indexes = [models.Index(fields=["project", "position"])]
@@ -183,12 +211,18 @@ class Comment(models.Model):
     """A message in a project's thread: from a client member, or from the supplier (staff, in admin)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="project_comments")
-    project = models.ForeignKey(Project, verbose_name=_("proiect"), on_delete=models.CASCADE,
-                                related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("autor"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="project_comments")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="project_comments"
+    )
+    project = models.ForeignKey(Project, verbose_name=_("proiect"), on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("autor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_comments",
+    )
     from_supplier = models.BooleanField(_("de la furnizor"), default=False)
     body = models.TextField(_("mesaj"))
     created_at = models.DateTimeField(_("trimis la"), auto_now_add=True)
@@ -206,12 +240,13 @@ class Comment(models.Model):
 
 
 class CommentAttachment(models.Model):
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="+")
-    comment = models.ForeignKey(Comment, verbose_name=_("comentariu"), on_delete=models.CASCADE,
-                                related_name="attachments")
-    file = models.ForeignKey("files.StoredFile", verbose_name=_("fișier"), on_delete=models.PROTECT,
-                             related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comentariu"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.ForeignKey("files.StoredFile", verbose_name=_("fișier"), on_delete=models.PROTECT, related_name="+")
 
     objects = CompanyScopedQuerySet.as_manager()
 

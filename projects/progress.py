@@ -70,12 +70,16 @@ class DaysBetween(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         # PostgreSQL: date - date is an integer number of days.
-        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ",
-                              **extra_context)
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-                              arg_joiner=") - julianday(", **extra_context)
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
 
 
 _COUNTED = [status for status in Task.Status if status != Task.Status.CANCELLED]
@@ -86,8 +90,11 @@ def progress_annotations(prefix: str = "tasks__") -> dict:
     counted = Q(**{f"{prefix}is_milestone": False}) & Q(**{f"{prefix}status__in": _COUNTED})
     milestone = Q(**{f"{prefix}is_milestone": True}) & Q(**{f"{prefix}status__in": _COUNTED})
     days = DaysBetween(F(f"{prefix}start"), F(f"{prefix}end")) + Value(1)
-    percent = Case(When(**{f"{prefix}status": Task.Status.DONE}, then=Value(100)), default=F(f"{prefix}progress"),
-                   output_field=IntegerField())
+    percent = Case(
+        When(**{f"{prefix}status": Task.Status.DONE}, then=Value(100)),
+        default=F(f"{prefix}progress"),
+        output_field=IntegerField(),
+    )
     return {
         "progress_weight": Sum(days, filter=counted, default=0),
         "progress_weighted_done": Sum(days * percent, filter=counted, default=0),
@@ -97,6 +104,9 @@ def progress_annotations(prefix: str = "tasks__") -> dict:
 
 
 def sums_from_annotations(obj) -> ProgressSums:
-    return ProgressSums(obj.progress_weight or 0, obj.progress_weighted_done or 0, obj.progress_milestones or 0,
-                        obj.progress_milestones_done or 0)
-
+    return ProgressSums(
+        obj.progress_weight or 0,
+        obj.progress_weighted_done or 0,
+        obj.progress_milestones or 0,
+        obj.progress_milestones_done or 0,
+    )

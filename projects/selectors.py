@@ -34,8 +34,13 @@ from portal.summaries import Card, Summary, Urgent, count_of
 from projects.models import Comment, Project, Task
 from projects.progress import progress_annotations, sums_from_annotations, sums_of
 
-PROJECT_STATUS_ORDER = [Project.Status.IN_PROGRESS, Project.Status.PLANNED, Project.Status.SUSPENDED,
-                        Project.Status.DONE, Project.Status.CANCELLED]
+PROJECT_STATUS_ORDER = [
+    Project.Status.IN_PROGRESS,
+    Project.Status.PLANNED,
+    Project.Status.SUSPENDED,
+    Project.Status.DONE,
+    Project.Status.CANCELLED,
+]
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -48,8 +53,11 @@ def project_list(*, company: Company, status: str = "", query: str = "") -> Quer
         projects = projects.filter(status=status)
     if query:
         projects = projects.filter(Q(name__icontains=query) | Q(code__icontains=query))
-    status_rank = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(PROJECT_STATUS_ORDER)],
-                       default=Value(len(PROJECT_STATUS_ORDER)), output_field=IntegerField())
+    status_rank = Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(PROJECT_STATUS_ORDER)],
+        default=Value(len(PROJECT_STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
     return projects.annotate(status_rank=status_rank).order_by("status_rank", "-planned_start", "-id")
 
 
@@ -57,8 +65,9 @@ def with_progress(projects: QuerySet, *, today: date | None = None) -> QuerySet:
     """Annotates progress sums, task and late-task counts and the next open milestone: aggregates over
     the joined tasks and two correlated subqueries, so apply it to a few projects, not to all of them."""
     today = today or timezone.localdate()
-    next_milestone = (Task.objects.filter(project=OuterRef("pk"), is_milestone=True).open()
-                      .order_by("start", "position", "id"))
+    next_milestone = (
+        Task.objects.filter(project=OuterRef("pk"), is_milestone=True).open().order_by("start", "position", "id")
+    )
     return projects.annotate(
         **progress_annotations(),
         task_count=Count("tasks", filter=Q(tasks__status__in=[s for s in Task.Status if s != Task.Status.CANCELLED])),
@@ -70,8 +79,9 @@ def with_progress(projects: QuerySet, *, today: date | None = None) -> QuerySet:
 
 def late_task_count(today: date) -> Count:
     """A project's open tasks past their end, as an annotation (the list's cards, the admin's column)."""
-    return Count("tasks", filter=Q(tasks__end__lt=today, tasks__status__in=[s for s in Task.Status
-                                                                            if s not in Task.CLOSED]))
+    return Count(
+        "tasks", filter=Q(tasks__end__lt=today, tasks__status__in=[s for s in Task.Status if s not in Task.CLOSED])
+    )
 
 
 def list_rows(projects: Iterable[Project], *, company: Company, today: date | None = None) -> list[Project]:
@@ -170,8 +180,9 @@ def build_schedule(tasks: Sequence[Task], edges: Iterable[tuple[int, int]], *, t
 
 def project_schedule(*, project: Project, today: date | None = None) -> Schedule:
     """Two queries: the tasks, and the dependency pairs among them."""
-    tasks = list(Task.objects.filter(project=project).select_related("client_contact")
-                 .order_by("position", "start", "id"))
+    tasks = list(
+        Task.objects.filter(project=project).select_related("client_contact").order_by("position", "start", "id")
+    )
     through = Task.depends_on.through
     edges = through.objects.filter(from_task__project=project).values_list("to_task_id", "from_task_id")
     return build_schedule(tasks, edges, today=today or timezone.localdate())
@@ -180,28 +191,39 @@ def project_schedule(*, project: Project, today: date | None = None) -> Schedule
 def project_summary(*, project: Project, today: date) -> Project:
     """The project with its progress sums, task counts and what its schedule's stamp needs, in one query
     whatever the number of tasks (aggregates over the tasks, two subqueries over the dependencies)."""
-    edges = (Task.depends_on.through.objects.filter(from_task__project=OuterRef("pk")).order_by()
-             .values("from_task__project"))
-    return (with_progress(Project.objects.for_company(project.company_id).filter(pk=project.pk), today=today)
-            .annotate(task_rows=Count("tasks"), latest_task_change=Max("tasks__updated_at"),
-                      edge_count=Subquery(edges.annotate(n=Count("id")).values("n")),
-                      edge_mix=Subquery(edges.annotate(n=Sum(F("from_task_id") * F("to_task_id"))).values("n")))
-            .get())
+    edges = (
+        Task.depends_on.through.objects.filter(from_task__project=OuterRef("pk"))
+        .order_by()
+        .values("from_task__project")
+    )
+    return (
+        with_progress(Project.objects.for_company(project.company_id).filter(pk=project.pk), today=today)
+        .annotate(
+            task_rows=Count("tasks"),
+            latest_task_change=Max("tasks__updated_at"),
+            edge_count=Subquery(edges.annotate(n=Count("id")).values("n")),
+            edge_mix=Subquery(edges.annotate(n=Sum(F("from_task_id") * F("to_task_id"))).values("n")),
+        )
+        .get()
+    )
 
 
 def schedule_stamp(summary: Project, today: date) -> str:
     """Changes with any task (added, changed, removed), any dependency and the day (late flags): the key of
     the cached Gantt fragment, so a change shows at once."""
     latest = summary.latest_task_change
-    return (f"{summary.updated_at.timestamp()}-{summary.task_rows}-{latest.timestamp() if latest else 0}-"
-            f"{summary.edge_count or 0}-{summary.edge_mix or 0}-{today.isoformat()}")
+    return (
+        f"{summary.updated_at.timestamp()}-{summary.task_rows}-{latest.timestamp() if latest else 0}-"
+        f"{summary.edge_count or 0}-{summary.edge_mix or 0}-{today.isoformat()}"
+    )
 
 
 # --- the tasks table --------------------------------------------------------------------------
 
 _STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(Task.Status)], output_field=IntegerField())
-_EFFECTIVE_PROGRESS = Case(When(status=Task.Status.DONE, then=Value(100)), default=F("progress"),
-                           output_field=IntegerField())
+_EFFECTIVE_PROGRESS = Case(
+    When(status=Task.Status.DONE, then=Value(100)), default=F("progress"), output_field=IntegerField()
+)
 TASK_SORTS = {
     "pozitie": ("position", "start", "id"),
     "titlu": (Lower("title"), "id"),
@@ -254,8 +276,12 @@ def upcoming_milestones(*, project: Project, today: date, limit: int = 5) -> lis
 
 def late_tasks(*, project: Project, today: date, limit: int = 5) -> tuple[list[Task], int]:
     """The first late tasks in plan order, and how many there are (one query: COUNT(*) OVER ())."""
-    late = (Task.objects.filter(project=project).late(today).annotate(total_rows=Window(Count("pk")))
-            .order_by("position", "start", "id")[:limit])
+    late = (
+        Task.objects.filter(project=project)
+        .late(today)
+        .annotate(total_rows=Window(Count("pk")))
+        .order_by("position", "start", "id")[:limit]
+    )
     late = task_rows(late, today=today)
     return late, (late[0].total_rows if late else 0)
 
@@ -265,14 +291,22 @@ def late_tasks(*, project: Project, today: date, limit: int = 5) -> tuple[list[T
 
 def recent_comments(*, project: Project, limit: int) -> tuple[list[Comment], int]:
     """The last ``limit`` messages, oldest first, and how many there are (one query: COUNT(*) OVER ())."""
-    recent = list(Comment.objects.filter(project=project).select_related("author")
-                  .annotate(total_rows=Window(Count("pk"))).order_by("-created_at", "-id")[:limit])
+    recent = list(
+        Comment.objects.filter(project=project)
+        .select_related("author")
+        .annotate(total_rows=Window(Count("pk")))
+        .order_by("-created_at", "-id")[:limit]
+    )
     return recent[::-1], (recent[0].total_rows if recent else 0)
 
 
 def project_comments(*, project: Project) -> list[Comment]:
-    return list(Comment.objects.filter(project=project).select_related("author")
-                .prefetch_related("attachments__file").order_by("created_at", "id"))
+    return list(
+        Comment.objects.filter(project=project)
+        .select_related("author")
+        .prefetch_related("attachments__file")
+        .order_by("created_at", "id")
+    )
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------
@@ -300,14 +334,26 @@ def _dashboard_card(company: Company, count: int, today: date) -> Card:
     upcoming.sort(key=lambda p: p.next_milestone_date)
     first = upcoming[0] if upcoming else None
     return Card(
-        "projects", _("Proiecte active"), "kanban", reverse("projects:list") + f"?status={Project.Status.IN_PROGRESS}",
-        count, ngettext("proiect în desfășurare", "proiecte în desfășurare", count),
+        "projects",
+        _("Proiecte active"),
+        "kanban",
+        reverse("projects:list") + f"?status={Project.Status.IN_PROGRESS}",
+        count,
+        ngettext("proiect în desfășurare", "proiecte în desfășurare", count),
         _("Niciun proiect în desfășurare. Aici urmăriți progresul, sarcinile și diagrama Gantt."),
-        urgent=Urgent(_("Următorul jalon: %(milestone)s (%(project)s), %(date)s") % {
-            "milestone": first.next_milestone_title, "project": first.code,
-            "date": short_date(first.next_milestone_date)},
-            reverse("projects:detail", args=[first.public_id])) if first else None,
-        chart=_progress_chart(active), chart_rows=active,
+        urgent=Urgent(
+            _("Următorul jalon: %(milestone)s (%(project)s), %(date)s")
+            % {
+                "milestone": first.next_milestone_title,
+                "project": first.code,
+                "date": short_date(first.next_milestone_date),
+            },
+            reverse("projects:detail", args=[first.public_id]),
+        )
+        if first
+        else None,
+        chart=_progress_chart(active),
+        chart_rows=active,
     )
 
 
@@ -317,12 +363,24 @@ def _progress_chart(projects: list[Project]) -> dict | None:
     names = [f"{p.code}" for p in projects][::-1]
     values = [p.progress for p in projects][::-1]
     return {
-        "data": [{"type": "bar", "orientation": "h", "x": values, "y": names, "marker": {"color": "#0b5ed7"},
-                  "text": [f"{v} %" for v in values], "textposition": "auto",
-                  "hovertemplate": "%{y}: %{x} %<extra></extra>",
-                  "customdata": [p.name for p in projects][::-1]}],
-        "layout": {"height": 60 + 34 * len(projects), "margin": {"l": 110, "r": 10, "t": 10, "b": 30},
-                   "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
-                   "yaxis": {"fixedrange": True, "automargin": True},
-                   "font": {"family": "system-ui, sans-serif", "size": 12}},
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": values,
+                "y": names,
+                "marker": {"color": "#0b5ed7"},
+                "text": [f"{v} %" for v in values],
+                "textposition": "auto",
+                "hovertemplate": "%{y}: %{x} %<extra></extra>",
+                "customdata": [p.name for p in projects][::-1],
+            }
+        ],
+        "layout": {
+            "height": 60 + 34 * len(projects),
+            "margin": {"l": 110, "r": 10, "t": 10, "b": 30},
+            "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+            "yaxis": {"fixedrange": True, "automargin": True},
+            "font": {"family": "system-ui, sans-serif", "size": 12},
+        },
     }

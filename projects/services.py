@@ -52,8 +52,11 @@ def clean_task_fields(task: Task, *, company_id: int | None = None) -> None:
     if task.progress is not None and not 0 <= task.progress <= 100:
         errors["progress"] = _("Progresul este un procent între 0 și 100.")
     company_id = company_id or task.company_id
-    if task.client_contact_id and company_id and not Membership.objects.active().filter(
-            user_id=task.client_contact_id, company_id=company_id).exists():
+    if (
+        task.client_contact_id
+        and company_id
+        and not Membership.objects.active().filter(user_id=task.client_contact_id, company_id=company_id).exists()
+    ):
         errors["client_contact"] = _("Persoana de contact trebuie să fie un membru activ al companiei clientului.")
     if errors:
         raise ValidationError(errors)
@@ -78,7 +81,7 @@ def find_cycle(edges: Iterable[tuple[int, int]]) -> list[int] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(node) == 1:
-                return [*path[path.index(node):], node]
+                return [*path[path.index(node) :], node]
             elif not state.get(node):
                 state[node] = 1
                 path.append(node)
@@ -88,8 +91,11 @@ def find_cycle(edges: Iterable[tuple[int, int]]) -> list[int] | None:
 
 def cycle_error(cycle: Sequence[int], titles: dict[int, str]) -> ValidationError:
     names = " → ".join(f"„{titles.get(pk, '?')}”" for pk in cycle)
-    return ValidationError(_("Dependențele formează un cerc: %(cycle)s. O sarcină nu poate depinde, "
-                             "direct sau indirect, de ea însăși.") % {"cycle": names}, code="cycle")
+    return ValidationError(
+        _("Dependențele formează un cerc: %(cycle)s. O sarcină nu poate depinde, direct sau indirect, de ea însăși.")
+        % {"cycle": names},
+        code="cycle",
+    )
 
 
 def check_graph_with(*, project_id: int, task_id: int, predecessors: Iterable[Task]) -> None:
@@ -97,8 +103,9 @@ def check_graph_with(*, project_id: int, task_id: int, predecessors: Iterable[Ta
     check_graph_after(project_id=project_id, predecessors_of={task_id: [task.pk for task in predecessors]})
 
 
-def check_graph_after(*, project_id: int, predecessors_of: dict[int, Iterable[int]],
-                      deleted: Collection[int] = ()) -> None:
+def check_graph_after(
+    *, project_id: int, predecessors_of: dict[int, Iterable[int]], deleted: Collection[int] = ()
+) -> None:
     """Would the project's graph stay acyclic with these tasks' predecessors replaced (task id -> the ids it
     would depend on) and these tasks deleted? An admin page checks all its rows at once."""
     deleted = set(deleted)
@@ -118,8 +125,13 @@ def check_predecessors(task: Task, predecessors: Iterable[Task], *, project_id: 
         if task.pk and predecessor.pk == task.pk:
             errors.append(_("O sarcină nu poate depinde de ea însăși."))
         elif predecessor.project_id != project_id:
-            errors.append(_("„%(title)s” aparține altui proiect: dependențele sunt permise doar între sarcinile "
-                            "aceluiași proiect.") % {"title": predecessor.title})
+            errors.append(
+                _(
+                    "„%(title)s” aparține altui proiect: dependențele sunt permise doar între sarcinile "
+                    "aceluiași proiect."
+                )
+                % {"title": predecessor.title}
+            )
     if errors:
         raise ValidationError({"depends_on": errors})
 
@@ -136,8 +148,14 @@ def project_save(*, project: Project, by: User | None = None) -> Project:
     if before is None:
         audit.record(action="project.created", company=project.company, user=by, obj=project)
     elif before.status != project.status:
-        audit.record(action="project.status_changed", company=project.company, user=by, obj=project,
-                     before=before.status, after=project.status)
+        audit.record(
+            action="project.status_changed",
+            company=project.company,
+            user=by,
+            obj=project,
+            before=before.status,
+            after=project.status,
+        )
     return project
 
 
@@ -151,8 +169,9 @@ class TaskChange:
 
 
 @transaction.atomic
-def tasks_save(*, project: Project, changes: Sequence[TaskChange], deleted: Sequence[Task] = (),
-               by: User | None = None) -> list[Task]:
+def tasks_save(
+    *, project: Project, changes: Sequence[TaskChange], deleted: Sequence[Task] = (), by: User | None = None
+) -> list[Task]:
     """Write several tasks of one project, then check the project's dependency graph once."""
     # The row lock serialises concurrent edits of one project's graph.
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -170,8 +189,11 @@ def tasks_save(*, project: Project, changes: Sequence[TaskChange], deleted: Sequ
     if errors:
         raise ValidationError(errors)
 
-    known = dict(Task.objects.filter(
-        project=project, pk__in=[c.task.pk for c in changes if c.task.pk]).values_list("pk", "status"))
+    known = dict(
+        Task.objects.filter(project=project, pk__in=[c.task.pk for c in changes if c.task.pk]).values_list(
+            "pk", "status"
+        )
+    )
     for task in deleted:
         if task.project_id != project.pk:
             raise ValidationError(_("Sarcina „%(title)s” aparține altui proiect.") % {"title": task.title})
@@ -193,13 +215,26 @@ def tasks_save(*, project: Project, changes: Sequence[TaskChange], deleted: Sequ
 
     _check_graph(project)
 
-    audit.record(action="project.tasks_saved", company=project.company, user=by, obj=project,
-                 created=created, updated=len(changes) - created, deleted=len(deleted))
+    audit.record(
+        action="project.tasks_saved",
+        company=project.company,
+        user=by,
+        obj=project,
+        created=created,
+        updated=len(changes) - created,
+        deleted=len(deleted),
+    )
     for change in changes:
         task = change.task
         if task.is_milestone and task.is_done and known.get(task.pk) != Task.Status.DONE:
-            audit.record(action="project.milestone_reached", company=project.company, user=by, obj=project,
-                         milestone=task.title, task=str(task.public_id))
+            audit.record(
+                action="project.milestone_reached",
+                company=project.company,
+                user=by,
+                obj=project,
+                milestone=task.title,
+                task=str(task.public_id),
+            )
             enqueue(jobs.notify_milestone_reached, task.pk)
     return [change.task for change in changes]
 
@@ -213,8 +248,9 @@ def _check_graph(project: Project) -> None:
         raise cycle_error(cycle, titles)
 
 
-def task_create(*, project: Project, title: str, start, end, depends_on: Iterable[Task] = (),
-                by: User | None = None, **fields) -> Task:
+def task_create(
+    *, project: Project, title: str, start, end, depends_on: Iterable[Task] = (), by: User | None = None, **fields
+) -> Task:
     task = Task(project=project, company_id=project.company_id, title=title, start=start, end=end, **fields)
     return tasks_save(project=project, changes=[TaskChange(task, list(depends_on))], by=by)[0]
 
@@ -238,8 +274,9 @@ def milestones_notify(*, project: Project, by: User | None = None) -> int:
     open_milestones = Task.objects.filter(project=project, is_milestone=True).open().count()
     if not open_milestones:
         raise ValidationError(_("Proiectul „%(project)s” nu are jaloane deschise de anunțat.") % {"project": project})
-    entry = audit.record(action="project.milestones_notified", company=project.company, user=by,
-                         obj=project, milestones=open_milestones)
+    entry = audit.record(
+        action="project.milestones_notified", company=project.company, user=by, obj=project, milestones=open_milestones
+    )
     enqueue(jobs.notify_milestone_schedule, project.pk, entry.pk)
     return open_milestones
 
@@ -251,26 +288,36 @@ MAX_COMMENT_ATTACHMENTS = 5
 
 @retry_on_conflict
 @transaction.atomic
-def comment_add(*, project: Project, user: User | None, body: str, files: Sequence = (),
-                from_supplier: bool = False) -> Comment:
+def comment_add(
+    *, project: Project, user: User | None, body: str, files: Sequence = (), from_supplier: bool = False
+) -> Comment:
     """A message in the project's thread. A client's message is emailed to the project manager;
     the supplier's reply notifies the client's members."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Scrieți un mesaj.")})
     if len(files) > MAX_COMMENT_ATTACHMENTS:
-        raise ValidationError({"files": _("Puteți atașa cel mult %(count)d fișiere la un mesaj.")
-                               % {"count": MAX_COMMENT_ATTACHMENTS}})
-    comment = Comment.objects.create(company=project.company, project=project, author=user, body=body,
-                                     from_supplier=from_supplier)
+        raise ValidationError(
+            {"files": _("Puteți atașa cel mult %(count)d fișiere la un mesaj.") % {"count": MAX_COMMENT_ATTACHMENTS}}
+        )
+    comment = Comment.objects.create(
+        company=project.company, project=project, author=user, body=body, from_supplier=from_supplier
+    )
     for uploaded in files:
         try:
             stored = store_upload(company=project.company, uploaded=uploaded, user=user)
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from error
         CommentAttachment.objects.create(company=project.company, comment=comment, file=stored)
-    audit.record(action="project.commented", company=project.company, user=user, obj=project,
-                 comment=str(comment.public_id), attachments=len(files), from_supplier=from_supplier)
+    audit.record(
+        action="project.commented",
+        company=project.company,
+        user=user,
+        obj=project,
+        comment=str(comment.public_id),
+        attachments=len(files),
+        from_supplier=from_supplier,
+    )
     if from_supplier:
         enqueue(jobs.notify_client_of_reply, comment.pk)
     else:
@@ -279,5 +326,10 @@ def comment_add(*, project: Project, user: User | None, body: str, files: Sequen
 
 
 def attachment_downloaded(*, attachment: CommentAttachment, user: User) -> None:
-    audit.record(action="project.attachment_downloaded", company=attachment.company, user=user,
-                 obj=attachment.comment.project, file=attachment.file.original_name)
+    audit.record(
+        action="project.attachment_downloaded",
+        company=attachment.company,
+        user=user,
+        obj=attachment.comment.project,
+        file=attachment.file.original_name,
+    )

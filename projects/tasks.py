@@ -25,11 +25,20 @@ def notify_milestone_reached(task_id: int) -> None:
     for membership in _members(project.company):
         with override(membership.user.language):
             title = _("Jalon atins: %(milestone)s (%(project)s)") % {"milestone": task.title, "project": project.name}
-        notify(user=membership.user, company=project.company, kind="project.milestone", title=title, url=url,
-               key=f"milestone-reached:{task.pk}")
-        send_to_user_once(key=f"milestone-reached:{task.pk}", user=membership.user,
-                          template="project_milestone_reached",
-                          context={"project": project, "task": task, "url": settings.SITE_URL + url})
+        notify(
+            user=membership.user,
+            company=project.company,
+            kind="project.milestone",
+            title=title,
+            url=url,
+            key=f"milestone-reached:{task.pk}",
+        )
+        send_to_user_once(
+            key=f"milestone-reached:{task.pk}",
+            user=membership.user,
+            template="project_milestone_reached",
+            context={"project": project, "task": task, "url": settings.SITE_URL + url},
+        )
 
 
 @shared_task
@@ -42,24 +51,42 @@ def notify_milestone_schedule(project_id: int, event_id: int) -> None:
     for membership in _members(project.company):
         with override(membership.user.language):
             title = _("Calendarul jaloanelor s-a actualizat: %(project)s") % {"project": project.name}
-        notify(user=membership.user, company=project.company, kind="project.milestones", title=title, url=url,
-               key=f"milestones:{event_id}")
-        send_to_user_once(key=f"milestones:{event_id}", user=membership.user, template="project_milestones",
-                          context={"project": project, "milestones": milestones, "url": settings.SITE_URL + url})
+        notify(
+            user=membership.user,
+            company=project.company,
+            kind="project.milestones",
+            title=title,
+            url=url,
+            key=f"milestones:{event_id}",
+        )
+        send_to_user_once(
+            key=f"milestones:{event_id}",
+            user=membership.user,
+            template="project_milestones",
+            context={"project": project, "milestones": milestones, "url": settings.SITE_URL + url},
+        )
 
 
 @shared_task
 def notify_manager_of_comment(comment_id: int) -> None:
-    comment = (Comment.objects.select_related("project__company", "author")
-               .prefetch_related("attachments__file").filter(pk=comment_id).first())
+    comment = (
+        Comment.objects.select_related("project__company", "author")
+        .prefetch_related("attachments__file")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None:
         return
     project = comment.project
     recipients = [project.manager_email] if project.manager_email else settings.STAFF_NOTIFICATION_EMAILS
     admin_url = settings.SITE_URL + reverse("admin:projects_project_change", args=[project.pk])
     for address in recipients:
-        send_once(key=f"project-comment:{comment.pk}:{address}", to=address, template="project_comment",
-                  context={"project": project, "comment": comment, "admin_url": admin_url})
+        send_once(
+            key=f"project-comment:{comment.pk}:{address}",
+            to=address,
+            template="project_comment",
+            context={"project": project, "comment": comment, "admin_url": admin_url},
+        )
 
 
 @shared_task
@@ -72,7 +99,17 @@ def notify_client_of_reply(comment_id: int) -> None:
     for membership in _members(project.company):
         with override(membership.user.language):
             title = _("Mesaj nou de la furnizor: %(project)s") % {"project": project.name}
-        notify(user=membership.user, company=project.company, kind="project.reply", title=title, url=url,
-               key=f"project-reply:{comment.pk}")
-        send_to_user_once(key=f"project-reply:{comment.pk}", user=membership.user, template="project_reply",
-                          context={"project": project, "comment": comment, "url": settings.SITE_URL + url})
+        notify(
+            user=membership.user,
+            company=project.company,
+            kind="project.reply",
+            title=title,
+            url=url,
+            key=f"project-reply:{comment.pk}",
+        )
+        send_to_user_once(
+            key=f"project-reply:{comment.pk}",
+            user=membership.user,
+            template="project_reply",
+            context={"project": project, "comment": comment, "url": settings.SITE_URL + url},
+        )

@@ -41,8 +41,9 @@ TASK_COLUMNS = [
 
 
 def _project(request: HttpRequest, public_id) -> Project:
-    return get_object_or_404(Project.objects.for_company(request.company).select_related("contract"),
-                             public_id=public_id)
+    return get_object_or_404(
+        Project.objects.for_company(request.company).select_related("contract"), public_id=public_id
+    )
 
 
 @require_safe
@@ -51,12 +52,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filters = ProjectFilterForm(request.GET or None)
     values = filters.values()
     projects = selectors.project_list(company=request.company, **values)
-    page = paginate(request, projects, per_page=PROJECTS_PER_PAGE,
-                    rows=partial(selectors.list_rows, company=request.company))
-    return render(request, "projects/list.html", {
-        "page": page, "filters": filters, "is_filtered": any(values.values()),
-        "query_string": query_without(request, "page"), "active_section": "projects",
-    })
+    page = paginate(
+        request, projects, per_page=PROJECTS_PER_PAGE, rows=partial(selectors.list_rows, company=request.company)
+    )
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "is_filtered": any(values.values()),
+            "query_string": query_without(request, "page"),
+            "active_section": "projects",
+        },
+    )
 
 
 def _sort_columns(request: HttpRequest, current: str) -> list[dict]:
@@ -83,28 +92,35 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     task_page = paginate(request, tasks, per_page=TASKS_PER_PAGE, rows=partial(selectors.task_rows, today=today))
     late, late_count = selectors.late_tasks(project=project, today=today)
     comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
-    documents = documents_linked_to(membership=request.membership, user=request.user, obj=project,
-                                    page_number=request.GET.get("documente"))
+    documents = documents_linked_to(
+        membership=request.membership, user=request.user, obj=project, page_number=request.GET.get("documente")
+    )
     inline_gantt = 0 < summary.task_rows <= GANTT_INLINE_TASKS
-    return render(request, "projects/detail.html", {
-        "project": project,
-        "summary": summary,
-        "progress": _progress(summary),
-        "milestones": selectors.upcoming_milestones(project=project, today=today),
-        "late_tasks": late,
-        "late_count": late_count,
-        "task_page": task_page,
-        "page": task_page,  # for portal/pagination.html
-        "task_filters": task_filters,
-        "tasks_filtered": bool(values["status"]),
-        "columns": _sort_columns(request, values["sort"]),
-        "query_string": query_without(request, "page"),
-        "documents": documents,
-        "comments": comments,
-        "comment_count": comment_count,
-        "gantt_html": _gantt_fragment(request, project, summary, today, full_page_link=True) if inline_gantt else "",
-        "active_section": "projects",
-    })
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "summary": summary,
+            "progress": _progress(summary),
+            "milestones": selectors.upcoming_milestones(project=project, today=today),
+            "late_tasks": late,
+            "late_count": late_count,
+            "task_page": task_page,
+            "page": task_page,  # for portal/pagination.html
+            "task_filters": task_filters,
+            "tasks_filtered": bool(values["status"]),
+            "columns": _sort_columns(request, values["sort"]),
+            "query_string": query_without(request, "page"),
+            "documents": documents,
+            "comments": comments,
+            "comment_count": comment_count,
+            "gantt_html": _gantt_fragment(request, project, summary, today, full_page_link=True)
+            if inline_gantt
+            else "",
+            "active_section": "projects",
+        },
+    )
 
 
 def _progress(summary: Project) -> int:
@@ -114,15 +130,23 @@ def _progress(summary: Project) -> int:
 def _gantt_fragment(request: HttpRequest, project: Project, summary: Project, today, *, full_page_link: bool) -> str:
     """The chart and its table view, rendered once per schedule stamp and language and then read from the
     cache: with 2,000 tasks loading them and building the chart costs ~60 ms, rendering ~0.5 s."""
-    key = (f"projects:gantt:{project.pk}:{selectors.schedule_stamp(summary, today)}:"
-           f"{translation.get_language()}:{int(full_page_link)}")
+    key = (
+        f"projects:gantt:{project.pk}:{selectors.schedule_stamp(summary, today)}:"
+        f"{translation.get_language()}:{int(full_page_link)}"
+    )
     html = cache.get(key)
     if html is None:
         schedule = selectors.project_schedule(project=project, today=today)
-        html = render_to_string("projects/_gantt.html", {
-            "project": project, "schedule": schedule, "gantt": gantt_payload(project, schedule),
-            "full_page_link": full_page_link,
-        }, request=request)
+        html = render_to_string(
+            "projects/_gantt.html",
+            {
+                "project": project,
+                "schedule": schedule,
+                "gantt": gantt_payload(project, schedule),
+                "full_page_link": full_page_link,
+            },
+            request=request,
+        )
         cache.set(key, html, GANTT_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 — our own template's output, escaped when it was rendered
 
@@ -134,13 +158,18 @@ def gantt(request: HttpRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     today = timezone.localdate()
     summary = selectors.project_summary(project=project, today=today)
-    return render(request, "projects/gantt.html", {
-        "project": project,
-        "progress": _progress(summary),
-        "gantt_html": _gantt_fragment(request, project, summary, today, full_page_link=False)
-        if summary.task_rows else "",
-        "active_section": "projects",
-    })
+    return render(
+        request,
+        "projects/gantt.html",
+        {
+            "project": project,
+            "progress": _progress(summary),
+            "gantt_html": _gantt_fragment(request, project, summary, today, full_page_link=False)
+            if summary.task_rows
+            else "",
+            "active_section": "projects",
+        },
+    )
 
 
 @company_member_required
@@ -152,18 +181,26 @@ def comments(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"],
-                                     files=form.cleaned_data["files"])
+                services.comment_add(
+                    project=project, user=request.user, body=form.cleaned_data["body"], files=form.cleaned_data["files"]
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Mesajul a fost trimis managerului de proiect."))
                 return redirect("projects:comments", public_id=project.public_id)
         status = 400
-    return render(request, "projects/comments.html", {
-        "project": project, "comments": selectors.project_comments(project=project), "form": form,
-        "active_section": "projects",
-    }, status=status)
+    return render(
+        request,
+        "projects/comments.html",
+        {
+            "project": project,
+            "comments": selectors.project_comments(project=project),
+            "form": form,
+            "active_section": "projects",
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -171,7 +208,9 @@ def comments(request: HttpRequest, public_id) -> HttpResponse:
 def attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
     attachment = get_object_or_404(
         CommentAttachment.objects.for_company(request.company).select_related("file", "comment__project"),
-        comment__project__public_id=public_id, file__public_id=file_id)
+        comment__project__public_id=public_id,
+        file__public_id=file_id,
+    )
     services.attachment_downloaded(attachment=attachment, user=request.user)
     stored = attachment.file
     stem = stored.original_name.rsplit(".", 1)[0]

@@ -81,14 +81,34 @@ class OfferOfRequestInline(admin.TabularInline):
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(admin.ModelAdmin):
     view_on_site = False  # the client's page; staff have no membership there
-    list_display = ("number", "company", "created_by", "status", "delivery_option", "desired_date", "line_count",
-                    "created_at")
+    list_display = (
+        "number",
+        "company",
+        "created_by",
+        "status",
+        "delivery_option",
+        "desired_date",
+        "line_count",
+        "created_at",
+    )
     list_filter = ("status", "delivery_option", "created_at")
     search_fields = ("number", "company__name", "company__cui", "lines__description", "remarks")
     list_select_related = ("company", "created_by")
     date_hierarchy = "created_at"
-    fields = ("number", "company", "status", "created_by", "created_at", "delivery_option", "delivery_address",
-              "desired_date", "remarks", "attachment_links", "cancelled_at", "cancelled_by")
+    fields = (
+        "number",
+        "company",
+        "status",
+        "created_by",
+        "created_at",
+        "delivery_option",
+        "delivery_address",
+        "desired_date",
+        "remarks",
+        "attachment_links",
+        "cancelled_at",
+        "cancelled_by",
+    )
     readonly_fields = fields
     inlines = [QuoteRequestLineInline, OfferOfRequestInline]
     actions = ["create_offer", "mark_in_review", "close"]
@@ -109,13 +129,24 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         if not files:
             return "—"
         return format_html_join(
-            mark_safe("<br>"), '<a href="{}">{}</a> ({} KB)',
-            ((reverse("admin:quotes_quoterequest_attachment", args=[obj.pk, f.pk]), f.original_name,
-              max(1, f.size // 1024)) for f in files))
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({} KB)',
+            (
+                (
+                    reverse("admin:quotes_quoterequest_attachment", args=[obj.pk, f.pk]),
+                    f.original_name,
+                    max(1, f.size // 1024),
+                )
+                for f in files
+            ),
+        )
 
     def get_urls(self):
-        attachment = path("<int:pk>/atasament/<int:file_pk>/", self.admin_site.admin_view(self.attachment_view),
-                          name="quotes_quoterequest_attachment")
+        attachment = path(
+            "<int:pk>/atasament/<int:file_pk>/",
+            self.admin_site.admin_view(self.attachment_view),
+            name="quotes_quoterequest_attachment",
+        )
         return [attachment, *super().get_urls()]
 
     def attachment_view(self, request, pk, file_pk):
@@ -126,8 +157,10 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         return file_response(stored, filename=safe_filename(stored.original_name.rsplit(".", 1)[0], stored.extension))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "quote_actions": [
-            ("_create_offer", _("Creează o ofertă din această cerere"))]}
+        extra_context = {
+            **(extra_context or {}),
+            "quote_actions": [("_create_offer", _("Creează o ofertă din această cerere"))],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):
@@ -137,9 +170,15 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 _report(self, request, obj, error)
                 return redirect(request.path)
-            self.message_user(request, _("Ciorna ofertei %(number)s a fost creată cu rândurile cererii. "
-                                         "Completați prețurile, apoi trimiteți-o clientului.")
-                              % {"number": offer.number}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _(
+                    "Ciorna ofertei %(number)s a fost creată cu rândurile cererii. "
+                    "Completați prețurile, apoi trimiteți-o clientului."
+                )
+                % {"number": offer.number},
+                messages.SUCCESS,
+            )
             return redirect("admin:quotes_offer_change", offer.pk)
         return super().response_change(request, obj)
 
@@ -148,41 +187,74 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         created = []
         for quote_request in queryset.select_related("company"):
             try:
-                created.append(services.offer_create(company=quote_request.company, by=request.user,
-                                                     quote_request=quote_request))
+                created.append(
+                    services.offer_create(company=quote_request.company, by=request.user, quote_request=quote_request)
+                )
             except ValidationError as error:
                 _report(self, request, quote_request, error)
         if len(created) == 1:
-            self.message_user(request, _("Ciorna ofertei %(number)s a fost creată. Completați prețurile, apoi "
-                                         "trimiteți-o clientului.") % {"number": created[0].number}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Ciorna ofertei %(number)s a fost creată. Completați prețurile, apoi trimiteți-o clientului.")
+                % {"number": created[0].number},
+                messages.SUCCESS,
+            )
             return redirect("admin:quotes_offer_change", created[0].pk)
         if created:
-            self.message_user(request, ngettext("%d ofertă creată.", "%d oferte create.", len(created))
-                              % len(created), messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%d ofertă creată.", "%d oferte create.", len(created)) % len(created),
+                messages.SUCCESS,
+            )
         return None
 
     @admin.action(description=_("Marchează cererile selectate „în analiză”"))
     def mark_in_review(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.request_mark_in_review, argument="quote_request",
-                             message=lambda n: ngettext("%d cerere în analiză.", "%d cereri în analiză.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.request_mark_in_review,
+            argument="quote_request",
+            message=lambda n: ngettext("%d cerere în analiză.", "%d cereri în analiză.", n) % n,
+        )
 
     @admin.action(description=_("Închide cererile selectate"))
     def close(self, request, queryset):
-        run_service_for_each(self, request, queryset, services.request_close, argument="quote_request",
-                             message=lambda n: ngettext("%d cerere închisă.", "%d cereri închise.", n) % n)
+        run_service_for_each(
+            self,
+            request,
+            queryset,
+            services.request_close,
+            argument="quote_request",
+            message=lambda n: ngettext("%d cerere închisă.", "%d cereri închise.", n) % n,
+        )
 
 
 # --- offers -----------------------------------------------------------------------------------------------
 
 
 class OfferLineForm(forms.ModelForm):
-    position = forms.IntegerField(label=_("nr."), required=False, min_value=0, help_text=_("Gol: la sfârșit."),
-                                  widget=forms.NumberInput(attrs={"style": "width: 3.5em"}))
+    position = forms.IntegerField(
+        label=_("nr."),
+        required=False,
+        min_value=0,
+        help_text=_("Gol: la sfârșit."),
+        widget=forms.NumberInput(attrs={"style": "width: 3.5em"}),
+    )
 
     class Meta:
         model = OfferLine
-        fields = ["position", "product", "description", "quantity", "unit", "unit_price", "discount_percent",
-                  "vat_rate"]
+        fields = [
+            "position",
+            "product",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "discount_percent",
+            "vat_rate",
+        ]
         widgets = {
             "description": forms.TextInput(attrs={"style": "width: 16em"}),
             "quantity": forms.NumberInput(attrs={"style": "width: 6em", "step": "any"}),
@@ -199,8 +271,17 @@ class OfferLineInline(admin.TabularInline):
     model = OfferLine
     form = OfferLineForm
     extra = 0
-    fields = ("position", "product", "description", "quantity", "unit", "unit_price", "discount_percent",
-              "vat_rate", "net_amount")
+    fields = (
+        "position",
+        "product",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "discount_percent",
+        "vat_rate",
+        "net_amount",
+    )
     readonly_fields = ("net_amount",)
     autocomplete_fields = ("product",)
 
@@ -232,14 +313,23 @@ class OfferLineInline(admin.TabularInline):
 class OfferAdminForm(forms.ModelForm):
     class Meta:
         model = Offer
-        fields = ["company", "request", "currency", "valid_until", "payment_terms", "delivery_terms", "notes",
-                  "revision_note"]
+        fields = [
+            "company",
+            "request",
+            "currency",
+            "valid_until",
+            "payment_terms",
+            "delivery_terms",
+            "notes",
+            "revision_note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "valid_until" in self.fields and not self.instance.pk:
             self.fields["valid_until"].initial = timezone.localdate() + timezone.timedelta(
-                days=conf.offer_validity_days())
+                days=conf.offer_validity_days()
+            )
 
     def clean(self):
         data = super().clean()
@@ -257,18 +347,40 @@ class OfferAdminForm(forms.ModelForm):
 class OfferAdmin(admin.ModelAdmin):
     form = OfferAdminForm
     view_on_site = False
-    list_display = ("number", "revision", "company", "status_label", "total_gross", "currency", "valid_until",
-                    "sent_at", "decided_by", "decided_at")
-    list_filter = (display_status_filter(Offer, _("stare (pentru client)")), "status", "currency", "is_current",
-                   "sent_at")
+    list_display = (
+        "number",
+        "revision",
+        "company",
+        "status_label",
+        "total_gross",
+        "currency",
+        "valid_until",
+        "sent_at",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = (
+        display_status_filter(Offer, _("stare (pentru client)")),
+        "status",
+        "currency",
+        "is_current",
+        "sent_at",
+    )
     search_fields = ("number", "company__name", "company__cui", "request__number", "lines__description")
     list_select_related = ("company", "decided_by")
     autocomplete_fields = ("company", "request")
     date_hierarchy = "created_at"
     inlines = [OfferLineInline]
     actions = ["send", "new_revision", "withdraw"]
-    DECISION_FIELDS = ("status", "is_current", "decided_by", "decided_at", "decided_ip", "decided_total_gross",
-                       "rejection_reason")
+    DECISION_FIELDS = (
+        "status",
+        "is_current",
+        "decided_by",
+        "decided_at",
+        "decided_ip",
+        "decided_total_gross",
+        "rejection_reason",
+    )
 
     def get_fieldsets(self, request, obj=None):
         main = ("company", "request", ("currency", "valid_until"), "payment_terms", "delivery_terms", "notes")
@@ -277,17 +389,39 @@ class OfferAdmin(admin.ModelAdmin):
         decision = ((_("Trimitere și decizie"), {"fields": (("sent_at", "sent_by"), *self.DECISION_FIELDS)}),)
         return (
             (None, {"fields": (("number", "revision"), "revision_note", *main)}),
-            (_("Totaluri"), {"fields": (("total_net", "total_vat", "total_gross"), "pdf_link", "history",
-                                        "documents_link")}),
+            (
+                _("Totaluri"),
+                {"fields": (("total_net", "total_vat", "total_gross"), "pdf_link", "history", "documents_link")},
+            ),
             *(decision if obj.status != Offer.Status.DRAFT else ()),
         )
 
     def get_readonly_fields(self, request, obj=None):
-        computed = ("number", "revision", "total_net", "total_vat", "total_gross", "pdf_link", "sent_at", "sent_by",
-                    *self.DECISION_FIELDS, "history", "documents_link")
+        computed = (
+            "number",
+            "revision",
+            "total_net",
+            "total_vat",
+            "total_gross",
+            "pdf_link",
+            "sent_at",
+            "sent_by",
+            *self.DECISION_FIELDS,
+            "history",
+            "documents_link",
+        )
         if obj is not None and obj.status != Offer.Status.DRAFT:
-            return (*computed, "company", "request", "currency", "valid_until", "payment_terms", "delivery_terms",
-                    "notes", "revision_note")
+            return (
+                *computed,
+                "company",
+                "request",
+                "currency",
+                "valid_until",
+                "payment_terms",
+                "delivery_terms",
+                "notes",
+                "revision_note",
+            )
         if obj is not None:
             return (*computed, "company")
         return computed
@@ -316,14 +450,19 @@ class OfferAdmin(admin.ModelAdmin):
     def history(self, obj):
         revisions = Offer.objects.filter(number=obj.number).order_by("revision")
         return format_html_join(
-            mark_safe("<br>"), '<a href="{}">rev. {}</a> — {}',
-            ((reverse("admin:quotes_offer_change", args=[r.pk]), r.revision, r.display_status_label)
-             for r in revisions))
+            mark_safe("<br>"),
+            '<a href="{}">rev. {}</a> — {}',
+            (
+                (reverse("admin:quotes_offer_change", args=[r.pk]), r.revision, r.display_status_label)
+                for r in revisions
+            ),
+        )
 
     @admin.display(description=_("documente"))
     def documents_link(self, obj):
-        return document_links(obj, category="comercial",
-                              upload_label=_("Atașează documente (fișe tehnice...) la ofertă"))
+        return document_links(
+            obj, category="comercial", upload_label=_("Atașează documente (fișe tehnice...) la ofertă")
+        )
 
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="quotes_offer_pdf")
@@ -336,8 +475,9 @@ class OfferAdmin(admin.ModelAdmin):
         if offer.status == Offer.Status.DRAFT:
             # A preview: rendered each time, never stored or shown to the client.
             with translation.override("ro"):
-                content = render_pdf("pdf/quotes_offer.html",
-                                     selectors.offer_pdf_context(selectors.offer_for_pdf(pk=offer.pk)))
+                content = render_pdf(
+                    "pdf/quotes_offer.html", selectors.offer_pdf_context(selectors.offer_for_pdf(pk=offer.pk))
+                )
             response = HttpResponse(content, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{services.offer_pdf_name(offer)}"'
             return response
@@ -369,8 +509,11 @@ class OfferAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         for name, service, message in (
             ("_send", services.offer_send, _("Oferta %(offer)s a fost trimisă clientului.")),
-            ("_new_revision", services.offer_new_revision,
-             _("Revizia %(offer)s a fost creată ca ciornă. Modificați-o, apoi trimiteți-o.")),
+            (
+                "_new_revision",
+                services.offer_new_revision,
+                _("Revizia %(offer)s a fost creată ca ciornă. Modificați-o, apoi trimiteți-o."),
+            ),
             ("_withdraw", services.offer_withdraw, _("Oferta %(offer)s a fost retrasă.")),
         ):
             if name in request.POST:
@@ -384,23 +527,36 @@ class OfferAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def _run(self, request, queryset, service, message):
-        return run_service_for_each(self, request, queryset.order_by("number", "revision"), service,
-                                    argument="offer", message=message)
+        return run_service_for_each(
+            self, request, queryset.order_by("number", "revision"), service, argument="offer", message=message
+        )
 
     @admin.action(description=_("Trimite clientului ofertele selectate (ciorne)"))
     def send(self, request, queryset):
-        self._run(request, queryset, services.offer_send,
-                  lambda n: ngettext("%d ofertă trimisă.", "%d oferte trimise.", n) % n)
+        self._run(
+            request,
+            queryset,
+            services.offer_send,
+            lambda n: ngettext("%d ofertă trimisă.", "%d oferte trimise.", n) % n,
+        )
 
     @admin.action(description=_("Creează câte o revizie nouă (ciornă) a ofertelor selectate"))
     def new_revision(self, request, queryset):
-        done = self._run(request, queryset, services.offer_new_revision,
-                         lambda n: ngettext("%d revizie creată.", "%d revizii create.", n) % n)
+        done = self._run(
+            request,
+            queryset,
+            services.offer_new_revision,
+            lambda n: ngettext("%d revizie creată.", "%d revizii create.", n) % n,
+        )
         if len(done) == 1:
             return redirect("admin:quotes_offer_change", done[0].pk)
         return None
 
     @admin.action(description=_("Retrage ofertele selectate"))
     def withdraw(self, request, queryset):
-        self._run(request, queryset, services.offer_withdraw,
-                  lambda n: ngettext("%d ofertă retrasă.", "%d oferte retrase.", n) % n)
+        self._run(
+            request,
+            queryset,
+            services.offer_withdraw,
+            lambda n: ngettext("%d ofertă retrasă.", "%d oferte retrase.", n) % n,
+        )

@@ -44,21 +44,37 @@ class AttachmentsField(forms.FileField):
 
 class RequestLineForm(forms.Form):
     product = forms.CharField(
-        label=_("Produs"), max_length=200,
+        label=_("Produs"),
+        max_length=200,
         help_text=_("Alegeți din catalog sau descrieți produsul cu cuvintele dvs."),
         error_messages={"required": _("Scrieți produsul sau alegeți-l din catalog.")},
-        widget=forms.TextInput(attrs={"list": PRODUCTS_DATALIST, "autocomplete": "off",
-                                      "class": "quote-product-input"}))
+        widget=forms.TextInput(
+            attrs={"list": PRODUCTS_DATALIST, "autocomplete": "off", "class": "quote-product-input"}
+        ),
+    )
     quantity = AmountField(
-        label=_("Cantitate"), max_digits=12, decimal_places=3, min_value=0.001, localize=True,
-        error_messages={"required": _("Scrieți cantitatea."), "invalid": _("Scrieți un număr, de exemplu 2 sau 2,5."),
-                        "min_value": _("Cantitatea trebuie să fie mai mare decât zero.")},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-    unit = forms.CharField(label=_("UM"), max_length=20, required=False,
-                           help_text=_("Gol: unitatea din catalog sau „buc”."),
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "buc"}))
-    note = forms.CharField(label=_("Notă"), max_length=300, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+        label=_("Cantitate"),
+        max_digits=12,
+        decimal_places=3,
+        min_value=0.001,
+        localize=True,
+        error_messages={
+            "required": _("Scrieți cantitatea."),
+            "invalid": _("Scrieți un număr, de exemplu 2 sau 2,5."),
+            "min_value": _("Cantitatea trebuie să fie mai mare decât zero."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    unit = forms.CharField(
+        label=_("UM"),
+        max_length=20,
+        required=False,
+        help_text=_("Gol: unitatea din catalog sau „buc”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "buc"}),
+    )
+    note = forms.CharField(
+        label=_("Notă"), max_length=300, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
 
 
 class BaseRequestLineFormSet(forms.BaseFormSet):
@@ -96,42 +112,81 @@ class BaseRequestLineFormSet(forms.BaseFormSet):
         for form in self.filled_forms:
             data = form.cleaned_data
             product = data.get("catalogue_product")
-            lines.append(RequestLine(
-                description=product.name if product else data["product"].strip(), quantity=data["quantity"],
-                unit=data["unit"].strip() or (product.unit if product else "buc"), product=product,
-                note=data["note"].strip()))
+            lines.append(
+                RequestLine(
+                    description=product.name if product else data["product"].strip(),
+                    quantity=data["quantity"],
+                    unit=data["unit"].strip() or (product.unit if product else "buc"),
+                    product=product,
+                    note=data["note"].strip(),
+                )
+            )
         return lines
 
 
-RequestLineFormSet = forms.formset_factory(RequestLineForm, formset=BaseRequestLineFormSet, extra=0, min_num=1,
-                                           max_num=200, absolute_max=200)
+RequestLineFormSet = forms.formset_factory(
+    RequestLineForm, formset=BaseRequestLineFormSet, extra=0, min_num=1, max_num=200, absolute_max=200
+)
 
 
 class QuoteRequestForm(forms.Form):
-    delivery_option = forms.ChoiceField(label=_("Livrare"), choices=QuoteRequest.Delivery.choices,
-                                        initial=QuoteRequest.Delivery.ADDRESS, widget=forms.RadioSelect)
+    delivery_option = forms.ChoiceField(
+        label=_("Livrare"),
+        choices=QuoteRequest.Delivery.choices,
+        initial=QuoteRequest.Delivery.ADDRESS,
+        widget=forms.RadioSelect,
+    )
     address_entry = forms.ModelChoiceField(
-        label=_("Adresă din agenda companiei"), queryset=DeliveryAddress.objects.none(), required=False,
-        empty_label=_("— o adresă nouă, completată mai jos —"))
-    new_label = forms.CharField(label=_("Denumire (pentru agendă)"), max_length=100, required=False,
-                                help_text=_("De exemplu „Depozit Chitila”."))
-    new_address = forms.CharField(label=_("Adresă"), max_length=255, required=False,
-                                  widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    new_city = forms.CharField(label=_("Localitate"), max_length=100, required=False,
-                               widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    new_county = forms.CharField(label=_("Județ"), max_length=100, required=False,
-                                 widget=forms.TextInput(attrs={"autocomplete": "address-level1"}))
+        label=_("Adresă din agenda companiei"),
+        queryset=DeliveryAddress.objects.none(),
+        required=False,
+        empty_label=_("— o adresă nouă, completată mai jos —"),
+    )
+    new_label = forms.CharField(
+        label=_("Denumire (pentru agendă)"),
+        max_length=100,
+        required=False,
+        help_text=_("De exemplu „Depozit Chitila”."),
+    )
+    new_address = forms.CharField(
+        label=_("Adresă"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    new_city = forms.CharField(
+        label=_("Localitate"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    new_county = forms.CharField(
+        label=_("Județ"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
     new_contact_name = forms.CharField(label=_("Persoană de contact"), max_length=150, required=False)
-    new_contact_phone = forms.CharField(label=_("Telefon contact"), max_length=32, required=False,
-                                        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    new_contact_phone = forms.CharField(
+        label=_("Telefon contact"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     save_address = forms.BooleanField(label=_("Salvează adresa în agenda companiei"), required=False)
     desired_date = forms.DateField(
-        label=_("Data dorită de livrare"), required=False,
+        label=_("Data dorită de livrare"),
+        required=False,
         help_text=_("Opțional. Furnizorul o ia în calcul la stabilirea termenului."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    remarks = forms.CharField(label=_("Observații"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text=_("Specificații, condiții speciale, buget estimat..."))
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    remarks = forms.CharField(
+        label=_("Observații"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Specificații, condiții speciale, buget estimat..."),
+    )
     attachments = AttachmentsField(label=_("Atașamente"), required=False)
 
     NEW_ADDRESS_FIELDS = ("new_address", "new_city", "new_county")
@@ -140,8 +195,11 @@ class QuoteRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.company = company
         self.fields["address_entry"].queryset = DeliveryAddress.objects.for_company(company).order_by("label", "id")
-        self.fields["attachments"].help_text = str(upload_help()) + " " + str(
-            _("Puteți alege mai multe fișiere (cel mult %(count)d).") % {"count": conf.max_attachments()})
+        self.fields["attachments"].help_text = (
+            str(upload_help())
+            + " "
+            + str(_("Puteți alege mai multe fișiere (cel mult %(count)d).") % {"count": conf.max_attachments()})
+        )
         self.fields["desired_date"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean_desired_date(self):
@@ -170,29 +228,48 @@ class QuoteRequestForm(forms.Form):
         data = self.cleaned_data
         if data["delivery_option"] not in QuoteRequest.NEEDS_ADDRESS or data.get("address_entry"):
             return None
-        return NewAddress(label=data["new_label"].strip(), address=data["new_address"].strip(),
-                          city=data["new_city"].strip(), county=data["new_county"].strip(),
-                          contact_name=data["new_contact_name"].strip(), contact_phone=data["new_contact_phone"])
+        return NewAddress(
+            label=data["new_label"].strip(),
+            address=data["new_address"].strip(),
+            city=data["new_city"].strip(),
+            county=data["new_county"].strip(),
+            contact_name=data["new_contact_name"].strip(),
+            contact_phone=data["new_contact_phone"],
+        )
 
 
 class RequestFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Stare"), required=False,
-                               choices=[("", _("toate")), *QuoteRequest.Status.choices])
+    status = forms.ChoiceField(
+        label=_("Stare"), required=False, choices=[("", _("toate")), *QuoteRequest.Status.choices]
+    )
 
     def filters(self) -> dict:
         return {"status": self.cleaned_data["status"]} if self.is_valid() else {}
 
 
 class OfferFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Stare"), required=False, choices=[
-        ("", _("toate")), *[(value, label) for value, label in Offer.DisplayStatus.choices
-                            if value in ("open", "accepted", "rejected", "expired")]])
+    status = forms.ChoiceField(
+        label=_("Stare"),
+        required=False,
+        choices=[
+            ("", _("toate")),
+            *[
+                (value, label)
+                for value, label in Offer.DisplayStatus.choices
+                if value in ("open", "accepted", "rejected", "expired")
+            ],
+        ],
+    )
 
     def filters(self) -> dict:
         return {"status": self.cleaned_data["status"]} if self.is_valid() else {}
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Motivul (opțional)"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Ne ajută să vă trimitem o ofertă mai potrivită."))
+    reason = forms.CharField(
+        label=_("Motivul (opțional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ne ajută să vă trimitem o ofertă mai potrivită."),
+    )

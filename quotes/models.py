@@ -30,8 +30,9 @@ class Product(models.Model):
     name = models.CharField(_("denumire"), max_length=200)
     unit = models.CharField(_("unitate de măsură"), max_length=20, default="buc")
     description = models.TextField(_("descriere"), blank=True)
-    active = models.BooleanField(_("activ"), default=True,
-                                 help_text=_("Doar produsele active apar în formularul de cerere ofertă."))
+    active = models.BooleanField(
+        _("activ"), default=True, help_text=_("Doar produsele active apar în formularul de cerere ofertă.")
+    )
     created_at = models.DateTimeField(_("adăugat la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizat la"), auto_now=True)
 
@@ -54,16 +55,23 @@ class DeliveryAddress(models.Model):
     """An entry of a company's delivery address book."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE,
-                                related_name="delivery_addresses")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="delivery_addresses"
+    )
     label = models.CharField(_("denumire"), max_length=100, help_text=_("De exemplu „Depozit Chitila”."))
     address = models.CharField(_("adresă"), max_length=255)
     city = models.CharField(_("localitate"), max_length=100)
     county = models.CharField(_("județ"), max_length=100)
     contact_name = models.CharField(_("persoană de contact"), max_length=150, blank=True)
     contact_phone = models.CharField(_("telefon contact"), max_length=32, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adăugată de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adăugată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("adăugată la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -103,27 +111,44 @@ class QuoteRequest(models.Model):
     CANCELLABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="quote_requests")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="quote_requests"
+    )
     number = models.CharField(_("număr"), max_length=30, unique=True, editable=False)
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("trimisă de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    delivery_option = models.CharField(_("livrare"), max_length=16, choices=Delivery.choices,
-                                       default=Delivery.ADDRESS)
-    address_entry = models.ForeignKey(DeliveryAddress, verbose_name=_("adresă din agendă"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trimisă de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delivery_option = models.CharField(_("livrare"), max_length=16, choices=Delivery.choices, default=Delivery.ADDRESS)
+    address_entry = models.ForeignKey(
+        DeliveryAddress,
+        verbose_name=_("adresă din agendă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # A copy taken when the request is sent: editing the address book later does not change it.
     delivery_address = models.TextField(_("adresa de livrare"), blank=True)
     desired_date = models.DateField(_("data dorită"), null=True, blank=True)
     remarks = models.TextField(_("observații"), blank=True)
-    attachments = models.ManyToManyField("files.StoredFile", verbose_name=_("atașamente"), blank=True,
-                                         related_name="+")
+    attachments = models.ManyToManyField("files.StoredFile", verbose_name=_("atașamente"), blank=True, related_name="+")
     created_at = models.DateTimeField(_("trimisă la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
     cancelled_at = models.DateTimeField(_("anulată la"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("anulată de"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anulată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -143,13 +168,19 @@ class QuoteRequest(models.Model):
 class QuoteRequestLine(models.Model):
     """A product from the catalogue, or free text for something the catalogue does not hold."""
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    request = models.ForeignKey(QuoteRequest, verbose_name=_("cerere"), on_delete=models.CASCADE,
-                                related_name="lines")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.ForeignKey(QuoteRequest, verbose_name=_("cerere"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("nr."))
-    product = models.ForeignKey(Product, verbose_name=_("produs din catalog"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produs din catalog"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     description = models.CharField(_("produs / descriere"), max_length=200)
     quantity = models.DecimalField(_("cantitate"), max_digits=12, decimal_places=3)
     unit = models.CharField(_("UM"), max_length=20)
@@ -183,8 +214,9 @@ class OfferQuerySet(CompanyScopedQuerySet):
         if status == Offer.DisplayStatus.OPEN:
             return self.filter(status=Offer.Status.SENT, valid_until__gte=today)
         if status == Offer.DisplayStatus.EXPIRED:
-            return self.filter(models.Q(status=Offer.Status.EXPIRED)
-                               | models.Q(status=Offer.Status.SENT, valid_until__lt=today))
+            return self.filter(
+                models.Q(status=Offer.Status.EXPIRED) | models.Q(status=Offer.Status.SENT, valid_until__lt=today)
+            )
         if status:
             return self.filter(status=status)
         return self
@@ -214,47 +246,86 @@ class Offer(models.Model):
         DRAFT = "draft", _("ciornă")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="offers")
-    request = models.ForeignKey(QuoteRequest, verbose_name=_("cerere de ofertă"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="offers")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="offers"
+    )
+    request = models.ForeignKey(
+        QuoteRequest,
+        verbose_name=_("cerere de ofertă"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+    )
     number = models.CharField(_("număr"), max_length=30, editable=False)
     revision = models.PositiveSmallIntegerField(_("revizia"), default=1, editable=False)
     revision_note = models.CharField(
-        _("ce s-a schimbat"), max_length=300, blank=True,
-        help_text=_("Pentru o revizie: ce diferă față de cea anterioară (o vede clientul)."))
+        _("ce s-a schimbat"),
+        max_length=300,
+        blank=True,
+        help_text=_("Pentru o revizie: ce diferă față de cea anterioară (o vede clientul)."),
+    )
     # The revision clients see in lists: the last one sent (set by services.offer_send).
     is_current = models.BooleanField(_("revizia curentă"), default=False, editable=False)
-    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.DRAFT,
-                              editable=False)
+    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
     valid_until = models.DateField(_("valabilă până la"))
     payment_terms = models.CharField(_("termene de plată"), max_length=200, blank=True)
     delivery_terms = models.CharField(_("termen și condiții de livrare"), max_length=200, blank=True)
     notes = models.TextField(_("note"), blank=True)
-    total_net = models.DecimalField(_("total fără TVA"), max_digits=14, decimal_places=2, default=Decimal("0"),
-                                    editable=False)
+    total_net = models.DecimalField(
+        _("total fără TVA"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
+    )
     total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False)
-    total_gross = models.DecimalField(_("total cu TVA"), max_digits=14, decimal_places=2, default=Decimal("0"),
-                                      editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("creată de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    total_gross = models.DecimalField(
+        _("total cu TVA"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
     sent_at = models.DateTimeField(_("trimisă la"), null=True, blank=True, editable=False)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("trimisă de"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+", editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trimisă de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # The decision, exactly once (services.offer_accept / offer_reject).
     decided_at = models.DateTimeField(_("decizie la"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decizie de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decizie de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     decided_ip = models.GenericIPAddressField(_("IP decizie"), null=True, blank=True, editable=False)
-    decided_total_gross = models.DecimalField(_("total acceptat/respins"), max_digits=14, decimal_places=2,
-                                              null=True, blank=True, editable=False)
+    decided_total_gross = models.DecimalField(
+        _("total acceptat/respins"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
     rejection_reason = models.TextField(_("motivul respingerii"), blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("retrasă la"), null=True, blank=True, editable=False)
-    pdf = models.ForeignKey("files.StoredFile", verbose_name=_("PDF"), null=True, blank=True,
-                            on_delete=models.SET_NULL, related_name="+", editable=False)
+    pdf = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("PDF"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = OfferQuerySet.as_manager()
 
@@ -264,8 +335,9 @@ class Offer(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["number", "revision"], name="offer_unique_number_revision"),
-            models.UniqueConstraint(fields=["number"], condition=models.Q(is_current=True),
-                                    name="offer_one_current_revision"),
+            models.UniqueConstraint(
+                fields=["number"], condition=models.Q(is_current=True), name="offer_one_current_revision"
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "is_current", "-sent_at"]),
@@ -281,7 +353,8 @@ class Offer(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.status == self.Status.EXPIRED or (
-            self.status == self.Status.SENT and self.valid_until < timezone.localdate())
+            self.status == self.Status.SENT and self.valid_until < timezone.localdate()
+        )
 
     @property
     def is_open(self) -> bool:
@@ -306,22 +379,36 @@ class Offer(models.Model):
 class OfferLine(CompanyFromParent):
     company_parent = "offer"
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
     offer = models.ForeignKey(Offer, verbose_name=_("ofertă"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("nr."), default=0, help_text=_("Ordinea în ofertă."))
-    product = models.ForeignKey(Product, verbose_name=_("produs din catalog"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    description = models.CharField(_("descriere"), max_length=200, blank=True,
-                                   help_text=_("Gol: denumirea produsului din catalog."))
-    quantity = models.DecimalField(_("cantitate"), max_digits=12, decimal_places=3,
-                                   validators=[MinValueValidator(Decimal("0.001"))])
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produs din catalog"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.CharField(
+        _("descriere"), max_length=200, blank=True, help_text=_("Gol: denumirea produsului din catalog.")
+    )
+    quantity = models.DecimalField(
+        _("cantitate"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
     unit = models.CharField(_("UM"), max_length=20, default="buc")
-    unit_price = models.DecimalField(_("preț unitar fără TVA"), max_digits=14, decimal_places=2,
-                                     validators=[MinValueValidator(Decimal("0"))])
-    discount_percent = models.DecimalField(_("reducere %"), max_digits=5, decimal_places=2, default=Decimal("0"),
-                                           validators=[MinValueValidator(Decimal("0")),
-                                                       MaxValueValidator(Decimal("100"))])
+    unit_price = models.DecimalField(
+        _("preț unitar fără TVA"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    discount_percent = models.DecimalField(
+        _("reducere %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=VatRate.choices, default=VatRate.STANDARD)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -333,8 +420,9 @@ class OfferLine(CompanyFromParent):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="offer_line_quantity_positive"),
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="offer_line_price_not_negative"),
-            models.CheckConstraint(condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
-                                   name="offer_line_discount_range"),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100), name="offer_line_discount_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,5 +430,9 @@ class OfferLine(CompanyFromParent):
 
     @property
     def amounts(self) -> LineAmounts:
-        return line_amounts(quantity=self.quantity, unit_price=self.unit_price,
-                            discount_percent=self.discount_percent, vat_rate=self.vat_rate)
+        return line_amounts(
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            discount_percent=self.discount_percent,
+            vat_rate=self.vat_rate,
+        )

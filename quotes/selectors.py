@@ -25,9 +25,12 @@ from quotes.totals import offer_totals
 
 
 def request_list(*, company, status: str = ""):
-    requests = (QuoteRequest.objects.for_company(company).select_related("created_by")
-                .prefetch_related(Prefetch("lines", queryset=QuoteRequestLine.objects.order_by("position")))
-                .annotate(offer_count=Count("offers", filter=Q(offers__is_current=True))))
+    requests = (
+        QuoteRequest.objects.for_company(company)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("lines", queryset=QuoteRequestLine.objects.order_by("position")))
+        .annotate(offer_count=Count("offers", filter=Q(offers__is_current=True)))
+    )
     if status:
         requests = requests.filter(status=status)
     return requests.order_by("-created_at", "-id")
@@ -35,17 +38,19 @@ def request_list(*, company, status: str = ""):
 
 def requests_for_detail(*, company) -> QuerySet[QuoteRequest]:
     """The company's requests with what the detail page reads (the view picks one, or 404)."""
-    return (QuoteRequest.objects.for_company(company)
-            .select_related("created_by", "cancelled_by")
-            .prefetch_related(
-                Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
-                "attachments",
-                Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"),
-                         to_attr="sent_offers")))
+    return (
+        QuoteRequest.objects.for_company(company)
+        .select_related("created_by", "cancelled_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
+            "attachments",
+            Prefetch("offers", queryset=Offer.objects.visible().current().order_by("-sent_at"), to_attr="sent_offers"),
+        )
+    )
 
 
 def product_suggestions():
-    return Product.objects.filter(active=True).order_by("name", "code")[:conf.product_suggestions()]
+    return Product.objects.filter(active=True).order_by("name", "code")[: conf.product_suggestions()]
 
 
 def product_search(*, query: str, limit: int = 20) -> list[Product]:
@@ -53,8 +58,11 @@ def product_search(*, query: str, limit: int = 20) -> list[Product]:
     query = "".join(char for char in query[:200] if char.isprintable()).strip()
     if len(query) < 2:
         return []
-    return list(Product.objects.filter(active=True).filter(Q(code__icontains=query) | Q(name__icontains=query))
-                .order_by("name", "code")[:limit])
+    return list(
+        Product.objects.filter(active=True)
+        .filter(Q(code__icontains=query) | Q(name__icontains=query))
+        .order_by("name", "code")[:limit]
+    )
 
 
 # --- offers -----------------------------------------------------------------------------------------------
@@ -73,20 +81,33 @@ def _lines():
 
 def offers_for_detail(*, company) -> QuerySet[Offer]:
     """The company's offers with what the detail page reads (the view picks one, or 404)."""
-    return (Offer.objects.for_company(company).visible()
-            .select_related("request", "decided_by", "sent_by")
-            .prefetch_related(_lines()))
+    return (
+        Offer.objects.for_company(company)
+        .visible()
+        .select_related("request", "decided_by", "sent_by")
+        .prefetch_related(_lines())
+    )
 
 
 def offer_history(*, offer: Offer) -> list[Offer]:
     """Every revision of the offer the client has seen, newest first (this one included)."""
-    return list(Offer.objects.for_company(offer.company_id).visible().filter(number=offer.number)
-                .select_related("decided_by").order_by("-revision"))
+    return list(
+        Offer.objects.for_company(offer.company_id)
+        .visible()
+        .filter(number=offer.number)
+        .select_related("decided_by")
+        .order_by("-revision")
+    )
 
 
 def members_who_can_accept(*, company) -> list[Membership]:
-    return list(Membership.objects.active().filter(company=company).with_right("accept_offers")
-                .select_related("user").order_by("user__last_name", "user__first_name", "user__email"))
+    return list(
+        Membership.objects.active()
+        .filter(company=company)
+        .with_right("accept_offers")
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
 
 
 def offer_figures(offer: Offer) -> dict:
@@ -96,8 +117,7 @@ def offer_figures(offer: Offer) -> dict:
 
 
 def offer_for_pdf(*, pk: int) -> Offer:
-    return (Offer.objects.select_related("company", "request", "decided_by")
-            .prefetch_related(_lines()).get(pk=pk))
+    return Offer.objects.select_related("company", "request", "decided_by").prefetch_related(_lines()).get(pk=pk)
 
 
 def offer_pdf_context(offer: Offer) -> dict:
@@ -144,11 +164,17 @@ def offer_rows(offers) -> list[Offer]:
 
 def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
     """The offers waiting for the client's decision, the first to expire, and the quotes' activity."""
-    offers = Offer.objects.for_company(company).visible().current().with_display_status(
-        Offer.DisplayStatus.OPEN, today=today or timezone.localdate())
+    offers = (
+        Offer.objects.for_company(company)
+        .visible()
+        .current()
+        .with_display_status(Offer.DisplayStatus.OPEN, today=today or timezone.localdate())
+    )
     return Summary(
-        figures={"count": count_of(offers), **first_of(offers, ("valid_until", "number"), number="number",
-                                                      date="valid_until", id="public_id")},
+        figures={
+            "count": count_of(offers),
+            **first_of(offers, ("valid_until", "number"), number="number", date="valid_until", id="public_id"),
+        },
         card=_dashboard_card,
         feed={
             "offer.sent": gettext_lazy("a trimis oferta"),
@@ -163,11 +189,18 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
 def _dashboard_card(figures: dict) -> Card:
     count = figures["count"]
     return Card(
-        "offers", _("Oferte de analizat"), "file-earmark-text", reverse("quotes:offer_list") + "?status=open", count,
+        "offers",
+        _("Oferte de analizat"),
+        "file-earmark-text",
+        reverse("quotes:offer_list") + "?status=open",
+        count,
         ngettext("ofertă așteaptă decizia dvs.", "oferte așteaptă decizia dvs.", count),
         _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
         tone="warning" if count else "primary",
-        urgent=Urgent(_("%(offer)s expiră pe %(date)s") % {
-            "offer": figures["number"], "date": short_date(figures["date"])},
-            reverse("quotes:offer_detail", args=[figures["id"]])) if figures["id"] else None,
+        urgent=Urgent(
+            _("%(offer)s expiră pe %(date)s") % {"offer": figures["number"], "date": short_date(figures["date"])},
+            reverse("quotes:offer_detail", args=[figures["id"]]),
+        )
+        if figures["id"]
+        else None,
     )

@@ -55,8 +55,13 @@ class NewAddress:
     contact_phone: str = ""
 
     def as_text(self) -> str:
-        return DeliveryAddress(address=self.address, city=self.city, county=self.county,
-                               contact_name=self.contact_name, contact_phone=self.contact_phone).as_text()
+        return DeliveryAddress(
+            address=self.address,
+            city=self.city,
+            county=self.county,
+            contact_name=self.contact_name,
+            contact_phone=self.contact_phone,
+        ).as_text()
 
 
 # --- numbering -------------------------------------------------------------------------------------------
@@ -77,10 +82,19 @@ def next_number(prefix: str) -> str:
 
 @retry_on_conflict
 @transaction.atomic
-def request_create(*, company: Company, user: User, lines: list[RequestLine], delivery_option: str,
-                   address_entry: DeliveryAddress | None = None, new_address: NewAddress | None = None,
-                   save_address: bool = False, desired_date: date | None = None, remarks: str = "",
-                   attachments: list | None = None) -> QuoteRequest:
+def request_create(
+    *,
+    company: Company,
+    user: User,
+    lines: list[RequestLine],
+    delivery_option: str,
+    address_entry: DeliveryAddress | None = None,
+    new_address: NewAddress | None = None,
+    save_address: bool = False,
+    desired_date: date | None = None,
+    remarks: str = "",
+    attachments: list | None = None,
+) -> QuoteRequest:
     """Record a request with its lines, delivery address and attachments, all or nothing; tell staff."""
     attachments = attachments or []
     if not lines:
@@ -101,24 +115,49 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
         raise ValidationError(_("Alegeți o adresă din agendă sau completați adresa de livrare."))
     if new_address is not None and save_address:
         address_entry = DeliveryAddress.objects.create(
-            company=company, created_by=user, label=new_address.label or new_address.address[:100],
-            address=new_address.address, city=new_address.city, county=new_address.county,
-            contact_name=new_address.contact_name, contact_phone=new_address.contact_phone)
+            company=company,
+            created_by=user,
+            label=new_address.label or new_address.address[:100],
+            address=new_address.address,
+            city=new_address.city,
+            county=new_address.county,
+            contact_name=new_address.contact_name,
+            contact_phone=new_address.contact_phone,
+        )
         audit.record(action="delivery_address.created", company=company, user=user, obj=address_entry)
-    address_text = (address_entry.as_text() if address_entry is not None
-                    else new_address.as_text() if new_address is not None else "")
+    address_text = (
+        address_entry.as_text()
+        if address_entry is not None
+        else new_address.as_text()
+        if new_address is not None
+        else ""
+    )
 
     quote_request = QuoteRequest.objects.create(
-        company=company, number=next_number("CO"), created_by=user, delivery_option=delivery_option,
-        address_entry=address_entry, delivery_address=address_text, desired_date=desired_date,
-        remarks=remarks.strip())
-    QuoteRequestLine.objects.bulk_create([
-        QuoteRequestLine(company=company, request=quote_request, position=position, product=line.product,
-                         description=line.description.strip()[:200], quantity=line.quantity,
-                         unit=(line.unit or (line.product.unit if line.product else "") or "buc").strip()[:20],
-                         note=line.note.strip()[:300])
-        for position, line in enumerate(lines, start=1)
-    ])
+        company=company,
+        number=next_number("CO"),
+        created_by=user,
+        delivery_option=delivery_option,
+        address_entry=address_entry,
+        delivery_address=address_text,
+        desired_date=desired_date,
+        remarks=remarks.strip(),
+    )
+    QuoteRequestLine.objects.bulk_create(
+        [
+            QuoteRequestLine(
+                company=company,
+                request=quote_request,
+                position=position,
+                product=line.product,
+                description=line.description.strip()[:200],
+                quantity=line.quantity,
+                unit=(line.unit or (line.product.unit if line.product else "") or "buc").strip()[:20],
+                note=line.note.strip()[:300],
+            )
+            for position, line in enumerate(lines, start=1)
+        ]
+    )
     stored: list[StoredFile] = []
     try:
         for uploaded in attachments:
@@ -129,8 +168,14 @@ def request_create(*, company: Company, user: User, lines: list[RequestLine], de
             item.file.delete(save=False)
         raise
     quote_request.attachments.add(*stored)
-    audit.record(action="quote_request.created", company=company, user=user, obj=quote_request,
-                 lines=len(lines), attachments=len(stored))
+    audit.record(
+        action="quote_request.created",
+        company=company,
+        user=user,
+        obj=quote_request,
+        lines=len(lines),
+        attachments=len(stored),
+    )
     enqueue(tasks.notify_staff_of_request, quote_request.pk)
     return quote_request
 
@@ -146,8 +191,7 @@ def request_cancel(*, quote_request: QuoteRequest, user: User) -> QuoteRequest:
     quote_request.status = QuoteRequest.Status.CANCELLED
     quote_request.cancelled_at, quote_request.cancelled_by = timezone.now(), user
     quote_request.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
-    audit.record(action="quote_request.cancelled", company=quote_request.company, user=user,
-                 obj=quote_request)
+    audit.record(action="quote_request.cancelled", company=quote_request.company, user=user, obj=quote_request)
     enqueue(tasks.notify_staff_of_cancellation, quote_request.pk)
     return quote_request
 
@@ -178,8 +222,14 @@ def request_close(*, quote_request: QuoteRequest, by: User) -> QuoteRequest:
 
 
 @transaction.atomic
-def offer_create(*, company: Company, by: User | None, quote_request: QuoteRequest | None = None,
-                 valid_until: date | None = None, **fields) -> Offer:
+def offer_create(
+    *,
+    company: Company,
+    by: User | None,
+    quote_request: QuoteRequest | None = None,
+    valid_until: date | None = None,
+    **fields,
+) -> Offer:
     """A draft offer; from a request, its lines come prefilled (prices left for staff)."""
     if quote_request is not None:
         quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
@@ -188,19 +238,40 @@ def offer_create(*, company: Company, by: User | None, quote_request: QuoteReque
         if quote_request.status == QuoteRequest.Status.CANCELLED:
             raise ValidationError(_("Cererea a fost anulată de client."))
     valid_until = valid_until or timezone.localdate() + timezone.timedelta(days=conf.offer_validity_days())
-    offer = Offer.objects.create(company=company, request=quote_request, number=next_number("OF"),
-                                 created_by=by, valid_until=valid_until, **fields)
+    offer = Offer.objects.create(
+        company=company,
+        request=quote_request,
+        number=next_number("OF"),
+        created_by=by,
+        valid_until=valid_until,
+        **fields,
+    )
     if quote_request is not None:
-        OfferLine.objects.bulk_create([
-            OfferLine(company=company, offer=offer, position=line.position, product=line.product,
-                      description=line.description, quantity=line.quantity, unit=line.unit, unit_price=Decimal("0"))
-            for line in quote_request.lines.select_related("product")
-        ])
+        OfferLine.objects.bulk_create(
+            [
+                OfferLine(
+                    company=company,
+                    offer=offer,
+                    position=line.position,
+                    product=line.product,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    unit_price=Decimal("0"),
+                )
+                for line in quote_request.lines.select_related("product")
+            ]
+        )
         if quote_request.status == QuoteRequest.Status.SUBMITTED:
             quote_request.status = QuoteRequest.Status.IN_REVIEW
             quote_request.save(update_fields=["status", "updated_at"])
-    audit.record(action="offer.created", company=company, user=by, obj=offer,
-                 request=quote_request.number if quote_request else "")
+    audit.record(
+        action="offer.created",
+        company=company,
+        user=by,
+        obj=offer,
+        request=quote_request.number if quote_request else "",
+    )
     return offer
 
 
@@ -259,8 +330,10 @@ def offer_send(*, offer: Offer, by: User | None) -> Offer:
         raise ValidationError(_("O revizie anterioară a acestei oferte a fost deja acceptată de client."))
     if any(other.revision > offer.revision for other in others):
         raise ValidationError(_("Există o revizie mai nouă a acestei oferte."))
-    if offer.request_id and QuoteRequest.objects.filter(pk=offer.request_id,
-                                                        status=QuoteRequest.Status.CANCELLED).exists():
+    if (
+        offer.request_id
+        and QuoteRequest.objects.filter(pk=offer.request_id, status=QuoteRequest.Status.CANCELLED).exists()
+    ):
         raise ValidationError(_("Cererea a fost anulată de client."))
     for other in others:
         changed = ["is_current"]
@@ -275,9 +348,17 @@ def offer_send(*, offer: Offer, by: User | None) -> Offer:
     offer.save(update_fields=["status", "is_current", "sent_at", "sent_by", "pdf", "updated_at"])
     if offer.request_id:
         QuoteRequest.objects.filter(pk=offer.request_id).exclude(status=QuoteRequest.Status.CLOSED).update(
-            status=QuoteRequest.Status.OFFERED, updated_at=timezone.now())
-    audit.record(action="offer.sent", company=offer.company, user=by, obj=offer, revision=offer.revision,
-                 total_gross=str(offer.total_gross), currency=offer.currency)
+            status=QuoteRequest.Status.OFFERED, updated_at=timezone.now()
+        )
+    audit.record(
+        action="offer.sent",
+        company=offer.company,
+        user=by,
+        obj=offer,
+        revision=offer.revision,
+        total_gross=str(offer.total_gross),
+        currency=offer.currency,
+    )
     enqueue(tasks.render_offer_pdf, offer.pk)
     enqueue(tasks.notify_offer_sent, offer.pk)
     return offer
@@ -296,19 +377,39 @@ def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offe
         raise ValidationError(_("Revizuiți ultima revizie a ofertei."))
     lines = list(offer.lines.all())
     revision = Offer.objects.create(
-        company=offer.company, request=offer.request, number=offer.number, revision=offer.revision + 1,
-        revision_note=note, currency=offer.currency,
+        company=offer.company,
+        request=offer.request,
+        number=offer.number,
+        revision=offer.revision + 1,
+        revision_note=note,
+        currency=offer.currency,
         valid_until=max(offer.valid_until, timezone.localdate() + timezone.timedelta(days=conf.offer_validity_days())),
-        payment_terms=offer.payment_terms, delivery_terms=offer.delivery_terms, notes=offer.notes, created_by=by)
-    OfferLine.objects.bulk_create([
-        OfferLine(company=offer.company, offer=revision, position=line.position, product=line.product,
-                  description=line.description, quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
-                  discount_percent=line.discount_percent, vat_rate=line.vat_rate)
-        for line in lines
-    ])
+        payment_terms=offer.payment_terms,
+        delivery_terms=offer.delivery_terms,
+        notes=offer.notes,
+        created_by=by,
+    )
+    OfferLine.objects.bulk_create(
+        [
+            OfferLine(
+                company=offer.company,
+                offer=revision,
+                position=line.position,
+                product=line.product,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+            )
+            for line in lines
+        ]
+    )
     offer_recalculate(offer=revision)
-    audit.record(action="offer.revision_created", company=offer.company, user=by, obj=revision,
-                 revision=revision.revision)
+    audit.record(
+        action="offer.revision_created", company=offer.company, user=by, obj=revision, revision=revision.revision
+    )
     return revision
 
 
@@ -330,14 +431,20 @@ def expire_offers(*, today: date | None = None) -> int:
     due = Offer.objects.filter(status=Offer.Status.SENT, valid_until__lt=today).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            offer = Offer.objects.select_for_update().filter(
-                pk=pk, status=Offer.Status.SENT, valid_until__lt=today).first()
+            offer = (
+                Offer.objects.select_for_update().filter(pk=pk, status=Offer.Status.SENT, valid_until__lt=today).first()
+            )
             if offer is None:
                 continue  # decided or expired by someone else meanwhile
             offer.status = Offer.Status.EXPIRED
             offer.save(update_fields=["status", "updated_at"])
-            audit.record(action="offer.expired", company=offer.company, obj=offer, revision=offer.revision,
-                         valid_until=offer.valid_until.isoformat())
+            audit.record(
+                action="offer.expired",
+                company=offer.company,
+                obj=offer,
+                revision=offer.revision,
+                valid_until=offer.valid_until.isoformat(),
+            )
             count += 1
     return count
 
@@ -378,22 +485,43 @@ def _decide(*, offer_id: int, company: Company, user: User, status: str, reason:
     if why:
         raise OfferNotOpen(why)
     offer.status, offer.decided_at, offer.decided_by, offer.decided_ip = (
-        status, timezone.now(), user, audit.request_ip())
+        status,
+        timezone.now(),
+        user,
+        audit.request_ip(),
+    )
     offer.decided_total_gross = offer.total_gross
     offer.rejection_reason = reason.strip()[:2000]
-    fields = ["status", "decided_at", "decided_by", "decided_ip", "decided_total_gross", "rejection_reason",
-              "updated_at"]
+    fields = [
+        "status",
+        "decided_at",
+        "decided_by",
+        "decided_ip",
+        "decided_total_gross",
+        "rejection_reason",
+        "updated_at",
+    ]
     if status == Offer.Status.ACCEPTED:
         offer.pdf = None  # the PDF of an accepted offer says so: rendered again on commit
         fields.append("pdf")
     offer.save(update_fields=fields)
     if status == Offer.Status.ACCEPTED and offer.request_id:
-        QuoteRequest.objects.filter(pk=offer.request_id).update(status=QuoteRequest.Status.CLOSED,
-                                                                updated_at=timezone.now())
-    audit.record(action=f"offer.{status}", company=company, user=user, obj=offer, number=offer.number,
-                 revision=offer.revision, total_net=str(offer.total_net), total_vat=str(offer.total_vat),
-                 total_gross=str(offer.total_gross), currency=offer.currency,
-                 **({"reason": offer.rejection_reason} if offer.rejection_reason else {}))
+        QuoteRequest.objects.filter(pk=offer.request_id).update(
+            status=QuoteRequest.Status.CLOSED, updated_at=timezone.now()
+        )
+    audit.record(
+        action=f"offer.{status}",
+        company=company,
+        user=user,
+        obj=offer,
+        number=offer.number,
+        revision=offer.revision,
+        total_net=str(offer.total_net),
+        total_vat=str(offer.total_vat),
+        total_gross=str(offer.total_gross),
+        currency=offer.currency,
+        **({"reason": offer.rejection_reason} if offer.rejection_reason else {}),
+    )
     enqueue(tasks.notify_offer_decided, offer.pk)
     return offer
 
@@ -408,8 +536,7 @@ def offer_accept(*, offer_id: int, company: Company, user: User) -> Offer:
 @retry_on_conflict
 @transaction.atomic
 def offer_reject(*, offer_id: int, company: Company, user: User, reason: str = "") -> Offer:
-    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.REJECTED,
-                   reason=reason)
+    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.REJECTED, reason=reason)
 
 
 # --- the offer PDF ----------------------------------------------------------------------------------------
@@ -429,8 +556,9 @@ def offer_render_pdf(*, offer: Offer) -> StoredFile:
             locked = Offer.objects.select_for_update().get(pk=offer.pk)
             if (locked.status, locked.decided_at) != (snapshot.status, snapshot.decided_at):
                 continue
-            stored = store_generated(company=locked.company, name=offer_pdf_name(locked), content=content,
-                                     content_type="application/pdf")
+            stored = store_generated(
+                company=locked.company, name=offer_pdf_name(locked), content=content, content_type="application/pdf"
+            )
             locked.pdf = stored
             locked.save(update_fields=["pdf"])
             return stored

@@ -19,13 +19,20 @@ def _staff_emails(*, key: str, template: str, context: dict) -> None:
 
 @shared_task
 def notify_staff_of_request(request_id: int) -> None:
-    quote_request = (QuoteRequest.objects.select_related("company", "created_by")
-                     .prefetch_related("lines", "attachments").filter(pk=request_id).first())
+    quote_request = (
+        QuoteRequest.objects.select_related("company", "created_by")
+        .prefetch_related("lines", "attachments")
+        .filter(pk=request_id)
+        .first()
+    )
     if quote_request is None:
         return
     url = settings.SITE_URL + reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
-    _staff_emails(key=f"quote-request:{quote_request.pk}", template="quotes_request_new",
-                  context={"quote_request": quote_request, "url": url})
+    _staff_emails(
+        key=f"quote-request:{quote_request.pk}",
+        template="quotes_request_new",
+        context={"quote_request": quote_request, "url": url},
+    )
 
 
 @shared_task
@@ -34,8 +41,11 @@ def notify_staff_of_cancellation(request_id: int) -> None:
     if quote_request is None or quote_request.status != QuoteRequest.Status.CANCELLED:
         return
     url = settings.SITE_URL + reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
-    _staff_emails(key=f"quote-request-cancelled:{quote_request.pk}", template="quotes_request_cancelled",
-                  context={"quote_request": quote_request, "url": url})
+    _staff_emails(
+        key=f"quote-request-cancelled:{quote_request.pk}",
+        template="quotes_request_cancelled",
+        context={"quote_request": quote_request, "url": url},
+    )
 
 
 @shared_task
@@ -58,33 +68,55 @@ def notify_offer_sent(offer_id: int) -> None:
     for membership in Membership.objects.active().filter(company=offer.company).select_related("user"):
         user = membership.user
         with override(user.language):
-            title = (_("Ofertă nouă: %(number)s") if offer.revision == 1
-                     else _("Ofertă revizuită: %(number)s, revizia %(revision)s")) % {
-                "number": offer.number, "revision": offer.revision}
+            title = (
+                _("Ofertă nouă: %(number)s")
+                if offer.revision == 1
+                else _("Ofertă revizuită: %(number)s, revizia %(revision)s")
+            ) % {"number": offer.number, "revision": offer.revision}
         notify(user=user, company=offer.company, kind="offer.sent", title=title, url=path, key=key)
-        send_to_user_once(key=key, user=user, template="quotes_offer_sent", context={
-            "offer": offer, "url": settings.SITE_URL + path,
-            "can_accept": membership.has_right("accept_offers")})
+        send_to_user_once(
+            key=key,
+            user=user,
+            template="quotes_offer_sent",
+            context={
+                "offer": offer,
+                "url": settings.SITE_URL + path,
+                "can_accept": membership.has_right("accept_offers"),
+            },
+        )
 
 
 @shared_task
 def notify_offer_decided(offer_id: int) -> None:
     """Staff by email; the company's other members in the app; the accepted PDF rendered again."""
-    offer = (Offer.objects.select_related("company", "decided_by", "request")
-             .filter(pk=offer_id, status__in=[Offer.Status.ACCEPTED, Offer.Status.REJECTED]).first())
+    offer = (
+        Offer.objects.select_related("company", "decided_by", "request")
+        .filter(pk=offer_id, status__in=[Offer.Status.ACCEPTED, Offer.Status.REJECTED])
+        .first()
+    )
     if offer is None:
         return
     url = settings.SITE_URL + reverse("admin:quotes_offer_change", args=[offer.pk])
-    _staff_emails(key=f"offer-decided:{offer.pk}", template="quotes_offer_decided_staff",
-                  context={"offer": offer, "url": url})
+    _staff_emails(
+        key=f"offer-decided:{offer.pk}", template="quotes_offer_decided_staff", context={"offer": offer, "url": url}
+    )
     path = reverse("quotes:offer_detail", args=[offer.public_id])
     members = Membership.objects.active().filter(company=offer.company).exclude(user=offer.decided_by_id)
     for membership in members.select_related("user"):
         with override(membership.user.language):
-            title = (_("Oferta %(number)s a fost acceptată") if offer.status == Offer.Status.ACCEPTED
-                     else _("Oferta %(number)s a fost respinsă")) % {"number": offer.number}
-        notify(user=membership.user, company=offer.company, kind=f"offer.{offer.status}", title=title, url=path,
-               key=f"offer-decided:{offer.pk}")
+            title = (
+                _("Oferta %(number)s a fost acceptată")
+                if offer.status == Offer.Status.ACCEPTED
+                else _("Oferta %(number)s a fost respinsă")
+            ) % {"number": offer.number}
+        notify(
+            user=membership.user,
+            company=offer.company,
+            kind=f"offer.{offer.status}",
+            title=title,
+            url=path,
+            key=f"offer-decided:{offer.pk}",
+        )
     if offer.status == Offer.Status.ACCEPTED:
         render_offer_pdf(offer.pk)
 

@@ -28,8 +28,12 @@ def offer_totals(lines: Iterable) -> Totals:
     """Totals of lines that have ``quantity``, ``unit_price``, ``discount_percent`` and ``vat_rate``."""
     amounts = []
     for line in lines:
-        net, vat = line_amounts(quantity=line.quantity, unit_price=line.unit_price,
-                                discount_percent=line.discount_percent, vat_rate=line.vat_rate)
+        net, vat = line_amounts(
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            vat_rate=line.vat_rate,
+        )
         amounts.append((line.vat_rate, net, vat))
     by_rate = vat_groups(amounts)
     return Totals(net=sum((g.net for g in by_rate), ZERO), vat=sum((g.vat for g in by_rate), ZERO), by_rate=by_rate)

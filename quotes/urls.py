@@ -10,8 +10,9 @@ urlpatterns = [
     path("cerere-oferta/produse/", views.product_search, name="product_search"),
     path("cerere-oferta/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("cerere-oferta/<uuid:public_id>/anuleaza/", views.request_cancel, name="request_cancel"),
-    path("cerere-oferta/<uuid:public_id>/atasamente/<uuid:file_id>/", views.request_attachment,
-         name="request_attachment"),
+    path(
+        "cerere-oferta/<uuid:public_id>/atasamente/<uuid:file_id>/", views.request_attachment, name="request_attachment"
+    ),
     path("oferte/", views.offer_list, name="offer_list"),
     path("oferte/<uuid:public_id>/", views.offer_detail, name="offer_detail"),
     path("oferte/<uuid:public_id>/pdf/", views.offer_pdf, name="offer_pdf"),

@@ -37,10 +37,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
     filters = RequestFilterForm(request.GET or None)
     requests = selectors.request_list(company=request.company, **filters.filters())
     page = paginate(request, requests, per_page=PER_PAGE, rows=selectors.request_rows)
-    return render(request, "quotes/request_list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"),
-        "is_filtered": bool(request.GET.get("status")), "active_section": "quote_requests",
-    })
+    return render(
+        request,
+        "quotes/request_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "is_filtered": bool(request.GET.get("status")),
+            "active_section": "quote_requests",
+        },
+    )
 
 
 def _posted_lines(data: QueryDict) -> list[dict]:
@@ -64,12 +71,18 @@ def _edit_lines(request) -> tuple[QuoteRequestForm, RequestLineFormSet] | None:
     if "remove_line" in data:
         with contextlib.suppress(ValueError, IndexError):
             del lines[int(data["remove_line"])]
-    form = QuoteRequestForm(company=request.company, initial={
-        name: data.get(name) for name in QuoteRequestForm.base_fields if name != "attachments" and name in data})
+    form = QuoteRequestForm(
+        company=request.company,
+        initial={
+            name: data.get(name) for name in QuoteRequestForm.base_fields if name != "attachments" and name in data
+        },
+    )
     formset = RequestLineFormSet(prefix=LINES_PREFIX, initial=lines or [{}])
     if request.FILES:
-        messages.warning(request, _("Alegeți din nou fișierele de atașat: browserul nu le păstrează la "
-                                    "adăugarea sau ștergerea unui rând."))
+        messages.warning(
+            request,
+            _("Alegeți din nou fișierele de atașat: browserul nu le păstrează la adăugarea sau ștergerea unui rând."),
+        )
     return form, formset
 
 
@@ -85,26 +98,45 @@ def request_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 quote_request = services.request_create(
-                    company=request.company, user=request.user, lines=formset.lines(),
-                    delivery_option=data["delivery_option"], address_entry=data["address_entry"],
-                    new_address=form.new_address_value(), save_address=data["save_address"],
-                    desired_date=data["desired_date"], remarks=data["remarks"], attachments=data["attachments"])
+                    company=request.company,
+                    user=request.user,
+                    lines=formset.lines(),
+                    delivery_option=data["delivery_option"],
+                    address_entry=data["address_entry"],
+                    new_address=form.new_address_value(),
+                    save_address=data["save_address"],
+                    desired_date=data["desired_date"],
+                    remarks=data["remarks"],
+                    attachments=data["attachments"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Cererea %(number)s a fost trimisă. Vă anunțăm când primiți oferta.")
-                                 % {"number": quote_request.number})
+                messages.success(
+                    request,
+                    _("Cererea %(number)s a fost trimisă. Vă anunțăm când primiți oferta.")
+                    % {"number": quote_request.number},
+                )
                 return redirect(quote_request)
         if request.FILES:
-            messages.warning(request, _("Alegeți din nou fișierele de atașat: browserul nu le păstrează când "
-                                        "formularul are erori."))
+            messages.warning(
+                request, _("Alegeți din nou fișierele de atașat: browserul nu le păstrează când formularul are erori.")
+            )
     else:
         form = QuoteRequestForm(company=request.company)
         formset = RequestLineFormSet(prefix=LINES_PREFIX)
-    return render(request, "quotes/request_form.html", {
-        "form": form, "formset": formset, "products": selectors.product_suggestions(),
-        "datalist_id": PRODUCTS_DATALIST, "max_lines": conf.max_lines(), "active_section": "quote_requests",
-    })
+    return render(
+        request,
+        "quotes/request_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "products": selectors.product_suggestions(),
+            "datalist_id": PRODUCTS_DATALIST,
+            "max_lines": conf.max_lines(),
+            "active_section": "quote_requests",
+        },
+    )
 
 
 @require_safe
@@ -112,9 +144,15 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, public_id) -> HttpResponse:
     quote_request = get_object_or_404(selectors.requests_for_detail(company=request.company), public_id=public_id)
     can_cancel = quote_request.status in QuoteRequest.CANCELLABLE and not quote_request.sent_offers
-    return render(request, "quotes/request_detail.html", {
-        "quote_request": quote_request, "can_cancel": can_cancel, "active_section": "quote_requests",
-    })
+    return render(
+        request,
+        "quotes/request_detail.html",
+        {
+            "quote_request": quote_request,
+            "can_cancel": can_cancel,
+            "active_section": "quote_requests",
+        },
+    )
 
 
 @require_POST
@@ -135,8 +173,13 @@ def request_cancel(request: HttpRequest, public_id) -> HttpResponse:
 def request_attachment(request: HttpRequest, public_id, file_id) -> HttpResponse:
     quote_request = get_object_or_404(QuoteRequest.objects.for_company(request.company), public_id=public_id)
     stored = get_object_or_404(quote_request.attachments.filter(company=request.company), public_id=file_id)
-    audit.record(action="quote_request.attachment_downloaded", company=request.company, user=request.user,
-                 obj=quote_request, file=stored.original_name)
+    audit.record(
+        action="quote_request.attachment_downloaded",
+        company=request.company,
+        user=request.user,
+        obj=quote_request,
+        file=stored.original_name,
+    )
     stem = stored.original_name.rsplit(".", 1)[0]
     return file_response(stored, filename=safe_filename(stem, stored.extension))
 
@@ -146,8 +189,9 @@ def request_attachment(request: HttpRequest, public_id, file_id) -> HttpResponse
 @company_member_required
 def product_search(request: HttpRequest) -> JsonResponse:
     products = selectors.product_search(query=request.GET.get("q", ""))
-    return JsonResponse({"results": [
-        {"code": p.code, "name": p.name, "unit": p.unit, "label": p.label} for p in products]})
+    return JsonResponse(
+        {"results": [{"code": p.code, "name": p.name, "unit": p.unit, "label": p.label} for p in products]}
+    )
 
 
 # --- offers -----------------------------------------------------------------------------------------------
@@ -159,10 +203,17 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     filters = OfferFilterForm(request.GET or None)
     offers = selectors.offer_list(company=request.company, **filters.filters())
     page = paginate(request, offers, per_page=PER_PAGE, rows=selectors.offer_rows)
-    return render(request, "quotes/offer_list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"),
-        "is_filtered": bool(request.GET.get("status")), "active_section": "offers",
-    })
+    return render(
+        request,
+        "quotes/offer_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "is_filtered": bool(request.GET.get("status")),
+            "active_section": "offers",
+        },
+    )
 
 
 @require_safe
@@ -173,23 +224,33 @@ def offer_detail(request: HttpRequest, public_id) -> HttpResponse:
     current = next((revision for revision in history if revision.is_current), None)
     can_decide = request.membership.has_right("accept_offers")
     documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=history)
-    return render(request, "quotes/offer_detail.html", {
-        "offer": offer, **selectors.offer_figures(offer), "history": history, "current": current,
-        "documents": [document for revision in history for document in documents[revision.pk]],
-        "can_decide": can_decide, "reject_form": RejectForm(),
-        "deciders": [] if can_decide else selectors.members_who_can_accept(company=request.company),
-        "active_section": "offers",
-    })
+    return render(
+        request,
+        "quotes/offer_detail.html",
+        {
+            "offer": offer,
+            **selectors.offer_figures(offer),
+            "history": history,
+            "current": current,
+            "documents": [document for revision in history for document in documents[revision.pk]],
+            "can_decide": can_decide,
+            "reject_form": RejectForm(),
+            "deciders": [] if can_decide else selectors.members_who_can_accept(company=request.company),
+            "active_section": "offers",
+        },
+    )
 
 
 @require_safe
 @company_member_required
 def offer_pdf(request: HttpRequest, public_id) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.for_company(request.company).visible().select_related("pdf"),
-                              public_id=public_id)
+    offer = get_object_or_404(
+        Offer.objects.for_company(request.company).visible().select_related("pdf"), public_id=public_id
+    )
     stored = offer.pdf or services.offer_render_pdf(offer=offer)
-    audit.record(action="offer.pdf_downloaded", company=request.company, user=request.user,
-                 obj=offer, revision=offer.revision)
+    audit.record(
+        action="offer.pdf_downloaded", company=request.company, user=request.user, obj=offer, revision=offer.revision
+    )
     return file_response(stored, filename=services.offer_pdf_name(offer))
 
 
@@ -198,14 +259,16 @@ def _decision(request, public_id, *, accept: bool) -> HttpResponse:
     try:
         if accept:
             services.offer_accept(offer_id=offer.pk, company=request.company, user=request.user)
-            messages.success(request, _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.")
-                             % {"number": offer.number})
+            messages.success(
+                request, _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.") % {"number": offer.number}
+            )
         else:
             form = RejectForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user, reason=reason)
-            messages.success(request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.")
-                             % {"number": offer.number})
+            messages.success(
+                request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.") % {"number": offer.number}
+            )
     except services.OfferNotOpen as error:
         message = _("Oferta nu mai poate fi acceptată: %s") if accept else _("Oferta nu mai poate fi respinsă: %s")
         messages.error(request, message % error)

@@ -51,10 +51,26 @@ class TrackingEventInline(admin.TabularInline):
 class ShipmentForm(forms.ModelForm):
     class Meta:
         model = Shipment
-        fields = ("company", "number", "contract", "project", "offer", "invoice", "carrier", "awb", "packages",
-                  "weight_kg",
-                  "delivery_address", "delivery_city", "delivery_county", "contact_name", "contact_phone", "notes",
-                  "planned_ship_date", "planned_delivery_date")
+        fields = (
+            "company",
+            "number",
+            "contract",
+            "project",
+            "offer",
+            "invoice",
+            "carrier",
+            "awb",
+            "packages",
+            "weight_kg",
+            "delivery_address",
+            "delivery_city",
+            "delivery_county",
+            "contact_name",
+            "contact_phone",
+            "notes",
+            "planned_ship_date",
+            "planned_delivery_date",
+        )
 
     def clean(self):
         data = super().clean()
@@ -96,24 +112,61 @@ class ProblemFilter(IsSetFilter):
 @admin.register(Shipment)
 class ShipmentAdmin(admin.ModelAdmin):
     form = ShipmentForm
-    list_display = ("number", "company", "status", "carrier", "awb", "delivery_city", "shipped_at", "delivered_at",
-                    "received_at")
+    list_display = (
+        "number",
+        "company",
+        "status",
+        "carrier",
+        "awb",
+        "delivery_city",
+        "shipped_at",
+        "delivered_at",
+        "received_at",
+    )
     list_filter = ("status", "carrier", ReceivedFilter, ProblemFilter)
     search_fields = ("number", "awb", "company__name", "company__cui", "delivery_city")
     list_select_related = ("company", "carrier")
     autocomplete_fields = ("company", "contract")
     raw_id_fields = ("project", "offer", "invoice")
     date_hierarchy = "created_at"
-    readonly_fields = ("status", "last_event_at", "shipped_at", "delivered_at", "tracking_link", "received_at",
-                       "received_by", "problem_ticket_id", "problem_reported_at", "documents_link", "created_at",
-                       "updated_at")
+    readonly_fields = (
+        "status",
+        "last_event_at",
+        "shipped_at",
+        "delivered_at",
+        "tracking_link",
+        "received_at",
+        "received_by",
+        "problem_ticket_id",
+        "problem_reported_at",
+        "documents_link",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("company", "number", ("contract", "project"), ("offer", "invoice"), "status")}),
         (_("Transport"), {"fields": (("carrier", "awb"), "tracking_link", ("packages", "weight_kg"))}),
-        (_("Livrare"), {"fields": ("delivery_address", ("delivery_city", "delivery_county"),
-                                   ("contact_name", "contact_phone"), "notes")}),
-        (_("Date"), {"fields": (("planned_ship_date", "planned_delivery_date"), ("shipped_at", "delivered_at"),
-                                "last_event_at")}),
+        (
+            _("Livrare"),
+            {
+                "fields": (
+                    "delivery_address",
+                    ("delivery_city", "delivery_county"),
+                    ("contact_name", "contact_phone"),
+                    "notes",
+                )
+            },
+        ),
+        (
+            _("Date"),
+            {
+                "fields": (
+                    ("planned_ship_date", "planned_delivery_date"),
+                    ("shipped_at", "delivered_at"),
+                    "last_event_at",
+                )
+            },
+        ),
         (_("Clientul"), {"fields": (("received_at", "received_by"), ("problem_ticket_id", "problem_reported_at"))}),
         (None, {"fields": ("documents_link", ("created_at", "updated_at"))}),
     )
@@ -151,14 +204,24 @@ class ShipmentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Marchează expediate (predate curierului acum)"))
     def mark_shipped(self, request, queryset):
         run_service_for_each(
-            self, request, queryset, services.shipment_mark_shipped, argument="shipment",
-            message=lambda n: ngettext("%d expediere marcată expediată.", "%d expedieri marcate expediate.", n) % n)
+            self,
+            request,
+            queryset,
+            services.shipment_mark_shipped,
+            argument="shipment",
+            message=lambda n: ngettext("%d expediere marcată expediată.", "%d expedieri marcate expediate.", n) % n,
+        )
 
     @admin.action(description=_("Marchează livrate (acum)"))
     def mark_delivered(self, request, queryset):
         run_service_for_each(
-            self, request, queryset, services.shipment_mark_delivered, argument="shipment",
-            message=lambda n: ngettext("%d expediere marcată livrată.", "%d expedieri marcate livrate.", n) % n)
+            self,
+            request,
+            queryset,
+            services.shipment_mark_delivered,
+            argument="shipment",
+            message=lambda n: ngettext("%d expediere marcată livrată.", "%d expedieri marcate livrate.", n) % n,
+        )
 
 
 @admin.register(TrackingEvent)

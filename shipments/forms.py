@@ -14,8 +14,15 @@ def date_input() -> forms.DateInput:
 
 
 class ShipmentFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Stare"), required=False, choices=[
-        ("", _("toate")), (ON_THE_WAY, _("pe drum (expediate, în tranzit, în livrare, eșuate)")), *Status.choices])
+    status = forms.ChoiceField(
+        label=_("Stare"),
+        required=False,
+        choices=[
+            ("", _("toate")),
+            (ON_THE_WAY, _("pe drum (expediate, în tranzit, în livrare, eșuate)")),
+            *Status.choices,
+        ],
+    )
     date_from = forms.DateField(label=_("De la"), required=False, input_formats=DATE_FORMATS, widget=date_input())
     date_to = forms.DateField(label=_("Până la"), required=False, input_formats=DATE_FORMATS, widget=date_input())
 
@@ -51,15 +58,19 @@ class CheckedFilesField(CheckedFileField):
 
 class ProblemReportForm(forms.Form):
     description = forms.CharField(
-        label=_("Ce s-a întâmplat?"), min_length=10, max_length=5000,
+        label=_("Ce s-a întâmplat?"),
+        min_length=10,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("De exemplu: colet deteriorat, produse lipsă sau greșite, întârziere, curierul nu a venit."))
+        help_text=_("De exemplu: colet deteriorat, produse lipsă sau greșite, întârziere, curierul nu a venit."),
+    )
     attachments = CheckedFilesField(label=_("Fotografii sau documente"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _("Opțional, cel mult %(count)d fișiere. ") % {
-            "count": MAX_ATTACHMENTS} + upload_help()
+        self.fields["attachments"].help_text = (
+            _("Opțional, cel mult %(count)d fișiere. ") % {"count": MAX_ATTACHMENTS} + upload_help()
+        )
 
 
 class ReceiptForm(forms.Form):

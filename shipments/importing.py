@@ -71,9 +71,10 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
         if isinstance(data, dict):
             data = data.get("events")
         if not isinstance(data, list):
-            raise ValueError(_("JSON-ul trebuie să fie o listă de evenimente sau {\"events\": [...]}."))
-        return [(number, row if isinstance(row, dict) else {"_invalid": True})
-                for number, row in enumerate(data, start=1)]
+            raise ValueError(_('JSON-ul trebuie să fie o listă de evenimente sau {"events": [...]}.'))
+        return [
+            (number, row if isinstance(row, dict) else {"_invalid": True}) for number, row in enumerate(data, start=1)
+        ]
     if path.suffix.lower() == ".csv":
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -94,8 +95,10 @@ def _status(value: str) -> str:
     plain = unicodedata.normalize("NFKD", value.strip().lower())
     code = "".join(c for c in plain if not unicodedata.combining(c)).replace(" ", "_").replace("-", "_")
     if code not in Status.values:
-        raise ValidationError(_("starea „%(status)s” nu există (folosiți: %(known)s)") % {
-            "status": value, "known": ", ".join(Status.values)})
+        raise ValidationError(
+            _("starea „%(status)s” nu există (folosiți: %(known)s)")
+            % {"status": value, "known": ", ".join(Status.values)}
+        )
     return code
 
 
@@ -129,8 +132,7 @@ def _shipment(row: dict, carriers: dict[str, Carrier]) -> Shipment:
         if shipment is None:
             raise ValidationError(_("expedierea %(number)s nu există") % {"number": number})
         if awb and shipment.awb != awb:
-            raise ValidationError(_("AWB-ul %(awb)s nu este al expedierii %(number)s") % {
-                "awb": awb, "number": number})
+            raise ValidationError(_("AWB-ul %(awb)s nu este al expedierii %(number)s") % {"awb": awb, "number": number})
     elif awb:
         matches = Shipment.objects.select_related("carrier").filter(awb=awb)
         if carrier is not None:
@@ -139,14 +141,15 @@ def _shipment(row: dict, carriers: dict[str, Carrier]) -> Shipment:
         if not found:
             raise ValidationError(_("nicio expediere cu AWB-ul %(awb)s") % {"awb": awb})
         if len(found) > 1:
-            raise ValidationError(_("mai multe expedieri au AWB-ul %(awb)s; adăugați coloana carrier") % {
-                "awb": awb})
+            raise ValidationError(_("mai multe expedieri au AWB-ul %(awb)s; adăugați coloana carrier") % {"awb": awb})
         shipment = found[0]
     else:
         raise ValidationError(_("lipsește expedierea (shipment) sau AWB-ul (awb)"))
     if carrier is not None and shipment.carrier_id != carrier.pk:
-        raise ValidationError(_("expedierea %(number)s nu este transportată de %(carrier)s") % {
-            "number": shipment.number, "carrier": carrier.name})
+        raise ValidationError(
+            _("expedierea %(number)s nu este transportată de %(carrier)s")
+            % {"number": shipment.number, "carrier": carrier.name}
+        )
     return shipment
 
 
@@ -161,9 +164,14 @@ def import_rows(rows: list[tuple[int, dict]]) -> ImportReport:
             if len(_text(row, "external_id")) > 100:
                 raise ValidationError(_("id-ul extern are mai mult de 100 de caractere"))
             _event, created = services.event_add(
-                shipment=shipment, status=_status(_text(row, "status")), occurred_at=_time(_text(row, "time")),
-                place=_text(row, "place"), note=_text(row, "note"), external_id=_text(row, "external_id"),
-                source=TrackingEvent.Source.IMPORT)
+                shipment=shipment,
+                status=_status(_text(row, "status")),
+                occurred_at=_time(_text(row, "time")),
+                place=_text(row, "place"),
+                note=_text(row, "note"),
+                external_id=_text(row, "external_id"),
+                source=TrackingEvent.Source.IMPORT,
+            )
         except ValidationError as error:
             report.rejected.append((number, "; ".join(error.messages)))
             continue

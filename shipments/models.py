@@ -28,12 +28,19 @@ class Carrier(models.Model):
     """A courier (or the supplier's own transport); its pattern turns an AWB into a tracking link."""
 
     name = models.CharField(_("denumire"), max_length=100, unique=True)
-    code = models.SlugField(_("cod"), max_length=32, unique=True,
-                            help_text=_("Codul folosit în fișierele de import, ex. fan-courier."))
+    code = models.SlugField(
+        _("cod"), max_length=32, unique=True, help_text=_("Codul folosit în fișierele de import, ex. fan-courier.")
+    )
     tracking_url_pattern = models.CharField(
-        _("adresă de urmărire"), max_length=300, blank=True, validators=[validate_tracking_pattern],
-        help_text=_("Cu {awb} în locul numărului AWB, ex. https://www.fancourier.ro/awb-tracking/?tracking={awb}. "
-                    "Gol dacă transportatorul nu are urmărire online."))
+        _("adresă de urmărire"),
+        max_length=300,
+        blank=True,
+        validators=[validate_tracking_pattern],
+        help_text=_(
+            "Cu {awb} în locul numărului AWB, ex. https://www.fancourier.ro/awb-tracking/?tracking={awb}. "
+            "Gol dacă transportatorul nu are urmărire online."
+        ),
+    )
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
     is_active = models.BooleanField(_("activ"), default=True)
 
@@ -74,52 +81,99 @@ LEFT = (*MOVING, *FINISHED)
 class ShipmentQuerySet(CompanyScopedQuerySet):
     def with_rank(self):
         """``rank``: 0 on the way, 1 being prepared, 2 finished — the client's list order."""
-        return self.annotate(rank=Case(
-            When(status__in=MOVING, then=Value(0)), When(status__in=NOT_LEFT, then=Value(1)), default=Value(2),
-            output_field=models.IntegerField()))
+        return self.annotate(
+            rank=Case(
+                When(status__in=MOVING, then=Value(0)),
+                When(status__in=NOT_LEFT, then=Value(1)),
+                default=Value(2),
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class Shipment(models.Model):
     Status = Status
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="shipments")
-    number = models.CharField(_("număr"), max_length=50, unique=True,
-                              help_text=_("Numărul expedierii la furnizor, ex. EXP-2026-0142."))
-    contract = models.ForeignKey("contracts.Contract", verbose_name=_("contract"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="shipments")
-    project = models.ForeignKey("projects.Project", verbose_name=_("proiect"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="shipments")
-    offer = models.ForeignKey("quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    invoice = models.ForeignKey("billing.Invoice", verbose_name=_("factură"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="shipments")
-    carrier = models.ForeignKey(Carrier, verbose_name=_("transportator"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="shipments")
-    awb = models.CharField(_("AWB"), max_length=50, blank=True, db_index=True,
-                           help_text=_("Numărul de urmărire dat de curier."))
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="shipments"
+    )
+    number = models.CharField(
+        _("număr"), max_length=50, unique=True, help_text=_("Numărul expedierii la furnizor, ex. EXP-2026-0142.")
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shipments",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("proiect"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shipments",
+    )
+    offer = models.ForeignKey(
+        "quotes.Offer", verbose_name=_("ofertă"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        verbose_name=_("factură"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shipments",
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("transportator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shipments",
+    )
+    awb = models.CharField(
+        _("AWB"), max_length=50, blank=True, db_index=True, help_text=_("Numărul de urmărire dat de curier.")
+    )
     delivery_address = models.CharField(_("adresa de livrare"), max_length=255)
     delivery_city = models.CharField(_("localitate"), max_length=100)
     delivery_county = models.CharField(_("județ"), max_length=100)
     contact_name = models.CharField(_("persoană de contact"), max_length=120, blank=True)
     contact_phone = models.CharField(_("telefon contact"), max_length=32, blank=True)
     packages = models.PositiveIntegerField(_("colete"), default=1)
-    weight_kg = models.DecimalField(_("greutate (kg)"), max_digits=10, decimal_places=2, null=True, blank=True,
-                                    validators=[MinValueValidator(Decimal("0"))])
+    weight_kg = models.DecimalField(
+        _("greutate (kg)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     planned_ship_date = models.DateField(_("expediere planificată"), null=True, blank=True)
     planned_delivery_date = models.DateField(_("livrare estimată"), null=True, blank=True)
     notes = models.TextField(_("observații pentru client"), blank=True)
     # Kept by services.shipment_refresh from the tracking events.
-    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PREPARING,
-                              editable=False)
+    status = models.CharField(
+        _("stare"), max_length=16, choices=Status.choices, default=Status.PREPARING, editable=False
+    )
     last_event_at = models.DateTimeField(_("ultimul eveniment"), null=True, blank=True, editable=False)
     shipped_at = models.DateTimeField(_("expediată la"), null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(_("livrată la"), null=True, blank=True, editable=False)
     # The client's side.
     received_at = models.DateTimeField(_("primire confirmată la"), null=True, blank=True, editable=False)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("primire confirmată de"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("primire confirmată de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # The support ticket a problem report opened (support.Ticket.public_id; no FK across sections).
     problem_ticket_id = models.UUIDField(_("tichet problemă"), null=True, blank=True, editable=False)
     problem_reported_at = models.DateTimeField(_("problemă raportată la"), null=True, blank=True, editable=False)
@@ -170,15 +224,16 @@ class Shipment(models.Model):
 class ShipmentItem(CompanyFromParent):
     company_parent = "shipment"
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    shipment = models.ForeignKey(Shipment, verbose_name=_("expediere"), on_delete=models.CASCADE,
-                                 related_name="items")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipment = models.ForeignKey(Shipment, verbose_name=_("expediere"), on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("poziție"), default=0)
     product = models.CharField(_("produs"), max_length=200)
     code = models.CharField(_("cod produs"), max_length=50, blank=True)
-    quantity = models.DecimalField(_("cantitate"), max_digits=12, decimal_places=3,
-                                   validators=[MinValueValidator(Decimal("0.001"))])
+    quantity = models.DecimalField(
+        _("cantitate"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
     unit = models.CharField(_("unitate"), max_length=16, default="buc.")
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -200,21 +255,28 @@ class TrackingEvent(CompanyFromParent):
         STAFF = "personal", _("personal furnizor")
         IMPORT = "import", _("import curier")
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    shipment = models.ForeignKey(Shipment, verbose_name=_("expediere"), on_delete=models.CASCADE,
-                                 related_name="events")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipment = models.ForeignKey(Shipment, verbose_name=_("expediere"), on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(_("data și ora"))
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices)
     place = models.CharField(_("locul"), max_length=150, blank=True)
     note = models.CharField(_("observații"), max_length=500, blank=True)
     source = models.CharField(_("sursă"), max_length=16, choices=Source.choices, default=Source.STAFF)
     # The carrier's own id of the event (with the carrier: what makes an import idempotent).
-    carrier = models.ForeignKey(Carrier, verbose_name=_("transportator"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    carrier = models.ForeignKey(
+        Carrier, verbose_name=_("transportator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     external_id = models.CharField(_("id extern"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adăugat de"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adăugat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("înregistrat la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -225,8 +287,9 @@ class TrackingEvent(CompanyFromParent):
         ordering = ["shipment", "-occurred_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["shipment", "occurred_at", "status"], name="tracking_event_once"),
-            models.UniqueConstraint(fields=["carrier", "external_id"], condition=~Q(external_id=""),
-                                    name="tracking_event_external_once"),
+            models.UniqueConstraint(
+                fields=["carrier", "external_id"], condition=~Q(external_id=""), name="tracking_event_external_once"
+            ),
         ]
         indexes = [models.Index(fields=["shipment", "occurred_at"])]
 

@@ -24,8 +24,12 @@ def shipment_list(*, company, status: str = "", date_from: date | None = None, d
 
     The period filters on the day the shipment left (or is planned to leave, or was registered).
     """
-    shipments = (Shipment.objects.for_company(company).with_rank().select_related("carrier")
-                 .annotate(day=Coalesce(TruncDate("shipped_at"), "planned_ship_date", TruncDate("created_at"))))
+    shipments = (
+        Shipment.objects.for_company(company)
+        .with_rank()
+        .select_related("carrier")
+        .annotate(day=Coalesce(TruncDate("shipped_at"), "planned_ship_date", TruncDate("created_at")))
+    )
     if status == ON_THE_WAY:
         shipments = shipments.filter(status__in=MOVING)
     elif status:
@@ -39,11 +43,14 @@ def shipment_list(*, company, status: str = "", date_from: date | None = None, d
 
 def shipments_for_detail(*, company) -> QuerySet[Shipment]:
     """The company's shipments with what the detail page reads (the view picks one, or 404)."""
-    return (Shipment.objects.for_company(company)
-            .select_related("carrier", "contract", "project", "offer", "invoice", "received_by")
-            .prefetch_related(
-                Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
-                Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"))))
+    return (
+        Shipment.objects.for_company(company)
+        .select_related("carrier", "contract", "project", "offer", "invoice", "received_by")
+        .prefetch_related(
+            Prefetch("items", queryset=ShipmentItem.objects.order_by("position", "id")),
+            Prefetch("events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
+        )
+    )
 
 
 def shipment_rows(shipments) -> list[Shipment]:
@@ -60,8 +67,9 @@ def shipment_rows(shipments) -> list[Shipment]:
         shipment.planned_ship_text = short_date(shipment.planned_ship_date)
         shipment.delivered_text = short_date(shipment.delivered_at)
         # A returned shipment will not arrive: no estimate.
-        shipment.estimated_delivery_text = ("" if shipment.status == Status.RETURNED
-                                            else short_date(shipment.planned_delivery_date))
+        shipment.estimated_delivery_text = (
+            "" if shipment.status == Status.RETURNED else short_date(shipment.planned_delivery_date)
+        )
     return shipments
 
 
@@ -77,8 +85,14 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
         figures={
             "on_the_way": count_of(moving),
             "to_confirm": count_of(shipments.filter(status=Status.DELIVERED, received_at__isnull=True)),
-            **first_of(moving, (F("planned_delivery_date").asc(nulls_last=True), "id"), number="number",
-                       status="status", date="planned_delivery_date", id="public_id"),
+            **first_of(
+                moving,
+                (F("planned_delivery_date").asc(nulls_last=True), "id"),
+                number="number",
+                status="status",
+                date="planned_delivery_date",
+                id="public_id",
+            ),
         },
         card=_dashboard_card,
         feed={
@@ -97,8 +111,13 @@ def _dashboard_card(figures: dict) -> Card:
             text += _(", livrare estimată %(date)s") % {"date": short_date(figures["date"])}
         urgent = Urgent(text, reverse("shipments:detail", args=[figures["id"]]))
     return Card(
-        "shipments", _("Expedieri pe drum"), "truck", reverse("shipments:list") + f"?status={ON_THE_WAY}", count,
+        "shipments",
+        _("Expedieri pe drum"),
+        "truck",
+        reverse("shipments:list") + f"?status={ON_THE_WAY}",
+        count,
         ngettext("expediere pe drum", "expedieri pe drum", count),
         _("Nicio expediere pe drum. Aici urmăriți livrările și documentele lor."),
-        urgent=urgent, figures=[(_("Livrate, de confirmat"), str(to_confirm))] if to_confirm else [],
+        urgent=urgent,
+        figures=[(_("Livrate, de confirmat"), str(to_confirm))] if to_confirm else [],
     )

@@ -28,8 +28,11 @@ def ticket_url(public_id) -> str:
 
 def _shipment(request, public_id, *, full: bool = False) -> Shipment:
     """The company's shipment (404 otherwise); ``full`` with everything the detail page shows."""
-    shipments = (selectors.shipments_for_detail(company=request.company) if full
-                 else Shipment.objects.for_company(request.company))
+    shipments = (
+        selectors.shipments_for_detail(company=request.company)
+        if full
+        else Shipment.objects.for_company(request.company)
+    )
     return get_object_or_404(shipments, public_id=public_id)
 
 
@@ -39,26 +42,42 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     filters = ShipmentFilterForm(request.GET or None)
     shipments = selectors.shipment_list(company=request.company, **filters.filters())
     page = paginate(request, shipments, per_page=PER_PAGE, rows=selectors.shipment_rows)
-    return render(request, "shipments/list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "shipments",
-        "is_filtered": any(request.GET.get(key) for key in ("status", "date_from", "date_to")),
-    })
+    return render(
+        request,
+        "shipments/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "active_section": "shipments",
+            "is_filtered": any(request.GET.get(key) for key in ("status", "date_from", "date_to")),
+        },
+    )
 
 
 @require_safe
 @company_member_required
 def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id, full=True)
-    documents = documents_linked_to(membership=request.membership, user=request.user, obj=shipment,
-                                    page_number=request.GET.get("documente"))
+    documents = documents_linked_to(
+        membership=request.membership, user=request.user, obj=shipment, page_number=request.GET.get("documente")
+    )
     events = list(shipment.events.all())
-    return render(request, "shipments/detail.html", {
-        "shipment": shipment, "items": list(shipment.items.all()), "events": events,
-        "last_event": events[0] if events else None, "documents": documents,
-        "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
-        "receipt_form": ReceiptForm(initial={"confirm": True}), "active_section": "shipments",
-        "can_see_billing": request.membership.has_right("billing"),
-    })
+    return render(
+        request,
+        "shipments/detail.html",
+        {
+            "shipment": shipment,
+            "items": list(shipment.items.all()),
+            "events": events,
+            "last_event": events[0] if events else None,
+            "documents": documents,
+            "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
+            "receipt_form": ReceiptForm(initial={"confirm": True}),
+            "active_section": "shipments",
+            "can_see_billing": request.membership.has_right("billing"),
+        },
+    )
 
 
 @require_POST
@@ -69,17 +88,25 @@ def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
         return HttpResponseBadRequest(_("Cererea nu a venit din formularul de confirmare."))
     try:
         shipment, confirmed = services.shipment_confirm_receipt(
-            shipment=shipment, company=request.company, user=request.user)
+            shipment=shipment, company=request.company, user=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if confirmed:
-            messages.success(request, _("Ați confirmat primirea expedierii %(number)s. Mulțumim!") % {
-                "number": shipment.number})
+            messages.success(
+                request, _("Ați confirmat primirea expedierii %(number)s. Mulțumim!") % {"number": shipment.number}
+            )
         else:
-            messages.info(request, _("Primirea expedierii %(number)s fusese deja confirmată de %(name)s pe %(date)s.")
-                          % {"number": shipment.number, "name": shipment.received_by or "—",
-                             "date": date_format(localtime(shipment.received_at), "SHORT_DATETIME_FORMAT")})
+            messages.info(
+                request,
+                _("Primirea expedierii %(number)s fusese deja confirmată de %(name)s pe %(date)s.")
+                % {
+                    "number": shipment.number,
+                    "name": shipment.received_by or "—",
+                    "date": date_format(localtime(shipment.received_at), "SHORT_DATETIME_FORMAT"),
+                },
+            )
     return redirect("shipments:detail", public_id=shipment.public_id)
 
 
@@ -87,26 +114,45 @@ def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
 def shipment_report_problem(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id)
     if shipment.problem_ticket_id and request.method == "POST":
-        messages.info(request, _("Problema cu expedierea %(number)s este deja raportată; continuați discuția "
-                                 "în tichet.") % {"number": shipment.number})
+        messages.info(
+            request,
+            _("Problema cu expedierea %(number)s este deja raportată; continuați discuția în tichet.")
+            % {"number": shipment.number},
+        )
         return redirect(ticket_url(shipment.problem_ticket_id))
     form = ProblemReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket_id, created = services.shipment_report_problem(
-                shipment=shipment, company=request.company, user=request.user,
-                description=form.cleaned_data["description"], attachments=form.cleaned_data["attachments"])
+                shipment=shipment,
+                company=request.company,
+                user=request.user,
+                description=form.cleaned_data["description"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except ValidationError as error:
             form.add_error(None, ValidationError(error.messages))
         else:
             if created:
-                messages.success(request, _("Am deschis un tichet de suport pentru expedierea %(number)s. "
-                                            "Vă răspundem cât mai curând.") % {"number": shipment.number})
+                messages.success(
+                    request,
+                    _("Am deschis un tichet de suport pentru expedierea %(number)s. Vă răspundem cât mai curând.")
+                    % {"number": shipment.number},
+                )
             else:
-                messages.info(request, _("Problema cu expedierea %(number)s este deja raportată; continuați "
-                                         "discuția în tichet.") % {"number": shipment.number})
+                messages.info(
+                    request,
+                    _("Problema cu expedierea %(number)s este deja raportată; continuați discuția în tichet.")
+                    % {"number": shipment.number},
+                )
             return redirect(ticket_url(ticket_id))
-    return render(request, "shipments/report_problem.html", {
-        "shipment": shipment, "form": form, "active_section": "shipments",
-        "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
-    })
+    return render(
+        request,
+        "shipments/report_problem.html",
+        {
+            "shipment": shipment,
+            "form": form,
+            "active_section": "shipments",
+            "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
+        },
+    )

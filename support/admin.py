@@ -24,10 +24,14 @@ from support.models import Attachment, Message, StatusChange, Ticket
 
 
 def attachment_links(attachments) -> str:
-    return format_html_join(
-        " · ", '<a href="{}">{}</a>',
-        ((reverse("admin:support_attachment_download", args=[a.pk]), a.file.original_name) for a in attachments),
-    ) or "—"
+    return (
+        format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:support_attachment_download", args=[a.pk]), a.file.original_name) for a in attachments),
+        )
+        or "—"
+    )
 
 
 class BreachedFilter(admin.SimpleListFilter):
@@ -35,8 +39,12 @@ class BreachedFilter(admin.SimpleListFilter):
     parameter_name = "sla"
 
     def lookups(self, request, model_admin):
-        return [("depasit", _("depășit")), ("raspuns", _("răspuns depășit")),
-                ("rezolvare", _("rezolvare depășită")), ("in_termen", _("în termen"))]
+        return [
+            ("depasit", _("depășit")),
+            ("raspuns", _("răspuns depășit")),
+            ("rezolvare", _("rezolvare depășită")),
+            ("in_termen", _("în termen")),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -57,8 +65,7 @@ class AssignedFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         staff = User.objects.filter(is_staff=True, assigned_tickets__isnull=False).distinct()
-        return [("eu", _("ale mele")), ("niciunul", _("neatribuite")),
-                *[(str(user.pk), str(user)) for user in staff]]
+        return [("eu", _("ale mele")), ("niciunul", _("neatribuite")), *[(str(user.pk), str(user)) for user in staff]]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -89,15 +96,18 @@ class MessageHistoryInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).select_related("author", "ticket")
-                .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file")))
-                .order_by("created_at", "id"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "ticket")
+            .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file")))
+            .order_by("created_at", "id")
+        )
 
     @admin.display(description=_("autor"))
     def who(self, obj):
         if obj.is_internal:
-            return format_html('{} <strong style="color:#8a5300">[{}]</strong>', obj.author or "—",
-                               _("notă internă"))
+            return format_html('{} <strong style="color:#8a5300">[{}]</strong>', obj.author or "—", _("notă internă"))
         return format_html("{} <small>({})</small>", obj.author or "—", _("suport") if obj.from_staff else _("client"))
 
     @admin.display(description=_("mesaj"))
@@ -154,21 +164,68 @@ class TicketAdminForm(forms.ModelForm):
 class TicketAdmin(admin.ModelAdmin):
     form = TicketAdminForm
     # SLA early: at 1366 px with admin's navigation open, the last columns need scrolling.
-    list_display = ("number", "subject", "company", "status", "priority", "sla", "assigned_to", "last_activity_at",
-                    "first_response_due")
+    list_display = (
+        "number",
+        "subject",
+        "company",
+        "status",
+        "priority",
+        "sla",
+        "assigned_to",
+        "last_activity_at",
+        "first_response_due",
+    )
     list_display_links = ("number", "subject")
     list_filter = ("status", "priority", AssignedFilter, BreachedFilter, "category")
     search_fields = ("number", "subject", "description", "company__name", "company__cui", "opened_by__email")
     list_select_related = ("company", "assigned_to")
     date_hierarchy = "created_at"
-    readonly_fields = ("number", "company", "opened_by", "linked_object", "description_html", "description_files",
-                       "created_at", "last_activity_at", "first_response_due", "first_responded_at",
-                       "resolution_due", "resolved_at", "waiting_since", "closed_at", "sla", "rating_display")
+    readonly_fields = (
+        "number",
+        "company",
+        "opened_by",
+        "linked_object",
+        "description_html",
+        "description_files",
+        "created_at",
+        "last_activity_at",
+        "first_response_due",
+        "first_responded_at",
+        "resolution_due",
+        "resolved_at",
+        "waiting_since",
+        "closed_at",
+        "sla",
+        "rating_display",
+    )
     fieldsets = (
-        (None, {"fields": (("number", "company"), "subject", ("category", "priority"), ("status", "assigned_to"),
-                           "opened_by", "linked_object", "description_html", "description_files")}),
-        (_("Termene"), {"fields": (("created_at", "last_activity_at"), ("first_response_due", "first_responded_at"),
-                                   ("resolution_due", "resolved_at"), ("waiting_since", "closed_at"), "sla")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("number", "company"),
+                    "subject",
+                    ("category", "priority"),
+                    ("status", "assigned_to"),
+                    "opened_by",
+                    "linked_object",
+                    "description_html",
+                    "description_files",
+                )
+            },
+        ),
+        (
+            _("Termene"),
+            {
+                "fields": (
+                    ("created_at", "last_activity_at"),
+                    ("first_response_due", "first_responded_at"),
+                    ("resolution_due", "resolved_at"),
+                    ("waiting_since", "closed_at"),
+                    "sla",
+                )
+            },
+        ),
         (_("Evaluarea clientului"), {"fields": ("rating_display",)}),
     )
     inlines = [MessageHistoryInline, NewMessageInline]
@@ -185,8 +242,11 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        download = path("atasament/<int:attachment_id>/", self.admin_site.admin_view(self.download_view),
-                        name="support_attachment_download")
+        download = path(
+            "atasament/<int:attachment_id>/",
+            self.admin_site.admin_view(self.download_view),
+            name="support_attachment_download",
+        )
         return [download, *super().get_urls()]
 
     def download_view(self, request, attachment_id: int):
@@ -234,8 +294,13 @@ class TicketAdmin(admin.ModelAdmin):
     def rating_display(self, obj):
         if obj.rating is None:
             return "—"
-        return format_html("{} / 5 — {} <small>({}, {})</small>", obj.rating, obj.rating_comment or "—",
-                           obj.rated_by or "—", obj.rated_at.strftime("%d.%m.%Y") if obj.rated_at else "")
+        return format_html(
+            "{} / 5 — {} <small>({}, {})</small>",
+            obj.rating,
+            obj.rating_comment or "—",
+            obj.rated_by or "—",
+            obj.rated_at.strftime("%d.%m.%Y") if obj.rated_at else "",
+        )
 
     # --- saving through the services -------------------------------------------------------------
 
@@ -261,9 +326,15 @@ class TicketAdmin(admin.ModelAdmin):
                 continue
             data = message_form.cleaned_data
             try:
-                formset.new_objects.append(services.ticket_staff_message(
-                    ticket=form.instance, user=request.user, body=data["body"], is_internal=data["is_internal"],
-                    attachments=data["attachments"]))
+                formset.new_objects.append(
+                    services.ticket_staff_message(
+                        ticket=form.instance,
+                        user=request.user,
+                        body=data["body"],
+                        is_internal=data["is_internal"],
+                        attachments=data["attachments"],
+                    )
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
 
@@ -284,8 +355,11 @@ class TicketAdmin(admin.ModelAdmin):
         for ticket in queryset:
             services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user)
         count = queryset.count()
-        self.message_user(request, ngettext("%d tichet vă este atribuit.", "%d tichete vă sunt atribuite.", count)
-                          % count, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d tichet vă este atribuit.", "%d tichete vă sunt atribuite.", count) % count,
+            messages.SUCCESS,
+        )
 
     def _set_status(self, request, queryset, status):
         done = 0
@@ -297,9 +371,16 @@ class TicketAdmin(admin.ModelAdmin):
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if done:
             label = Ticket.Status(status).label
-            self.message_user(request, ngettext("%(count)d tichet trecut în starea „%(status)s”.",
-                                                "%(count)d tichete trecute în starea „%(status)s”.", done)
-                              % {"count": done, "status": label}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d tichet trecut în starea „%(status)s”.",
+                    "%(count)d tichete trecute în starea „%(status)s”.",
+                    done,
+                )
+                % {"count": done, "status": label},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Marchează „în lucru”"))
     def mark_in_progress(self, request, queryset):

@@ -27,8 +27,9 @@ class AttachmentsField(forms.FileField):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         cleaned = [single(item, initial) for item in files]
         if len(cleaned) > conf.max_attachments():
-            raise ValidationError(_("Puteți atașa cel mult %(max)d fișiere la un mesaj.") % {
-                "max": conf.max_attachments()})
+            raise ValidationError(
+                _("Puteți atașa cel mult %(max)d fișiere la un mesaj.") % {"max": conf.max_attachments()}
+            )
         errors = []
         for uploaded in cleaned:
             try:
@@ -41,26 +42,35 @@ class AttachmentsField(forms.FileField):
 
 
 def attachments_help() -> str:
-    return _("Opțional, cel mult %(max)d fișiere. %(rules)s") % {"max": conf.max_attachments(),
-                                                                  "rules": upload_help()}
+    return _("Opțional, cel mult %(max)d fișiere. %(rules)s") % {"max": conf.max_attachments(), "rules": upload_help()}
 
 
 def priority_help() -> str:
     parts = []
     for value, label in Ticket.Priority.choices:
         response, resolution = conf.sla_hours(value)
-        parts.append(_("%(priority)s: răspuns în %(response)d h, rezolvare în %(resolution)d h") % {
-            "priority": label, "response": response, "resolution": resolution})
+        parts.append(
+            _("%(priority)s: răspuns în %(response)d h, rezolvare în %(resolution)d h")
+            % {"priority": label, "response": response, "resolution": resolution}
+        )
     return "; ".join(str(p) for p in reversed(parts)) + "."
 
 
 class TicketFilterForm(forms.Form):
-    q = forms.CharField(label=_("Caută"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("număr sau subiect")}))
-    status = forms.ChoiceField(label=_("Stare"), required=False, choices=[
-        ("", _("toate")), ("active", _("deschise (toate)")), *Ticket.Status.choices])
-    category = forms.ChoiceField(label=_("Categorie"), required=False,
-                                 choices=[("", _("toate")), *Ticket.Category.choices])
+    q = forms.CharField(
+        label=_("Caută"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("număr sau subiect")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Stare"),
+        required=False,
+        choices=[("", _("toate")), ("active", _("deschise (toate)")), *Ticket.Status.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Categorie"), required=False, choices=[("", _("toate")), *Ticket.Category.choices]
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -70,21 +80,32 @@ class TicketFilterForm(forms.Form):
 
 
 class TicketForm(forms.Form):
-    subject = forms.CharField(label=_("Subiect"), max_length=200,
-                              help_text=_("Pe scurt, despre ce este vorba (ex.: „Pompa CP-200 nu pornește”)."))
-    category = forms.ChoiceField(label=_("Categorie"), choices=Ticket.Category.choices,
-                                 initial=Ticket.Category.TECHNICAL)
-    priority = forms.ChoiceField(label=_("Prioritate"), choices=Ticket.Priority.choices,
-                                 initial=Ticket.Priority.NORMAL)
+    subject = forms.CharField(
+        label=_("Subiect"),
+        max_length=200,
+        help_text=_("Pe scurt, despre ce este vorba (ex.: „Pompa CP-200 nu pornește”)."),
+    )
+    category = forms.ChoiceField(
+        label=_("Categorie"), choices=Ticket.Category.choices, initial=Ticket.Category.TECHNICAL
+    )
+    priority = forms.ChoiceField(label=_("Prioritate"), choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL)
     # A plain value checked by clean_linked (not a ChoiceField): any object of the company, even beyond
     # the 50 listed, can be named by a link such as ?legat=contracts.contract:<uuid>.
-    linked = forms.CharField(label=_("Legat de"), required=False, max_length=200, widget=forms.Select,
-                               help_text=_("Opțional: proiectul, factura, expedierea, oferta sau contractul la care "
-                                           "se referă solicitarea."))
-    description = forms.CharField(label=_("Descriere"), max_length=20_000,
-                                  widget=forms.Textarea(attrs={"rows": 6}),
-                                  help_text=_("Ce s-a întâmplat, ce ați încercat, de când; cu cât mai multe detalii, "
-                                              "cu atât răspundem mai repede."))
+    linked = forms.CharField(
+        label=_("Legat de"),
+        required=False,
+        max_length=200,
+        widget=forms.Select,
+        help_text=_("Opțional: proiectul, factura, expedierea, oferta sau contractul la care se referă solicitarea."),
+    )
+    description = forms.CharField(
+        label=_("Descriere"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Ce s-a întâmplat, ce ați încercat, de când; cu cât mai multe detalii, cu atât răspundem mai repede."
+        ),
+    )
     attachments = AttachmentsField()
 
     def __init__(self, *args, company, membership, initial_link=None, **kwargs):
@@ -101,8 +122,9 @@ class TicketForm(forms.Form):
 
     def clean_linked(self):
         # Resolved again through the company's own objects: a forged value of another company is refused.
-        return selectors.resolve_link(company=self.company, membership=self.membership,
-                                      value=self.cleaned_data.get("linked", ""))
+        return selectors.resolve_link(
+            company=self.company, membership=self.membership, value=self.cleaned_data.get("linked", "")
+        )
 
 
 class ReplyForm(forms.Form):
@@ -116,8 +138,17 @@ class ReplyForm(forms.Form):
 
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("Cât de mulțumit sunteți de rezolvare?"), coerce=int, widget=forms.RadioSelect,
-        choices=[(5, _("5 — foarte mulțumit")), (4, _("4 — mulțumit")), (3, _("3 — acceptabil")),
-                 (2, _("2 — nemulțumit")), (1, _("1 — foarte nemulțumit"))])
-    comment = forms.CharField(label=_("Comentariu (opțional)"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Cât de mulțumit sunteți de rezolvare?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (5, _("5 — foarte mulțumit")),
+            (4, _("4 — mulțumit")),
+            (3, _("3 — acceptabil")),
+            (2, _("2 — nemulțumit")),
+            (1, _("1 — foarte nemulțumit")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Comentariu (opțional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

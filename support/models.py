@@ -75,23 +75,32 @@ class Ticket(models.Model):
     ENDED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="tickets")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="tickets"
+    )
     number = models.CharField(_("număr"), max_length=20, unique=True, editable=False)
     subject = models.CharField(_("subiect"), max_length=200)
     description = models.TextField(_("descriere"))
     category = models.CharField(_("categorie"), max_length=16, choices=Category.choices, default=Category.OTHER)
     priority = models.CharField(_("prioritate"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    linked_type = models.ForeignKey(ContentType, verbose_name=_("legat de (tip)"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    linked_type = models.ForeignKey(
+        ContentType, verbose_name=_("legat de (tip)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     linked_id = models.PositiveBigIntegerField(_("legat de (id)"), null=True, blank=True)
     linked = GenericForeignKey("linked_type", "linked_id")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("deschis de"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsabil"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="assigned_tickets",
-                                    limit_choices_to={"is_staff": True})
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deschis de"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsabil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True},
+    )
     created_at = models.DateTimeField(_("deschis la"), default=timezone.now, editable=False)
     last_activity_at = models.DateTimeField(_("ultima activitate"), default=timezone.now, editable=False)
     # Service levels: targets computed from the priority when the ticket opens (or its priority changes).
@@ -107,8 +116,15 @@ class Ticket(models.Model):
     rating = models.PositiveSmallIntegerField(_("evaluare"), null=True, blank=True, editable=False)
     rating_comment = models.TextField(_("comentariul evaluării"), blank=True, editable=False)
     rated_at = models.DateTimeField(_("evaluat la"), null=True, blank=True, editable=False)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("evaluat de"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+", editable=False)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluat de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -117,18 +133,26 @@ class Ticket(models.Model):
         verbose_name_plural = _("tichete")
         ordering = ["-last_activity_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="ticket_rating_1_to_5"),
-            models.CheckConstraint(condition=Q(linked_type__isnull=True, linked_id__isnull=True)
-                                   | Q(linked_type__isnull=False, linked_id__isnull=False),
-                                   name="ticket_link_complete"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="ticket_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(linked_type__isnull=True, linked_id__isnull=True)
+                | Q(linked_type__isnull=False, linked_id__isnull=False),
+                name="ticket_link_complete",
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "status", "-last_activity_at"]),
             # The ticket list's order (awaiting the client first, then latest activity), so a page of a
             # company with 10,000 tickets reads 25 index entries instead of sorting every ticket.
-            models.Index(F("company"), awaiting_client_first(), F("last_activity_at").desc(), F("id").desc(),
-                         name="support_ticket_list_order"),
+            models.Index(
+                F("company"),
+                awaiting_client_first(),
+                F("last_activity_at").desc(),
+                F("id").desc(),
+                name="support_ticket_list_order",
+            ),
             models.Index(fields=["status", "first_response_due"]),
             models.Index(fields=["linked_type", "linked_id"]),
         ]
@@ -192,8 +216,11 @@ class Ticket(models.Model):
             return ""
         kind, deadline, late = expected
         if late:
-            return (gettext("răspunsul întârzie; revenim cât mai curând") if kind == "response"
-                    else gettext("rezolvarea întârzie; revenim cât mai curând"))
+            return (
+                gettext("răspunsul întârzie; revenim cât mai curând")
+                if kind == "response"
+                else gettext("rezolvarea întârzie; revenim cât mai curând")
+            )
         when = formats.date_format(timezone.localtime(deadline), "SHORT_DATETIME_FORMAT")
         if kind == "response":
             return gettext("răspuns așteptat până la %(date)s") % {"date": when}
@@ -208,8 +235,11 @@ class Ticket(models.Model):
     def expected_at(self, now: datetime | None = None) -> tuple[str, datetime, bool] | None:
         if not self.is_active or self.status == self.Status.WAITING:
             return None
-        kind, deadline = (("response", self.first_response_due) if self.first_responded_at is None
-                          else ("resolution", self.resolution_due))
+        kind, deadline = (
+            ("response", self.first_response_due)
+            if self.first_responded_at is None
+            else ("resolution", self.resolution_due)
+        )
         return kind, deadline, deadline < (now or timezone.now())
 
 
@@ -235,14 +265,17 @@ class MessageQuerySet(CompanyScopedQuerySet):
 
 class Message(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
     ticket = models.ForeignKey(Ticket, verbose_name=_("tichet"), on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("autor"), null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("autor"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_staff = models.BooleanField(_("de la furnizor"), default=False)
-    is_internal = models.BooleanField(_("notă internă"), default=False,
-                                      help_text=_("Vizibilă doar personalului furnizorului, niciodată clientului."))
+    is_internal = models.BooleanField(
+        _("notă internă"), default=False, help_text=_("Vizibilă doar personalului furnizorului, niciodată clientului.")
+    )
     body = models.TextField(_("mesaj"))
     created_at = models.DateTimeField(_("trimis la"), default=timezone.now, editable=False)
 
@@ -252,8 +285,11 @@ class Message(models.Model):
         verbose_name = _("mesaj")
         verbose_name_plural = _("mesaje")
         ordering = ["created_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(is_internal=False) | Q(from_staff=True),
-                                              name="message_internal_only_from_staff")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_internal=False) | Q(from_staff=True), name="message_internal_only_from_staff"
+            )
+        ]
         indexes = [models.Index(fields=["ticket", "created_at"])]
 
     def __str__(self) -> str:
@@ -269,14 +305,14 @@ class Attachment(models.Model):
     """A file of a ticket: of its description (no message) or of one message."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    company = models.ForeignKey("accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT,
-                                related_name="+")
-    ticket = models.ForeignKey(Ticket, verbose_name=_("tichet"), on_delete=models.CASCADE,
-                               related_name="attachments")
-    message = models.ForeignKey(Message, verbose_name=_("mesaj"), null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
-    file = models.ForeignKey("files.StoredFile", verbose_name=_("fișier"), on_delete=models.PROTECT,
-                             related_name="+")
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
+    )
+    ticket = models.ForeignKey(Ticket, verbose_name=_("tichet"), on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, verbose_name=_("mesaj"), null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.ForeignKey("files.StoredFile", verbose_name=_("fișier"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("adăugat la"), default=timezone.now, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
@@ -293,12 +329,19 @@ class Attachment(models.Model):
 class StatusChange(models.Model):
     """One change of a ticket's status: the history shown in the conversation and the key of its email."""
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("tichet"), on_delete=models.CASCADE,
-                               related_name="status_changes")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("tichet"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("din starea"), max_length=16, choices=Ticket.Status.choices)
     to_status = models.CharField(_("în starea"), max_length=16, choices=Ticket.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("de către"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("de către"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     by_staff = models.BooleanField(_("de furnizor"), default=False)
     created_at = models.DateTimeField(_("la"), default=timezone.now, editable=False)
 

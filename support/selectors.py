@@ -35,9 +35,12 @@ def ticket_list(*, company, status: str = "", category: str = "", query: str = "
         tickets = tickets.filter(category=category)
     if query:
         tickets = tickets.filter(Q(number__icontains=query) | Q(subject__icontains=query))
-    return (tickets.select_related("opened_by").defer("description")
-            .annotate(awaiting_first=awaiting_client_first())
-            .order_by("awaiting_first", "-last_activity_at", "-id"))
+    return (
+        tickets.select_related("opened_by")
+        .defer("description")
+        .annotate(awaiting_first=awaiting_client_first())
+        .order_by("awaiting_first", "-last_activity_at", "-id")
+    )
 
 
 def with_row_values(tickets) -> list[Ticket]:
@@ -78,11 +81,19 @@ class Entry:
 
 def conversation(*, ticket: Ticket) -> tuple[list[Attachment], list[Entry]]:
     """The description's attachments and the public conversation (never an internal note), in order."""
-    attachments = list(Attachment.objects.for_company(ticket.company_id).public()
-                       .filter(ticket=ticket, message__isnull=True).select_related("file"))
-    messages = (Message.objects.for_company(ticket.company_id).public().filter(ticket=ticket)
-                .select_related("author")
-                .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file"))))
+    attachments = list(
+        Attachment.objects.for_company(ticket.company_id)
+        .public()
+        .filter(ticket=ticket, message__isnull=True)
+        .select_related("file")
+    )
+    messages = (
+        Message.objects.for_company(ticket.company_id)
+        .public()
+        .filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file")))
+    )
     changes = StatusChange.objects.filter(ticket=ticket).select_related("by")
     entries = [Entry(at=m.created_at, message=m) for m in messages]
     entries += [Entry(at=c.created_at, change=c) for c in changes]
@@ -92,11 +103,16 @@ def conversation(*, ticket: Ticket) -> tuple[list[Attachment], list[Entry]]:
 
 def public_attachments(*, company) -> QuerySet[Attachment]:
     """The attachments the client may download: their ticket is the company's, their message not internal."""
-    return (Attachment.objects.for_company(company).public().filter(ticket__company=company)
-            .select_related("file", "ticket"))
+    return (
+        Attachment.objects.for_company(company)
+        .public()
+        .filter(ticket__company=company)
+        .select_related("file", "ticket")
+    )
 
 
 # --- Links to other sections' objects ----------------------------------------------------------
+
 
 def _allowed_links(membership) -> dict[str, Linkable]:
     return {key: link for key, link in LINKABLES.items() if not link.right or membership.has_right(link.right)}
@@ -177,8 +193,10 @@ def dashboard_summary(company, membership, *, today=None) -> Summary:
     """The tickets waiting for the client's answer, the longest waiting first, and the tickets' activity."""
     waiting = Ticket.objects.for_company(company).filter(status=Ticket.Status.WAITING)
     return Summary(
-        figures={"count": count_of(waiting), **first_of(waiting, ("last_activity_at", "id"), number="number",
-                                                       subject="subject", id="public_id")},
+        figures={
+            "count": count_of(waiting),
+            **first_of(waiting, ("last_activity_at", "id"), number="number", subject="subject", id="public_id"),
+        },
         card=_dashboard_card,
         feed={
             "ticket.opened": gettext_lazy("a deschis tichetul"),
@@ -192,11 +210,15 @@ def dashboard_summary(company, membership, *, today=None) -> Summary:
 def _dashboard_card(figures: dict) -> Card:
     count = figures["count"]
     return Card(
-        "support", _("Tichete de suport"), "life-preserver",
-        reverse("support:list") + f"?status={Ticket.Status.WAITING}", count,
+        "support",
+        _("Tichete de suport"),
+        "life-preserver",
+        reverse("support:list") + f"?status={Ticket.Status.WAITING}",
+        count,
         ngettext("tichet așteaptă răspunsul dvs.", "tichete așteaptă răspunsul dvs.", count),
         _("Niciun tichet nu așteaptă răspunsul dvs. Pentru orice problemă, deschideți un tichet."),
         tone="warning" if count else "primary",
-        urgent=Urgent(f"{figures['number']}: {figures['subject']}",
-                      reverse("support:detail", args=[figures["id"]])) if figures["id"] else None,
+        urgent=Urgent(f"{figures['number']}: {figures['subject']}", reverse("support:detail", args=[figures["id"]]))
+        if figures["id"]
+        else None,
     )

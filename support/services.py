@@ -57,8 +57,9 @@ def _clean_text(value: str, *, field: str, max_length: int) -> str:
     if not value:
         raise ValidationError({field: _("Acest câmp este obligatoriu.")})
     if len(value) > max_length:
-        raise ValidationError({field: _("Textul are %(length)d caractere; maximum %(max)d.") % {
-            "length": len(value), "max": max_length}})
+        raise ValidationError(
+            {field: _("Textul are %(length)d caractere; maximum %(max)d.") % {"length": len(value), "max": max_length}}
+        )
     return value
 
 
@@ -67,12 +68,14 @@ def _check_member(company: Company, user: User) -> None:
         raise ValidationError(_("Utilizatorul nu este membru activ al companiei."))
 
 
-def _store_attachments(*, ticket: Ticket, message: Message | None, attachments: Sequence[UploadedFile],
-                       user: User) -> list[Attachment]:
+def _store_attachments(
+    *, ticket: Ticket, message: Message | None, attachments: Sequence[UploadedFile], user: User
+) -> list[Attachment]:
     attachments = [a for a in attachments if a]
     if len(attachments) > conf.max_attachments():
-        raise ValidationError({"attachments": _("Puteți atașa cel mult %(max)d fișiere la un mesaj.") % {
-            "max": conf.max_attachments()}})
+        raise ValidationError(
+            {"attachments": _("Puteți atașa cel mult %(max)d fișiere la un mesaj.") % {"max": conf.max_attachments()}}
+        )
     # Check every file before storing any, so a refused file leaves nothing behind.
     errors = []
     for uploaded in attachments:
@@ -82,17 +85,24 @@ def _store_attachments(*, ticket: Ticket, message: Message | None, attachments: 
             errors.extend(error.messages)
     if errors:
         raise ValidationError({"attachments": errors})
-    return [Attachment.objects.create(company=ticket.company, ticket=ticket, message=message,
-                                      file=store_upload(company=ticket.company, uploaded=uploaded, user=user))
-            for uploaded in attachments]
+    return [
+        Attachment.objects.create(
+            company=ticket.company,
+            ticket=ticket,
+            message=message,
+            file=store_upload(company=ticket.company, uploaded=uploaded, user=user),
+        )
+        for uploaded in attachments
+    ]
 
 
 def _set_status(ticket: Ticket, to: str, *, by: User | None, by_staff: bool, now, notify: bool) -> StatusChange | None:
     """Move ``ticket`` (locked by the caller) to ``to``; keeps the timestamps the SLA reads. Does not save."""
     if ticket.status == to:
         return None
-    change = StatusChange.objects.create(ticket=ticket, from_status=ticket.status, to_status=to, by=by,
-                                         by_staff=by_staff, created_at=now)
+    change = StatusChange.objects.create(
+        ticket=ticket, from_status=ticket.status, to_status=to, by=by, by_staff=by_staff, created_at=now
+    )
     reopening = ticket.status in Ticket.ENDED_STATUSES and to in Ticket.ACTIVE_STATUSES
     if ticket.status == Ticket.Status.WAITING and ticket.waiting_since:
         # The time spent waiting for the client does not count against the resolution target.
@@ -123,15 +133,32 @@ def _locked(ticket: Ticket, company: Company | None = None) -> Ticket:
     return tickets.get(pk=ticket.pk)
 
 
-TICKET_FIELDS = ["status", "resolved_at", "closed_at", "sla_started_at", "resolution_due", "waiting_since",
-                 "sla_paused", "first_responded_at", "last_activity_at"]
+TICKET_FIELDS = [
+    "status",
+    "resolved_at",
+    "closed_at",
+    "sla_started_at",
+    "resolution_due",
+    "waiting_since",
+    "sla_paused",
+    "first_responded_at",
+    "last_activity_at",
+]
 
 
 @retry_on_conflict
 @transaction.atomic
-def ticket_open(*, company: Company, user: User, subject: str, description: str,
-                category: str = Ticket.Category.OTHER, priority: str = Ticket.Priority.NORMAL,
-                linked: models.Model | None = None, attachments: Sequence[UploadedFile] = ()) -> Ticket:
+def ticket_open(
+    *,
+    company: Company,
+    user: User,
+    subject: str,
+    description: str,
+    category: str = Ticket.Category.OTHER,
+    priority: str = Ticket.Priority.NORMAL,
+    linked: models.Model | None = None,
+    attachments: Sequence[UploadedFile] = (),
+) -> Ticket:
     """Open a ticket for ``company`` on behalf of its member ``user``; staff are emailed after commit.
 
     ``linked`` is any object of the same company (a project, an invoice, a shipment...).
@@ -149,31 +176,49 @@ def ticket_open(*, company: Company, user: User, subject: str, description: str,
     now = timezone.now()
     response, resolution = conf.sla_targets(priority)
     ticket = Ticket.objects.create(
-        company=company, number=next_ticket_number(now=now), subject=subject, description=description,
-        category=category, priority=priority, opened_by=user,
+        company=company,
+        number=next_ticket_number(now=now),
+        subject=subject,
+        description=description,
+        category=category,
+        priority=priority,
+        opened_by=user,
         linked_type=ContentType.objects.get_for_model(linked) if linked is not None else None,
         linked_id=linked.pk if linked is not None else None,
-        created_at=now, last_activity_at=now, sla_started_at=now,
-        first_response_due=now + response, resolution_due=now + resolution,
+        created_at=now,
+        last_activity_at=now,
+        sla_started_at=now,
+        first_response_due=now + response,
+        resolution_due=now + resolution,
     )
     stored = _store_attachments(ticket=ticket, message=None, attachments=attachments, user=user)
-    audit.record(action="ticket.opened", company=company, user=user, obj=ticket,
-                 category=category, priority=priority, attachments=len(stored),
-                 linked=linked._meta.label_lower if linked is not None else "")
+    audit.record(
+        action="ticket.opened",
+        company=company,
+        user=user,
+        obj=ticket,
+        category=category,
+        priority=priority,
+        attachments=len(stored),
+        linked=linked._meta.label_lower if linked is not None else "",
+    )
     enqueue(tasks.notify_ticket_opened, ticket.pk)
     return ticket
 
 
 @retry_on_conflict
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, company: Company, user: User, body: str,
-                 attachments: Sequence[UploadedFile] = ()) -> Message:
+def ticket_reply(
+    *, ticket: Ticket, company: Company, user: User, body: str, attachments: Sequence[UploadedFile] = ()
+) -> Message:
     """A client's message. On "așteaptă răspunsul clientului" the ticket goes back to "în lucru"."""
     ticket = _locked(ticket, company)
     body = _clean_text(body, field="body", max_length=BODY_MAX)
     if not ticket.is_active:
-        raise ValidationError(_("Tichetul este %(status)s; redeschideți-l pentru a continua discuția.") % {
-            "status": ticket.get_status_display()})
+        raise ValidationError(
+            _("Tichetul este %(status)s; redeschideți-l pentru a continua discuția.")
+            % {"status": ticket.get_status_display()}
+        )
     _check_member(company, user)
     now = timezone.now()
     message = Message.objects.create(company=company, ticket=ticket, author=user, body=body, created_at=now)
@@ -188,8 +233,9 @@ def ticket_reply(*, ticket: Ticket, company: Company, user: User, body: str,
 
 
 @transaction.atomic
-def ticket_staff_message(*, ticket: Ticket, user: User, body: str, is_internal: bool = False,
-                         attachments: Sequence[UploadedFile] = ()) -> Message:
+def ticket_staff_message(
+    *, ticket: Ticket, user: User, body: str, is_internal: bool = False, attachments: Sequence[UploadedFile] = ()
+) -> Message:
     """A staff reply (the client is emailed) or an internal note (nobody outside staff ever sees it).
 
     The first public reply answers the ticket (first-response target) and moves "deschis" to "în lucru".
@@ -199,8 +245,15 @@ def ticket_staff_message(*, ticket: Ticket, user: User, body: str, is_internal: 
     ticket = _locked(ticket)
     body = _clean_text(body, field="body", max_length=BODY_MAX)
     now = timezone.now()
-    message = Message.objects.create(company=ticket.company, ticket=ticket, author=user, body=body,
-                                     from_staff=True, is_internal=is_internal, created_at=now)
+    message = Message.objects.create(
+        company=ticket.company,
+        ticket=ticket,
+        author=user,
+        body=body,
+        from_staff=True,
+        is_internal=is_internal,
+        created_at=now,
+    )
     stored = _store_attachments(ticket=ticket, message=message, attachments=attachments, user=user)
     if not is_internal:
         ticket.first_responded_at = ticket.first_responded_at or now
@@ -208,8 +261,13 @@ def ticket_staff_message(*, ticket: Ticket, user: User, body: str, is_internal: 
         if ticket.status == Ticket.Status.OPEN:
             _set_status(ticket, Ticket.Status.IN_PROGRESS, by=user, by_staff=True, now=now, notify=False)
         ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.internal_note" if is_internal else "ticket.staff_replied", company=ticket.company,
-                 user=user, obj=ticket, attachments=len(stored))
+    audit.record(
+        action="ticket.internal_note" if is_internal else "ticket.staff_replied",
+        company=ticket.company,
+        user=user,
+        obj=ticket,
+        attachments=len(stored),
+    )
     if not is_internal:
         enqueue(tasks.notify_ticket_message, message.pk)
     return message
@@ -222,15 +280,16 @@ def ticket_set_status(*, ticket: Ticket, status: str, by: User) -> Ticket:
         raise ValidationError(_("Stare necunoscută."))
     ticket = _locked(ticket)
     if ticket.status == status:
-        raise ValidationError(_("Tichetul %(number)s este deja %(status)s.") % {
-            "number": ticket.number, "status": ticket.get_status_display()})
+        raise ValidationError(
+            _("Tichetul %(number)s este deja %(status)s.")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
     now = timezone.now()
     old = ticket.status
     _set_status(ticket, status, by=by, by_staff=True, now=now, notify=True)
     ticket.last_activity_at = now
     ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.status_changed", company=ticket.company, user=by, obj=ticket,
-                 old=old, new=status)
+    audit.record(action="ticket.status_changed", company=ticket.company, user=by, obj=ticket, old=old, new=status)
     return ticket
 
 
@@ -257,8 +316,13 @@ def ticket_reopen(*, ticket: Ticket, company: Company, user: User) -> Ticket:
     if ticket.status not in Ticket.ENDED_STATUSES:
         raise ValidationError(_("Tichetul este încă deschis."))
     if not ticket.can_reopen(now):
-        raise ValidationError(_("Tichetul nu mai poate fi redeschis: au trecut mai mult de %(days)d zile de la "
-                                "rezolvare. Deschideți un tichet nou.") % {"days": conf.reopen_days()})
+        raise ValidationError(
+            _(
+                "Tichetul nu mai poate fi redeschis: au trecut mai mult de %(days)d zile de la "
+                "rezolvare. Deschideți un tichet nou."
+            )
+            % {"days": conf.reopen_days()}
+        )
     _check_member(company, user)
     _set_status(ticket, Ticket.Status.OPEN, by=user, by_staff=False, now=now, notify=True)
     ticket.last_activity_at = now
@@ -295,8 +359,13 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
     ticket = _locked(ticket)
     ticket.assigned_to = assignee
     ticket.save(update_fields=["assigned_to"])
-    audit.record(action="ticket.assigned", company=ticket.company, user=by, obj=ticket,
-                 assignee=assignee.email if assignee else "")
+    audit.record(
+        action="ticket.assigned",
+        company=ticket.company,
+        user=by,
+        obj=ticket,
+        assignee=assignee.email if assignee else "",
+    )
     return ticket
 
 
@@ -304,8 +373,11 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
 def ticket_edit_details(*, ticket: Ticket, subject: str, category: str, by: User) -> Ticket:
     """Staff correct the subject or the category; neither changes the status, the targets or the client's mail."""
     ticket = _locked(ticket)
-    changed = {field: value for field, value in (("subject", subject), ("category", category))
-               if getattr(ticket, field) != value}
+    changed = {
+        field: value
+        for field, value in (("subject", subject), ("category", category))
+        if getattr(ticket, field) != value
+    }
     if changed:
         for field, value in changed.items():
             setattr(ticket, field, value)
@@ -326,11 +398,15 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, by: User) -> Ticket:
     ticket.first_response_due = ticket.created_at + response
     ticket.resolution_due = ticket.sla_started_at + resolution + ticket.sla_paused
     ticket.save(update_fields=["priority", "first_response_due", "resolution_due"])
-    audit.record(action="ticket.priority_changed", company=ticket.company, user=by, obj=ticket,
-                 old=old, new=priority)
+    audit.record(action="ticket.priority_changed", company=ticket.company, user=by, obj=ticket, old=old, new=priority)
     return ticket
 
 
 def record_download(*, attachment: Attachment, user: User) -> None:
-    audit.record(action="ticket.attachment_downloaded", company=attachment.company, user=user,
-                 obj=attachment.ticket, file=attachment.file.original_name)
+    audit.record(
+        action="ticket.attachment_downloaded",
+        company=attachment.company,
+        user=user,
+        obj=attachment.ticket,
+        file=attachment.file.original_name,
+    )

@@ -19,11 +19,16 @@ from support.models import Message, StatusChange, Ticket
 
 def client_recipients(ticket: Ticket) -> list[User]:
     """The opener and every client who wrote a public message, while still active members of the company."""
-    writers = set(Message.objects.filter(ticket=ticket, from_staff=False, is_internal=False)
-                  .values_list("author_id", flat=True))
+    writers = set(
+        Message.objects.filter(ticket=ticket, from_staff=False, is_internal=False).values_list("author_id", flat=True)
+    )
     wanted = writers | ({ticket.opened_by_id} if ticket.opened_by_id else set())
-    members = (Membership.objects.active().filter(company=ticket.company_id, user_id__in=wanted)
-               .select_related("user").order_by("user_id"))
+    members = (
+        Membership.objects.active()
+        .filter(company=ticket.company_id, user_id__in=wanted)
+        .select_related("user")
+        .order_by("user_id")
+    )
     return [membership.user for membership in members]
 
 
@@ -44,13 +49,13 @@ def _to_clients(ticket: Ticket, *, key: str, template: str, context: dict, title
     for user in client_recipients(ticket):
         send_to_user_once(key=key, user=user, template=template, context=context)
         with override(user.language):
-            notify(user=user, company=ticket.company, kind="ticket.updated", title=str(title(ticket)), url=path,
-                   key=key)
+            notify(
+                user=user, company=ticket.company, kind="ticket.updated", title=str(title(ticket)), url=path, key=key
+            )
 
 
 def _ticket(queryset, pk):
-    return queryset.select_related("ticket__company", "ticket__assigned_to", "ticket__opened_by").filter(
-        pk=pk).first()
+    return queryset.select_related("ticket__company", "ticket__assigned_to", "ticket__opened_by").filter(pk=pk).first()
 
 
 @shared_task
@@ -69,8 +74,13 @@ def notify_ticket_message(message_id: int) -> None:
     ticket = message.ticket
     key = f"ticket-message:{message.pk}"
     if message.from_staff:
-        _to_clients(ticket, key=key, template="support_reply", context={"message": message},
-                    title=lambda t: _("Răspuns nou la tichetul %(number)s") % {"number": t.number})
+        _to_clients(
+            ticket,
+            key=key,
+            template="support_reply",
+            context={"message": message},
+            title=lambda t: _("Răspuns nou la tichetul %(number)s") % {"number": t.number},
+        )
     else:
         _to_staff(ticket, key=key, template="support_reply_staff", context={"message": message})
 
@@ -83,8 +93,14 @@ def notify_status_change(change_id: int) -> None:
     ticket = change.ticket
     key = f"ticket-status:{change.pk}"
     if change.by_staff:
-        _to_clients(ticket, key=key, template="support_status", context={"change": change},
-                    title=lambda t: _("Tichetul %(number)s: %(status)s") % {
-                        "number": t.number, "status": change.get_to_status_display()})
+        _to_clients(
+            ticket,
+            key=key,
+            template="support_status",
+            context={"change": change},
+            title=lambda t: (
+                _("Tichetul %(number)s: %(status)s") % {"number": t.number, "status": change.get_to_status_display()}
+            ),
+        )
     else:
         _to_staff(ticket, key=key, template="support_status_staff", context={"change": change})

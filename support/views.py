@@ -33,10 +33,17 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = TicketFilterForm(request.GET or None)
     tickets = selectors.ticket_list(company=request.company, **filters.filters())
     page = paginate(request, tickets, per_page=PER_PAGE, rows=selectors.with_row_values)
-    return render(request, "support/list.html", {
-        "page": page, "filters": filters, "query_string": query_without(request, "page"), "active_section": "support",
-        "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
-    })
+    return render(
+        request,
+        "support/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query_without(request, "page"),
+            "active_section": "support",
+            "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
+    )
 
 
 @company_member_required
@@ -44,41 +51,65 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     initial_link = None
     if request.method == "GET" and request.GET.get("legat"):
         try:
-            initial_link = selectors.resolve_link(company=request.company, membership=request.membership,
-                                                  value=request.GET["legat"])
+            initial_link = selectors.resolve_link(
+                company=request.company, membership=request.membership, value=request.GET["legat"]
+            )
         except ValidationError:
             initial_link = None
     category = request.GET.get("categorie")
     initial = {"category": category} if category in Ticket.Category.values else {}
-    form = TicketForm(request.POST or None, request.FILES or None, company=request.company,
-                      membership=request.membership, initial_link=initial_link, initial=initial)
+    form = TicketForm(
+        request.POST or None,
+        request.FILES or None,
+        company=request.company,
+        membership=request.membership,
+        initial_link=initial_link,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             ticket = services.ticket_open(
-                company=request.company, user=request.user, subject=data["subject"],
-                description=data["description"], category=data["category"], priority=data["priority"],
-                linked=data["linked"], attachments=data["attachments"])
+                company=request.company,
+                user=request.user,
+                subject=data["subject"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                linked=data["linked"],
+                attachments=data["attachments"],
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Tichetul %(number)s a fost deschis. Vă anunțăm pe email când răspundem.")
-                             % {"number": ticket.number})
+            messages.success(
+                request,
+                _("Tichetul %(number)s a fost deschis. Vă anunțăm pe email când răspundem.")
+                % {"number": ticket.number},
+            )
             return redirect(ticket)
-    return render(request, "support/create.html", {"form": form, "active_section": "support"},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "support/create.html", {"form": form, "active_section": "support"}, status=400 if form.errors else 200
+    )
 
 
 def _detail(request, ticket: Ticket, *, reply_form=None, rating_form=None, status: int = 200) -> HttpResponse:
     attachments, entries = selectors.conversation(ticket=ticket)
-    return render(request, "support/detail.html", {
-        "ticket": ticket, "attachments": attachments, "entries": entries,
-        "linked": selectors.linked_for(ticket=ticket, membership=request.membership),
-        "reply_form": reply_form or (ReplyForm() if ticket.is_active else None),
-        "rating_form": rating_form or (RatingForm() if ticket.can_rate else None),
-        "can_reopen": ticket.can_reopen(),
-        "active_section": "support",
-    }, status=status)
+    return render(
+        request,
+        "support/detail.html",
+        {
+            "ticket": ticket,
+            "attachments": attachments,
+            "entries": entries,
+            "linked": selectors.linked_for(ticket=ticket, membership=request.membership),
+            "reply_form": reply_form or (ReplyForm() if ticket.is_active else None),
+            "rating_form": rating_form or (RatingForm() if ticket.can_rate else None),
+            "can_reopen": ticket.can_reopen(),
+            "active_section": "support",
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -94,8 +125,13 @@ def ticket_reply(request: HttpRequest, public_id) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.ticket_reply(ticket=ticket, company=request.company, user=request.user,
-                                  body=form.cleaned_data["body"], attachments=form.cleaned_data["attachments"])
+            services.ticket_reply(
+                ticket=ticket,
+                company=request.company,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -124,8 +160,12 @@ def ticket_close(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 @company_member_required
 def ticket_reopen(request: HttpRequest, public_id) -> HttpResponse:
-    return _action(request, public_id, services.ticket_reopen,
-                   _("Tichetul a fost redeschis. Scrieți mai jos ce nu funcționează încă."))
+    return _action(
+        request,
+        public_id,
+        services.ticket_reopen,
+        _("Tichetul a fost redeschis. Scrieți mai jos ce nu funcționează încă."),
+    )
 
 
 @require_POST
@@ -135,8 +175,13 @@ def ticket_rate(request: HttpRequest, public_id) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.ticket_rate(ticket=ticket, company=request.company, user=request.user,
-                                 rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+            services.ticket_rate(
+                ticket=ticket,
+                company=request.company,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -151,8 +196,9 @@ def ticket_rate(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 @company_member_required
 def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpResponse:
-    attachment = get_object_or_404(selectors.public_attachments(company=request.company),
-                                   ticket__public_id=public_id, public_id=attachment_id)
+    attachment = get_object_or_404(
+        selectors.public_attachments(company=request.company), ticket__public_id=public_id, public_id=attachment_id
+    )
     services.record_download(attachment=attachment, user=request.user)
     stored = attachment.file
     title = stored.original_name.rsplit(".", 1)[0]

@@ -38,14 +38,28 @@ class Route:
 
 def section(*, right: str | None = None) -> dict:
     """A company page without an object in its URL (a list, a form for something new)."""
-    return {"anonymous": LOGIN, "owner_admin": 200, "owner_member": 403 if right else 200,
-            "other_company": 200, "pending": PENDING, "deactivated": LOGIN, "staff": ADMIN}
+    return {
+        "anonymous": LOGIN,
+        "owner_admin": 200,
+        "owner_member": 403 if right else 200,
+        "other_company": 200,
+        "pending": PENDING,
+        "deactivated": LOGIN,
+        "staff": ADMIN,
+    }
 
 
 def section_action(outcome: object, *, right: str | None = None) -> dict:
     """A POST creating something for the visitor's own company."""
-    return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
-            "other_company": outcome, "pending": PENDING, "deactivated": LOGIN, "staff": ADMIN}
+    return {
+        "anonymous": LOGIN,
+        "owner_admin": outcome,
+        "owner_member": 403 if right else outcome,
+        "other_company": outcome,
+        "pending": PENDING,
+        "deactivated": LOGIN,
+        "staff": ADMIN,
+    }
 
 
 def object_page(outcome: object, *, right: str | None = None) -> dict:
@@ -53,8 +67,15 @@ def object_page(outcome: object, *, right: str | None = None) -> dict:
 
     ``owner_member`` is the member of company A without any right: 403 when the route needs ``right``.
     """
-    return {"anonymous": LOGIN, "owner_admin": outcome, "owner_member": 403 if right else outcome,
-            "other_company": 404, "pending": 404, "deactivated": LOGIN, "staff": 404}
+    return {
+        "anonymous": LOGIN,
+        "owner_admin": outcome,
+        "owner_member": 403 if right else outcome,
+        "other_company": 404,
+        "pending": 404,
+        "deactivated": LOGIN,
+        "staff": 404,
+    }
 
 
 def hidden_by_right(outcome: object) -> dict:

@@ -32,7 +32,13 @@ def escape_hatch(request):
         return HttpResponse(str(Contract.objects.count()))
 
 
-leaks = ([path("", leaky, name="leak"), path("<uuid:public_id>/", by_public_id, name="leak_one"),
-          path("or/<uuid:public_id>/", scoped_or_public_id, name="leak_or"),
-          path("global/", escape_hatch, name="global")], "contracts")
+leaks = (
+    [
+        path("", leaky, name="leak"),
+        path("<uuid:public_id>/", by_public_id, name="leak_one"),
+        path("or/<uuid:public_id>/", scoped_or_public_id, name="leak_or"),
+        path("global/", escape_hatch, name="global"),
+    ],
+    "contracts",
+)
 urlpatterns = [path("leak/", include(leaks)), *portal_urlpatterns]

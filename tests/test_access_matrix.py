@@ -11,8 +11,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADMIN, HOME, LOGIN, PENDING, SAME, VISITORS
 
-APPS = ("accounts", "portal", "files", "quotes", "projects", "billing", "contracts", "support", "shipments",
-        "dashboard")
+APPS = (
+    "accounts",
+    "portal",
+    "files",
+    "quotes",
+    "projects",
+    "billing",
+    "contracts",
+    "support",
+    "shipments",
+    "dashboard",
+)
 CLIENT_NAMESPACES = set(APPS)
 
 
@@ -60,21 +70,37 @@ def test_every_client_route_is_listed():
 
 @pytest.fixture
 def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, deactivated_a, staff):
-    cast = {"company_a": company_a, "company_b": company_b, "admin_a": admin_a, "member_a": member_a,
-            "member_b": member_b, "pending_user": pending_user, "staff": staff}
+    cast = {
+        "company_a": company_a,
+        "company_b": company_b,
+        "admin_a": admin_a,
+        "member_a": member_a,
+        "member_b": member_b,
+        "pending_user": pending_user,
+        "staff": staff,
+    }
     objects = dict(cast)
     for module in MODULES:
         objects.update(module.objects(cast))
-    objects["users"] = {"anonymous": None, "owner_admin": admin_a, "owner_member": member_a,
-                        "other_company": member_b, "pending": pending_user, "deactivated": deactivated_a,
-                        "staff": staff}
+    objects["users"] = {
+        "anonymous": None,
+        "owner_admin": admin_a,
+        "owner_member": member_a,
+        "other_company": member_b,
+        "pending": pending_user,
+        "deactivated": deactivated_a,
+        "staff": staff,
+    }
     return objects
 
 
 def expected_location(expected: str, url: str) -> str:
     return {
-        LOGIN: reverse("account_login"), PENDING: reverse("accounts:pending"),
-        ADMIN: reverse("admin:index"), HOME: reverse("dashboard:home"), SAME: url,
+        LOGIN: reverse("account_login"),
+        PENDING: reverse("accounts:pending"),
+        ADMIN: reverse("admin:index"),
+        HOME: reverse("dashboard:home"),
+        SAME: url,
     }.get(expected) or (expected if expected.startswith("/") else reverse(expected))
 
 

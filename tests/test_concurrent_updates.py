@@ -42,19 +42,22 @@ def deadlock() -> OperationalError:
 # --- what an OperationalError means ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("error", "conflict", "unreachable"), [
-    (deadlock(), True, False),
-    (wrapped(psycopg2.errors.SerializationFailure("could not serialize access")), True, False),
-    (wrapped(psycopg2.errors.LockNotAvailable("canceling statement due to lock timeout")), True, False),
-    (wrapped(psycopg2.OperationalError("could not connect to server: Connection refused")), False, True),
-    (wrapped(psycopg2.errors.AdminShutdown("terminating connection due to administrator command")), False, True),
-    (wrapped(psycopg2.errors.lookup("08006")("connection failure")), False, True),
-    (wrapped(psycopg2.errors.lookup("53300")("too many connections")), False, True),
-    (OperationalError("server closed the connection unexpectedly"), False, True),
-    (InterfaceError("connection already closed"), False, True),
-    (wrapped(psycopg2.errors.QueryCanceled("canceling statement due to statement timeout")), False, False),
-    (wrapped(psycopg2.errors.DiskFull("could not extend file")), False, False),
-])
+@pytest.mark.parametrize(
+    ("error", "conflict", "unreachable"),
+    [
+        (deadlock(), True, False),
+        (wrapped(psycopg2.errors.SerializationFailure("could not serialize access")), True, False),
+        (wrapped(psycopg2.errors.LockNotAvailable("canceling statement due to lock timeout")), True, False),
+        (wrapped(psycopg2.OperationalError("could not connect to server: Connection refused")), False, True),
+        (wrapped(psycopg2.errors.AdminShutdown("terminating connection due to administrator command")), False, True),
+        (wrapped(psycopg2.errors.lookup("08006")("connection failure")), False, True),
+        (wrapped(psycopg2.errors.lookup("53300")("too many connections")), False, True),
+        (OperationalError("server closed the connection unexpectedly"), False, True),
+        (InterfaceError("connection already closed"), False, True),
+        (wrapped(psycopg2.errors.QueryCanceled("canceling statement due to statement timeout")), False, False),
+        (wrapped(psycopg2.errors.DiskFull("could not extend file")), False, False),
+    ],
+)
 def test_database_errors_are_told_apart(error, conflict, unreachable):
     assert portal_db.is_conflict(error) is conflict
     assert portal_db.is_unreachable(error) is unreachable
@@ -75,16 +78,19 @@ def _plain(context, status):
     return HttpResponse(context["message"], status=status)
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (OperationalError("server closed the connection unexpectedly"), 503),
-    (wrapped(psycopg2.OperationalError("could not connect to server: Connection refused")), 503),
-    (InterfaceError("connection already closed"), 503),
-    (deadlock(), 409),
-    (wrapped(psycopg2.errors.SerializationFailure("could not serialize access")), 409),
-    (wrapped(psycopg2.errors.LockNotAvailable("lock timeout")), 409),
-    (wrapped(psycopg2.errors.QueryCanceled("statement timeout")), 500),
-    (ValueError("a bug"), 500),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (OperationalError("server closed the connection unexpectedly"), 503),
+        (wrapped(psycopg2.OperationalError("could not connect to server: Connection refused")), 503),
+        (InterfaceError("connection already closed"), 503),
+        (deadlock(), 409),
+        (wrapped(psycopg2.errors.SerializationFailure("could not serialize access")), 409),
+        (wrapped(psycopg2.errors.LockNotAvailable("lock timeout")), 409),
+        (wrapped(psycopg2.errors.QueryCanceled("statement timeout")), 500),
+        (ValueError("a bug"), 500),
+    ],
+)
 def test_the_error_handler_answers_503_only_when_the_database_cannot_be_reached(error, status):
     response = _server_error(error)
     assert response.status_code == status
@@ -94,15 +100,18 @@ def test_the_error_handler_answers_503_only_when_the_database_cannot_be_reached(
         assert response["Retry-After"] == "30"
 
 
-def test_a_lost_deadlock_shows_the_clear_message_in_the_layout_not_the_outage_page(client, company_a, admin_a,
-                                                                                     member_a):
+def test_a_lost_deadlock_shows_the_clear_message_in_the_layout_not_the_outage_page(
+    client, company_a, admin_a, member_a
+):
     client = Client(raise_request_exception=False)
     client.force_login(admin_a)
     membership = Membership.objects.get(user=member_a)
     with mock.patch.object(account_services, "_lock_company_members", side_effect=deadlock()):
-        response = client.post(reverse("accounts:member_edit", args=[membership.public_id]),
-                               {"role": "member", "job_title": "Contabil"},
-                               HTTP_REFERER="http://testserver" + reverse("accounts:members"))
+        response = client.post(
+            reverse("accounts:member_edit", args=[membership.public_id]),
+            {"role": "member", "job_title": "Contabil"},
+            HTTP_REFERER="http://testserver" + reverse("accounts:members"),
+        )
     assert response.status_code == 409
     page = response.content.decode()
     assert "Operația nu a putut fi finalizată din cauza unei modificări simultane. Încercați din nou." in page
@@ -180,8 +189,13 @@ def _post_together(posts, monkeypatch) -> list[tuple]:
 
 @pytest.fixture
 def two_admins(transactional_db, company_a, admin_a):
-    other = MembershipFactory(company=company_a, role=Membership.Role.ADMIN, can_accept_offers=True,
-                              can_see_billing=True, user__email="admin2.a@client-a.ro").user
+    other = MembershipFactory(
+        company=company_a,
+        role=Membership.Role.ADMIN,
+        can_accept_offers=True,
+        can_see_billing=True,
+        user__email="admin2.a@client-a.ro",
+    ).user
     clients = {}
     for user in (admin_a, other):
         client = Client(raise_request_exception=False)
@@ -200,12 +214,21 @@ def test_two_admins_changing_each_others_rights_at_once_both_succeed(two_admins,
     first, second, clients = two_admins
     outcomes = []
     for trial in range(TRIALS):
-        statuses = _post_together([
-            (clients[first.pk], _edit_url(company_a, second),
-             {"role": "admin", "job_title": f"Director {trial}", "can_see_billing": "on"}),
-            (clients[second.pk], _edit_url(company_a, first),
-             {"role": "admin", "job_title": f"Contabil {trial}", "can_accept_offers": "on"}),
-        ], monkeypatch)
+        statuses = _post_together(
+            [
+                (
+                    clients[first.pk],
+                    _edit_url(company_a, second),
+                    {"role": "admin", "job_title": f"Director {trial}", "can_see_billing": "on"},
+                ),
+                (
+                    clients[second.pk],
+                    _edit_url(company_a, first),
+                    {"role": "admin", "job_title": f"Contabil {trial}", "can_accept_offers": "on"},
+                ),
+            ],
+            monkeypatch,
+        )
         codes = [status for status, _page in statuses]
         outcomes.append(codes)
         for status, page in statuses:
@@ -229,10 +252,13 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(two_admins, comp
     outcomes = []
     for trial in range(TRIALS):
         Membership.objects.filter(company=company_a).update(role=Membership.Role.ADMIN)
-        statuses = _post_together([
-            (clients[first.pk], _edit_url(company_a, second), {"role": "member", "job_title": ""}),
-            (clients[second.pk], _edit_url(company_a, first), {"role": "member", "job_title": ""}),
-        ], monkeypatch)
+        statuses = _post_together(
+            [
+                (clients[first.pk], _edit_url(company_a, second), {"role": "member", "job_title": ""}),
+                (clients[second.pk], _edit_url(company_a, first), {"role": "member", "job_title": ""}),
+            ],
+            monkeypatch,
+        )
         codes = [status for status, _page in statuses]
         outcomes.append(codes)
         for status, page in statuses:
@@ -268,14 +294,16 @@ def test_the_product_search_answers_json_when_the_database_is_down(company_a, ad
     client.force_login(admin_a)
     url = reverse("quotes:product_search") + "?q=pompa"
     assert client.get(url).status_code == 200
-    with mock.patch("quotes.selectors.product_search",
-                    side_effect=OperationalError("server closed the connection unexpectedly")):
+    with mock.patch(
+        "quotes.selectors.product_search", side_effect=OperationalError("server closed the connection unexpectedly")
+    ):
         for headers in ({}, {"HTTP_ACCEPT": "application/json"}):  # the view is a JSON view either way
             response = client.get(url, **headers)
             assert response.status_code == 503 and response["Retry-After"] == "30"
             assert response["Content-Type"] == "application/json"
             assert response.json() == {
-                "error": "Portalul este indisponibil pentru scurt timp. Încercați din nou peste un minut."}
+                "error": "Portalul este indisponibil pentru scurt timp. Încercați din nou peste un minut."
+            }
 
 
 def test_a_page_asked_for_in_json_gets_json_errors_and_a_browser_still_gets_the_page(company_a, admin_a):
@@ -285,8 +313,9 @@ def test_a_page_asked_for_in_json_gets_json_errors_and_a_browser_still_gets_the_
     with mock.patch("dashboard.selectors.cards", side_effect=down):
         response = client.get(reverse("dashboard:home"), HTTP_ACCEPT="application/json")
         assert response.status_code == 503 and "error" in response.json()
-        response = client.get(reverse("dashboard:home"),
-                              HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        response = client.get(
+            reverse("dashboard:home"), HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )
         assert response.status_code == 503 and "indisponibil pentru scurt timp" in response.content.decode()
         assert response["Content-Type"].startswith("text/html")
     with mock.patch("dashboard.selectors.cards", side_effect=deadlock()):
@@ -297,14 +326,17 @@ def test_a_page_asked_for_in_json_gets_json_errors_and_a_browser_still_gets_the_
         assert response.status_code == 500 and set(response.json()) == {"error"}
 
 
-@pytest.mark.parametrize(("path", "accept", "expected"), [
-    ("/api/v1/facturi/", "", True),
-    ("/cerere-oferta/produse/", "", True),  # a view marked @json_endpoint
-    ("/", "application/json", True),
-    ("/", "text/html,*/*;q=0.8", False),
-    ("/", "", False),
-    ("/nu-exista/", "", False),
-])
+@pytest.mark.parametrize(
+    ("path", "accept", "expected"),
+    [
+        ("/api/v1/facturi/", "", True),
+        ("/cerere-oferta/produse/", "", True),  # a view marked @json_endpoint
+        ("/", "application/json", True),
+        ("/", "text/html,*/*;q=0.8", False),
+        ("/", "", False),
+        ("/nu-exista/", "", False),
+    ],
+)
 def test_which_requests_want_json(path, accept, expected):
     request = RequestFactory().get(path, HTTP_ACCEPT=accept) if accept else RequestFactory().get(path)
     assert errors.wants_json(request) is expected

@@ -43,11 +43,22 @@ def test_contract_admin_refuses_another_companys_offer(client, staff, company_a,
     contract = ContractFactory(company=company_a)
     foreign = OfferFactory(company=company_b)
     client.force_login(staff)
-    data = {"company": company_a.pk, "number": contract.number, "kind": contract.kind, "title": contract.title,
-            "status": contract.status, "offer": foreign.pk, "start_date": contract.start_date.strftime("%d.%m.%Y"),
-            "end_date": contract.end_date.strftime("%d.%m.%Y"), "value": "1000.00", "currency": "RON",
-            "annexes-TOTAL_FORMS": "0", "annexes-INITIAL_FORMS": "0", "annexes-MIN_NUM_FORMS": "0",
-            "annexes-MAX_NUM_FORMS": "1000"}
+    data = {
+        "company": company_a.pk,
+        "number": contract.number,
+        "kind": contract.kind,
+        "title": contract.title,
+        "status": contract.status,
+        "offer": foreign.pk,
+        "start_date": contract.start_date.strftime("%d.%m.%Y"),
+        "end_date": contract.end_date.strftime("%d.%m.%Y"),
+        "value": "1000.00",
+        "currency": "RON",
+        "annexes-TOTAL_FORMS": "0",
+        "annexes-INITIAL_FORMS": "0",
+        "annexes-MIN_NUM_FORMS": "0",
+        "annexes-MAX_NUM_FORMS": "1000",
+    }
     response = client.post(reverse("admin:contracts_contract_change", args=[contract.pk]), data)
     assert response.status_code == 200 and "Oferta aparține altei companii" in response.content.decode()
     contract.refresh_from_db()

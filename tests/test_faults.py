@@ -41,7 +41,8 @@ def broker_down():
 
 
 def test_accepting_an_offer_with_the_broker_down_commits_and_delivers_later(
-        client, company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks):
+    client, company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     offer = OfferFactory(company=company_a)
     client.force_login(admin_a)
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
@@ -50,8 +51,7 @@ def test_accepting_an_offer_with_the_broker_down_commits_and_delivers_later(
     assert "a fost acceptată" in response.content.decode()  # true: the decision is saved
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
-    assert list(PendingTask.objects.values_list("task", "args")) == [
-        ("quotes.tasks.notify_offer_decided", [offer.pk])]
+    assert list(PendingTask.objects.values_list("task", "args")) == [("quotes.tasks.notify_offer_decided", [offer.pk])]
     assert mailoutbox == [] and offer.pdf_id is None
 
     with broker_down():  # still down: kept, attempts counted
@@ -67,11 +67,17 @@ def test_accepting_an_offer_with_the_broker_down_commits_and_delivers_later(
 
 
 def test_an_invitation_sent_with_the_broker_down_arrives_once_redis_is_back(
-        company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks):
+    company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         invitation, token = account_services.invitation_create(
-            company=company_a, by=admin_a, email="nou@client-a.ro", role="membru", can_accept_offers=False,
-            can_see_billing=False)
+            company=company_a,
+            by=admin_a,
+            email="nou@client-a.ro",
+            role="membru",
+            can_accept_offers=False,
+            can_see_billing=False,
+        )
     assert Invitation.objects.filter(pk=invitation.pk).exists() and mailoutbox == []
     assert PendingTask.objects.get().args == [invitation.pk, token]
     from portal.tasks import retry_pending_tasks
@@ -87,8 +93,13 @@ def test_the_outbox_is_retried_by_celery_beat(settings):
 
 # --- Redis (the cache) stopped ---------------------------------------------------------------------------
 
-DEAD_REDIS = {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": "redis://127.0.0.1:9/1",
-                          "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "portal.cache.FailOpenRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/1",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
 
 
 def test_login_and_pages_work_with_the_cache_down(client, admin_a):
@@ -110,11 +121,18 @@ def test_cache_and_broker_use_separate_redis_databases():
     import subprocess
     import sys
 
-    code = ("from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'], "
-            "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.CELERY_TASK_TIME_LIMIT)")
+    code = (
+        "from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'], "
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.CELERY_TASK_TIME_LIMIT)"
+    )
     env = {"DJANGO_SETTINGS_MODULE": "portal.settings", "REDIS_URL": "redis://redis:6379/0", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     broker, cache_url, visibility, time_limit = out
     assert broker == "redis://redis:6379/0" and cache_url == "redis://redis:6379/1"
     assert int(visibility) > int(time_limit)
@@ -169,14 +187,17 @@ def test_smtp_down_past_every_retry_keeps_the_email_in_the_outbox(company_a, mem
         current_app.conf.task_eager_propagates = propagates
     assert result.failed() and mailoutbox == []
     assert list(PendingTask.objects.values_list("task", "args")) == [
-        ("accounts.tasks.send_membership_approved", [membership.pk])]
+        ("accounts.tasks.send_membership_approved", [membership.pk])
+    ]
     call_command("retry_pending_tasks", stdout=mock.Mock())  # SMTP back
     assert len(mailoutbox) == 1 and PendingTask.objects.count() == 0
 
 
 def test_a_failed_send_rolls_back_so_the_retry_sends_once(db, mailoutbox):
-    with mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError()), \
-            pytest.raises(ConnectionRefusedError):
+    with (
+        mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError()),
+        pytest.raises(ConnectionRefusedError),
+    ):
         send_once(key="k1", to="a@client.ro", template="membership_rejected", context={"membership": None})
     assert not OutboundEmail.objects.filter(key="k1", sent_at__isnull=False).exists()
 
@@ -215,12 +236,15 @@ def test_the_app_recovers_after_postgres_drops_every_connection(transactional_db
 
     assert get() == 200
     params = connection.get_connection_params()
-    killer = psycopg2.connect(**{k: v for k, v in params.items() if k in {"dbname", "user", "host", "port",
-                                                                          "password"}})
+    killer = psycopg2.connect(
+        **{k: v for k, v in params.items() if k in {"dbname", "user", "host", "port", "password"}}
+    )
     killer.autocommit = True
     with killer.cursor() as cursor:  # what a PostgreSQL restart does to the portal's connections
-        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
     killer.close()
     statuses = [get() for _ in range(3)]
     assert 500 not in statuses, statuses
@@ -230,8 +254,10 @@ def test_the_app_recovers_after_postgres_drops_every_connection(transactional_db
 
 def test_a_failure_mid_service_leaves_no_half_written_offer(company_a, admin_a):
     offer = OfferFactory(company=company_a)
-    with mock.patch.object(quote_services.audit, "record", side_effect=OperationalError("connection lost")), \
-            pytest.raises(OperationalError):
+    with (
+        mock.patch.object(quote_services.audit, "record", side_effect=OperationalError("connection lost")),
+        pytest.raises(OperationalError),
+    ):
         quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT and offer.decided_at is None
@@ -240,9 +266,16 @@ def test_a_failure_mid_service_leaves_no_half_written_offer(company_a, admin_a):
 
 def test_a_failure_mid_service_leaves_no_half_written_payment(company_a, admin_a, staff):
     invoice = issued_invoice(company_a, lines=[("1000.00", 21)])
-    notice = billing_services.notice_create(company=company_a, user=admin_a, paid_on=timezone.localdate(),
-                                            amount=Decimal("1210.00"), currency="RON", reference="OP 5",
-                                            proof=pdf_upload(), invoices=[invoice])
+    notice = billing_services.notice_create(
+        company=company_a,
+        user=admin_a,
+        paid_on=timezone.localdate(),
+        amount=Decimal("1210.00"),
+        currency="RON",
+        reference="OP 5",
+        proof=pdf_upload(),
+        invoices=[invoice],
+    )
     original = billing_services.notices.audit.record
 
     def fail_on_confirm(**kwargs):
@@ -259,10 +292,13 @@ def test_a_failure_mid_service_leaves_no_half_written_payment(company_a, admin_a
 
 
 def test_a_failure_mid_service_leaves_no_half_written_ticket(company_a, admin_a):
-    with mock.patch.object(support_services.audit, "record", side_effect=OperationalError("connection lost")), \
-            pytest.raises(OperationalError):
-        support_services.ticket_open(company=company_a, user=admin_a, subject="Pompa nu pornește",
-                                     description="Se oprește după câteva secunde.")
+    with (
+        mock.patch.object(support_services.audit, "record", side_effect=OperationalError("connection lost")),
+        pytest.raises(OperationalError),
+    ):
+        support_services.ticket_open(
+            company=company_a, user=admin_a, subject="Pompa nu pornește", description="Se oprește după câteva secunde."
+        )
     assert Ticket.objects.count() == 0
 
 
@@ -270,15 +306,15 @@ def test_a_failure_mid_service_leaves_no_half_written_ticket(company_a, admin_a)
 
 
 def test_a_task_redelivered_after_a_crash_produces_one_pdf_and_one_email(
-        company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks, settings):
+    company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks, settings
+):
     """SIGKILL after the side effect, before the ack: with acks_late and reject_on_worker_lost the
     broker hands the same message to another worker, which runs the same task again."""
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     from quotes.tasks import notify_offer_decided
 
-    offer = OfferFactory(company=company_a, status=Offer.Status.ACCEPTED, decided_by=admin_a,
-                         decided_at=timezone.now())
+    offer = OfferFactory(company=company_a, status=Offer.Status.ACCEPTED, decided_by=admin_a, decided_at=timezone.now())
     notify_offer_decided.apply(args=[offer.pk], throw=True)  # the run that was killed before its ack
     notify_offer_decided.apply(args=[offer.pk], throw=True)  # the redelivery
     assert len(mailoutbox) == 1 and StoredFile.objects.filter(company=company_a).count() == 1

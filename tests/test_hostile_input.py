@@ -24,7 +24,7 @@ from tests.test_access_matrix import ROUTES_BY_NAME, objs  # noqa: F401 (the fix
 
 HOSTILE = {
     "long": "Ă" * 10_000,
-    "html": '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&',
+    "html": "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&",
     "control": "a\x00b\x1b[31mc\x07\x08",
     "emoji": "👷‍♀️🏗️💥" * 20,
     "rtl": "\u202eexe.pdf\u202c\u200b",
@@ -44,24 +44,71 @@ HOSTILE = {
 }
 
 # Every query parameter a list page reads (filter forms, pagination, sort).
-QUERY_PARAMETERS = ("q", "page", "sort", "ordonare", "status", "stare", "tip", "categorie", "sursa", "legat",
-                    "de_la", "pana_la", "data", "an", "luna", "moneda", "proiect", "contract", "necitite", "noi",
-                    "doar_noi", "cauta", "perioada", "scadente", "restante", "format", "order", "dir")
+QUERY_PARAMETERS = (
+    "q",
+    "page",
+    "sort",
+    "ordonare",
+    "status",
+    "stare",
+    "tip",
+    "categorie",
+    "sursa",
+    "legat",
+    "de_la",
+    "pana_la",
+    "data",
+    "an",
+    "luna",
+    "moneda",
+    "proiect",
+    "contract",
+    "necitite",
+    "noi",
+    "doar_noi",
+    "cauta",
+    "perioada",
+    "scadente",
+    "restante",
+    "format",
+    "order",
+    "dir",
+)
 
 ACCEPTED = {200, 302, 400, 403, 404}
 
 # Complete valid data for forms whose access-matrix data is minimal (objs → data).
 FULL_DATA = {
     "quotes:request_create": lambda o: {
-        "delivery_option": "address", "new_label": "Depozit", "new_address": "Str. Fabricii 3",
-        "new_city": "Cluj-Napoca", "new_county": "Cluj", "new_contact_name": "Ion Pop",
-        "new_contact_phone": "0722111222", "save_address": "on", "desired_date": "2026-12-20",
-        "remarks": "Urgent", "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "1000", "lines-0-product": "Pompă CP-200", "lines-0-quantity": "2,5",
-        "lines-0-unit": "buc", "lines-0-note": "inox", "lines-1-product": "Vană DN50", "lines-1-quantity": "3"},
+        "delivery_option": "address",
+        "new_label": "Depozit",
+        "new_address": "Str. Fabricii 3",
+        "new_city": "Cluj-Napoca",
+        "new_county": "Cluj",
+        "new_contact_name": "Ion Pop",
+        "new_contact_phone": "0722111222",
+        "save_address": "on",
+        "desired_date": "2026-12-20",
+        "remarks": "Urgent",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-product": "Pompă CP-200",
+        "lines-0-quantity": "2,5",
+        "lines-0-unit": "buc",
+        "lines-0-note": "inox",
+        "lines-1-product": "Vană DN50",
+        "lines-1-quantity": "3",
+    },
     "billing:notice_create": lambda o: {
-        "amount": "1210,00", "currency": "RON", "paid_on": "20.11.2026", "reference": "OP 123",
-        "invoices": [str(o["invoice"].public_id)], "message": "Plata"},
+        "amount": "1210,00",
+        "currency": "RON",
+        "paid_on": "20.11.2026",
+        "reference": "OP 123",
+        "invoices": [str(o["invoice"].public_id)],
+        "message": "Plata",
+    },
     "shipments:report_problem": lambda o: {"description": "Un colet a sosit deteriorat la descărcare."},
     "shipments:confirm_receipt": lambda o: {"confirm": "on"},
 }
@@ -73,8 +120,11 @@ def route_data(route, objs) -> dict:  # noqa: F811
 
 
 def model_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()
-            if model._meta.label not in {"sessions.Session", "portal.AuditEntry", "portal.PendingTask"}}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label not in {"sessions.Session", "portal.AuditEntry", "portal.PendingTask"}
+    }
 
 
 def post_routes():
@@ -119,7 +169,8 @@ def test_hostile_values_in_every_query_parameter(client, objs, route_name):  # n
         _check(response, f"GET {url} {label}")
     after = model_counts()
     assert {k: v for k, v in after.items() if k not in READ_SIDE_EFFECTS} == {
-        k: v for k, v in before.items() if k not in READ_SIDE_EFFECTS}
+        k: v for k, v in before.items() if k not in READ_SIDE_EFFECTS
+    }
 
 
 def routes_with_ids():

@@ -17,8 +17,13 @@ from django.urls import reverse
 
 from tests.test_access_matrix import ROUTES_BY_NAME, objs  # noqa: F401 (the fixture)
 
-SKIPPED_MODELS = {"sessions.Session", "admin.LogEntry", "portal.PendingTask", "contenttypes.ContentType",
-                  "auth.Permission"}
+SKIPPED_MODELS = {
+    "sessions.Session",
+    "admin.LogEntry",
+    "portal.PendingTask",
+    "contenttypes.ContentType",
+    "auth.Permission",
+}
 VOLATILE_NAMES = ("token", "key", "secret", "ip", "last_login", "password", "object_id", "object_repr")
 # Fields these forms do offer (an unticked checkbox is simply absent from the valid data).
 OFFERED = {
@@ -32,8 +37,9 @@ class Rollback(Exception):
 
 
 def _stable(field) -> bool:
-    if field.primary_key or isinstance(field, (models.UUIDField, models.DateTimeField, models.FileField,
-                                               models.JSONField)):
+    if field.primary_key or isinstance(
+        field, (models.UUIDField, models.DateTimeField, models.FileField, models.JSONField)
+    ):
         return False
     if any(part in field.name for part in VOLATILE_NAMES):
         return False
@@ -55,15 +61,41 @@ def snapshot() -> dict[str, list]:
 def extras(objs) -> dict:  # noqa: F811
     other, intruder = objs["company_b"], objs["member_b"]
     return {
-        "company": other.pk, "company_id": other.pk, "company_public_id": str(other.public_id),
-        "status": "accepted", "state": "paid", "stare": "platita",
-        "price": "0.01", "unit_price": "0.01", "total": "0", "total_gross": "0", "total_net": "0",
-        "amount": "999999", "discount_percent": "100", "vat_rate": "0",
-        "is_internal": "on", "internal": "on", "is_staff": "on", "is_superuser": "on", "is_active": "on",
-        "role": "admin", "can_accept_offers": "on", "can_see_billing": "on",
-        "created_by": intruder.pk, "author": intruder.pk, "user": intruder.pk, "decided_by": intruder.pk,
-        "public_id": str(uuid.uuid4()), "number": "999999", "series": "HACK", "revision": "99",
-        "priority": "urgent", "sla_paused": "on", "rating": "1", "pdf": "1", "paid_at": "2026-01-01",
+        "company": other.pk,
+        "company_id": other.pk,
+        "company_public_id": str(other.public_id),
+        "status": "accepted",
+        "state": "paid",
+        "stare": "platita",
+        "price": "0.01",
+        "unit_price": "0.01",
+        "total": "0",
+        "total_gross": "0",
+        "total_net": "0",
+        "amount": "999999",
+        "discount_percent": "100",
+        "vat_rate": "0",
+        "is_internal": "on",
+        "internal": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "is_active": "on",
+        "role": "admin",
+        "can_accept_offers": "on",
+        "can_see_billing": "on",
+        "created_by": intruder.pk,
+        "author": intruder.pk,
+        "user": intruder.pk,
+        "decided_by": intruder.pk,
+        "public_id": str(uuid.uuid4()),
+        "number": "999999",
+        "series": "HACK",
+        "revision": "99",
+        "priority": "urgent",
+        "sla_paused": "on",
+        "rating": "1",
+        "pdf": "1",
+        "paid_at": "2026-01-01",
     }
 
 

@@ -56,8 +56,10 @@ def rendered(monkeypatch):
 
 def payload(server) -> str:
     port = server.server_address[1]
-    return (f'<img src="http://127.0.0.1:{port}/img"><script>alert(1)</script>'
-            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/css">')
+    return (
+        f'<img src="http://127.0.0.1:{port}/img"><script>alert(1)</script>'
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/css">'
+    )
 
 
 def assert_escaped(seen, server):
@@ -71,8 +73,7 @@ def assert_escaped(seen, server):
 
 
 def hostile_company(company: Company, text: str) -> None:
-    Company.objects.filter(pk=company.pk).update(name=f"Client {text}"[:200], address=text[:255],
-                                                 city="<b>Cluj</b>")
+    Company.objects.filter(pk=company.pk).update(name=f"Client {text}"[:200], address=text[:255], city="<b>Cluj</b>")
 
 
 def test_offer_pdf(listener, rendered, company_a, admin_a):
@@ -81,8 +82,9 @@ def test_offer_pdf(listener, rendered, company_a, admin_a):
 
     text = payload(listener)
     hostile_company(company_a, text)
-    offer = OfferFactory(company=Company.objects.get(pk=company_a.pk), notes=text, payment_terms=text[:200],
-                         delivery_terms=text[:200])
+    offer = OfferFactory(
+        company=Company.objects.get(pk=company_a.pk), notes=text, payment_terms=text[:200], delivery_terms=text[:200]
+    )
     offer.lines.update(description=text)
     stored = services.offer_render_pdf(offer=offer)
     assert stored.file.open("rb").read(5) == b"%PDF-"
@@ -127,13 +129,13 @@ def test_shipment_aviz_pdf(listener, rendered, company_a, staff):
 def test_the_fetcher_refuses_the_network_even_for_unescaped_html(listener, monkeypatch):
     """The second line of defence: markup that did get through fetches nothing."""
     port = listener.server_address[1]
-    raw = (f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/css">'
-           f'<style>@import url("http://127.0.0.1:{port}/import");</style></head><body>'
-           f'<img src="http://127.0.0.1:{port}/img"><img src="file:///etc/passwd">'
-           f'<img src="/static/../../etc/passwd"><p>Text</p></body></html>')
+    raw = (
+        f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/css">'
+        f'<style>@import url("http://127.0.0.1:{port}/import");</style></head><body>'
+        f'<img src="http://127.0.0.1:{port}/img"><img src="file:///etc/passwd">'
+        f'<img src="/static/../../etc/passwd"><p>Text</p></body></html>'
+    )
     monkeypatch.setattr(portal.pdf, "render_to_string", lambda template, context: raw)
     assert portal.pdf.render_pdf("pdf/base.html", {}).startswith(b"%PDF-")
     assert listener.hits == []
     assert settings.STATIC_URL  # the only URLs it may fetch
-
-

@@ -60,11 +60,16 @@ def login(client, email, password, forwarded_for=None):
 
 
 def test_the_switch_sets_both_the_https_header_and_the_trusted_proxy():
-    assert proxy_settings(True) == {"BEHIND_PROXY": True,
-                                    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
-                                    "ALLAUTH_TRUSTED_PROXY_COUNT": 1}
-    assert proxy_settings(False) == {"BEHIND_PROXY": False, "SECURE_PROXY_SSL_HEADER": None,
-                                     "ALLAUTH_TRUSTED_PROXY_COUNT": 0}
+    assert proxy_settings(True) == {
+        "BEHIND_PROXY": True,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 1,
+    }
+    assert proxy_settings(False) == {
+        "BEHIND_PROXY": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -33,15 +33,19 @@ THREADS = 20
 
 def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, company_a, admin_a, mailoutbox):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-    deciders = [admin_a] + [MembershipFactory(company=company_a, can_accept_offers=True).user
-                            for _ in range(THREADS - 1)]
+    deciders = [admin_a] + [
+        MembershipFactory(company=company_a, can_accept_offers=True).user for _ in range(THREADS - 1)
+    ]
     offer = OfferFactory(company=company_a)
     mail.outbox.clear()
     slow_down(monkeypatch, quote_services.audit, "record", 0.05)
     started = time.monotonic()
-    results = run_together([
-        lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
-        for user in deciders])
+    results = run_together(
+        [
+            lambda user=user: quote_services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
+            for user in deciders
+        ]
+    )
     elapsed = time.monotonic() - started
     decided = [r for r in results if isinstance(r, Offer)]
     refused = [r for r in results if isinstance(r, quote_services.OfferNotOpen)]
@@ -56,14 +60,22 @@ def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, co
     print(f"\n20 concurrent accepts: {elapsed:.2f}s")
 
 
-def test_concurrent_payment_confirmations_record_one_payment(transactional_db, monkeypatch, company_a, admin_a,
-                                                             mailoutbox):
+def test_concurrent_payment_confirmations_record_one_payment(
+    transactional_db, monkeypatch, company_a, admin_a, mailoutbox
+):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     staff = [UserFactory(is_staff=True, is_superuser=True) for _ in range(THREADS)]
     invoice = issued_invoice(company_a, lines=[("1000.00", 21)])
-    notice = billing_services.notice_create(company=company_a, user=admin_a, paid_on=timezone.localdate(),
-                                            amount=Decimal("1210.00"), currency="RON", reference="OP 2026-77",
-                                            proof=pdf_upload(), invoices=[invoice])
+    notice = billing_services.notice_create(
+        company=company_a,
+        user=admin_a,
+        paid_on=timezone.localdate(),
+        amount=Decimal("1210.00"),
+        currency="RON",
+        reference="OP 2026-77",
+        proof=pdf_upload(),
+        invoices=[invoice],
+    )
     mail.outbox.clear()
     slow_down(monkeypatch, billing_services.notices.audit, "record", 0.05)
     results = run_together([lambda by=by: billing_services.notice_confirm(notice=notice, by=by) for by in staff])
@@ -79,11 +91,17 @@ def test_concurrent_invitation_acceptances_make_one_membership(transactional_db,
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     invited = UserFactory(email="invitat.concurent@client-a.ro")
     invitation, token = account_services.invitation_create(
-        company=company_a, by=admin_a, email=invited.email, role=Membership.Role.MEMBER, can_accept_offers=False,
-        can_see_billing=False)
+        company=company_a,
+        by=admin_a,
+        email=invited.email,
+        role=Membership.Role.MEMBER,
+        can_accept_offers=False,
+        can_see_billing=False,
+    )
     slow_down(monkeypatch, account_services.audit, "record", 0.05)
-    results = run_together([lambda: account_services.invitation_accept(token=token, user=invited)
-                            for _ in range(THREADS)])
+    results = run_together(
+        [lambda: account_services.invitation_accept(token=token, user=invited) for _ in range(THREADS)]
+    )
     assert sum(isinstance(r, Membership) for r in results) == 1, results
     assert all(isinstance(r, Membership | account_services.InvitationNotOpen) for r in results), results
     assert Membership.objects.filter(company=company_a, user=invited).count() == 1

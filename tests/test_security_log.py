@@ -28,8 +28,9 @@ def events(caplog):
 def test_a_login_is_logged_with_user_company_and_ip(client, admin_a, company_a, events):
     admin_a.set_password("Parola-buna-2026")
     admin_a.save()
-    response = client.post(reverse("account_login"), {"login": admin_a.email, "password": "Parola-buna-2026"},
-                           REMOTE_ADDR="198.51.100.7")
+    response = client.post(
+        reverse("account_login"), {"login": admin_a.email, "password": "Parola-buna-2026"}, REMOTE_ADDR="198.51.100.7"
+    )
     assert response.status_code == 302
     [logged] = events("login_succeeded")
     assert logged["user"] == str(admin_a.pk) and logged["company"] == str(company_a.public_id)
@@ -37,8 +38,9 @@ def test_a_login_is_logged_with_user_company_and_ip(client, admin_a, company_a, 
 
 
 def test_a_failed_login_is_logged_as_a_warning_without_the_password(client, admin_a, events, caplog):
-    client.post(reverse("account_login"), {"login": admin_a.email, "password": "parola-gresita-1"},
-                REMOTE_ADDR="203.0.113.9")
+    client.post(
+        reverse("account_login"), {"login": admin_a.email, "password": "parola-gresita-1"}, REMOTE_ADDR="203.0.113.9"
+    )
     [logged] = events("login_failed")
     assert logged["email"] == admin_a.email and logged["ip"] == "203.0.113.9"
     line = next(r for r in caplog.records if r.name == LOGGER and "login_failed" in r.getMessage())
@@ -94,9 +96,14 @@ def test_admin_changes_are_logged(staff, company_a, events):
     from django.contrib.contenttypes.models import ContentType
 
     # What the admin writes after every add, change or delete (ModelAdmin.log_change).
-    LogEntry.objects.create(user=staff, content_type=ContentType.objects.get_for_model(company_a),
-                            object_id=str(company_a.pk), object_repr=str(company_a), action_flag=CHANGE,
-                            change_message="[]")
+    LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(company_a),
+        object_id=str(company_a.pk),
+        object_repr=str(company_a),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
     [logged] = events("admin_change")
     assert logged["change"] == "changed" and logged["user"] == staff.pk and logged["object"] == "company"
 

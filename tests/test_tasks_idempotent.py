@@ -23,8 +23,11 @@ for _app in PROJECT_APPS:  # what the worker's autodiscovery imports
 
 
 def snapshot() -> dict:
-    counts = {model._meta.label: model._default_manager.count()
-              for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()}
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
     counts["mail.outbox"] = len(mail.outbox)
     return counts
 
@@ -47,9 +50,14 @@ def _active(cast):
 def _invitation(cast):
     from accounts import services
 
-    invitation, token = services.invitation_create(company=cast["company_a"], by=cast["admin_a"],
-                                                   email="nou@client-a.ro", role="membru", can_accept_offers=False,
-                                                   can_see_billing=False)
+    invitation, token = services.invitation_create(
+        company=cast["company_a"],
+        by=cast["admin_a"],
+        email="nou@client-a.ro",
+        role="membru",
+        can_accept_offers=False,
+        can_see_billing=False,
+    )
     return [invitation.pk, token]
 
 
@@ -63,8 +71,12 @@ def _overdue_invoice(cast):
     from billing.tests.factories import issued_invoice
 
     today = timezone.localdate()
-    return issued_invoice(cast["company_a"], lines=[("1000.00", 21)], issue_date=today - timedelta(days=31),
-                          due_date=today - timedelta(days=1))
+    return issued_invoice(
+        cast["company_a"],
+        lines=[("1000.00", 21)],
+        issue_date=today - timedelta(days=31),
+        due_date=today - timedelta(days=1),
+    )
 
 
 def _reminders_due(cast):
@@ -83,9 +95,16 @@ def _notice(cast, *, confirmed=False):
     from billing import services
     from files.tests.factories import pdf_upload
 
-    notice = services.notice_create(company=cast["company_a"], user=cast["admin_a"], paid_on=timezone.localdate(),
-                                    amount=Decimal("1210.00"), currency="RON", reference="OP 99",
-                                    proof=pdf_upload(), invoices=[_invoice(cast)])
+    notice = services.notice_create(
+        company=cast["company_a"],
+        user=cast["admin_a"],
+        paid_on=timezone.localdate(),
+        amount=Decimal("1210.00"),
+        currency="RON",
+        reference="OP 99",
+        proof=pdf_upload(),
+        invoices=[_invoice(cast)],
+    )
     if confirmed:
         services.notice_confirm(notice=notice, by=cast["staff"])
     return [notice.pk]
@@ -123,8 +142,9 @@ def _digest_setup(cast):
     from portal.topics import Delivery
 
     NotificationPreference.objects.create(user=cast["admin_a"], topic="offers", delivery=Delivery.DIGEST)
-    notify(user=cast["admin_a"], company=cast["company_a"], kind="offer.sent", title="Ofertă nouă: OF-1",
-           key="digest-test")
+    notify(
+        user=cast["admin_a"], company=cast["company_a"], kind="offer.sent", title="Ofertă nouă: OF-1", key="digest-test"
+    )
 
 
 def _digests(cast):
@@ -149,8 +169,12 @@ def _rendered_email(cast):
 
     from portal.notifications import store_rendered
 
-    message = EmailMultiAlternatives("Resetarea parolei", "Link: https://portal/cont/password/reset/key/x/",
-                                     "portal@furnizor.ro", [cast["member_a"].email])
+    message = EmailMultiAlternatives(
+        "Resetarea parolei",
+        "Link: https://portal/cont/password/reset/key/x/",
+        "portal@furnizor.ro",
+        [cast["member_a"].email],
+    )
     message.attach_alternative("<p>Link</p>", "text/html")
     return [store_rendered(message=message, template="account/email/password_reset_key").pk]
 
@@ -173,8 +197,7 @@ def _project(cast):
 def _comment(cast, *, staff=False):
     from projects.tests.factories import CommentFactory
 
-    return [CommentFactory(project__company=cast["company_a"],
-                           author=cast["staff"] if staff else cast["admin_a"]).pk]
+    return [CommentFactory(project__company=cast["company_a"], author=cast["staff"] if staff else cast["admin_a"]).pk]
 
 
 def _quote_request(cast, *, cancelled=False):
@@ -232,9 +255,15 @@ def _status_change(cast, *, by_staff=True):
     from support.models import StatusChange
 
     ticket = _ticket(cast)
-    return [StatusChange.objects.create(ticket=ticket, from_status="deschis",
-                                        to_status="rezolvat", by=cast["staff"] if by_staff else cast["admin_a"],
-                                        by_staff=by_staff).pk]
+    return [
+        StatusChange.objects.create(
+            ticket=ticket,
+            from_status="deschis",
+            to_status="rezolvat",
+            by=cast["staff"] if by_staff else cast["admin_a"],
+            by_staff=by_staff,
+        ).pk
+    ]
 
 
 # (task name, builder, what the first run must produce: a table label or "mail.outbox")
@@ -279,8 +308,13 @@ CASES = [
 
 @pytest.fixture
 def cast(company_a, admin_a, member_a, pending_user, staff):
-    return {"company_a": company_a, "admin_a": admin_a, "member_a": member_a, "pending_user": pending_user,
-            "staff": staff}
+    return {
+        "company_a": company_a,
+        "admin_a": admin_a,
+        "member_a": member_a,
+        "pending_user": pending_user,
+        "staff": staff,
+    }
 
 
 def run(task, args, capture) -> None:
@@ -289,11 +323,12 @@ def run(task, args, capture) -> None:
         task.apply(args=args, throw=True)
 
 
-@pytest.mark.parametrize(("name", "build", "effect"), CASES,
-                         ids=[f"{name.split('.', 1)[0]}.{name.rsplit('.', 1)[1]}-{i}"
-                              for i, (name, _b, _e) in enumerate(CASES)])
-def test_a_task_run_twice_has_one_effect(name, build, effect, cast, mailoutbox,
-                                         django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("name", "build", "effect"),
+    CASES,
+    ids=[f"{name.split('.', 1)[0]}.{name.rsplit('.', 1)[1]}-{i}" for i, (name, _b, _e) in enumerate(CASES)],
+)
+def test_a_task_run_twice_has_one_effect(name, build, effect, cast, mailoutbox, django_capture_on_commit_callbacks):
     task = current_app.tasks[name]
     with django_capture_on_commit_callbacks(execute=False):
         args = build(cast)  # the services' own on-commit tasks do not run: only the task under test
@@ -303,8 +338,7 @@ def test_a_task_run_twice_has_one_effect(name, build, effect, cast, mailoutbox,
     assert after_first[effect] > before[effect], f"{name} had no effect on {effect}: the test proves nothing"
     sent_first = [(m.subject, tuple(m.to)) for m in mailoutbox]
     run(task, args, django_capture_on_commit_callbacks)
-    changed = {label: (after_first[label], count) for label, count in snapshot().items()
-               if count != after_first[label]}
+    changed = {label: (after_first[label], count) for label, count in snapshot().items() if count != after_first[label]}
     assert changed == {}, f"{name} run twice changed {changed}"
     assert [(m.subject, tuple(m.to)) for m in mailoutbox] == sent_first
 

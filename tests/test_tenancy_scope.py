@@ -42,15 +42,17 @@ class TestInAClientRequest:
         assert len(tenancy_scope_violations) == 1
         tenancy_scope_violations.clear()  # proven; let the fixture's teardown pass
 
-    def test_a_lookup_by_public_id_without_the_company_raises(self, client, admin_a, contract_b,
-                                                              tenancy_scope_violations):
+    def test_a_lookup_by_public_id_without_the_company_raises(
+        self, client, admin_a, contract_b, tenancy_scope_violations
+    ):
         client.force_login(admin_a)
         with pytest.raises(ScopeError):
             client.get(f"/leak/{contract_b.public_id}/")
         tenancy_scope_violations.clear()
 
-    def test_the_company_on_one_branch_of_an_or_raises(self, client, admin_a, contract_a, contract_b,
-                                                       tenancy_scope_violations):
+    def test_the_company_on_one_branch_of_an_or_raises(
+        self, client, admin_a, contract_a, contract_b, tenancy_scope_violations
+    ):
         client.force_login(admin_a)
         with pytest.raises(ScopeError):
             client.get(f"/leak/or/{contract_b.public_id}/")
@@ -67,14 +69,18 @@ class TestInAClientRequest:
 class TestShapesThatOnlyLookScoped:
     """The three shapes an attack found passing the old syntactic guard, and a few more."""
 
-    @pytest.mark.parametrize("queryset", [
-        lambda c: Contract.objects.exclude(company=c),
-        lambda c: Contract.objects.filter(company__isnull=False),
-        lambda c: Contract.objects.filter(Q(company=c) | Q(title="Contract B")),
-        lambda c: Contract.objects.filter(~Q(company=c)),
-        lambda c: Contract.objects.filter(company_id__gte=c.pk),
-        lambda c: Contract.objects.filter(company__name=c.name),
-    ], ids=["exclude", "isnull", "or-branch", "negated-q", "range", "company-by-name"])
+    @pytest.mark.parametrize(
+        "queryset",
+        [
+            lambda c: Contract.objects.exclude(company=c),
+            lambda c: Contract.objects.filter(company__isnull=False),
+            lambda c: Contract.objects.filter(Q(company=c) | Q(title="Contract B")),
+            lambda c: Contract.objects.filter(~Q(company=c)),
+            lambda c: Contract.objects.filter(company_id__gte=c.pk),
+            lambda c: Contract.objects.filter(company__name=c.name),
+        ],
+        ids=["exclude", "isnull", "or-branch", "negated-q", "range", "company-by-name"],
+    )
     def test_they_raise(self, company_a, contract_a, contract_b, queryset, tenancy_scope_violations):
         with scoped_to(company_a), pytest.raises(ScopeError):
             list(queryset(company_a))
@@ -87,8 +93,9 @@ class TestShapesThatOnlyLookScoped:
             list(Contract.objects.filter(company__in=[company_a, company_b]))
         tenancy_scope_violations.clear()
 
-    def test_a_row_not_loaded_in_this_request_cannot_be_read_by_pk(self, company_a, contract_b,
-                                                                   tenancy_scope_violations):
+    def test_a_row_not_loaded_in_this_request_cannot_be_read_by_pk(
+        self, company_a, contract_b, tenancy_scope_violations
+    ):
         with scoped_to(company_a), pytest.raises(ScopeError):
             Contract.objects.get(pk=contract_b.pk)
         with scoped_to(company_a), pytest.raises(ScopeError):
@@ -137,8 +144,9 @@ def test_a_task_run_eagerly_inside_a_request_is_not_a_client_read(company_a, con
 def _namespaces(resolver, prefix=""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}:{pattern.namespace}" if prefix and pattern.namespace else (
-                pattern.namespace or prefix)
+            namespace = (
+                f"{prefix}:{pattern.namespace}" if prefix and pattern.namespace else (pattern.namespace or prefix)
+            )
             yield namespace or ""
             yield from _namespaces(pattern, namespace or "")
         elif isinstance(pattern, URLPattern):

@@ -10,18 +10,33 @@ import pytest
 from conftest import require
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("accounts", "billing", "contracts", "dashboard", "files", "portal", "projects", "quotes", "shipments",
-           "support", "templates", "locale", "manage.py")
+SOURCES = (
+    "accounts",
+    "billing",
+    "contracts",
+    "dashboard",
+    "files",
+    "portal",
+    "projects",
+    "quotes",
+    "shipments",
+    "support",
+    "templates",
+    "locale",
+    "manage.py",
+)
 
 
 @pytest.mark.parametrize("language", ["ro", "en"])
 def test_committed_catalogue_is_complete(language):
     require(shutil.which("msgattrib") is not None, "gettext (msgattrib)")
     po = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
-    untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(po)],
-                                  capture_output=True, text=True, check=True).stdout
-    fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", "--no-obsolete", str(po)],
-                           capture_output=True, text=True, check=True).stdout
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(po)], capture_output=True, text=True, check=True
+    ).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-obsolete", str(po)], capture_output=True, text=True, check=True
+    ).stdout
     assert "msgid" not in untranslated.split("\n\n", 1)[-1], f"untranslated in {po}:\n{untranslated[:3000]}"
     assert "msgid" not in fuzzy.split("\n\n", 1)[-1], f"fuzzy in {po}:\n{fuzzy[:3000]}"
 
@@ -35,11 +50,16 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path):
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         else:
             shutil.copy(source, tmp_path / name)
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "ro", "-l", "en", "--no-obsolete",
-                    "--add-location=file"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ro", "-l", "en", "--no-obsolete", "--add-location=file"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
     for language in ("ro", "en"):
         po = tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"
-        untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(po)],
-                                      capture_output=True, text=True, check=True).stdout
+        untranslated = subprocess.run(
+            ["msgattrib", "--untranslated", "--no-obsolete", str(po)], capture_output=True, text=True, check=True
+        ).stdout
         new = [line for line in untranslated.splitlines() if line.startswith("#: ")]
         assert not new, f"strings missing from locale/{language}: {new[:20]}"

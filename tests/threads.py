@@ -38,8 +38,7 @@ def run_together(calls: Sequence[Callable], *, timeout: float | None = 60) -> li
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
-    return [TimeoutError(f"still running after {timeout}s") if result is _NOT_DONE else result
-            for result in results]
+    return [TimeoutError(f"still running after {timeout}s") if result is _NOT_DONE else result for result in results]
 
 
 def slow_down(monkeypatch, target, name: str, seconds: float) -> None:

@@ -25,8 +25,11 @@ def smtp_down(error=None):
     propagates = current_app.conf.task_eager_propagates
     current_app.conf.task_eager_propagates = False
     try:
-        with mock.patch.object(EmailBackend, "send_messages",
-                               side_effect=error or smtplib.SMTPServerDisconnected("Connection unexpectedly closed")):
+        with mock.patch.object(
+            EmailBackend,
+            "send_messages",
+            side_effect=error or smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        ):
             yield
     finally:
         current_app.conf.task_eager_propagates = propagates
@@ -39,7 +42,8 @@ def smtp_back_and_retry():
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", [smtplib.SMTPServerDisconnected("closed"), ConnectionRefusedError(111, "refused")])
 def test_signup_with_smtp_down_answers_as_usual_and_the_verification_email_follows_once(
-        mailoutbox, django_capture_on_commit_callbacks, error):
+    mailoutbox, django_capture_on_commit_callbacks, error
+):
     client = Client(raise_request_exception=False)
     with smtp_down(error), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_signup"), signup_data())
@@ -48,8 +52,7 @@ def test_signup_with_smtp_down_answers_as_usual_and_the_verification_email_follo
     assert mailoutbox == []
     record = OutboundEmail.objects.get(to="ioana@firma-noua.ro")
     assert record.sent_at is None and "/cont/confirm-email/" in record.text
-    assert list(PendingTask.objects.values_list("task", "args")) == [
-        ("portal.tasks.send_rendered_email", [record.pk])]
+    assert list(PendingTask.objects.values_list("task", "args")) == [("portal.tasks.send_rendered_email", [record.pk])]
 
     smtp_back_and_retry()
     smtp_back_and_retry()
@@ -61,7 +64,8 @@ def test_signup_with_smtp_down_answers_as_usual_and_the_verification_email_follo
 
 @pytest.mark.django_db
 def test_password_reset_with_smtp_down_answers_as_usual_and_the_email_follows_once(
-        member_a, mailoutbox, django_capture_on_commit_callbacks):
+    member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client = Client(raise_request_exception=False)
     with smtp_down(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": member_a.email})
@@ -75,8 +79,9 @@ def test_password_reset_with_smtp_down_answers_as_usual_and_the_email_follows_on
 
 
 @pytest.mark.django_db
-def test_a_stored_email_is_sent_once_however_often_its_task_runs(member_a, mailoutbox,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_stored_email_is_sent_once_however_often_its_task_runs(
+    member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(reverse("account_reset_password"), {"email": member_a.email})
     record = OutboundEmail.objects.get(to=member_a.email)
@@ -104,8 +109,7 @@ def test_a_flaky_smtp_server_gets_the_email_on_a_retry(member_a, mailoutbox, dja
     propagates = current_app.conf.task_eager_propagates
     current_app.conf.task_eager_propagates = False
     try:
-        with mock.patch.object(EmailBackend, "send_messages", flaky), \
-                django_capture_on_commit_callbacks(execute=True):
+        with mock.patch.object(EmailBackend, "send_messages", flaky), django_capture_on_commit_callbacks(execute=True):
             Client().post(reverse("account_reset_password"), {"email": member_a.email})
     finally:
         current_app.conf.task_eager_propagates = propagates
@@ -113,10 +117,12 @@ def test_a_flaky_smtp_server_gets_the_email_on_a_retry(member_a, mailoutbox, dja
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "subject"), [("ro", "Email pentru resetarea parolei"),
-                                                   ("en", "Password Reset Email")])
-def test_the_email_is_rendered_in_the_recipient_s_language(member_a, mailoutbox, django_capture_on_commit_callbacks,
-                                                          language, subject):
+@pytest.mark.parametrize(
+    ("language", "subject"), [("ro", "Email pentru resetarea parolei"), ("en", "Password Reset Email")]
+)
+def test_the_email_is_rendered_in_the_recipient_s_language(
+    member_a, mailoutbox, django_capture_on_commit_callbacks, language, subject
+):
     member_a.language = language
     member_a.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,8 +143,9 @@ def test_signing_up_in_english_gives_an_english_account(mailoutbox, django_captu
 
 
 @pytest.mark.django_db
-def test_adding_email_addresses_is_rate_limited_per_account(client, member_a, mailoutbox, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_adding_email_addresses_is_rate_limited_per_account(
+    client, member_a, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     """Each new address gets its own confirmation email (allauth's confirm_email limit is per address),
     so the limit that stops an account from mailing any number of strangers is manage_email, per user."""
     settings.ACCOUNT_REAUTHENTICATION_REQUIRED = False

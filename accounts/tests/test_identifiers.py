@@ -28,24 +28,30 @@ def full_width(text: str) -> str:
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    (full_width("RO42158732"), "RO42158732"),
-    ("ro " + "42158732".translate(ARABIC_INDIC), "RO42158732"),
-    ("RO\u00a042\u2009158\u202f732", "RO42158732"),  # no-break, thin and narrow no-break spaces
-    ("RO42\u200b158732\ufeff", "RO42158732"),  # zero-width space, BOM
-    ("४२१५८७३२", "42158732"),  # Devanagari digits
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (full_width("RO42158732"), "RO42158732"),
+        ("ro " + "42158732".translate(ARABIC_INDIC), "RO42158732"),
+        ("RO\u00a042\u2009158\u202f732", "RO42158732"),  # no-break, thin and narrow no-break spaces
+        ("RO42\u200b158732\ufeff", "RO42158732"),  # zero-width space, BOM
+        ("४२१५८७३२", "42158732"),  # Devanagari digits
+    ],
+)
 def test_a_cui_is_normalised_to_ascii_before_any_check(typed, expected):
     assert normalize_cui(typed) == expected
     assert cui_is_valid(typed)
 
 
-@pytest.mark.parametrize("typed", [
-    "RO42158732²",  # superscript two: NFKC makes it 2, and the check digit no longer matches
-    "\u0420\u041e42158732",  # Cyrillic "РО": not the RO prefix
-    "RO4215873\u0662x",
-    "RO 42158 73Ⅱ",  # a Roman numeral is not a digit
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "RO42158732²",  # superscript two: NFKC makes it 2, and the check digit no longer matches
+        "\u0420\u041e42158732",  # Cyrillic "РО": not the RO prefix
+        "RO4215873\u0662x",
+        "RO 42158 73Ⅱ",  # a Roman numeral is not a digit
+    ],
+)
 def test_what_is_left_after_normalising_must_be_ascii(typed):
     assert not cui_is_valid(typed)
 
@@ -63,24 +69,31 @@ def test_reg_com_and_iban_are_normalised_the_same_way():
     assert normalize_identifier(None) == ""
 
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("１２３４,５６", Decimal("1234.56")),
-    ("1\u00a0234,56", Decimal("1234.56")),
-    ("١٢٣٤٫٥٦".replace("٫", ","), Decimal("1234.56")),
-    ("2,5", Decimal("2.5")),
-])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("１２３４,５６", Decimal("1234.56")),
+        ("1\u00a0234,56", Decimal("1234.56")),
+        ("١٢٣٤٫٥٦".replace("٫", ","), Decimal("1234.56")),
+        ("2,5", Decimal("2.5")),
+    ],
+)
 def test_amounts_in_forms_are_read_in_any_digits(typed, amount):
     assert AmountField(localize=True, decimal_places=2).clean(typed) == amount
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("write", [
-    lambda cui: "RO" + full_width(cui.removeprefix("RO")),  # RO４２１５８７３２: passed the check digit before
-    full_width,
-    lambda cui: cui.translate(ARABIC_INDIC),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda cui: "RO" + full_width(cui.removeprefix("RO")),  # RO４２１５８７３２: passed the check digit before
+        full_width,
+        lambda cui: cui.translate(ARABIC_INDIC),
+    ],
+)
 def test_a_full_width_cui_asks_to_join_the_existing_company_not_a_second_one(
-        client, django_capture_on_commit_callbacks, company_a, admin_a, write):
+    client, django_capture_on_commit_callbacks, company_a, admin_a, write
+):
     companies = Company.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_signup"), signup_data(cui=write(company_a.cui)))
@@ -94,9 +107,18 @@ def test_a_full_width_cui_asks_to_join_the_existing_company_not_a_second_one(
 @pytest.mark.django_db
 def test_staff_typing_a_full_width_cui_in_the_admin_gets_the_existing_company_error(client, staff, company_a):
     client.force_login(staff)
-    data = {"name": "Dublură SRL", "cui": full_width(company_a.cui), "reg_com": full_width("J40/1/2020"),
-            "address": "Str. A 1", "city": "Cluj", "county": "Cluj", "iban": "", "status": "active",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}
+    data = {
+        "name": "Dublură SRL",
+        "cui": full_width(company_a.cui),
+        "reg_com": full_width("J40/1/2020"),
+        "address": "Str. A 1",
+        "city": "Cluj",
+        "county": "Cluj",
+        "iban": "",
+        "status": "active",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("admin:accounts_company_add"), data)
     assert response.status_code == 200
     assert "cui" in response.context["adminform"].form.errors
@@ -117,12 +139,27 @@ def test_the_erp_import_reads_a_full_width_cui_and_amounts(company_a, tmp_path):
     from billing import importer
     from billing.models import Invoice
 
-    row = {"record": "factura", "cui": full_width(company_a.cui), "series": "FRN", "number": full_width("1024"),
-           "issue_date": "2026-03-02", "due_date": "2026-04-01", "description": "Pompă", "unit": "buc",
-           "quantity": "２", "unit_price": "1\u00a0500,00", "vat_rate": "２１"}
+    row = {
+        "record": "factura",
+        "cui": full_width(company_a.cui),
+        "series": "FRN",
+        "number": full_width("1024"),
+        "issue_date": "2026-03-02",
+        "due_date": "2026-04-01",
+        "description": "Pompă",
+        "unit": "buc",
+        "quantity": "２",
+        "unit_price": "1\u00a0500,00",
+        "vat_rate": "２１",
+    }
     path = tmp_path / "erp.csv"
-    path.write_text(";".join(importer.CSV_COLUMNS) + "\n"
-                    + ";".join(str(row.get(column, "")) for column in importer.CSV_COLUMNS) + "\n", encoding="utf-8")
+    path.write_text(
+        ";".join(importer.CSV_COLUMNS)
+        + "\n"
+        + ";".join(str(row.get(column, "")) for column in importer.CSV_COLUMNS)
+        + "\n",
+        encoding="utf-8",
+    )
     report = importer.import_file(path)
     invoice = Invoice.objects.get()
     assert invoice.company == company_a and invoice.number == 1024, report

@@ -25,8 +25,14 @@ LINE_FIELDS = ("product_code", "description", "unit", "quantity", "unit_price", 
 
 
 def _line_key(line: dict) -> tuple:
-    return (line["product_code"], line["description"], line["unit"], Decimal(line["quantity"]),
-            cents(line["unit_price"]), int(line["vat_rate"]))
+    return (
+        line["product_code"],
+        line["description"],
+        line["unit"],
+        Decimal(line["quantity"]),
+        cents(line["unit_price"]),
+        int(line["vat_rate"]),
+    )
 
 
 @transaction.atomic
@@ -34,18 +40,19 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
     """Create or update an issued invoice keyed by series + number. Returns "created", "updated" or
     "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
     currency, contract, project, notes; ``lines``: dicts of LINE_FIELDS."""
-    invoice = (Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"])
-               .first())
+    invoice = Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"]).first()
     if invoice is not None and invoice.company_id != company.pk:
         raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
     if invoice is not None and invoice.status == Invoice.Status.DRAFT:
-        raise ValidationError(_("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.")
-                              % {"invoice": invoice})
+        raise ValidationError(
+            _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
+        )
     new_lines = sorted(_line_key(line) for line in lines)
     if invoice is not None:
         current = {name: getattr(invoice, name) for name in fields}
-        current_lines = sorted(_line_key({name: getattr(line, name) for name in LINE_FIELDS})
-                               for line in invoice.lines.all())
+        current_lines = sorted(
+            _line_key({name: getattr(line, name) for name in LINE_FIELDS}) for line in invoice.lines.all()
+        )
         if current == fields and current_lines == new_lines:
             return "unchanged"
     created = invoice is None
@@ -56,10 +63,14 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
     clean_invoice_fields(invoice)
     invoice.save()
     invoice.lines.all().delete()
-    InvoiceLine.objects.bulk_create([
-        InvoiceLine(company=company, invoice=invoice, position=position,
-                    **{name: line[name] for name in LINE_FIELDS})
-        for position, line in enumerate(lines, start=1)])
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                company=company, invoice=invoice, position=position, **{name: line[name] for name in LINE_FIELDS}
+            )
+            for position, line in enumerate(lines, start=1)
+        ]
+    )
     invoice_refresh(invoice=invoice)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         if invoice.total_gross >= 0:
@@ -73,10 +84,13 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
     elif invoice.total_gross <= 0:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
     elif invoice.balance < 0:
-        raise ValidationError(_("Factura are deja plăți de %(paid)s, mai mult decât noul total.") % {
-            "paid": format_amount(invoice.amount_paid, invoice.currency)})
-    audit.record(action="invoice.imported", company=company, obj=invoice, created=created,
-                 total=str(invoice.total_gross))
+        raise ValidationError(
+            _("Factura are deja plăți de %(paid)s, mai mult decât noul total.")
+            % {"paid": format_amount(invoice.amount_paid, invoice.currency)}
+        )
+    audit.record(
+        action="invoice.imported", company=company, obj=invoice, created=created, total=str(invoice.total_gross)
+    )
     enqueue(tasks.render_invoice_pdf, invoice.pk, not created)
     if created:
         enqueue(tasks.notify_invoice_issued, invoice.pk)
@@ -104,6 +118,5 @@ def payment_import(*, company: Company, fields: dict, allocations: list[tuple[In
     clean_payment_fields(payment)
     payment.save()
     payment_set_allocations(payment=payment, rows=allocations)
-    audit.record(action="payment.imported", company=company, obj=payment, created=created,
-                 amount=str(payment.amount))
+    audit.record(action="payment.imported", company=company, obj=payment, created=created, amount=str(payment.amount))
     return "created" if created else "updated"

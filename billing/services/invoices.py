@@ -72,15 +72,27 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
     else:
         credit_notes = Invoice.objects.filter(reverses_id=invoice.pk).exclude(status=Invoice.Status.DRAFT)
         invoice.credited = -cents(credit_notes.aggregate(total=Sum("total_gross"))["total"])
-        invoice.amount_paid = cents(PaymentAllocation.objects.filter(invoice_id=invoice.pk)
-                                    .aggregate(total=Sum("amount"))["total"])
+        invoice.amount_paid = cents(
+            PaymentAllocation.objects.filter(invoice_id=invoice.pk).aggregate(total=Sum("amount"))["total"]
+        )
         invoice.balance = invoice.total_gross - invoice.credited - invoice.amount_paid
-    invoice.status = derive_status(kind=invoice.kind, issued=invoice.issued_at is not None,
-                                   gross=invoice.total_gross, credited=invoice.credited, paid=invoice.amount_paid)
+    invoice.status = derive_status(
+        kind=invoice.kind,
+        issued=invoice.issued_at is not None,
+        gross=invoice.total_gross,
+        credited=invoice.credited,
+        paid=invoice.amount_paid,
+    )
     Invoice.objects.filter(pk=invoice.pk).update(
-        total_net=invoice.total_net, total_vat=invoice.total_vat, total_gross=invoice.total_gross,
-        credited=invoice.credited, amount_paid=invoice.amount_paid, balance=invoice.balance, status=invoice.status,
-        updated_at=timezone.now())
+        total_net=invoice.total_net,
+        total_vat=invoice.total_vat,
+        total_gross=invoice.total_gross,
+        credited=invoice.credited,
+        amount_paid=invoice.amount_paid,
+        balance=invoice.balance,
+        status=invoice.status,
+        updated_at=timezone.now(),
+    )
     return invoice
 
 
@@ -145,24 +157,29 @@ def invoice_save(*, invoice: Invoice, by: User | None = None) -> Invoice:
     if invoice.pk:
         current = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if current.status != Invoice.Status.DRAFT:
-            raise ValidationError(_("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.")
-                                  % {"invoice": current})
+            raise ValidationError(
+                _("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.")
+                % {"invoice": current}
+            )
     clean_invoice_fields(invoice)
     created = invoice.pk is None
     invoice.save()
-    audit.record(action="invoice.created" if created else "invoice.changed", company=invoice.company, user=by,
-                 obj=invoice)
+    audit.record(
+        action="invoice.created" if created else "invoice.changed", company=invoice.company, user=by, obj=invoice
+    )
     return invoice
 
 
-def invoice_save_lines(*, invoice: Invoice, lines: Iterable[InvoiceLine], deleted: Iterable[InvoiceLine] = ()
-                       ) -> Invoice:
+def invoice_save_lines(
+    *, invoice: Invoice, lines: Iterable[InvoiceLine], deleted: Iterable[InvoiceLine] = ()
+) -> Invoice:
     """A draft's new and changed lines saved (a line without a position takes its place in ``lines``), the
     ``deleted`` ones removed, and the totals recomputed; an issued invoice's lines never change."""
     lines, deleted = list(lines), list(deleted)
     if (lines or deleted) and invoice.status != Invoice.Status.DRAFT:
-        raise ValidationError(_("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.")
-                              % {"invoice": invoice})
+        raise ValidationError(
+            _("Factura %(invoice)s a fost emisă: se corectează doar printr-o factură storno.") % {"invoice": invoice}
+        )
     # No savepoint: the admin's change form, its only caller, already runs in a transaction.
     with transaction.atomic(savepoint=False):
         for index, line in enumerate(lines, start=1):
@@ -190,8 +207,12 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
     """Draft → issued: numbered, totals fixed, the client sees it; its PDF is rendered after commit."""
     # The invoice and, for a credit note, the invoice it reverses: locked together in primary-key order.
     reverses_id = Invoice.objects.filter(pk=invoice.pk).values_list("reverses_id", flat=True).get()
-    list(Invoice.objects.select_for_update().filter(pk__in={invoice.pk, reverses_id} - {None}).order_by("pk")
-         .values_list("pk", flat=True))
+    list(
+        Invoice.objects.select_for_update()
+        .filter(pk__in={invoice.pk, reverses_id} - {None})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     invoice = Invoice.objects.select_related("reverses").get(pk=invoice.pk)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError(_("Factura %(invoice)s a fost deja emisă.") % {"invoice": invoice})
@@ -204,9 +225,13 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         if invoice.total_gross >= 0:
             raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
         if -invoice.total_gross > original.total_gross - original.credited:
-            raise ValidationError(_("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).") % {
-                "invoice": original, "left": format_amount(original.total_gross - original.credited,
-                                                           original.currency)})
+            raise ValidationError(
+                _("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).")
+                % {
+                    "invoice": original,
+                    "left": format_amount(original.total_gross - original.credited, original.currency),
+                }
+            )
     elif invoice.total_gross <= 0:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; pentru corecturi emiteți o storno."))
     if invoice.number is None:
@@ -216,15 +241,23 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         with transaction.atomic():
             invoice.save(update_fields=["number", "issued_at", "updated_at"])
     except IntegrityError as error:
-        raise ValidationError(_("Numărul %(number)s există deja în seria %(series)s.") % {
-            "number": invoice.number, "series": invoice.series}) from error
+        raise ValidationError(
+            _("Numărul %(number)s există deja în seria %(series)s.")
+            % {"number": invoice.number, "series": invoice.series}
+        ) from error
     invoice_refresh(invoice=invoice)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         original = invoice_refresh(invoice=original)
         if original.balance < 0:
             release_excess(original)
-    audit.record(action="invoice.issued", company=invoice.company, user=by, obj=invoice,
-                 total=str(invoice.total_gross), currency=invoice.currency)
+    audit.record(
+        action="invoice.issued",
+        company=invoice.company,
+        user=by,
+        obj=invoice,
+        total=str(invoice.total_gross),
+        currency=invoice.currency,
+    )
     enqueue(tasks.render_invoice_pdf, invoice.pk)
     enqueue(tasks.notify_invoice_issued, invoice.pk)
     return invoice
@@ -240,8 +273,11 @@ def invoice_render_pdf(*, invoice_id: int, force: bool = False) -> StoredFile | 
 
     Rendering happens outside any lock; only storing it is serialised on the invoice row.
     """
-    invoice = (Invoice.objects.select_related("company", "pdf", "reverses", "contract", "project")
-               .filter(pk=invoice_id).first())
+    invoice = (
+        Invoice.objects.select_related("company", "pdf", "reverses", "contract", "project")
+        .filter(pk=invoice_id)
+        .first()
+    )
     if invoice is None or invoice.status == Invoice.Status.DRAFT:
         return None
     if invoice.pdf is not None and not force:
@@ -252,8 +288,9 @@ def invoice_render_pdf(*, invoice_id: int, force: bool = False) -> StoredFile | 
         current = Invoice.objects.select_for_update().filter(pk=invoice_id).values_list("pdf_id", flat=True).first()
         if current is not None and not force:
             return StoredFile.objects.get(pk=current)  # another run stored it meanwhile
-        stored = store_generated(company=invoice.company, name=invoice_pdf_name(invoice), content=content,
-                                 content_type="application/pdf")
+        stored = store_generated(
+            company=invoice.company, name=invoice_pdf_name(invoice), content=content, content_type="application/pdf"
+        )
         Invoice.objects.filter(pk=invoice_id).update(pdf=stored)
         if current is not None:
             transaction.on_commit(lambda: _delete_stored_file(current))
@@ -279,7 +316,14 @@ def invoice_notify_issued(*, invoice: Invoice) -> None:
     path = reverse("billing:invoice_detail", args=[invoice.public_id])
     for membership in selectors.billing_recipients(company=invoice.company):
         with translation.override(membership.user.language):
-            title = (_("Factură storno nouă: %(invoice)s") if invoice.is_credit_note
-                     else _("Factură nouă: %(invoice)s")) % {"invoice": invoice}
-        notify(user=membership.user, company=invoice.company, kind="invoice.issued", title=title, url=path,
-               key=f"invoice-issued:{invoice.pk}")
+            title = (
+                _("Factură storno nouă: %(invoice)s") if invoice.is_credit_note else _("Factură nouă: %(invoice)s")
+            ) % {"invoice": invoice}
+        notify(
+            user=membership.user,
+            company=invoice.company,
+            kind="invoice.issued",
+            title=title,
+            url=path,
+            key=f"invoice-issued:{invoice.pk}",
+        )

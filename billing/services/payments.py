@@ -29,7 +29,10 @@ def _allocatable(invoice: Invoice, payment: Payment) -> str | None:
         return _("Pe factura %(invoice)s nu se pot aloca plăți (ciornă, storno sau stornată).") % {"invoice": invoice}
     if invoice.currency != payment.currency:
         return _("Factura %(invoice)s este în %(currency)s, plata în %(payment)s.") % {
-            "invoice": invoice, "currency": invoice.currency, "payment": payment.currency}
+            "invoice": invoice,
+            "currency": invoice.currency,
+            "payment": payment.currency,
+        }
     return None
 
 
@@ -50,16 +53,26 @@ def validate_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, Deci
         if amount <= 0:
             errors.append(_("Suma alocată pe %(invoice)s trebuie să fie pozitivă.") % {"invoice": invoice})
             continue
-        others = cents(PaymentAllocation.objects.filter(invoice=invoice).exclude(payment_id=payment.pk)
-                       .aggregate(total=Sum("amount"))["total"])
+        others = cents(
+            PaymentAllocation.objects.filter(invoice=invoice)
+            .exclude(payment_id=payment.pk)
+            .aggregate(total=Sum("amount"))["total"]
+        )
         payable = invoice.total_gross - invoice.credited - others
         if amount > payable:
-            errors.append(_("Pe %(invoice)s se mai pot aloca cel mult %(left)s.") % {
-                "invoice": invoice, "left": format_amount(max(payable, ZERO), invoice.currency)})
+            errors.append(
+                _("Pe %(invoice)s se mai pot aloca cel mult %(left)s.")
+                % {"invoice": invoice, "left": format_amount(max(payable, ZERO), invoice.currency)}
+            )
     total = sum((amount for _invoice, amount in rows), ZERO)
     if total > payment.amount:
-        errors.append(_("Alocările (%(total)s) depășesc suma plății (%(amount)s).") % {
-            "total": format_amount(total, payment.currency), "amount": format_amount(payment.amount, payment.currency)})
+        errors.append(
+            _("Alocările (%(total)s) depășesc suma plății (%(amount)s).")
+            % {
+                "total": format_amount(total, payment.currency),
+                "amount": format_amount(payment.amount, payment.currency),
+            }
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -70,13 +83,19 @@ def clean_payment_fields(payment: Payment) -> None:
         errors["amount"] = _("Suma trebuie să fie pozitivă.")
     elif payment.pk and payment.amount is not None and payment.amount < payment.allocated:
         errors["amount"] = _("Plata are deja %(allocated)s alocați pe facturi: suma nu poate fi mai mică.") % {
-            "allocated": format_amount(payment.allocated, payment.currency)}
+            "allocated": format_amount(payment.allocated, payment.currency)
+        }
     if payment.pk and payment.allocations.exclude(invoice__currency=payment.currency).exists():
         errors["currency"] = _("Plata are alocări pe facturi în altă monedă.")
-    if payment.reference and Payment.objects.filter(company_id=payment.company_id, reference=payment.reference) \
-            .exclude(pk=payment.pk).exists():
+    if (
+        payment.reference
+        and Payment.objects.filter(company_id=payment.company_id, reference=payment.reference)
+        .exclude(pk=payment.pk)
+        .exists()
+    ):
         errors["reference"] = _("Există deja o plată cu referința „%(reference)s” pentru această companie.") % {
-            "reference": payment.reference}
+            "reference": payment.reference
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -89,18 +108,40 @@ def payment_save(*, payment: Payment, by: User | None = None) -> Payment:
         payment.created_by = by
     clean_payment_fields(payment)
     payment.save()
-    audit.record(action="payment.created" if created else "payment.changed", company=payment.company, user=by,
-                 obj=payment, amount=str(payment.amount), currency=payment.currency)
+    audit.record(
+        action="payment.created" if created else "payment.changed",
+        company=payment.company,
+        user=by,
+        obj=payment,
+        amount=str(payment.amount),
+        currency=payment.currency,
+    )
     return payment
 
 
 @transaction.atomic
-def payment_record(*, company: Company, paid_on: date, amount: Decimal, currency: str, method: str,
-                   reference: str = "", notes: str = "", by: User | None = None,
-                   invoices: Iterable[Invoice] = ()) -> Payment:
+def payment_record(
+    *,
+    company: Company,
+    paid_on: date,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    reference: str = "",
+    notes: str = "",
+    by: User | None = None,
+    invoices: Iterable[Invoice] = (),
+) -> Payment:
     """A payment received; allocated to ``invoices`` oldest first, the rest stays as the client's credit."""
-    payment = Payment(company=company, date=paid_on, amount=cents(amount), currency=currency, method=method,
-                      reference=reference.strip(), notes=notes)
+    payment = Payment(
+        company=company,
+        date=paid_on,
+        amount=cents(amount),
+        currency=currency,
+        method=method,
+        reference=reference.strip(),
+        notes=notes,
+    )
     payment_save(payment=payment, by=by)
     invoices = list(invoices)
     if invoices:
@@ -116,8 +157,12 @@ def allocate_oldest_first(*, payment: Payment, invoices: Iterable[Invoice], by: 
     remaining = payment.unallocated
     ids = [invoice.pk for invoice in invoices]
     # Locked in primary-key order (as every service locks several invoices), then read oldest due first.
-    locked = list(Invoice.objects.select_for_update().filter(pk__in=ids, company=payment.company)
-                  .order_by("pk").values_list("pk", flat=True))
+    locked = list(
+        Invoice.objects.select_for_update()
+        .filter(pk__in=ids, company=payment.company)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     candidates = Invoice.objects.filter(pk__in=locked).order_by("due_date", "issue_date", "number", "pk")
     allocated = ZERO
     for invoice in candidates:
@@ -127,7 +172,8 @@ def allocate_oldest_first(*, payment: Payment, invoices: Iterable[Invoice], by: 
             continue
         amount = min(remaining, invoice.balance)
         allocation, created = PaymentAllocation.objects.get_or_create(
-            payment=payment, invoice=invoice, defaults={"company": payment.company, "amount": amount})
+            payment=payment, invoice=invoice, defaults={"company": payment.company, "amount": amount}
+        )
         if not created:
             allocation.amount += amount
             allocation.save(update_fields=["amount"])
@@ -136,33 +182,42 @@ def allocate_oldest_first(*, payment: Payment, invoices: Iterable[Invoice], by: 
         allocated += amount
     payment_refresh(payment=payment)
     if allocated:
-        audit.record(action="payment.allocated", company=payment.company, user=by, obj=payment,
-                     amount=str(allocated))
+        audit.record(action="payment.allocated", company=payment.company, user=by, obj=payment, amount=str(allocated))
     return allocated
 
 
 @transaction.atomic
-def payment_set_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, Decimal]],
-                            by: User | None = None) -> Payment:
+def payment_set_allocations(
+    *, payment: Payment, rows: Iterable[tuple[Invoice, Decimal]], by: User | None = None
+) -> Payment:
     """Replace a payment's allocations (the admin's inline); invoices and payment are recomputed."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     rows = [(invoice, cents(amount)) for invoice, amount in rows]
-    locked = {invoice.pk: invoice for invoice in
-              Invoice.objects.select_for_update().filter(pk__in=[invoice.pk for invoice, _amount in rows])
-              .order_by("pk")}
+    locked = {
+        invoice.pk: invoice
+        for invoice in Invoice.objects.select_for_update()
+        .filter(pk__in=[invoice.pk for invoice, _amount in rows])
+        .order_by("pk")
+    }
     rows = [(locked[invoice.pk], amount) for invoice, amount in rows]
     validate_allocations(payment=payment, rows=rows)
     before = set(payment.allocations.values_list("invoice_id", flat=True))
     wanted = {invoice.pk: amount for invoice, amount in rows}
     payment.allocations.exclude(invoice_id__in=wanted).delete()
     for invoice, amount in rows:
-        PaymentAllocation.objects.update_or_create(payment=payment, invoice=invoice,
-                                                   defaults={"company": payment.company, "amount": amount})
+        PaymentAllocation.objects.update_or_create(
+            payment=payment, invoice=invoice, defaults={"company": payment.company, "amount": amount}
+        )
     for invoice in Invoice.objects.filter(pk__in=before | set(wanted)):
         invoice_refresh(invoice=invoice)
     payment_refresh(payment=payment)
-    audit.record(action="payment.allocations_changed", company=payment.company, user=by, obj=payment,
-                 allocations={str(locked[pk]): str(amount) for pk, amount in wanted.items()})
+    audit.record(
+        action="payment.allocations_changed",
+        company=payment.company,
+        user=by,
+        obj=payment,
+        allocations={str(locked[pk]): str(amount) for pk, amount in wanted.items()},
+    )
     return payment
 
 
@@ -171,8 +226,14 @@ def payment_delete(*, payment: Payment, by: User | None = None) -> None:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     invoice_ids = list(payment.allocations.values_list("invoice_id", flat=True))
     PaymentNotice.objects.filter(payment=payment).update(payment=None)
-    audit.record(action="payment.deleted", company=payment.company, user=by, obj=payment,
-                 amount=str(payment.amount), reference=payment.reference)
+    audit.record(
+        action="payment.deleted",
+        company=payment.company,
+        user=by,
+        obj=payment,
+        amount=str(payment.amount),
+        reference=payment.reference,
+    )
     payment.delete()
     for invoice in Invoice.objects.filter(pk__in=invoice_ids):
         invoice_refresh(invoice=invoice)

@@ -37,9 +37,13 @@ def due_reminders(*, today: date | None = None) -> list[DueReminder]:
         return []
     earliest_due = today - timedelta(days=max(stages) + grace)
     latest_due = today - timedelta(days=min(stages))
-    invoices = (Invoice.objects.open().filter(due_date__gte=earliest_due, due_date__lte=latest_due)
-                .select_related("company").prefetch_related(models.Prefetch("reminders", to_attr="sent_reminders"))
-                .order_by("due_date", "id"))
+    invoices = (
+        Invoice.objects.open()
+        .filter(due_date__gte=earliest_due, due_date__lte=latest_due)
+        .select_related("company")
+        .prefetch_related(models.Prefetch("reminders", to_attr="sent_reminders"))
+        .order_by("due_date", "id")
+    )
     due = []
     for invoice in invoices:
         days = (today - invoice.due_date).days
@@ -60,8 +64,9 @@ def send_invoice_reminders(*, today: date | None = None) -> int:
         try:
             with transaction.atomic():
                 for stage in due.passed:
-                    InvoiceReminder.objects.get_or_create(invoice=invoice, stage=stage,
-                                                          defaults={"due_date": invoice.due_date})
+                    InvoiceReminder.objects.get_or_create(
+                        invoice=invoice, stage=stage, defaults={"due_date": invoice.due_date}
+                    )
                 reminder = InvoiceReminder.objects.create(invoice=invoice, stage=due.stage, due_date=invoice.due_date)
                 audit.record(action="invoice.reminder", company=invoice.company, obj=invoice, stage=due.stage)
                 enqueue(tasks.send_invoice_reminder_emails, reminder.pk)
@@ -78,14 +83,28 @@ def reminder_notify(*, reminder: InvoiceReminder) -> None:
     if not invoice.is_open:
         return  # paid or cancelled since the stage was recorded: never remind
     path = reverse("billing:invoice_detail", args=[invoice.public_id])
-    context = {"invoice": invoice, "stage": reminder.stage, "days": abs(reminder.stage),
-               "before_due": reminder.stage < 0, "url": settings.SITE_URL + path}
+    context = {
+        "invoice": invoice,
+        "stage": reminder.stage,
+        "days": abs(reminder.stage),
+        "before_due": reminder.stage < 0,
+        "url": settings.SITE_URL + path,
+    }
     for membership in selectors.billing_recipients(company=invoice.company):
-        send_to_user_once(key=f"invoice-reminder:{reminder.pk}", user=membership.user, template="billing_reminder",
-                          context=context)
+        send_to_user_once(
+            key=f"invoice-reminder:{reminder.pk}", user=membership.user, template="billing_reminder", context=context
+        )
         with translation.override(membership.user.language):
-            title = (_("Factura %(invoice)s este scadentă pe %(date)s") if reminder.stage < 0
-                     else _("Factura %(invoice)s este restantă")) % {
-                "invoice": invoice, "date": invoice.due_date.strftime("%d.%m.%Y")}
-        notify(user=membership.user, company=invoice.company, kind="invoice.reminder", title=title, url=path,
-               key=f"invoice-reminder:{reminder.pk}")
+            title = (
+                _("Factura %(invoice)s este scadentă pe %(date)s")
+                if reminder.stage < 0
+                else _("Factura %(invoice)s este restantă")
+            ) % {"invoice": invoice, "date": invoice.due_date.strftime("%d.%m.%Y")}
+        notify(
+            user=membership.user,
+            company=invoice.company,
+            kind="invoice.reminder",
+            title=title,
+            url=path,
+            key=f"invoice-reminder:{reminder.pk}",
+        )

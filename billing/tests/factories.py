@@ -48,39 +48,81 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     vat_rate = 21
 
 
-def issued_invoice(company, *, lines=(("1000.00", 21),), issue_date: date | None = None,
-                   due_date: date | None = None, due_in: int | None = None, currency: str = "RON",
-                   series: str = "TST", number: int | None = None, **fields) -> Invoice:
+def issued_invoice(
+    company,
+    *,
+    lines=(("1000.00", 21),),
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    due_in: int | None = None,
+    currency: str = "RON",
+    series: str = "TST",
+    number: int | None = None,
+    **fields,
+) -> Invoice:
     """``lines``: (unit price, VAT rate) or (quantity, unit price, VAT rate) tuples."""
     issue_date = issue_date or timezone.localdate() - timedelta(days=10)
     if due_date is None:
         due_date = timezone.localdate() + timedelta(days=due_in) if due_in is not None else issue_date + timedelta(30)
     issue_date = min(issue_date, due_date)
-    invoice = InvoiceFactory(company=company, issue_date=issue_date, due_date=due_date, currency=currency,
-                             series=series, number=number or next(_numbers), **fields)
+    invoice = InvoiceFactory(
+        company=company,
+        issue_date=issue_date,
+        due_date=due_date,
+        currency=currency,
+        series=series,
+        number=number or next(_numbers),
+        **fields,
+    )
     for position, spec in enumerate(lines, start=1):
         quantity, price, rate = spec if len(spec) == 3 else ("1", *spec)
-        InvoiceLineFactory(invoice=invoice, position=position, quantity=Decimal(quantity),
-                           unit_price=Decimal(price), vat_rate=rate)
+        InvoiceLineFactory(
+            invoice=invoice, position=position, quantity=Decimal(quantity), unit_price=Decimal(price), vat_rate=rate
+        )
     return services.invoice_issue(invoice=invoice)
 
 
 def credit_note(invoice: Invoice, *, lines=(("-1", "1000.00", 21),), issue_date: date | None = None) -> Invoice:
-    note = InvoiceFactory(company=invoice.company, kind=Invoice.Kind.CREDIT_NOTE, reverses=invoice,
-                          currency=invoice.currency, series=invoice.series,
-                          issue_date=issue_date or max(invoice.issue_date, timezone.localdate() - timedelta(days=1)),
-                          due_date=issue_date or max(invoice.issue_date, timezone.localdate() - timedelta(days=1)))
+    note = InvoiceFactory(
+        company=invoice.company,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        reverses=invoice,
+        currency=invoice.currency,
+        series=invoice.series,
+        issue_date=issue_date or max(invoice.issue_date, timezone.localdate() - timedelta(days=1)),
+        due_date=issue_date or max(invoice.issue_date, timezone.localdate() - timedelta(days=1)),
+    )
     for position, (quantity, price, rate) in enumerate(lines, start=1):
-        InvoiceLineFactory(invoice=note, position=position, quantity=Decimal(quantity), unit_price=Decimal(price),
-                           vat_rate=rate, description="Retur")
+        InvoiceLineFactory(
+            invoice=note,
+            position=position,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+            vat_rate=rate,
+            description="Retur",
+        )
     return services.invoice_issue(invoice=note)
 
 
-def record_payment(company, amount, *, invoices=(), paid_on: date | None = None, currency: str = "RON",
-                   reference: str = "", method: str = Payment.Method.TRANSFER) -> Payment:
-    payment = services.payment_record(company=company, paid_on=paid_on or timezone.localdate(),
-                                      amount=Decimal(amount), currency=currency, method=method,
-                                      reference=reference, invoices=invoices)
+def record_payment(
+    company,
+    amount,
+    *,
+    invoices=(),
+    paid_on: date | None = None,
+    currency: str = "RON",
+    reference: str = "",
+    method: str = Payment.Method.TRANSFER,
+) -> Payment:
+    payment = services.payment_record(
+        company=company,
+        paid_on=paid_on or timezone.localdate(),
+        amount=Decimal(amount),
+        currency=currency,
+        method=method,
+        reference=reference,
+        invoices=invoices,
+    )
     payment.refresh_from_db()
     return payment
 

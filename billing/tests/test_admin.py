@@ -27,8 +27,12 @@ def d(value):
 
 
 def inline(prefix, rows, initial=0):
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
     return data
@@ -36,24 +40,64 @@ def inline(prefix, rows, initial=0):
 
 @pytest.fixture
 def notice(company_a, admin_a):
-    late = issued_invoice(company_a, lines=[("1000.00", 21)], due_date=today() - timedelta(days=40),
-                          issue_date=today() - timedelta(days=70))
+    late = issued_invoice(
+        company_a,
+        lines=[("1000.00", 21)],
+        due_date=today() - timedelta(days=40),
+        issue_date=today() - timedelta(days=70),
+    )
     newer = issued_invoice(company_a, lines=[("100.00", 21)], due_date=today() - timedelta(days=2))
-    return services.notice_create(company=company_a, user=admin_a, paid_on=today(), amount=D("1500.00"),
-                                  currency="RON", reference="OP 7001", proof=pdf_upload("ordin.pdf"),
-                                  invoices=[newer, late])
+    return services.notice_create(
+        company=company_a,
+        user=admin_a,
+        paid_on=today(),
+        amount=D("1500.00"),
+        currency="RON",
+        reference="OP 7001",
+        proof=pdf_upload("ordin.pdf"),
+        invoices=[newer, late],
+    )
 
 
 def test_staff_add_an_invoice_with_lines_and_issue_it(client, staff, company_a, django_capture_on_commit_callbacks):
     client.force_login(staff)
-    data = {"company": company_a.pk, "kind": "factura", "series": "ADM", "number": "", "issue_date": d(today()),
-            "due_date": d(today() + timedelta(days=30)), "currency": "RON", "reverses": "", "contract": "",
-            "project": "", "notes": "",
-            **inline("lines", [{"position": "1", "product_code": "P1", "description": "Pompă", "unit": "buc",
-                                "quantity": "2", "unit_price": "1500.00", "vat_rate": "21"},
-                               {"position": "2", "product_code": "", "description": "Manual", "unit": "buc",
-                                "quantity": "1", "unit_price": "95.00", "vat_rate": "11"}]),
-            **inline("allocations", [])}
+    data = {
+        "company": company_a.pk,
+        "kind": "factura",
+        "series": "ADM",
+        "number": "",
+        "issue_date": d(today()),
+        "due_date": d(today() + timedelta(days=30)),
+        "currency": "RON",
+        "reverses": "",
+        "contract": "",
+        "project": "",
+        "notes": "",
+        **inline(
+            "lines",
+            [
+                {
+                    "position": "1",
+                    "product_code": "P1",
+                    "description": "Pompă",
+                    "unit": "buc",
+                    "quantity": "2",
+                    "unit_price": "1500.00",
+                    "vat_rate": "21",
+                },
+                {
+                    "position": "2",
+                    "product_code": "",
+                    "description": "Manual",
+                    "unit": "buc",
+                    "quantity": "1",
+                    "unit_price": "95.00",
+                    "vat_rate": "11",
+                },
+            ],
+        ),
+        **inline("allocations", []),
+    }
     response = client.post(reverse("admin:billing_invoice_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     invoice = Invoice.objects.get(series="ADM")
@@ -72,9 +116,16 @@ def test_staff_add_an_invoice_with_lines_and_issue_it(client, staff, company_a, 
 
 def test_the_admin_refuses_a_due_date_before_the_issue_date(client, staff, company_a):
     client.force_login(staff)
-    data = {"company": company_a.pk, "kind": "factura", "series": "ADM", "issue_date": d(today()),
-            "due_date": d(today() - timedelta(days=1)), "currency": "RON", **inline("lines", []),
-            **inline("allocations", [])}
+    data = {
+        "company": company_a.pk,
+        "kind": "factura",
+        "series": "ADM",
+        "issue_date": d(today()),
+        "due_date": d(today() - timedelta(days=1)),
+        "currency": "RON",
+        **inline("lines", []),
+        **inline("allocations", []),
+    }
     response = client.post(reverse("admin:billing_invoice_add"), data)
     assert response.status_code == 200 and "Scadența nu poate fi" in response.content.decode()
     assert not Invoice.objects.exists()
@@ -84,14 +135,18 @@ def test_regenerate_pdf_action_and_admin_download(client, staff, company_a):
     invoice = issued_invoice(company_a)
     draft = InvoiceFactory(company=company_a)
     client.force_login(staff)
-    response = client.post(reverse("admin:billing_invoice_changelist"),
-                           {"action": "regenerate_pdf", "_selected_action": [invoice.pk, draft.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:billing_invoice_changelist"),
+        {"action": "regenerate_pdf", "_selected_action": [invoice.pk, draft.pk]},
+        follow=True,
+    )
     messages = [str(m) for m in response.context["messages"]]
     assert any("PDF regenerat pentru 1 factură" in m for m in messages)
     assert any("ciornă" in m for m in messages)
     first = fresh(invoice).pdf
-    client.post(reverse("admin:billing_invoice_changelist"), {"action": "regenerate_pdf",
-                                                               "_selected_action": [invoice.pk]})
+    client.post(
+        reverse("admin:billing_invoice_changelist"), {"action": "regenerate_pdf", "_selected_action": [invoice.pk]}
+    )
     assert fresh(invoice).pdf != first
     download = client.get(reverse("admin:billing_invoice_pdf", args=[invoice.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
@@ -101,10 +156,16 @@ def test_staff_record_a_payment_with_allocations(client, staff, company_a):
     first = issued_invoice(company_a, lines=[("100.00", 0)])
     second = issued_invoice(company_a, lines=[("100.00", 0)])
     client.force_login(staff)
-    data = {"company": company_a.pk, "date": d(today()), "amount": "150.00", "currency": "RON",
-            "method": "transfer", "reference": "OP 88", "notes": "",
-            **inline("allocations", [{"invoice": first.pk, "amount": "100.00"}, {"invoice": second.pk,
-                                                                                "amount": "50.00"}])}
+    data = {
+        "company": company_a.pk,
+        "date": d(today()),
+        "amount": "150.00",
+        "currency": "RON",
+        "method": "transfer",
+        "reference": "OP 88",
+        "notes": "",
+        **inline("allocations", [{"invoice": first.pk, "amount": "100.00"}, {"invoice": second.pk, "amount": "50.00"}]),
+    }
     response = client.post(reverse("admin:billing_payment_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     payment = Payment.objects.get(reference="OP 88")
@@ -116,9 +177,16 @@ def test_staff_record_a_payment_with_allocations(client, staff, company_a):
 def test_the_allocation_inline_refuses_too_much(client, staff, company_a):
     invoice = issued_invoice(company_a, lines=[("100.00", 0)])
     client.force_login(staff)
-    data = {"company": company_a.pk, "date": d(today()), "amount": "500.00", "currency": "RON",
-            "method": "transfer", "reference": "OP 89", "notes": "",
-            **inline("allocations", [{"invoice": invoice.pk, "amount": "300.00"}])}
+    data = {
+        "company": company_a.pk,
+        "date": d(today()),
+        "amount": "500.00",
+        "currency": "RON",
+        "method": "transfer",
+        "reference": "OP 89",
+        "notes": "",
+        **inline("allocations", [{"invoice": invoice.pk, "amount": "300.00"}]),
+    }
     response = client.post(reverse("admin:billing_payment_add"), data)
     assert response.status_code == 200 and "cel mult 100,00 RON" in response.content.decode()
     assert not Payment.objects.exists() and fresh(invoice).status == "emisa"
@@ -128,17 +196,23 @@ def test_deleting_a_payment_in_admin_reopens_its_invoices(client, staff, company
     invoice = issued_invoice(company_a, lines=[("100.00", 0)])
     payment = record_payment(company_a, "100.00", invoices=[invoice])
     client.force_login(staff)
-    client.post(reverse("admin:billing_payment_changelist"),
-                {"action": "delete_selected", "_selected_action": [payment.pk], "post": "yes"})
+    client.post(
+        reverse("admin:billing_payment_changelist"),
+        {"action": "delete_selected", "_selected_action": [payment.pk], "post": "yes"},
+    )
     assert not Payment.objects.exists() and fresh(invoice).status == "emisa"
 
 
 def test_confirming_a_notice_records_and_allocates_the_payment_oldest_first(
-        client, staff, notice, admin_a, mailoutbox, django_capture_on_commit_callbacks):
+    client, staff, notice, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:billing_paymentnotice_changelist"),
-                               {"action": "confirm", "_selected_action": [notice.pk]}, follow=True)
+        response = client.post(
+            reverse("admin:billing_paymentnotice_changelist"),
+            {"action": "confirm", "_selected_action": [notice.pk]},
+            follow=True,
+        )
     assert any("1 plată confirmată" in str(m) for m in response.context["messages"])
     notice = fresh(notice)
     assert notice.status == "confirmed" and notice.decided_by == staff
@@ -149,8 +223,9 @@ def test_confirming_a_notice_records_and_allocates_the_payment_oldest_first(
     assert payment.unallocated == D("169.00")
     assert mailoutbox[-1].to == [admin_a.email] and "confirmată" in mailoutbox[-1].subject
     # Twice: nothing more.
-    client.post(reverse("admin:billing_paymentnotice_changelist"), {"action": "confirm",
-                                                                    "_selected_action": [notice.pk]})
+    client.post(
+        reverse("admin:billing_paymentnotice_changelist"), {"action": "confirm", "_selected_action": [notice.pk]}
+    )
     assert Payment.objects.count() == 1
 
 
@@ -160,15 +235,18 @@ def test_a_payment_already_imported_is_linked_not_doubled(staff, notice, company
     assert Payment.objects.count() == 1 and fresh(notice).payment == payment
 
 
-def test_rejecting_a_notice_asks_for_a_reason(client, staff, notice, admin_a, mailoutbox,
-                                              django_capture_on_commit_callbacks):
+def test_rejecting_a_notice_asks_for_a_reason(
+    client, staff, notice, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     url = reverse("admin:billing_paymentnotice_changelist")
     page = client.post(url, {"action": "reject", "_selected_action": [notice.pk]})
     assert page.status_code == 200 and "Motivul respingerii" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "reject", "_selected_action": [notice.pk], "apply": "1",
-                          "reason": "Suma nu apare în extras."})
+        client.post(
+            url,
+            {"action": "reject", "_selected_action": [notice.pk], "apply": "1", "reason": "Suma nu apare în extras."},
+        )
     notice = fresh(notice)
     assert notice.status == "rejected" and notice.rejection_reason == "Suma nu apare în extras."
     assert not Payment.objects.exists()

@@ -27,20 +27,75 @@ def erp_csv(company_a, tmp_path):
     cui = company_a.cui
     rows = [
         HEADER,
-        csv_row(record="factura", cui=cui, series="FRN", number=1024, issue_date="2026-03-02", due_date="01.04.2026",
-                currency="RON", contract="CTR-2025-014", code="CP-200", description="Pompă centrifugală CP-200",
-                unit="buc", quantity="2", unit_price="1.500,00", vat_rate="21"),
-        csv_row(record="factura", cui=cui, series="FRN", number=1024, issue_date="2026-03-02", due_date="01.04.2026",
-                currency="RON", contract="CTR-2025-014", code="MAN", description="Manual tehnic",
-                unit="buc", quantity="1", unit_price="95,00", vat_rate="11"),
-        csv_row(record="factura", cui=cui.removeprefix("RO"), series="FRN", number=1025, issue_date="2026-03-05",
-                due_date="2026-04-05", description="Consultanță", unit="oră", quantity="6,5", unit_price="280",
-                vat_rate="21"),
-        csv_row(record="factura", cui=cui, series="FRN", number=1030, kind="storno", reverses="FRN 1024",
-                issue_date="2026-03-10", due_date="2026-03-10", description="Retur pompă", quantity="-1",
-                unit_price="1500.00", vat_rate="21"),
-        csv_row(record="plata", cui=cui, reference="OP 4411", date="20.03.2026", amount="2000,00",
-                currency="RON", method="transfer", allocations="FRN 1024=1920,45|FRN 1025=79,55"),
+        csv_row(
+            record="factura",
+            cui=cui,
+            series="FRN",
+            number=1024,
+            issue_date="2026-03-02",
+            due_date="01.04.2026",
+            currency="RON",
+            contract="CTR-2025-014",
+            code="CP-200",
+            description="Pompă centrifugală CP-200",
+            unit="buc",
+            quantity="2",
+            unit_price="1.500,00",
+            vat_rate="21",
+        ),
+        csv_row(
+            record="factura",
+            cui=cui,
+            series="FRN",
+            number=1024,
+            issue_date="2026-03-02",
+            due_date="01.04.2026",
+            currency="RON",
+            contract="CTR-2025-014",
+            code="MAN",
+            description="Manual tehnic",
+            unit="buc",
+            quantity="1",
+            unit_price="95,00",
+            vat_rate="11",
+        ),
+        csv_row(
+            record="factura",
+            cui=cui.removeprefix("RO"),
+            series="FRN",
+            number=1025,
+            issue_date="2026-03-05",
+            due_date="2026-04-05",
+            description="Consultanță",
+            unit="oră",
+            quantity="6,5",
+            unit_price="280",
+            vat_rate="21",
+        ),
+        csv_row(
+            record="factura",
+            cui=cui,
+            series="FRN",
+            number=1030,
+            kind="storno",
+            reverses="FRN 1024",
+            issue_date="2026-03-10",
+            due_date="2026-03-10",
+            description="Retur pompă",
+            quantity="-1",
+            unit_price="1500.00",
+            vat_rate="21",
+        ),
+        csv_row(
+            record="plata",
+            cui=cui,
+            reference="OP 4411",
+            date="20.03.2026",
+            amount="2000,00",
+            currency="RON",
+            method="transfer",
+            allocations="FRN 1024=1920,45|FRN 1025=79,55",
+        ),
         csv_row(record="plata", cui=cui, reference="OP 4412", date="2026-03-25", amount="500", method="card"),
     ]
     path = tmp_path / "erp.csv"
@@ -54,15 +109,20 @@ def snapshot():
         "lines": list(InvoiceLine.objects.order_by("pk").values()),
         "payments": list(Payment.objects.order_by("pk").values()),
         "allocations": list(PaymentAllocation.objects.order_by("pk").values()),
-        "files": StoredFile.objects.count(), "audit": AuditEntry.objects.count(),
+        "files": StoredFile.objects.count(),
+        "audit": AuditEntry.objects.count(),
     }
 
 
 def test_csv_import_creates_everything(company_a, erp_csv):
     report = importer.import_file(erp_csv)
     assert [(o.what, o.result) for o in report.outcomes] == [
-        ("factura FRN 1024", "created"), ("factura FRN 1025", "created"), ("factura FRN 1030", "created"),
-        ("plata OP 4411", "created"), ("plata OP 4412", "created")]
+        ("factura FRN 1024", "created"),
+        ("factura FRN 1025", "created"),
+        ("factura FRN 1030", "created"),
+        ("plata OP 4411", "created"),
+        ("plata OP 4412", "created"),
+    ]
     first = Invoice.objects.get(series="FRN", number=1024)
     assert first.company == company_a and first.contract.number == "CTR-2025-014"
     assert (first.total_net, first.total_vat, first.total_gross) == (D("3095.00"), D("640.45"), D("3735.45"))
@@ -98,29 +158,102 @@ def test_a_changed_row_is_updated(company_a, erp_csv):
 def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, tmp_path):
     cui = company_a.cui
     path = tmp_path / "bad.csv"
-    path.write_text("\n".join([
-        HEADER,
-        csv_row(record="factura", cui=cui, series="FRN", number=1, issue_date="2026-03-02", due_date="2026-04-01",
-                description="Bun", quantity="1", unit_price="10", vat_rate="21"),
-        # second line of invoice 2 has a bad VAT rate: the whole invoice is rejected
-        csv_row(record="factura", cui=cui, series="FRN", number=2, issue_date="2026-03-02", due_date="2026-04-01",
-                description="Linie bună", quantity="1", unit_price="10", vat_rate="21"),
-        csv_row(record="factura", cui=cui, series="FRN", number=2, issue_date="2026-03-02", due_date="2026-04-01",
-                description="Linie rea", quantity="1", unit_price="10", vat_rate="19"),
-        csv_row(record="factura", cui="RO1", series="FRN", number=3, issue_date="2026-03-02", due_date="2026-04-01",
-                description="X", quantity="1", unit_price="10", vat_rate="21"),
-        csv_row(record="factura", cui=cui, series="FRN", number=4, issue_date="2026-05-02", due_date="2026-04-01",
-                description="X", quantity="1", unit_price="10", vat_rate="21"),
-        csv_row(record="factura", cui=cui, series="FRN", number=5, kind="storno", reverses="FRN 1",
-                issue_date="2026-03-03", due_date="2026-03-03", description="X", quantity="-5", unit_price="10",
-                vat_rate="21"),
-        csv_row(record="plata", cui=cui, reference="OP 1", date="2026-03-20", amount="100",
-                allocations="FRN 1=12,10|FRN 99=1"),
-        csv_row(record="plata", cui=cui, reference="OP 2", date="2026-03-20", amount="5",
-                allocations="FRN 1=12,10"),
-        csv_row(record="plata", cui=cui, reference="", date="2026-03-20", amount="5"),
-        csv_row(record="chitanta", cui=cui),
-    ]), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                csv_row(
+                    record="factura",
+                    cui=cui,
+                    series="FRN",
+                    number=1,
+                    issue_date="2026-03-02",
+                    due_date="2026-04-01",
+                    description="Bun",
+                    quantity="1",
+                    unit_price="10",
+                    vat_rate="21",
+                ),
+                # second line of invoice 2 has a bad VAT rate: the whole invoice is rejected
+                csv_row(
+                    record="factura",
+                    cui=cui,
+                    series="FRN",
+                    number=2,
+                    issue_date="2026-03-02",
+                    due_date="2026-04-01",
+                    description="Linie bună",
+                    quantity="1",
+                    unit_price="10",
+                    vat_rate="21",
+                ),
+                csv_row(
+                    record="factura",
+                    cui=cui,
+                    series="FRN",
+                    number=2,
+                    issue_date="2026-03-02",
+                    due_date="2026-04-01",
+                    description="Linie rea",
+                    quantity="1",
+                    unit_price="10",
+                    vat_rate="19",
+                ),
+                csv_row(
+                    record="factura",
+                    cui="RO1",
+                    series="FRN",
+                    number=3,
+                    issue_date="2026-03-02",
+                    due_date="2026-04-01",
+                    description="X",
+                    quantity="1",
+                    unit_price="10",
+                    vat_rate="21",
+                ),
+                csv_row(
+                    record="factura",
+                    cui=cui,
+                    series="FRN",
+                    number=4,
+                    issue_date="2026-05-02",
+                    due_date="2026-04-01",
+                    description="X",
+                    quantity="1",
+                    unit_price="10",
+                    vat_rate="21",
+                ),
+                csv_row(
+                    record="factura",
+                    cui=cui,
+                    series="FRN",
+                    number=5,
+                    kind="storno",
+                    reverses="FRN 1",
+                    issue_date="2026-03-03",
+                    due_date="2026-03-03",
+                    description="X",
+                    quantity="-5",
+                    unit_price="10",
+                    vat_rate="21",
+                ),
+                csv_row(
+                    record="plata",
+                    cui=cui,
+                    reference="OP 1",
+                    date="2026-03-20",
+                    amount="100",
+                    allocations="FRN 1=12,10|FRN 99=1",
+                ),
+                csv_row(
+                    record="plata", cui=cui, reference="OP 2", date="2026-03-20", amount="5", allocations="FRN 1=12,10"
+                ),
+                csv_row(record="plata", cui=cui, reference="", date="2026-03-20", amount="5"),
+                csv_row(record="chitanta", cui=cui),
+            ]
+        ),
+        encoding="utf-8",
+    )
     report = importer.import_file(path)
     outcome = {o.what: (o.result, o.reason) for o in report.outcomes}
     assert outcome["factura FRN 1"][0] == "created"
@@ -138,17 +271,50 @@ def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, tmp_path):
 
 
 def test_json_import_matches_the_documented_example(company_a, tmp_path):
-    data = {"invoices": [
-        {"cui": company_a.cui, "series": "FRN", "number": 1024, "kind": "factura", "issue_date": "2026-03-02",
-         "due_date": "2026-04-01", "currency": "RON",
-         "lines": [{"code": "P-100", "description": "Pompă centrifugală", "unit": "buc", "quantity": "2",
-                    "unit_price": 1500.00, "vat_rate": 21}]},
-        {"cui": company_a.cui, "series": "FRN", "number": 1030, "kind": "storno", "reverses": "FRN 1024",
-         "issue_date": "2026-03-10", "due_date": "2026-03-10",
-         "lines": [{"description": "Retur pompă", "quantity": "-1", "unit_price": "1500.00", "vat_rate": 21}]}],
-        "payments": [{"cui": company_a.cui, "reference": "OP 4411", "date": "2026-03-20", "amount": "1815.00",
-                      "currency": "RON", "method": "transfer",
-                      "allocations": [{"invoice": "FRN 1024", "amount": "1815.00"}]}]}
+    data = {
+        "invoices": [
+            {
+                "cui": company_a.cui,
+                "series": "FRN",
+                "number": 1024,
+                "kind": "factura",
+                "issue_date": "2026-03-02",
+                "due_date": "2026-04-01",
+                "currency": "RON",
+                "lines": [
+                    {
+                        "code": "P-100",
+                        "description": "Pompă centrifugală",
+                        "unit": "buc",
+                        "quantity": "2",
+                        "unit_price": 1500.00,
+                        "vat_rate": 21,
+                    }
+                ],
+            },
+            {
+                "cui": company_a.cui,
+                "series": "FRN",
+                "number": 1030,
+                "kind": "storno",
+                "reverses": "FRN 1024",
+                "issue_date": "2026-03-10",
+                "due_date": "2026-03-10",
+                "lines": [{"description": "Retur pompă", "quantity": "-1", "unit_price": "1500.00", "vat_rate": 21}],
+            },
+        ],
+        "payments": [
+            {
+                "cui": company_a.cui,
+                "reference": "OP 4411",
+                "date": "2026-03-20",
+                "amount": "1815.00",
+                "currency": "RON",
+                "method": "transfer",
+                "allocations": [{"invoice": "FRN 1024", "amount": "1815.00"}],
+            }
+        ],
+    }
     path = tmp_path / "erp.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     out = StringIO()
@@ -174,9 +340,21 @@ def test_an_unreadable_file_is_a_command_error(tmp_path):
 
 def test_an_invoice_of_another_company_is_not_taken_over(company_a, company_b, tmp_path):
     path = tmp_path / "erp.csv"
-    rows = [HEADER] + [csv_row(record="factura", cui=company.cui, series="FRN", number=77, issue_date="2026-03-02",
-                                due_date="2026-04-01", description="X", quantity="1", unit_price="10", vat_rate="0")
-                        for company in (company_a, company_b)]
+    rows = [HEADER] + [
+        csv_row(
+            record="factura",
+            cui=company.cui,
+            series="FRN",
+            number=77,
+            issue_date="2026-03-02",
+            due_date="2026-04-01",
+            description="X",
+            quantity="1",
+            unit_price="10",
+            vat_rate="0",
+        )
+        for company in (company_a, company_b)
+    ]
     path.write_text("\n".join(rows), encoding="utf-8")
     report = importer.import_file(path)
     assert [o.result for o in report.outcomes] == ["created"]  # same series+number: one invoice, one company

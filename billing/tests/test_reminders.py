@@ -24,8 +24,9 @@ def billing_people(company_a, admin_a, member_a, settings):
     settings.BILLING_REMINDER_STAGES = [-3, 1, 15]
     settings.BILLING_REMINDER_GRACE_DAYS = 7
     accountant = MembershipFactory(company=company_a, can_see_billing=True, user__email="contabil@client-a.ro").user
-    MembershipFactory(company=company_a, can_see_billing=True, status=Membership.Status.PENDING,
-                      user__email="nou@client-a.ro")
+    MembershipFactory(
+        company=company_a, can_see_billing=True, status=Membership.Status.PENDING, user__email="nou@client-a.ro"
+    )
     return {"admin": admin_a, "accountant": accountant, "plain": member_a}
 
 
@@ -38,8 +39,9 @@ def recipients(mailoutbox):
     return sorted(address for message in mailoutbox for address in message.to)
 
 
-def test_each_stage_is_sent_once_to_the_billing_users(company_a, billing_people, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
+def test_each_stage_is_sent_once_to_the_billing_users(
+    company_a, billing_people, mailoutbox, django_capture_on_commit_callbacks
+):
     invoice = issued_invoice(company_a, series="REM", number=7, due_date=today() + timedelta(days=3))
     assert run(0, django_capture_on_commit_callbacks) == 1  # 3 days before
     assert recipients(mailoutbox) == ["admin.a@client-a.ro", "contabil@client-a.ro"]
@@ -58,8 +60,9 @@ def test_each_stage_is_sent_once_to_the_billing_users(company_a, billing_people,
     assert not billing_people["plain"].notifications.exists()
 
 
-def test_never_for_a_paid_or_cancelled_invoice(company_a, billing_people, mailoutbox,
-                                               django_capture_on_commit_callbacks):
+def test_never_for_a_paid_or_cancelled_invoice(
+    company_a, billing_people, mailoutbox, django_capture_on_commit_callbacks
+):
     paid = issued_invoice(company_a, due_date=today() - timedelta(days=1))
     record_payment(company_a, "1210.00", invoices=[paid])
     cancelled = issued_invoice(company_a, due_date=today() - timedelta(days=1))
@@ -85,8 +88,9 @@ def test_the_email_task_twice_sends_once(company_a, billing_people, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-def test_missed_stages_are_recorded_not_sent_late(company_a, billing_people, mailoutbox,
-                                                   django_capture_on_commit_callbacks):
+def test_missed_stages_are_recorded_not_sent_late(
+    company_a, billing_people, mailoutbox, django_capture_on_commit_callbacks
+):
     # Issued with the due date already 2 days past: the +1 stage only; -3 is recorded as passed.
     invoice = issued_invoice(company_a, due_date=today() - timedelta(days=2))
     assert run(0, django_capture_on_commit_callbacks) == 1
@@ -97,8 +101,9 @@ def test_missed_stages_are_recorded_not_sent_late(company_a, billing_people, mai
     assert run(0, django_capture_on_commit_callbacks) == 0
 
 
-def test_the_email_speaks_the_recipients_language(company_a, billing_people, mailoutbox,
-                                                  django_capture_on_commit_callbacks):
+def test_the_email_speaks_the_recipients_language(
+    company_a, billing_people, mailoutbox, django_capture_on_commit_callbacks
+):
     accountant = billing_people["accountant"]
     accountant.language = "en"
     accountant.save()

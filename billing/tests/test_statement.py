@@ -29,8 +29,7 @@ def history(company_a, company_b):
     old = issued_invoice(company_a, lines=[("1000.00", 21)], issue_date=ago(300), due_date=ago(270))
     record_payment(company_a, "1000.00", invoices=[old], paid_on=ago(250))  # 210 left before the period
     a = issued_invoice(company_a, lines=[("3", "333.33", 21)], issue_date=ago(150), due_date=ago(120))
-    b = issued_invoice(company_a, lines=[("2", "0.35", 11), ("1", "500.00", 21)], issue_date=ago(100),
-                       due_date=ago(70))
+    b = issued_invoice(company_a, lines=[("2", "0.35", 11), ("1", "500.00", 21)], issue_date=ago(100), due_date=ago(70))
     c = issued_invoice(company_a, lines=[("1", "800.00", 21)], issue_date=ago(60), due_date=ago(40))
     d = issued_invoice(company_a, lines=[("1", "400.00", 21)], issue_date=ago(30), due_date=ago(5))
     e = issued_invoice(company_a, lines=[("1", "250.00", 21)], issue_date=ago(20), due_date=ago(-10))
@@ -62,21 +61,38 @@ def test_ageing_buckets_at_the_end_of_the_period(company_a, history):
     result = selectors.statement(company=company_a, date_from=ago(200), date_to=ago(10))
     buckets = {key: amount for key, _label, amount in result.ageing}
     # As of ago(10): d and e not due yet; c 30 days late, b 60, old 260.
-    assert buckets == {"current": D("484.00") + D("302.50"), "d1_30": D("847.00"), "d31_60": D("305.78"),
-                       "d61_90": D("0.00"), "d90": D("210.00")}
+    assert buckets == {
+        "current": D("484.00") + D("302.50"),
+        "d1_30": D("847.00"),
+        "d31_60": D("305.78"),
+        "d61_90": D("0.00"),
+        "d90": D("210.00"),
+    }
     assert result.ageing_total == sum(buckets.values())
     # What the invoices owe, less the advance nobody allocated yet, is the closing balance.
     assert result.unallocated == D("150.00")
     assert result.ageing_total - result.unallocated == result.closing
 
 
-@pytest.mark.parametrize(("due_days_ago", "bucket"), [
-    (-3, "current"), (0, "current"), (1, "d1_30"), (30, "d1_30"), (31, "d31_60"), (60, "d31_60"),
-    (61, "d61_90"), (90, "d61_90"), (91, "d90"), (400, "d90"),
-])
+@pytest.mark.parametrize(
+    ("due_days_ago", "bucket"),
+    [
+        (-3, "current"),
+        (0, "current"),
+        (1, "d1_30"),
+        (30, "d1_30"),
+        (31, "d31_60"),
+        (60, "d31_60"),
+        (61, "d61_90"),
+        (90, "d61_90"),
+        (91, "d90"),
+        (400, "d90"),
+    ],
+)
 def test_bucket_edges(company_a, due_days_ago, bucket):
-    issued_invoice(company_a, lines=[("100.00", 0)], issue_date=ago(max(due_days_ago, 0) + 1),
-                   due_date=ago(due_days_ago))
+    issued_invoice(
+        company_a, lines=[("100.00", 0)], issue_date=ago(max(due_days_ago, 0) + 1), due_date=ago(due_days_ago)
+    )
     result = selectors.statement(company=company_a, date_from=ago(500), date_to=today())
     buckets = {key: amount for key, _label, amount in result.ageing}
     assert buckets.pop(bucket) == D("100.00")
@@ -125,20 +141,29 @@ def test_page_pdf_and_csv_agree_to_the_ban(client, admin_a, company_a, history, 
 
     rows = _csv_rows(client.get(reverse("billing:statement_csv"), params).content)
     by_label = {row[1]: row for row in rows if len(row) > 1}
-    in_csv = {"opening": _ro(by_label["Sold inițial"][6]), "debit": _ro(by_label["Total rulaj"][4]),
-              "credit": _ro(by_label["Total rulaj"][5]), "closing": _ro(by_label["Sold final"][6])}
+    in_csv = {
+        "opening": _ro(by_label["Sold inițial"][6]),
+        "debit": _ro(by_label["Total rulaj"][4]),
+        "credit": _ro(by_label["Total rulaj"][5]),
+        "closing": _ro(by_label["Sold final"][6]),
+    }
     ageing_csv = {row[0]: _ro(row[1]) for row in rows if len(row) == 2 and row[1][:1].isdigit()}
 
     for source in (on_page, in_pdf):
         assert (source.opening, source.total_debit, source.total_credit, source.closing) == (
-            in_csv["opening"], in_csv["debit"], in_csv["credit"], in_csv["closing"])
+            in_csv["opening"],
+            in_csv["debit"],
+            in_csv["credit"],
+            in_csv["closing"],
+        )
         assert [amount for _k, _l, amount in source.ageing] == list(ageing_csv.values())[:5]
     html = page.content.decode()
     assert f'data-total="closing">{_fmt(on_page.closing)}' in html
     assert f'data-total="debit">{_fmt(on_page.total_debit)}' in html
     # The CSV's movements add up to its own totals.
-    movements = [row for row in rows if len(row) == 7 and row[0][:2].isdigit() and row[1] not in (
-        "Sold inițial", "Sold final")]
+    movements = [
+        row for row in rows if len(row) == 7 and row[0][:2].isdigit() and row[1] not in ("Sold inițial", "Sold final")
+    ]
     assert sum(_ro(r[4]) for r in movements if r[4]) == in_csv["debit"]
     assert sum(_ro(r[5]) for r in movements if r[5]) == in_csv["credit"]
     assert _ro(movements[-1][6]) == in_csv["closing"]
@@ -181,7 +206,7 @@ def test_csv_text_from_the_data_cannot_start_a_formula(client, admin_a, company_
 
     assert rows[0][1] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     payment = next(row for row in rows if len(row) == 7 and row[0] == "03.02.2026")
-    assert payment[2] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert payment[2] == '\'=HYPERLINK("http://x","y")'
     assert payment[5] == "25,00" and payment[6] == "-175,00"
     opening = next(row for row in rows if len(row) > 1 and row[1] == "Sold inițial")
     assert opening[6] == "-150,00"
@@ -254,12 +279,25 @@ def test_ageing_on_any_day_is_what_each_invoice_owed_that_day(company_a, history
 
     as_of = ago(days_back)
     expected = {key: D("0.00") for key, *_rest in selectors.AGEING_BUCKETS}
-    for invoice in Invoice.objects.filter(company=company_a, currency="RON", kind=Invoice.Kind.INVOICE,
-                                          issue_date__lte=as_of).exclude(status=Invoice.Status.DRAFT):
-        credited = sum((note.total_gross for note in invoice.credit_notes.exclude(status=Invoice.Status.DRAFT)
-                        if note.issue_date <= as_of), D("0.00"))
-        paid = sum((allocation.amount for allocation in PaymentAllocation.objects.filter(invoice=invoice)
-                    if allocation.payment.date <= as_of), D("0.00"))
+    for invoice in Invoice.objects.filter(
+        company=company_a, currency="RON", kind=Invoice.Kind.INVOICE, issue_date__lte=as_of
+    ).exclude(status=Invoice.Status.DRAFT):
+        credited = sum(
+            (
+                note.total_gross
+                for note in invoice.credit_notes.exclude(status=Invoice.Status.DRAFT)
+                if note.issue_date <= as_of
+            ),
+            D("0.00"),
+        )
+        paid = sum(
+            (
+                allocation.amount
+                for allocation in PaymentAllocation.objects.filter(invoice=invoice)
+                if allocation.payment.date <= as_of
+            ),
+            D("0.00"),
+        )
         owed = invoice.total_gross + credited - paid
         if owed > 0:
             expected[selectors._bucket(invoice.due_date, as_of)] += owed

@@ -28,26 +28,33 @@ def today():
     return timezone.localdate()
 
 
-@pytest.mark.parametrize(("quantity", "price", "rate", "net", "vat"), [
-    ("1", "1000.00", 21, "1000.00", "210.00"),
-    ("3", "0.35", 21, "1.05", "0.22"),          # 0.2205 → 0.22
-    ("1", "0.50", 21, "0.50", "0.11"),          # 0.105 → 0.11 (half up, not to even)
-    ("2.5", "10.01", 11, "25.03", "2.75"),      # 25.025 → 25.03; 2.7533 → 2.75
-    ("0.125", "10.00", 0, "1.25", "0.00"),      # 1.25 exactly
-    ("0.333", "1.50", 21, "0.50", "0.11"),      # 0.4995 → 0.50
-    ("-1", "0.50", 21, "-0.50", "-0.11"),       # storno: away from zero, symmetric
-])
+@pytest.mark.parametrize(
+    ("quantity", "price", "rate", "net", "vat"),
+    [
+        ("1", "1000.00", 21, "1000.00", "210.00"),
+        ("3", "0.35", 21, "1.05", "0.22"),  # 0.2205 → 0.22
+        ("1", "0.50", 21, "0.50", "0.11"),  # 0.105 → 0.11 (half up, not to even)
+        ("2.5", "10.01", 11, "25.03", "2.75"),  # 25.025 → 25.03; 2.7533 → 2.75
+        ("0.125", "10.00", 0, "1.25", "0.00"),  # 1.25 exactly
+        ("0.333", "1.50", 21, "0.50", "0.11"),  # 0.4995 → 0.50
+        ("-1", "0.50", 21, "-0.50", "-0.11"),  # storno: away from zero, symmetric
+    ],
+)
 def test_each_line_rounds_half_up_to_the_ban(quantity, price, rate, net, vat):
     assert line_amounts(quantity=D(quantity), unit_price=D(price), vat_rate=rate) == (D(net), D(vat))
 
 
 def test_totals_are_the_sums_of_the_rounded_lines(company_a):
-    invoice = issued_invoice(company_a, lines=[("3", "0.35", 21), ("1", "0.50", 21), ("2.5", "10.01", 11),
-                                               ("1", "100.00", 0)])
+    invoice = issued_invoice(
+        company_a, lines=[("3", "0.35", 21), ("1", "0.50", 21), ("2.5", "10.01", 11), ("1", "100.00", 0)]
+    )
     assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (D("126.58"), D("3.08"), D("129.66"))
     rows = vat_breakdown(invoice.lines.all())
     assert [(r["rate"], r["base"], r["vat"]) for r in rows] == [
-        (21, D("1.55"), D("0.33")), (11, D("25.03"), D("2.75")), (0, D("100.00"), D("0.00"))]
+        (21, D("1.55"), D("0.33")),
+        (11, D("25.03"), D("2.75")),
+        (0, D("100.00"), D("0.00")),
+    ]
     assert sum(r["gross"] for r in rows) == invoice.total_gross
     assert invoice.balance == invoice.total_gross and invoice.status == S.ISSUED
 
@@ -107,7 +114,10 @@ def test_overdue_follows_the_due_date_in_python_and_in_sql(company_a):
     assert set(overdue) == {late, partly_late}
     assert set(Invoice.objects.for_company(company_a).with_display_status("emisa")) == {due_today}
     assert set(Invoice.objects.for_company(company_a).with_display_status("neachitate")) == {
-        late, partly_late, due_today}
+        late,
+        partly_late,
+        due_today,
+    }
 
 
 def test_a_full_credit_note_cancels_the_invoice(company_a):

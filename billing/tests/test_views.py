@@ -27,16 +27,41 @@ def today():
 
 @pytest.fixture
 def invoices_a(company_a):
-    late = issued_invoice(company_a, series="A", number=1, lines=[("1000.00", 21)],
-                          issue_date=today() - timedelta(days=40), due_date=today() - timedelta(days=10))
-    partial = issued_invoice(company_a, series="A", number=2, lines=[("500.00", 21)],
-                             issue_date=today() - timedelta(days=20), due_date=today() + timedelta(days=3))
+    late = issued_invoice(
+        company_a,
+        series="A",
+        number=1,
+        lines=[("1000.00", 21)],
+        issue_date=today() - timedelta(days=40),
+        due_date=today() - timedelta(days=10),
+    )
+    partial = issued_invoice(
+        company_a,
+        series="A",
+        number=2,
+        lines=[("500.00", 21)],
+        issue_date=today() - timedelta(days=20),
+        due_date=today() + timedelta(days=3),
+    )
     record_payment(company_a, "100.00", invoices=[partial])
-    paid = issued_invoice(company_a, series="A", number=3, lines=[("200.00", 21)],
-                          issue_date=today() - timedelta(days=90), due_date=today() - timedelta(days=60))
+    paid = issued_invoice(
+        company_a,
+        series="A",
+        number=3,
+        lines=[("200.00", 21)],
+        issue_date=today() - timedelta(days=90),
+        due_date=today() - timedelta(days=60),
+    )
     record_payment(company_a, "242.00", invoices=[paid], reference="OP 3")
-    eur = issued_invoice(company_a, series="A", number=4, lines=[("100.00", 0)], currency="EUR",
-                         issue_date=today() - timedelta(days=5), due_date=today() + timedelta(days=25))
+    eur = issued_invoice(
+        company_a,
+        series="A",
+        number=4,
+        lines=[("100.00", 0)],
+        currency="EUR",
+        issue_date=today() - timedelta(days=5),
+        due_date=today() + timedelta(days=25),
+    )
     record_payment(company_a, "50.00", reference="AVANS")
     InvoiceFactory(company=company_a, series="A", number=5)  # a draft: never shown
     return {"late": late, "partial": fresh(partial), "paid": paid, "eur": eur}
@@ -54,14 +79,17 @@ def test_list_shows_outstanding_and_overdue_per_currency(client, admin_a, invoic
     assert "table-danger" in page and "table-warning" in page  # overdue and due-soon highlighting
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"status": "restanta"}, ["A 1"]),
-    ({"status": "partial"}, ["A 2"]),
-    ({"status": "platita"}, ["A 3"]),
-    ({"status": "neachitate"}, ["A 4", "A 2", "A 1"]),
-    ({"date_from": "X"}, ["A 4", "A 2", "A 1", "A 3"]),
-    ({"sort": "due"}, ["A 3", "A 1", "A 2", "A 4"]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "restanta"}, ["A 1"]),
+        ({"status": "partial"}, ["A 2"]),
+        ({"status": "platita"}, ["A 3"]),
+        ({"status": "neachitate"}, ["A 4", "A 2", "A 1"]),
+        ({"date_from": "X"}, ["A 4", "A 2", "A 1", "A 3"]),
+        ({"sort": "due"}, ["A 3", "A 1", "A 2", "A 4"]),
+    ],
+)
 def test_list_filters(client, admin_a, invoices_a, params, expected):
     client.force_login(admin_a)
     page = client.get(reverse("billing:invoice_list"), params).context["page"]
@@ -71,8 +99,13 @@ def test_list_filters(client, admin_a, invoices_a, params, expected):
 def test_list_filters_by_period_and_project(client, admin_a, company_a, invoices_a):
     from projects.models import Project
 
-    project = Project.objects.create(company=company_a, code="PRJ-1", name="Irigații", planned_start=today(),
-                                     planned_end=today() + timedelta(days=30))
+    project = Project.objects.create(
+        company=company_a,
+        code="PRJ-1",
+        name="Irigații",
+        planned_start=today(),
+        planned_end=today() + timedelta(days=30),
+    )
     Invoice.objects.filter(pk=invoices_a["late"].pk).update(project=project)
     client.force_login(admin_a)
     start = (today() - timedelta(days=25)).isoformat()
@@ -91,8 +124,9 @@ def test_another_company_sees_none_of_it(client, member_b, invoices_a):
         assert client.get(reverse(name, args=[invoices_a["late"].public_id])).status_code == 404
 
 
-def test_members_without_the_billing_right_get_403_and_a_member_with_it_gets_in(client, member_a, company_a,
-                                                                               invoices_a):
+def test_members_without_the_billing_right_get_403_and_a_member_with_it_gets_in(
+    client, member_a, company_a, invoices_a
+):
     client.force_login(member_a)
     assert client.get(reverse("billing:invoice_list")).status_code == 403
     accountant = MembershipFactory(company=company_a, can_see_billing=True).user
@@ -128,9 +162,13 @@ def test_the_page_and_the_pdf_show_the_same_totals(client, admin_a, company_a):
     response = client.get(reverse("billing:invoice_detail", args=[invoice.public_id]))
     context = invoice_pdf_context(fresh(invoice))
     assert (context["total_net"], context["total_vat"], context["total_gross"]) == (
-        invoice.total_net, invoice.total_vat, invoice.total_gross)
+        invoice.total_net,
+        invoice.total_vat,
+        invoice.total_gross,
+    )
     assert [(r["base"], r["vat"]) for r in context["vat_rows"]] == [
-        (r["base"], r["vat"]) for r in response.context["vat_rows"]]
+        (r["base"], r["vat"]) for r in response.context["vat_rows"]
+    ]
     assert sum(r["base"] + r["vat"] for r in context["vat_rows"]) == invoice.total_gross
     assert sum(line.net_amount + line.vat_amount for line in context["lines"]) == invoice.total_gross
 
@@ -171,15 +209,22 @@ def test_payments_page_lists_allocations_notices_and_credit(client, admin_a, inv
 
 
 def notice_data(invoices=(), **overrides):
-    data = {"amount": "1210.00", "currency": "RON", "paid_on": today().isoformat(), "reference": "OP 555",
-            "message": "Plătit din contul BT", "invoices": [str(i.public_id) for i in invoices],
-            "proof": pdf_upload("ordin.pdf")}
+    data = {
+        "amount": "1210.00",
+        "currency": "RON",
+        "paid_on": today().isoformat(),
+        "reference": "OP 555",
+        "message": "Plătit din contul BT",
+        "invoices": [str(i.public_id) for i in invoices],
+        "proof": pdf_upload("ordin.pdf"),
+    }
     data.update(overrides)
     return data
 
 
-def test_announcing_a_payment_keeps_the_proof_and_tells_staff(client, admin_a, company_a, invoices_a, mailoutbox,
-                                                               settings, django_capture_on_commit_callbacks):
+def test_announcing_a_payment_keeps_the_proof_and_tells_staff(
+    client, admin_a, company_a, invoices_a, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["contabilitate@furnizor.ro"]
     client.force_login(admin_a)
     form = client.get(reverse("billing:notice_create"), {"factura": invoices_a["late"].public_id})
@@ -197,14 +242,17 @@ def test_announcing_a_payment_keeps_the_proof_and_tells_staff(client, admin_a, c
     assert "furnizorul o verifică" in detail.content.decode()
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"proof": upload("ordin.exe", b"MZ\x90\x00")}, "proof", "nu sunt acceptate"),
-    ({"proof": upload("ordin.pdf", b"<html>nu e pdf</html>")}, "proof", "nu corespunde"),
-    ({"proof": ""}, "proof", "obligatoriu"),
-    ({"amount": "0"}, "amount", ""),
-    ({"paid_on": "2099-01-01"}, "paid_on", "viitor"),
-    ({"currency": "EUR"}, "invoices", "moneda plății"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"proof": upload("ordin.exe", b"MZ\x90\x00")}, "proof", "nu sunt acceptate"),
+        ({"proof": upload("ordin.pdf", b"<html>nu e pdf</html>")}, "proof", "nu corespunde"),
+        ({"proof": ""}, "proof", "obligatoriu"),
+        ({"amount": "0"}, "amount", ""),
+        ({"paid_on": "2099-01-01"}, "paid_on", "viitor"),
+        ({"currency": "EUR"}, "invoices", "moneda plății"),
+    ],
+)
 def test_a_bad_announcement_saves_nothing(client, admin_a, invoices_a, overrides, field, message):
     client.force_login(admin_a)
     response = client.post(reverse("billing:notice_create"), notice_data([invoices_a["late"]], **overrides))
@@ -244,8 +292,9 @@ def _fixed(client, url, add, django_assert_max_num_queries, params=None):
 def test_invoice_list_runs_a_fixed_number_of_queries(client, admin_a, company_a, django_assert_max_num_queries):
     from projects.models import Project
 
-    project = Project.objects.create(company=company_a, code="PRJ-9", name="Linie", planned_start=today(),
-                                     planned_end=today())
+    project = Project.objects.create(
+        company=company_a, code="PRJ-9", name="Linie", planned_start=today(), planned_end=today()
+    )
 
     def add(n=1):
         for i in range(n):
@@ -278,8 +327,12 @@ def test_invoice_detail_runs_a_fixed_number_of_queries(client, admin_a, company_
         client.post(reverse("billing:notice_create"), notice_data([invoice], reference=f"OP {payments}"))
 
     add(1, 1, 1, 1)
-    response = _fixed(client, reverse("billing:invoice_detail", args=[invoice.public_id]),
-                      lambda: add(20, 10, 3, 5), django_assert_max_num_queries)
+    response = _fixed(
+        client,
+        reverse("billing:invoice_detail", args=[invoice.public_id]),
+        lambda: add(20, 10, 3, 5),
+        django_assert_max_num_queries,
+    )
     assert len(response.context["lines"]) == 23 and len(response.context["allocations"]) == 11
     assert len(response.context["pending_notices"]) == 2
 
@@ -300,5 +353,9 @@ def test_payment_list_runs_a_fixed_number_of_queries(client, admin_a, company_a,
 def test_notice_form_runs_a_fixed_number_of_queries(client, admin_a, company_a, django_assert_max_num_queries):
     issued_invoice(company_a)
     client.force_login(admin_a)
-    _fixed(client, reverse("billing:notice_create"),
-           lambda: [issued_invoice(company_a) for _ in range(15)], django_assert_max_num_queries)
+    _fixed(
+        client,
+        reverse("billing:notice_create"),
+        lambda: [issued_invoice(company_a) for _ in range(15)],
+        django_assert_max_num_queries,
+    )

@@ -8,6 +8,10 @@ def objects(cast) -> dict:
 
 ROUTES = [
     Route("contracts:list", get=section(), post=everyone(405)),
-    Route("contracts:detail", get=object_page(200), post=everyone(405),
-          kwargs=lambda o: {"public_id": o["contract"].public_id}),
+    Route(
+        "contracts:detail",
+        get=object_page(200),
+        post=everyone(405),
+        kwargs=lambda o: {"public_id": o["contract"].public_id},
+    ),
 ]

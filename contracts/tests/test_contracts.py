@@ -34,8 +34,9 @@ def test_status_follows_the_dates(company_a, settings):
 def test_annexes_change_value_and_end_date(company_a):
     contract = ContractFactory(company=company_a, value=Decimal("100000.00"), end_date=today() + timedelta(days=30))
     AnnexFactory(contract=contract, number=1, value_change=Decimal("15000.50"))
-    AnnexFactory(contract=contract, number=2, value_change=Decimal("-500.50"),
-                 new_end_date=today() + timedelta(days=400))
+    AnnexFactory(
+        contract=contract, number=2, value_change=Decimal("-500.50"), new_end_date=today() + timedelta(days=400)
+    )
     services.contract_refresh(contract=contract)
     contract.refresh_from_db()
     assert contract.current_value == Decimal("114500.00")
@@ -71,17 +72,28 @@ def test_list_filters_and_sorts_by_end_date(client, admin_a, company_a, settings
     assert "SOON" in expiring and "LATE" not in expiring and "GONE" not in expiring
 
 
-def test_detail_shows_annexes_and_documents_in_fixed_queries(client, admin_a, company_a, staff,
-                                                              django_assert_max_num_queries):
+def test_detail_shows_annexes_and_documents_in_fixed_queries(
+    client, admin_a, company_a, staff, django_assert_max_num_queries
+):
     contract = ContractFactory(company=company_a)
 
     def add(n):
         for i in range(n):
             annex = AnnexFactory(contract=contract, number=contract.annexes.count() + 1, title=f"Act {i}")
-            document_create(company=company_a, title=f"Act adițional semnat {i}", user=staff, linked=annex,
-                            uploaded=SimpleUploadedFile(f"act-{i}.pdf", PDF))
-        document_create(company=company_a, title=f"Contract semnat {n}", user=staff, linked=contract,
-                        uploaded=SimpleUploadedFile("contract.pdf", PDF))
+            document_create(
+                company=company_a,
+                title=f"Act adițional semnat {i}",
+                user=staff,
+                linked=annex,
+                uploaded=SimpleUploadedFile(f"act-{i}.pdf", PDF),
+            )
+        document_create(
+            company=company_a,
+            title=f"Contract semnat {n}",
+            user=staff,
+            linked=contract,
+            uploaded=SimpleUploadedFile("contract.pdf", PDF),
+        )
 
     client.force_login(admin_a)
     add(1)
@@ -119,8 +131,9 @@ def expiring(company_a, admin_a, settings):
     return ContractFactory(company=company_a, number="CTR-EXP", end_date=today() + timedelta(days=25))
 
 
-def test_expiry_notice_is_sent_once_per_threshold(expiring, admin_a, member_a, mailoutbox,
-                                                  django_capture_on_commit_callbacks):
+def test_expiry_notice_is_sent_once_per_threshold(
+    expiring, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_expiry_notices() == 1
     # 25 days left: the 30-day notice (the 60-day one is recorded as passed, not sent late).
@@ -187,14 +200,27 @@ def test_admin_saves_annexes_with_the_contract_company_and_totals(client, staff,
     client.force_login(staff)
     url = reverse("admin:contracts_contract_change", args=[contract.pk])
     data = {
-        "company": company_a.pk, "number": contract.number, "kind": contract.kind, "title": contract.title,
-        "status": contract.status, "start_date": contract.start_date.strftime("%d.%m.%Y"),
-        "end_date": contract.end_date.strftime("%d.%m.%Y"), "value": "1000.00", "currency": "RON",
-        "payment_terms": "", "description": "",
-        "annexes-TOTAL_FORMS": "1", "annexes-INITIAL_FORMS": "0", "annexes-MIN_NUM_FORMS": "0",
-        "annexes-MAX_NUM_FORMS": "1000", "annexes-0-number": "1", "annexes-0-title": "Suplimentare",
-        "annexes-0-effective_date": today().strftime("%d.%m.%Y"), "annexes-0-value_change": "250.00",
-        "annexes-0-new_end_date": "", "annexes-0-description": "",
+        "company": company_a.pk,
+        "number": contract.number,
+        "kind": contract.kind,
+        "title": contract.title,
+        "status": contract.status,
+        "start_date": contract.start_date.strftime("%d.%m.%Y"),
+        "end_date": contract.end_date.strftime("%d.%m.%Y"),
+        "value": "1000.00",
+        "currency": "RON",
+        "payment_terms": "",
+        "description": "",
+        "annexes-TOTAL_FORMS": "1",
+        "annexes-INITIAL_FORMS": "0",
+        "annexes-MIN_NUM_FORMS": "0",
+        "annexes-MAX_NUM_FORMS": "1000",
+        "annexes-0-number": "1",
+        "annexes-0-title": "Suplimentare",
+        "annexes-0-effective_date": today().strftime("%d.%m.%Y"),
+        "annexes-0-value_change": "250.00",
+        "annexes-0-new_end_date": "",
+        "annexes-0-description": "",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -229,8 +255,10 @@ def test_admin_filters_on_the_status_the_client_sees(client, staff, company_a, s
     ContractFactory(company=company_a, number="CTR-LATER")
     client.force_login(staff)
     url = reverse("admin:contracts_contract_changelist")
-    shown = {status: client.get(url, {"display_status": status}).content.decode()
-             for status in ("draft", "expiring", "active")}
+    shown = {
+        status: client.get(url, {"display_status": status}).content.decode()
+        for status in ("draft", "expiring", "active")
+    }
     assert "CTR-DRAFT" in shown["draft"] and "CTR-SOON" not in shown["draft"]
     assert "CTR-SOON" in shown["expiring"] and "CTR-LATER" not in shown["expiring"]
     assert "CTR-LATER" in shown["active"] and "CTR-DRAFT" not in shown["active"]

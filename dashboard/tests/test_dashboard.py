@@ -36,33 +36,75 @@ def today():
 def fill(company, user, n: int) -> None:
     """n rows in every section, made in bulk, all of the kind a dashboard card counts."""
     k = next(numbers)
-    OfferFactory._meta.model.objects.bulk_create(OfferFactory.build_batch(
-        n, company=company, number=factory_number("OF", k)))
-    Invoice.objects.bulk_create([
-        Invoice(company=company, series=f"D{k}", number=i + 1, issue_date=today() - timedelta(days=40 + i % 300),
-                due_date=today() - timedelta(days=10), status=Invoice.Status.ISSUED,
-                total_gross=Decimal("1210.00"), total_net=Decimal("1000.00"), total_vat=Decimal("210.00"),
-                balance=Decimal("1210.00"))
-        for i in range(n)])
-    Payment.objects.bulk_create([Payment(company=company, date=today() - timedelta(days=i % 300),
-                                         amount=Decimal("100.00"), reference=f"OP{k}-{i}") for i in range(n)])
-    projects = Project.objects.bulk_create(ProjectFactory.build_batch(
-        max(1, n // 20), company=company, status=Project.Status.IN_PROGRESS, code=factory_number("PRJ", k)))
-    Task.objects.bulk_create([
-        TaskFactory.build(project=projects[i % len(projects)], company=company, is_milestone=i % 10 == 0,
-                          start=today() + timedelta(days=i % 30), end=today() + timedelta(days=i % 30 + (i % 10 != 0)))
-        for i in range(n)])
-    Ticket.objects.bulk_create(TicketFactory.build_batch(
-        n, company=company, opened_by=user, status=Ticket.Status.WAITING, number=factory_number("T", k)))
+    OfferFactory._meta.model.objects.bulk_create(
+        OfferFactory.build_batch(n, company=company, number=factory_number("OF", k))
+    )
+    Invoice.objects.bulk_create(
+        [
+            Invoice(
+                company=company,
+                series=f"D{k}",
+                number=i + 1,
+                issue_date=today() - timedelta(days=40 + i % 300),
+                due_date=today() - timedelta(days=10),
+                status=Invoice.Status.ISSUED,
+                total_gross=Decimal("1210.00"),
+                total_net=Decimal("1000.00"),
+                total_vat=Decimal("210.00"),
+                balance=Decimal("1210.00"),
+            )
+            for i in range(n)
+        ]
+    )
+    Payment.objects.bulk_create(
+        [
+            Payment(
+                company=company,
+                date=today() - timedelta(days=i % 300),
+                amount=Decimal("100.00"),
+                reference=f"OP{k}-{i}",
+            )
+            for i in range(n)
+        ]
+    )
+    projects = Project.objects.bulk_create(
+        ProjectFactory.build_batch(
+            max(1, n // 20), company=company, status=Project.Status.IN_PROGRESS, code=factory_number("PRJ", k)
+        )
+    )
+    Task.objects.bulk_create(
+        [
+            TaskFactory.build(
+                project=projects[i % len(projects)],
+                company=company,
+                is_milestone=i % 10 == 0,
+                start=today() + timedelta(days=i % 30),
+                end=today() + timedelta(days=i % 30 + (i % 10 != 0)),
+            )
+            for i in range(n)
+        ]
+    )
+    Ticket.objects.bulk_create(
+        TicketFactory.build_batch(
+            n, company=company, opened_by=user, status=Ticket.Status.WAITING, number=factory_number("T", k)
+        )
+    )
     carrier = CarrierFactory()
-    ShipmentFactory._meta.model.objects.bulk_create(ShipmentFactory.build_batch(
-        n, company=company, carrier=carrier, status=ShipmentStatus.IN_TRANSIT, number=factory_number("EXP", k)))
-    ContractFactory._meta.model.objects.bulk_create(ContractFactory.build_batch(
-        n, company=company, end_date=today() + timedelta(days=20), number=factory_number("CTR", k)))
+    ShipmentFactory._meta.model.objects.bulk_create(
+        ShipmentFactory.build_batch(
+            n, company=company, carrier=carrier, status=ShipmentStatus.IN_TRANSIT, number=factory_number("EXP", k)
+        )
+    )
+    ContractFactory._meta.model.objects.bulk_create(
+        ContractFactory.build_batch(
+            n, company=company, end_date=today() + timedelta(days=20), number=factory_number("CTR", k)
+        )
+    )
     stored = StoredFileFactory(company=company)
     documents = Document.objects.bulk_create([Document(company=company, title=f"Doc {k}-{i}") for i in range(n)])
-    versions = DocumentVersion.objects.bulk_create([DocumentVersion(document=d, number=1, file=stored)
-                                                    for d in documents])
+    versions = DocumentVersion.objects.bulk_create(
+        [DocumentVersion(document=d, number=1, file=stored) for d in documents]
+    )
     for document, version in zip(documents, versions, strict=True):
         document.current_version = version
     Document.objects.bulk_update(documents, ["current_version"])
@@ -105,8 +147,14 @@ def test_every_card_counts_and_points_to_the_right_item(admin_a, company_a, comp
     fill(company_a, admin_a, 4)
     fill(company_b, member_b, 2)
     soonest = OfferFactory(company=company_a, valid_until=today(), number="OF-PRIMA")
-    TicketFactory(company=company_a, opened_by=admin_a, status=Ticket.Status.WAITING, number="T-VECHI",
-                  subject="Cel mai vechi", last_activity_at=timezone.now() - timedelta(days=300))
+    TicketFactory(
+        company=company_a,
+        opened_by=admin_a,
+        status=Ticket.Status.WAITING,
+        number="T-VECHI",
+        subject="Cel mai vechi",
+        last_activity_at=timezone.now() - timedelta(days=300),
+    )
     ShipmentFactory(company=company_a, status=ShipmentStatus.DELIVERED, received_at=None, number="EXP-LIVRATA")
     membership = admin_a.memberships.get(company=company_a)
     by_key = {card.key: card for card in cards(company_a, summaries(company_a, membership, today=today()))}
@@ -158,11 +206,15 @@ def test_cards_link_to_filtered_lists(client, admin_a, company_a):
     fill(company_a, admin_a, 2)
     client.force_login(admin_a)
     page = client.get("/").content.decode()
-    for url in (reverse("quotes:offer_list") + "?status=open", reverse("billing:invoice_list") + "?status=restanta",
-                reverse("projects:list") + "?status=in_desfasurare",
-                reverse("support:list") + "?status=asteapta_client",
-                reverse("shipments:list") + "?status=pe_drum", reverse("contracts:list") + "?status=expiring",
-                reverse("files:list") + "?noi=1"):
+    for url in (
+        reverse("quotes:offer_list") + "?status=open",
+        reverse("billing:invoice_list") + "?status=restanta",
+        reverse("projects:list") + "?status=in_desfasurare",
+        reverse("support:list") + "?status=asteapta_client",
+        reverse("shipments:list") + "?status=pe_drum",
+        reverse("contracts:list") + "?status=expiring",
+        reverse("files:list") + "?noi=1",
+    ):
         assert f'href="{url}"' in page, url
         assert client.get(url).status_code == 200
 

@@ -70,23 +70,33 @@ def zip_bytes(members: dict[str, bytes | str], *, first: str | None = None) -> b
     return buffer.getvalue()
 
 
-CONTENT_TYPES_XML = ('<?xml version="1.0" encoding="UTF-8"?><Types '
-                     'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+CONTENT_TYPES_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+)
 
 
 def docx_bytes(text: str = "Fișă tehnică") -> bytes:
-    return zip_bytes({"[Content_Types].xml": CONTENT_TYPES_XML, "_rels/.rels": "<Relationships/>",
-                      "word/document.xml": f"<w:document><w:t>{text}</w:t></w:document>"})
+    return zip_bytes(
+        {
+            "[Content_Types].xml": CONTENT_TYPES_XML,
+            "_rels/.rels": "<Relationships/>",
+            "word/document.xml": f"<w:document><w:t>{text}</w:t></w:document>",
+        }
+    )
 
 
 def xlsx_bytes() -> bytes:
-    return zip_bytes({"[Content_Types].xml": CONTENT_TYPES_XML, "_rels/.rels": "<Relationships/>",
-                      "xl/workbook.xml": "<workbook/>"})
+    return zip_bytes(
+        {"[Content_Types].xml": CONTENT_TYPES_XML, "_rels/.rels": "<Relationships/>", "xl/workbook.xml": "<workbook/>"}
+    )
 
 
 def odt_bytes() -> bytes:
-    return zip_bytes({"mimetype": "application/vnd.oasis.opendocument.text",
-                      "content.xml": "<office:document-content/>"}, first="mimetype")
+    return zip_bytes(
+        {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"},
+        first="mimetype",
+    )
 
 
 def csv_bytes() -> bytes:
@@ -159,13 +169,18 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         for number in range(2, (extracted or 1) + 1):
-            services.document_add_version(document=obj, uploaded=pdf_upload(f"revizia-{number}.pdf"),
-                                          user=obj.created_by, comment=f"Revizia {number}")
+            services.document_add_version(
+                document=obj,
+                uploaded=pdf_upload(f"revizia-{number}.pdf"),
+                user=obj.created_by,
+                comment=f"Revizia {number}",
+            )
         obj.refresh_from_db()
 
 
 def add_version(document: Document, uploaded=None, *, user=None, comment: str = "") -> DocumentVersion:
-    version = services.document_add_version(document=document, uploaded=uploaded or pdf_upload("revizie.pdf"),
-                                            user=user, comment=comment)
+    version = services.document_add_version(
+        document=document, uploaded=uploaded or pdf_upload("revizie.pdf"), user=user, comment=comment
+    )
     document.refresh_from_db()
     return version

@@ -39,15 +39,21 @@ OBJECT_ROUTES = ("files:detail", "files:download", "files:preview")
 def financial_rule(db):
     """The rule the data migration sets (checked below); set again here because a transactional test
     elsewhere in the run may have flushed the table."""
-    CategoryAccess.objects.update_or_create(category=Document.Category.FINANCIAL,
-                                            defaults={"required_right": RequiredRight.BILLING})
+    CategoryAccess.objects.update_or_create(
+        category=Document.Category.FINANCIAL, defaults={"required_right": RequiredRight.BILLING}
+    )
 
 
 @pytest.fixture
 def statement(company_a):
-    return DocumentFactory(company=company_a, title=STATEMENT, category=Document.Category.FINANCIAL,
-                           description="Facturi emise și încasări în perioada iulie–septembrie.",
-                           file=pdf_upload("SP-T3-2026.pdf", "Sold la 30.09.2026"), versions=2)
+    return DocumentFactory(
+        company=company_a,
+        title=STATEMENT,
+        category=Document.Category.FINANCIAL,
+        description="Facturi emise și încasări în perioada iulie–septembrie.",
+        file=pdf_upload("SP-T3-2026.pdf", "Sold la 30.09.2026"),
+        versions=2,
+    )
 
 
 @pytest.fixture
@@ -72,8 +78,7 @@ def content(response) -> bytes:
 # --- the reproduction -------------------------------------------------------------------------------
 
 
-def test_a_member_without_billing_does_not_see_the_statement_in_the_list_or_search(client, member_a, statement,
-                                                                                   manual):
+def test_a_member_without_billing_does_not_see_the_statement_in_the_list_or_search(client, member_a, statement, manual):
     client.force_login(member_a)
     assert list_titles(client) == ["Manual de utilizare ERP"]
     assert list_titles(client, q="Situație") == []
@@ -97,13 +102,21 @@ def test_a_member_without_billing_gets_404_on_every_file_route(client, member_a,
     assert statement.seen_by.count() == 0
 
 
-def test_a_member_without_billing_cannot_add_a_version_to_a_clients_financial_document(client, admin_a, member_a,
-                                                                                       company_a):
-    order = DocumentFactory(company=company_a, title="Ordin de plată 318", category=Document.Category.FINANCIAL,
-                            source=Document.Source.CLIENT, user=admin_a)
+def test_a_member_without_billing_cannot_add_a_version_to_a_clients_financial_document(
+    client, admin_a, member_a, company_a
+):
+    order = DocumentFactory(
+        company=company_a,
+        title="Ordin de plată 318",
+        category=Document.Category.FINANCIAL,
+        source=Document.Source.CLIENT,
+        user=admin_a,
+    )
     client.force_login(member_a)
-    response = client.post(reverse("files:add_version", args=[order.public_id]),
-                           {"file": pdf_upload("op-318-v2.pdf"), "comment": "corectat"})
+    response = client.post(
+        reverse("files:add_version", args=[order.public_id]),
+        {"file": pdf_upload("op-318-v2.pdf"), "comment": "corectat"},
+    )
     assert response.status_code == 404
     assert order.versions.count() == 1
 
@@ -114,8 +127,9 @@ def test_a_member_without_billing_cannot_file_a_financial_document(client, membe
     form = client.get(reverse("files:upload")).context["form"]
     assert "financiar" not in dict(form.fields["category"].choices)
     assert "tehnic" in dict(form.fields["category"].choices)
-    response = client.post(reverse("files:upload"), {"title": "Ordin de plată", "category": "financiar",
-                                                     "file": pdf_upload("op.pdf")})
+    response = client.post(
+        reverse("files:upload"), {"title": "Ordin de plată", "category": "financiar", "file": pdf_upload("op.pdf")}
+    )
     assert response.status_code == 200
     assert "category" in response.context["form"].errors
     assert not Document.objects.filter(company=company_a).exists()
@@ -144,8 +158,9 @@ def test_another_company_still_gets_404(client, member_b, statement):
 # --- the dashboard ----------------------------------------------------------------------------------
 
 
-def test_the_dashboard_shows_a_member_without_billing_nothing_of_the_statement(client, member_a, admin_a,
-                                                                                company_a, manual, statement):
+def test_the_dashboard_shows_a_member_without_billing_nothing_of_the_statement(
+    client, member_a, admin_a, company_a, manual, statement
+):
     client.force_login(member_a)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard:home"))
@@ -176,11 +191,11 @@ def test_the_activity_feed_leaves_out_documents_linked_to_an_invoice_too(client,
 # --- notifications ----------------------------------------------------------------------------------
 
 
-def test_no_notification_nor_email_for_a_member_without_billing(company_a, admin_a, member_a, staff, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_no_notification_nor_email_for_a_member_without_billing(
+    company_a, admin_a, member_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        document = DocumentFactory(company=company_a, title=STATEMENT, category=Document.Category.FINANCIAL,
-                                   user=staff)
+        document = DocumentFactory(company=company_a, title=STATEMENT, category=Document.Category.FINANCIAL, user=staff)
     with django_capture_on_commit_callbacks(execute=True):
         add_version(document, user=staff, comment="Sold corectat")
 
@@ -193,15 +208,16 @@ def test_no_notification_nor_email_for_a_member_without_billing(company_a, admin
 # --- other sections' pages ----------------------------------------------------------------------------
 
 
-def test_a_financial_document_on_a_project_page_is_hidden_from_a_member_without_billing(client, member_a, admin_a,
-                                                                                         company_a):
+def test_a_financial_document_on_a_project_page_is_hidden_from_a_member_without_billing(
+    client, member_a, admin_a, company_a
+):
     from projects.tests.factories import ProjectFactory
 
     project = ProjectFactory(company=company_a)
-    DocumentFactory(company=company_a, title="Situație de plăți proiect", category=Document.Category.FINANCIAL,
-                    linked=project)
-    DocumentFactory(company=company_a, title="Plan de proiect", category=Document.Category.CONTRACTUAL,
-                    linked=project)
+    DocumentFactory(
+        company=company_a, title="Situație de plăți proiect", category=Document.Category.FINANCIAL, linked=project
+    )
+    DocumentFactory(company=company_a, title="Plan de proiect", category=Document.Category.CONTRACTUAL, linked=project)
     url = reverse("projects:detail", args=[project.public_id])
     client.force_login(member_a)
     page = client.get(url).content.decode()
@@ -211,15 +227,18 @@ def test_a_financial_document_on_a_project_page_is_hidden_from_a_member_without_
 
 
 def test_a_financial_annex_document_on_a_contract_page_is_hidden_from_a_member_without_billing(
-        client, member_a, admin_a, company_a):
+    client, member_a, admin_a, company_a
+):
     from contracts.tests.factories import AnnexFactory, ContractFactory
 
     contract = ContractFactory(company=company_a)
     annex = AnnexFactory(contract=contract, company=company_a)
-    DocumentFactory(company=company_a, title="Grafic de plăți act adițional", category=Document.Category.FINANCIAL,
-                    linked=annex)
-    DocumentFactory(company=company_a, title="Grafic de plăți contract", category=Document.Category.FINANCIAL,
-                    linked=contract)
+    DocumentFactory(
+        company=company_a, title="Grafic de plăți act adițional", category=Document.Category.FINANCIAL, linked=annex
+    )
+    DocumentFactory(
+        company=company_a, title="Grafic de plăți contract", category=Document.Category.FINANCIAL, linked=contract
+    )
     url = reverse("contracts:detail", args=[contract.public_id])
     client.force_login(member_a)
     page = client.get(url).content.decode()
@@ -240,8 +259,9 @@ def test_a_rule_staff_set_in_admin_holds_from_the_next_request(client, staff, me
 
     # Technical documents now need the right to accept offers.
     client.force_login(staff)
-    response = client.post(reverse("admin:files_categoryaccess_add"),
-                           {"category": "tehnic", "required_right": "accept_offers"})
+    response = client.post(
+        reverse("admin:files_categoryaccess_add"), {"category": "tehnic", "required_right": "accept_offers"}
+    )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     client.force_login(member_a)
     assert list_titles(client) == []
@@ -252,8 +272,9 @@ def test_a_rule_staff_set_in_admin_holds_from_the_next_request(client, staff, me
     # And financial documents for every member: the rule emptied.
     rule = CategoryAccess.objects.get(category="financiar")
     client.force_login(staff)
-    response = client.post(reverse("admin:files_categoryaccess_change", args=[rule.pk]),
-                           {"category": "financiar", "required_right": ""})
+    response = client.post(
+        reverse("admin:files_categoryaccess_change", args=[rule.pk]), {"category": "financiar", "required_right": ""}
+    )
     assert response.status_code == 302
     client.force_login(member_a)
     assert list_titles(client) == [STATEMENT]

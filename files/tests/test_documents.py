@@ -60,8 +60,11 @@ def list_page(client, **params):
 
 @pytest.fixture
 def document_a(company_a):
-    return DocumentFactory(company=company_a, title="Fișă tehnică pompă centrifugală CP-200",
-                           file=pdf_upload("CP-200 fisa.pdf", "CP-200 v1"))
+    return DocumentFactory(
+        company=company_a,
+        title="Fișă tehnică pompă centrifugală CP-200",
+        file=pdf_upload("CP-200 fisa.pdf", "CP-200 v1"),
+    )
 
 
 # --- client upload ----------------------------------------------------------------------------------
@@ -70,10 +73,15 @@ def document_a(company_a):
 def test_client_upload_keeps_the_file_privately_under_a_generated_name(client, admin_a, company_a):
     client.force_login(admin_a)
     data = pdf_bytes("Proces-verbal")
-    response = client.post(reverse("files:upload"), {
-        "title": "Proces-verbal de recepție", "category": "tehnic", "description": "Semnat de ambele părți.",
-        "file": upload("Proces-verbal recepție 12.03.pdf", data, "application/pdf"),
-    })
+    response = client.post(
+        reverse("files:upload"),
+        {
+            "title": "Proces-verbal de recepție",
+            "category": "tehnic",
+            "description": "Semnat de ambele părți.",
+            "file": upload("Proces-verbal recepție 12.03.pdf", data, "application/pdf"),
+        },
+    )
 
     document = Document.objects.get()
     assert response.status_code == 302
@@ -100,8 +108,9 @@ def test_client_upload_keeps_the_file_privately_under_a_generated_name(client, a
     assert DocumentSeen.objects.filter(document=document, user=admin_a, version_number=1).exists()
 
 
-def test_client_upload_does_not_notify_anybody(client, admin_a, member_a, mailoutbox,
-                                               django_capture_on_commit_callbacks):
+def test_client_upload_does_not_notify_anybody(
+    client, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(admin_a)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("files:upload"), {"title": "Schiță", "category": "tehnic", "file": png_upload()})
@@ -110,15 +119,19 @@ def test_client_upload_does_not_notify_anybody(client, admin_a, member_a, mailou
     assert mailoutbox == []
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("factura.pdf", MZ, "nu corespunde"),
-    ("pagina.html", b"<html><script>alert(1)</script></html>", "nu sunt acceptate"),
-    ("gol.pdf", b"", "este gol"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("factura.pdf", MZ, "nu corespunde"),
+        ("pagina.html", b"<html><script>alert(1)</script></html>", "nu sunt acceptate"),
+        ("gol.pdf", b"", "este gol"),
+    ],
+)
 def test_a_refused_upload_shows_the_error_and_saves_nothing(client, admin_a, company_a, name, content, message):
     client.force_login(admin_a)
-    response = client.post(reverse("files:upload"), {
-        "title": "Factură", "category": "financiar", "file": upload(name, content)})
+    response = client.post(
+        reverse("files:upload"), {"title": "Factură", "category": "financiar", "file": upload(name, content)}
+    )
 
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors["file"])
@@ -151,8 +164,9 @@ def test_a_file_over_the_limit_is_refused_by_the_view(client, admin_a, company_a
     settings.FILES_MAX_UPLOAD_MB = 1
     client.force_login(admin_a)
     big = pdf_bytes() + b"%" + b"x" * (1024 * 1024)
-    response = client.post(reverse("files:upload"), {"title": "Manual", "category": "tehnic",
-                                                     "file": upload("manual.pdf", big)})
+    response = client.post(
+        reverse("files:upload"), {"title": "Manual", "category": "tehnic", "file": upload("manual.pdf", big)}
+    )
     assert response.status_code == 200
     assert "limita este" in " ".join(response.context["form"].errors["file"])
     assert not StoredFile.objects.exists()
@@ -163,11 +177,18 @@ def test_a_file_over_the_limit_is_refused_by_the_view(client, admin_a, company_a
 
 
 def test_a_new_version_keeps_the_history(client, admin_a, member_a, company_a):
-    document = DocumentFactory(company=company_a, title="Schiță amplasament hală", source=Document.Source.CLIENT,
-                               user=admin_a, file=pdf_upload("schita-v1.pdf", "v1"))
+    document = DocumentFactory(
+        company=company_a,
+        title="Schiță amplasament hală",
+        source=Document.Source.CLIENT,
+        user=admin_a,
+        file=pdf_upload("schita-v1.pdf", "v1"),
+    )
     client.force_login(admin_a)
-    response = client.post(reverse("files:add_version", args=[document.public_id]), {
-        "file": pdf_upload("schita-v2.pdf", "v2"), "comment": "Cote corectate"})
+    response = client.post(
+        reverse("files:add_version", args=[document.public_id]),
+        {"file": pdf_upload("schita-v2.pdf", "v2"), "comment": "Cote corectate"},
+    )
 
     assert response.status_code == 302
     document.refresh_from_db()
@@ -197,8 +218,10 @@ def test_a_new_version_keeps_the_history(client, admin_a, member_a, company_a):
 def test_a_refused_version_is_a_400_and_changes_nothing(client, admin_a, company_a):
     document = DocumentFactory(company=company_a, source=Document.Source.CLIENT, user=admin_a)
     client.force_login(admin_a)
-    response = client.post(reverse("files:add_version", args=[document.public_id]),
-                           {"file": upload("schita.png", b"\x89PNG\r\n\x1a\n<html><script>")})
+    response = client.post(
+        reverse("files:add_version", args=[document.public_id]),
+        {"file": upload("schita.png", b"\x89PNG\r\n\x1a\n<html><script>")},
+    )
     assert response.status_code == 400
     assert "„schita.png”" in response.content.decode()
     document.refresh_from_db()
@@ -246,11 +269,11 @@ def test_downloading_the_current_version_counts_as_seen_but_an_old_one_does_not(
 
 def test_download_sends_a_safe_server_built_name_and_locks_the_content_type(client, admin_a, company_a):
     data = pdf_bytes("ofertă")
-    document = DocumentFactory(company=company_a, title="Ofertă nr. 12/2026 — pompă „ȘȚ” <b>\\..\\",
-                               file=upload("../../etc/passwd.pdf", data))
+    document = DocumentFactory(
+        company=company_a, title="Ofertă nr. 12/2026 — pompă „ȘȚ” <b>\\..\\", file=upload("../../etc/passwd.pdf", data)
+    )
     client.force_login(admin_a)
-    response = client.get(reverse("files:download", args=[document.public_id]),
-                          REMOTE_ADDR="10.1.2.3")
+    response = client.get(reverse("files:download", args=[document.public_id]), REMOTE_ADDR="10.1.2.3")
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="Oferta-nr-12-2026-pompa-ST-b.pdf"'
@@ -341,8 +364,7 @@ def request_route(client, name, method, extra, document):
 
 @pytest.mark.parametrize(("name", "method", "extra"), OBJECT_ROUTES)
 @pytest.mark.parametrize("who", ["member_b", "pending_user", "staff"])
-def test_another_company_gets_404_everywhere(client, request, name, method, extra, who, client_document_a,
-                                             company_a):
+def test_another_company_gets_404_everywhere(client, request, name, method, extra, who, client_document_a, company_a):
     client.force_login(request.getfixturevalue(who))
     response = request_route(client, name, method, extra, client_document_a)
     assert response.status_code == 404
@@ -370,8 +392,9 @@ def test_no_file_is_reachable_without_logging_in(client, name, method, extra, cl
     assert client_document_a.versions.count() == 1
 
 
-def test_a_link_needing_a_right_hides_the_document_from_members_without_it(client, monkeypatch, admin_a,
-                                                                             member_a, company_a):
+def test_a_link_needing_a_right_hides_the_document_from_members_without_it(
+    client, monkeypatch, admin_a, member_a, company_a
+):
     from contracts.tests.factories import ContractFactory
 
     monkeypatch.setitem(LINKABLES, "contracts.contract", Linkable("contracts.Contract", "Contract", right="billing"))
@@ -395,8 +418,9 @@ def test_a_link_to_another_companys_object_is_refused(company_a, company_b):
     from contracts.tests.factories import ContractFactory
 
     with pytest.raises(ValidationError):
-        services.document_create(company=company_a, title="X", uploaded=pdf_upload(), user=None,
-                                 linked=ContractFactory(company=company_b))
+        services.document_create(
+            company=company_a, title="X", uploaded=pdf_upload(), user=None, linked=ContractFactory(company=company_b)
+        )
     assert not Document.objects.exists()
 
 
@@ -409,36 +433,84 @@ def library(company_a, admin_a):
 
     contract = ContractFactory(company=company_a, number="CTR-2026-0007")
     return [
-        DocumentFactory(company=company_a, title="Fișă tehnică pompă centrifugală CP-200", category="tehnic",
-                        description="Curbe de performanță și dimensiuni de montaj.", file=pdf_upload("cp200.pdf")),
-        DocumentFactory(company=company_a, title="Certificat de conformitate lot 2026-11", category="contractual",
-                        linked=contract, file=pdf_upload("certificat-lot-11.pdf")),
-        DocumentFactory(company=company_a, title="Aviz de însoțire 4512", category="livrare",
-                        description="Livrare parțială, depozitul din Ploiești.", file=pdf_upload("aviz.pdf")),
-        DocumentFactory(company=company_a, title="Schiță amplasament hală", category="tehnic",
-                        source=Document.Source.CLIENT, user=admin_a, file=png_upload("schita-hala-B3.png")),
+        DocumentFactory(
+            company=company_a,
+            title="Fișă tehnică pompă centrifugală CP-200",
+            category="tehnic",
+            description="Curbe de performanță și dimensiuni de montaj.",
+            file=pdf_upload("cp200.pdf"),
+        ),
+        DocumentFactory(
+            company=company_a,
+            title="Certificat de conformitate lot 2026-11",
+            category="contractual",
+            linked=contract,
+            file=pdf_upload("certificat-lot-11.pdf"),
+        ),
+        DocumentFactory(
+            company=company_a,
+            title="Aviz de însoțire 4512",
+            category="livrare",
+            description="Livrare parțială, depozitul din Ploiești.",
+            file=pdf_upload("aviz.pdf"),
+        ),
+        DocumentFactory(
+            company=company_a,
+            title="Schiță amplasament hală",
+            category="tehnic",
+            source=Document.Source.CLIENT,
+            user=admin_a,
+            file=png_upload("schita-hala-B3.png"),
+        ),
     ]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"q": "CP-200"}, ["Fișă tehnică pompă centrifugală CP-200"]),
-    ({"q": "cp-200"}, ["Fișă tehnică pompă centrifugală CP-200"]),
-    ({"q": "Ploiești"}, ["Aviz de însoțire 4512"]),  # description
-    ({"q": "schita-hala-B3"}, ["Schiță amplasament hală"]),  # original file name
-    ({"q": "  lot 2026  "}, ["Certificat de conformitate lot 2026-11"]),
-    ({"q": "nimic asemănător"}, []),
-    ({"category": "livrare"}, ["Aviz de însoțire 4512"]),
-    ({"source": "client"}, ["Schiță amplasament hală"]),
-    ({"category": "tehnic", "source": "supplier"}, ["Fișă tehnică pompă centrifugală CP-200"]),
-    ({"linked": "contracts.contract"}, ["Certificat de conformitate lot 2026-11"]),
-    ({"linked": "none", "category": "tehnic"}, ["Schiță amplasament hală", "Fișă tehnică pompă centrifugală CP-200"]),
-    ({"sort": "title"}, ["Aviz de însoțire 4512", "Certificat de conformitate lot 2026-11",
-                         "Fișă tehnică pompă centrifugală CP-200", "Schiță amplasament hală"]),
-    ({"sort": "old"}, ["Fișă tehnică pompă centrifugală CP-200", "Certificat de conformitate lot 2026-11",
-                       "Aviz de însoțire 4512", "Schiță amplasament hală"]),
-    ({}, ["Schiță amplasament hală", "Aviz de însoțire 4512", "Certificat de conformitate lot 2026-11",
-          "Fișă tehnică pompă centrifugală CP-200"]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "CP-200"}, ["Fișă tehnică pompă centrifugală CP-200"]),
+        ({"q": "cp-200"}, ["Fișă tehnică pompă centrifugală CP-200"]),
+        ({"q": "Ploiești"}, ["Aviz de însoțire 4512"]),  # description
+        ({"q": "schita-hala-B3"}, ["Schiță amplasament hală"]),  # original file name
+        ({"q": "  lot 2026  "}, ["Certificat de conformitate lot 2026-11"]),
+        ({"q": "nimic asemănător"}, []),
+        ({"category": "livrare"}, ["Aviz de însoțire 4512"]),
+        ({"source": "client"}, ["Schiță amplasament hală"]),
+        ({"category": "tehnic", "source": "supplier"}, ["Fișă tehnică pompă centrifugală CP-200"]),
+        ({"linked": "contracts.contract"}, ["Certificat de conformitate lot 2026-11"]),
+        (
+            {"linked": "none", "category": "tehnic"},
+            ["Schiță amplasament hală", "Fișă tehnică pompă centrifugală CP-200"],
+        ),
+        (
+            {"sort": "title"},
+            [
+                "Aviz de însoțire 4512",
+                "Certificat de conformitate lot 2026-11",
+                "Fișă tehnică pompă centrifugală CP-200",
+                "Schiță amplasament hală",
+            ],
+        ),
+        (
+            {"sort": "old"},
+            [
+                "Fișă tehnică pompă centrifugală CP-200",
+                "Certificat de conformitate lot 2026-11",
+                "Aviz de însoțire 4512",
+                "Schiță amplasament hală",
+            ],
+        ),
+        (
+            {},
+            [
+                "Schiță amplasament hală",
+                "Aviz de însoțire 4512",
+                "Certificat de conformitate lot 2026-11",
+                "Fișă tehnică pompă centrifugală CP-200",
+            ],
+        ),
+    ],
+)
 def test_search_filter_and_sort(client, member_a, library, params, expected):
     client.force_login(member_a)
     assert titles(list_page(client, **params)) == expected
@@ -505,21 +577,34 @@ def test_the_list_runs_a_fixed_number_of_queries(client, member_a, company_a, st
 
     contracts = [ContractFactory(company=company_a) for _ in range(4)]
     annexes = [AnnexFactory(contract=contract, company=company_a) for contract in contracts]
-    projects = [Project.objects.create(company=company_a, code=f"PRJ-2026-{n:03d}", name=f"Modernizare linia {n}",
-                                       planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31))
-                for n in range(4)]
+    projects = [
+        Project.objects.create(
+            company=company_a,
+            code=f"PRJ-2026-{n:03d}",
+            name=f"Modernizare linia {n}",
+            planned_start=date(2026, 1, 1),
+            planned_end=date(2026, 12, 31),
+        )
+        for n in range(4)
+    ]
     # Financial documents last: member_a (no billing right) does not see them, and the first three
     # documents must show all three linked kinds.
-    categories = sorted((choice for choice, _label in Document.Category.choices),
-                        key=lambda choice: choice == Document.Category.FINANCIAL)
+    categories = sorted(
+        (choice for choice, _label in Document.Category.choices),
+        key=lambda choice: choice == Document.Category.FINANCIAL,
+    )
 
     def make(count, targets):
         start = Document.objects.count()
         for n in range(start, start + count):
-            DocumentFactory(company=company_a, category=categories[n % len(categories)],
-                            linked=targets[n % len(targets)], user=staff,
-                            source=Document.Source.CLIENT if n % 7 == 0 else Document.Source.SUPPLIER,
-                            versions=2 if n % 5 == 0 else 1)
+            DocumentFactory(
+                company=company_a,
+                category=categories[n % len(categories)],
+                linked=targets[n % len(targets)],
+                user=staff,
+                source=Document.Source.CLIENT if n % 7 == 0 else Document.Source.SUPPLIER,
+                versions=2 if n % 5 == 0 else 1,
+            )
 
     def measure(**params) -> tuple[int, list[str]]:
         list_page(client, **params)  # warm caches (session, content types)
@@ -575,14 +660,19 @@ def test_admin_add_goes_to_the_bulk_upload(client, staff, company_a):
 
 
 def test_staff_bulk_upload_notifies_each_member_once_per_document(
-        client, staff, company_a, admin_a, member_a, member_b, pending_user, mailoutbox,
-        django_capture_on_commit_callbacks):
+    client, staff, company_a, admin_a, member_a, member_b, pending_user, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(bulk_url(), {
-            "company": company_a.pk, "category": "tehnic", "description": "Documentație pompă CP-200",
-            "files": [pdf_upload("Fișă tehnică CP-200.pdf"), png_upload("Schemă hidraulică.png")],
-        })
+        response = client.post(
+            bulk_url(),
+            {
+                "company": company_a.pk,
+                "category": "tehnic",
+                "description": "Documentație pompă CP-200",
+                "files": [pdf_upload("Fișă tehnică CP-200.pdf"), png_upload("Schemă hidraulică.png")],
+            },
+        )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     documents = Document.objects.filter(company=company_a).order_by("title")
@@ -612,20 +702,25 @@ def test_staff_bulk_upload_notifies_each_member_once_per_document(
     # The clients see the documents as new.
     client.force_login(member_a)
     assert {title: d.is_seen for title, d in rows(list_page(client)).items()} == {
-        "Fișă tehnică CP-200": False, "Schemă hidraulică": False}
+        "Fișă tehnică CP-200": False,
+        "Schemă hidraulică": False,
+    }
 
 
-def test_a_supplier_version_notifies_again_and_a_second_one_too(company_a, member_a, staff, mailoutbox,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_supplier_version_notifies_again_and_a_second_one_too(
+    company_a, member_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         document = DocumentFactory(company=company_a, title="Manual ERP — modul Stocuri", user=staff)
     for number in (2, 3):
         with django_capture_on_commit_callbacks(execute=True):
             add_version(document, user=staff, comment=f"Revizia {number}")
     notes = Notification.objects.filter(user=member_a, kind="document.new").order_by("created_at", "id")
-    assert [n.title for n in notes] == ["Document nou: Manual ERP — modul Stocuri",
-                                        "Versiune nouă: Manual ERP — modul Stocuri",
-                                        "Versiune nouă: Manual ERP — modul Stocuri"]
+    assert [n.title for n in notes] == [
+        "Document nou: Manual ERP — modul Stocuri",
+        "Versiune nouă: Manual ERP — modul Stocuri",
+        "Versiune nouă: Manual ERP — modul Stocuri",
+    ]
     subjects = [m.subject for m in mailoutbox if m.to == [member_a.email]]
     assert len(subjects) == 3
     assert subjects[0].endswith("Document nou în portal: Manual ERP — modul Stocuri")
@@ -634,7 +729,8 @@ def test_a_supplier_version_notifies_again_and_a_second_one_too(company_a, membe
 
 
 def test_the_notification_skips_members_who_cannot_see_the_linked_object(
-        monkeypatch, company_a, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks):
+    monkeypatch, company_a, admin_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     from contracts.tests.factories import ContractFactory
 
     monkeypatch.setitem(LINKABLES, "contracts.contract", Linkable("contracts.Contract", "Contract", right="billing"))
@@ -652,14 +748,19 @@ def test_inactive_members_get_nothing(company_a, admin_a, mailoutbox, django_cap
     assert [m.to for m in mailoutbox] == [[admin_a.email]]
 
 
-def test_a_bad_file_in_the_bulk_upload_creates_nothing(client, staff, company_a, admin_a, mailoutbox,
-                                                       django_capture_on_commit_callbacks):
+def test_a_bad_file_in_the_bulk_upload_creates_nothing(
+    client, staff, company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(bulk_url(), {
-            "company": company_a.pk, "category": "tehnic",
-            "files": [pdf_upload("bun.pdf"), upload("setup.pdf", MZ), upload("pagina.html", b"<html>")],
-        })
+        response = client.post(
+            bulk_url(),
+            {
+                "company": company_a.pk,
+                "category": "tehnic",
+                "files": [pdf_upload("bun.pdf"), upload("setup.pdf", MZ), upload("pagina.html", b"<html>")],
+            },
+        )
     assert response.status_code == 200
     page = response.content.decode()
     assert "„setup.pdf”" in page and "„pagina.html”" in page
@@ -675,10 +776,16 @@ def test_the_bulk_upload_refuses_a_link_to_another_company(client, staff, compan
 
     contract_b = ContractFactory(company=company_b)
     client.force_login(staff)
-    response = client.post(bulk_url(), {
-        "company": company_a.pk, "category": "contractual", "files": [pdf_upload()],
-        "linked_type": ContentType.objects.get_for_model(contract_b).pk, "linked_id": contract_b.pk,
-    })
+    response = client.post(
+        bulk_url(),
+        {
+            "company": company_a.pk,
+            "category": "contractual",
+            "files": [pdf_upload()],
+            "linked_type": ContentType.objects.get_for_model(contract_b).pk,
+            "linked_id": contract_b.pk,
+        },
+    )
     assert response.status_code == 200
     assert "aparține altei companii" in response.content.decode()
     assert not Document.objects.exists()
@@ -689,28 +796,47 @@ def test_the_bulk_upload_links_the_documents(client, staff, company_a):
 
     contract = ContractFactory(company=company_a)
     client.force_login(staff)
-    response = client.post(bulk_url(), {
-        "company": company_a.pk, "category": "contractual", "files": [pdf_upload("Contract semnat.pdf")],
-        "linked_type": ContentType.objects.get_for_model(contract).pk, "linked_id": contract.pk,
-    })
+    response = client.post(
+        bulk_url(),
+        {
+            "company": company_a.pk,
+            "category": "contractual",
+            "files": [pdf_upload("Contract semnat.pdf")],
+            "linked_type": ContentType.objects.get_for_model(contract).pk,
+            "linked_id": contract.pk,
+        },
+    )
     assert response.status_code == 302
     assert Document.objects.get().linked == contract
 
 
-def test_staff_upload_a_new_version_in_the_admin_change_form(client, staff, document_a, member_a,
-                                                              mailoutbox, django_capture_on_commit_callbacks):
+def test_staff_upload_a_new_version_in_the_admin_change_form(
+    client, staff, document_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     url = reverse("admin:files_document_change", args=[document_a.pk])
     assert client.get(url).status_code == 200
     first = document_a.current_version
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "company": document_a.company.pk, "title": document_a.title, "category": document_a.category,
-            "description": "", "linked_type": "", "linked_id": "",
-            "new_version": pdf_upload("CP-200 rev B.pdf", "rev B"), "version_comment": "Revizia B",
-            "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1", "versions-MIN_NUM_FORMS": "0",
-            "versions-MAX_NUM_FORMS": "1000", "versions-0-id": first.pk, "versions-0-document": document_a.pk,
-        })
+        response = client.post(
+            url,
+            {
+                "company": document_a.company.pk,
+                "title": document_a.title,
+                "category": document_a.category,
+                "description": "",
+                "linked_type": "",
+                "linked_id": "",
+                "new_version": pdf_upload("CP-200 rev B.pdf", "rev B"),
+                "version_comment": "Revizia B",
+                "versions-TOTAL_FORMS": "1",
+                "versions-INITIAL_FORMS": "1",
+                "versions-MIN_NUM_FORMS": "0",
+                "versions-MAX_NUM_FORMS": "1000",
+                "versions-0-id": first.pk,
+                "versions-0-document": document_a.pk,
+            },
+        )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     document_a.refresh_from_db()
     assert document_a.current_version.number == 2
@@ -721,12 +847,21 @@ def test_staff_upload_a_new_version_in_the_admin_change_form(client, staff, docu
 def test_staff_cannot_attach_a_bad_file_as_a_new_version(client, staff, document_a):
     client.force_login(staff)
     first = document_a.current_version
-    response = client.post(reverse("admin:files_document_change", args=[document_a.pk]), {
-        "company": document_a.company.pk, "title": document_a.title, "category": document_a.category,
-        "new_version": upload("rev.pdf", MZ),
-        "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1", "versions-MIN_NUM_FORMS": "0",
-        "versions-MAX_NUM_FORMS": "1000", "versions-0-id": first.pk, "versions-0-document": document_a.pk,
-    })
+    response = client.post(
+        reverse("admin:files_document_change", args=[document_a.pk]),
+        {
+            "company": document_a.company.pk,
+            "title": document_a.title,
+            "category": document_a.category,
+            "new_version": upload("rev.pdf", MZ),
+            "versions-TOTAL_FORMS": "1",
+            "versions-INITIAL_FORMS": "1",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+            "versions-0-id": first.pk,
+            "versions-0-document": document_a.pk,
+        },
+    )
     assert response.status_code == 200
     assert "„rev.pdf”" in response.content.decode()
     assert document_a.versions.count() == 1

@@ -56,8 +56,10 @@ HOSTILE_NAMES = [
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_file_names_are_stored_under_generated_names_and_served_safely(client, admin_a, company_a, name):
     client.force_login(admin_a)
-    response = client.post(reverse("files:upload"), {
-        "title": "Fișă tehnică", "category": "tehnic", "file": upload(name, pdf_bytes(), "application/pdf")})
+    response = client.post(
+        reverse("files:upload"),
+        {"title": "Fișă tehnică", "category": "tehnic", "file": upload(name, pdf_bytes(), "application/pdf")},
+    )
     assert response.status_code in {200, 302, 400}
     stored = StoredFile.objects.filter(company=company_a).first()
     if stored is None:  # the name broke the multipart body: refused, nothing saved
@@ -78,8 +80,10 @@ def test_a_file_over_the_limit_is_refused_by_the_form_and_nothing_is_saved(clien
     settings.FILES_MAX_UPLOAD_MB = 1
     client.force_login(admin_a)
     big = pdf_bytes() + b"0" * (1024 * 1024 + 1)
-    response = client.post(reverse("files:upload"), {
-        "title": "Prea mare", "category": "tehnic", "file": upload("mare.pdf", big, "application/pdf")})
+    response = client.post(
+        reverse("files:upload"),
+        {"title": "Prea mare", "category": "tehnic", "file": upload("mare.pdf", big, "application/pdf")},
+    )
     assert response.status_code == 200
     assert "limita este" in response.content.decode()
     assert not StoredFile.objects.exists() and not Document.objects.exists()

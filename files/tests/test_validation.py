@@ -33,19 +33,21 @@ def refusal(name: str, content: bytes) -> str:
     return message
 
 
-@pytest.mark.parametrize(("name", "content", "content_type"), [
-    ("fisa-tehnica.pdf", pdf_bytes(), "application/pdf"),
-    ("SCAN-AVIZ.PDF", pdf_bytes(), "application/pdf"),
-    ("schita.png", png_bytes(), "image/png"),
-    ("fotografie.jpg", jpeg_bytes(), "image/jpeg"),
-    ("fotografie.jpeg", jpeg_bytes(), "image/jpeg"),
-    ("specificatie.docx", docx_bytes(),
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("stocuri.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("proces-verbal.odt", odt_bytes(), "application/vnd.oasis.opendocument.text"),
-    ("comanda.csv", csv_bytes(), "text/csv"),
-    ("observatii.txt", "Mențiuni: livrare la depozitul din Țăndărei, rampa 3.\n".encode(), "text/plain"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("fisa-tehnica.pdf", pdf_bytes(), "application/pdf"),
+        ("SCAN-AVIZ.PDF", pdf_bytes(), "application/pdf"),
+        ("schita.png", png_bytes(), "image/png"),
+        ("fotografie.jpg", jpeg_bytes(), "image/jpeg"),
+        ("fotografie.jpeg", jpeg_bytes(), "image/jpeg"),
+        ("specificatie.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("stocuri.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("proces-verbal.odt", odt_bytes(), "application/vnd.oasis.opendocument.text"),
+        ("comanda.csv", csv_bytes(), "text/csv"),
+        ("observatii.txt", "Mențiuni: livrare la depozitul din Țăndărei, rampa 3.\n".encode(), "text/plain"),
+    ],
+)
 def test_real_files_are_accepted(name, content, content_type):
     assert validate_upload(upload(name, content)).content_type == content_type
 
@@ -56,14 +58,17 @@ def test_utf8_text_cut_inside_a_character_at_the_sample_edge_is_accepted():
     assert validate_upload(upload("lista.txt", content)).content_type == "text/plain"
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("factura.pdf", MZ),
-    ("poza.png", MZ),
-    ("citeste.txt", MZ),
-    ("raport.pdf", ELF),
-    ("date.csv", ELF),
-    ("script.txt", b"#!/bin/sh\nrm -rf /\n"),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("factura.pdf", MZ),
+        ("poza.png", MZ),
+        ("citeste.txt", MZ),
+        ("raport.pdf", ELF),
+        ("date.csv", ELF),
+        ("script.txt", b"#!/bin/sh\nrm -rf /\n"),
+    ],
+)
 def test_renamed_executables_are_refused(name, content):
     assert "nu corespunde unui fișier" in refusal(name, content)
 
@@ -103,11 +108,14 @@ def test_extensions_not_on_the_list_are_refused(name):
     assert "Tipuri acceptate:" in message
 
 
-@pytest.mark.parametrize("content", [
-    b"Buna ziua,\n<script>fetch('/cont/')</script>\n",
-    b"<!DOCTYPE html><html><body>factura</body></html>",
-    b"Link: javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Buna ziua,\n<script>fetch('/cont/')</script>\n",
+        b"<!DOCTYPE html><html><body>factura</body></html>",
+        b"Link: javascript:alert(1)",
+    ],
+)
 def test_text_with_markup_or_script_is_refused(content):
     refusal("nota.txt", content)
 
@@ -148,8 +156,7 @@ def test_a_pdf_renamed_docx_is_refused():
 
 
 def test_the_form_shows_the_refusal_on_the_file_field():
-    form = DocumentUploadForm({"title": "Factură", "category": "financiar"},
-                              {"file": upload("factura.pdf", MZ)})
+    form = DocumentUploadForm({"title": "Factură", "category": "financiar"}, {"file": upload("factura.pdf", MZ)})
     assert not form.is_valid()
     assert "„factura.pdf”" in form.errors["file"][0]
 

@@ -20,22 +20,23 @@ def _joined(parts) -> str:
 def _options(choices, selected: str):
     def option(value, label):
         value = "" if value is None else str(value)
-        return format_html('<option value="{}"{}>{}</option>', value,
-                           " selected" if value == selected else "", label)
+        return format_html('<option value="{}"{}>{}</option>', value, " selected" if value == selected else "", label)
 
     parts = []
     for value, label in choices:
         if isinstance(label, list | tuple):
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value,
-                                     _joined(option(v, lbl) for v, lbl in label)))
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', value, _joined(option(v, lbl) for v, lbl in label))
+            )
         else:
             parts.append(option(value, label))
     return _joined(parts)
 
 
 def _attrs(attrs: dict) -> str:
-    return format_html_join("", ' {}="{}"', ((key, value) for key, value in attrs.items()
-                                             if value is not None and value is not False))
+    return format_html_join(
+        "", ' {}="{}"', ((key, value) for key, value in attrs.items() if value is not None and value is not False)
+    )
 
 
 @register.filter
@@ -49,27 +50,49 @@ def filter_field(field: forms.BoundField):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_error"
     invalid = " is-invalid" if errors else ""
-    error_html = format_html(
-        '<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id,
-        format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
-                         ((i, field.auto_id, error) for i, error in enumerate(errors, 1)))) if errors else ""
+    error_html = (
+        format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.auto_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((i, field.auto_id, error) for i, error in enumerate(errors, 1)),
+            ),
+        )
+        if errors
+        else ""
+    )
     value = field.value()
     if isinstance(widget, forms.HiddenInput):
-        return format_html('<input type="hidden" name="{}" value="{}"{}>', field.html_name, value or "",
-                           _attrs(attrs))
+        return format_html('<input type="hidden" name="{}" value="{}"{}>', field.html_name, value or "", _attrs(attrs))
     if isinstance(widget, forms.CheckboxInput):
         checked = " checked" if field.field.to_python(value) else ""
         return format_html(
             '<div class="mb-3"><div id="div_{}" class="form-check"><input type="checkbox" name="{}" '
             'class="checkboxinput form-check-input{}{}"{}{}><label for="{}" class="form-check-label">{}</label>{}'
-            '</div></div>', field.auto_id, field.html_name, invalid, f" {extra_class}" if extra_class else "",
-            _attrs(attrs), checked, field.auto_id, field.label, error_html)
+            "</div></div>",
+            field.auto_id,
+            field.html_name,
+            invalid,
+            f" {extra_class}" if extra_class else "",
+            _attrs(attrs),
+            checked,
+            field.auto_id,
+            field.label,
+            error_html,
+        )
     label = format_html('<label for="{}" class="form-label">{}</label>', field.auto_id, field.label)
     if isinstance(widget, forms.Select):
         selected = "" if value is None else str(value)
-        control = format_html('<select name="{}" class="select form-select{}{}"{}>{}</select>', field.html_name,
-                              invalid, f" {extra_class}" if extra_class else "", _attrs(attrs),
-                              _options(field.field.choices, selected))
+        control = format_html(
+            '<select name="{}" class="select form-select{}{}"{}>{}</select>',
+            field.html_name,
+            invalid,
+            f" {extra_class}" if extra_class else "",
+            _attrs(attrs),
+            _options(field.field.choices, selected),
+        )
     else:
         input_type = widget.attrs.get("type") or getattr(widget, "input_type", "text")
         attrs.pop("type", None)
@@ -77,7 +100,14 @@ def filter_field(field: forms.BoundField):
             attrs.setdefault("maxlength", field.field.max_length)
         css = "dateinput" if input_type == "date" else "textinput"
         shown = widget.format_value(value)
-        control = format_html('<input type="{}" name="{}"{} class="{} form-control{}{}"{}>', input_type,
-                              field.html_name, format_html(' value="{}"', shown) if shown not in (None, "") else "",
-                              css, invalid, f" {extra_class}" if extra_class else "", _attrs(attrs))
+        control = format_html(
+            '<input type="{}" name="{}"{} class="{} form-control{}{}"{}>',
+            input_type,
+            field.html_name,
+            format_html(' value="{}"', shown) if shown not in (None, "") else "",
+            css,
+            invalid,
+            f" {extra_class}" if extra_class else "",
+            _attrs(attrs),
+        )
     return format_html('<div id="div_{}" class="mb-3">{}{}{}</div>', field.auto_id, label, control, error_html)

@@ -5,8 +5,13 @@ from tests.access import Route, everyone, object_page, section, section_action
 
 def objects(cast) -> dict:
     # The owner admin's own notification; everybody else must not be able to open it.
-    notification = notify(user=cast["admin_a"], company=cast["company_a"], kind="document.new",
-                          title="Document nou: Fișă tehnică", url="/fisiere/")
+    notification = notify(
+        user=cast["admin_a"],
+        company=cast["company_a"],
+        kind="document.new",
+        title="Document nou: Fișă tehnică",
+        url="/fisiere/",
+    )
     return {"notification": notification}
 
 
@@ -18,8 +23,16 @@ def own_notification(outcome):
 ROUTES = [
     Route("portal:notifications", get=section(), post=everyone(405)),
     Route("portal:notifications_read_all", get=everyone(405), post=section_action("portal:notifications")),
-    Route("portal:notification_settings", get=section(), post=section_action("portal:notification_settings"),
-          data=lambda o: {**dict.fromkeys(Topic.values, "immediate"), "offers": "digest", "projects": "never"}),
-    Route("portal:notification_open", get=everyone(405), post=own_notification("/fisiere/"),
-          kwargs=lambda o: {"public_id": o["notification"].public_id}),
+    Route(
+        "portal:notification_settings",
+        get=section(),
+        post=section_action("portal:notification_settings"),
+        data=lambda o: {**dict.fromkeys(Topic.values, "immediate"), "offers": "digest", "projects": "never"},
+    ),
+    Route(
+        "portal:notification_open",
+        get=everyone(405),
+        post=own_notification("/fisiere/"),
+        kwargs=lambda o: {"public_id": o["notification"].public_id},
+    ),
 ]

@@ -35,7 +35,6 @@ def test_outside_a_request_an_entry_has_no_address():
     assert audit.record(action="test.action").ip is None
 
 
-
 @pytest.mark.django_db
 def test_a_client_action_through_the_stack_records_the_request_address(client, admin_a, company_a):
     offer = OfferFactory(company=company_a)

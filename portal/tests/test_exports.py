@@ -9,14 +9,17 @@ from django.utils.functional import lazystr
 from portal.exports import csv_writer, spreadsheet_safe
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+40 21 555 0100", "-2+3+cmd|' /C calc'!A0",
-                                  "@SUM(A1:A2)", "\t=1+1", "\r=1+1"])
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("http://x","y")', "+40 21 555 0100", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"],
+)
 def test_text_that_would_start_a_formula_gets_an_apostrophe(text):
     assert spreadsheet_safe(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["", "Agroserv SRL", "OP 123 = avans", " =1+1", "'=1", "Factură TST-0001",
-                                  "1234,50", "02.03.2026"])
+@pytest.mark.parametrize(
+    "text", ["", "Agroserv SRL", "OP 123 = avans", " =1+1", "'=1", "Factură TST-0001", "1234,50", "02.03.2026"]
+)
 def test_other_text_is_left_alone(text):
     assert spreadsheet_safe(text) == text
 

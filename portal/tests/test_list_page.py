@@ -21,7 +21,8 @@ def render(source: str, **context) -> str:
 
 def test_capture_renders_into_a_variable_not_the_page():
     html = Template("{% load capture %}[{% capture as x %} <b>{{ v }}</b> {% endcapture %}]{{ x }}").render(
-        Context({"v": "<i>"}))
+        Context({"v": "<i>"})
+    )
     assert html == "[]<b>&lt;i&gt;</b>"
 
 

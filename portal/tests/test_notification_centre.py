@@ -9,12 +9,22 @@ from portal.notifications import notify, send_digest, send_to_user_once
 from portal.topics import Delivery, Topic, topic_of
 
 
-@pytest.mark.parametrize(("name", "topic"), [
-    ("offer.sent", Topic.OFFERS), ("quotes_offer_sent", Topic.OFFERS), ("document.new", Topic.DOCUMENTS),
-    ("document_new", Topic.DOCUMENTS), ("contract_expiring", Topic.CONTRACTS), ("invoice.overdue", Topic.BILLING),
-    ("ticket.updated", Topic.SUPPORT), ("shipment.delivered", Topic.SHIPMENTS), ("project.milestone", Topic.PROJECTS),
-    ("membership_approved", None), ("invitation", None),
-])
+@pytest.mark.parametrize(
+    ("name", "topic"),
+    [
+        ("offer.sent", Topic.OFFERS),
+        ("quotes_offer_sent", Topic.OFFERS),
+        ("document.new", Topic.DOCUMENTS),
+        ("document_new", Topic.DOCUMENTS),
+        ("contract_expiring", Topic.CONTRACTS),
+        ("invoice.overdue", Topic.BILLING),
+        ("ticket.updated", Topic.SUPPORT),
+        ("shipment.delivered", Topic.SHIPMENTS),
+        ("project.milestone", Topic.PROJECTS),
+        ("membership_approved", None),
+        ("invitation", None),
+    ],
+)
 def test_topic_of(name, topic):
     assert topic_of(name) == topic
 
@@ -23,9 +33,12 @@ def email_about_a_contract(user, key="k1"):
     from contracts.tests.factories import ContractFactory
 
     contract = ContractFactory()
-    return send_to_user_once(key=key, user=user, template="contract_expiring",
-                             context={"contract": contract, "notice": type("N", (), {"days_before": 30})(),
-                                      "url": "/contracte/"})
+    return send_to_user_once(
+        key=key,
+        user=user,
+        template="contract_expiring",
+        context={"contract": contract, "notice": type("N", (), {"days_before": 30})(), "url": "/contracte/"},
+    )
 
 
 def test_immediate_by_default(admin_a, mailoutbox):
@@ -46,8 +59,12 @@ def test_account_emails_ignore_preferences(admin_a, company_a, mailoutbox):
     for topic in Topic:
         NotificationPreference.objects.create(user=admin_a, topic=topic, delivery=Delivery.NEVER)
     membership = Membership.objects.get(user=admin_a)
-    assert send_to_user_once(key="approved", user=admin_a, template="membership_approved",
-                             context={"membership": membership, "login_url": "/"})
+    assert send_to_user_once(
+        key="approved",
+        user=admin_a,
+        template="membership_approved",
+        context={"membership": membership, "login_url": "/"},
+    )
     assert len(mailoutbox) == 1
 
 
@@ -140,7 +157,9 @@ def test_settings_save_and_billing_hidden_without_the_right(client, member_a, ad
     data = {**dict.fromkeys(Topic.values, "immediate"), "offers": "digest", "support": "never"}
     client.post(reverse("portal:notification_settings"), data)
     assert dict(NotificationPreference.objects.filter(user=member_a).values_list("topic", "delivery")) == {
-        "offers": "digest", "support": "never"}
+        "offers": "digest",
+        "support": "never",
+    }
     client.force_login(admin_a)
     assert "Facturi și plăți" in client.get(reverse("portal:notification_settings")).content.decode()
 

@@ -21,9 +21,17 @@ ROUTES = [
     # The chart on a page of its own; another company's project (and so its chart data) is a 404.
     Route("projects:gantt", get=object_page(200), post=everyone(405), kwargs=project),
     # Any member of the company may write to the project manager; after sending, back to the thread.
-    Route("projects:comments", get=object_page(200), post=object_page(SAME), kwargs=project,
-          data=lambda o: {"body": "Putem muta instruirea după 15 ianuarie?"}),
-    Route("projects:attachment", get=object_page(200), post=everyone(405),
-          kwargs=lambda o: {"public_id": o["project"].public_id,
-                            "file_id": o["project_attachment"].file.public_id}),
+    Route(
+        "projects:comments",
+        get=object_page(200),
+        post=object_page(SAME),
+        kwargs=project,
+        data=lambda o: {"body": "Putem muta instruirea după 15 ianuarie?"},
+    ),
+    Route(
+        "projects:attachment",
+        get=object_page(200),
+        post=everyone(405),
+        kwargs=lambda o: {"public_id": o["project"].public_id, "file_id": o["project_attachment"].file.public_id},
+    ),
 ]

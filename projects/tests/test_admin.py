@@ -21,17 +21,38 @@ def form_data(project, tasks, *, edits=None, new=(), reply=""):
     """What the change form posts: the project's fields, one inline row per task (with ``edits``
     by task), extra rows for ``new`` tasks, and an optional reply in the conversation."""
     edits = edits or {}
-    data = {"code": project.code, "name": project.name, "description": project.description,
-            "status": project.status, "planned_start": project.planned_start.isoformat(),
-            "planned_end": project.planned_end.isoformat(), "manager_name": project.manager_name,
-            "manager_email": project.manager_email, "manager_phone": project.manager_phone,
-            "tasks-TOTAL_FORMS": len(tasks) + len(new), "tasks-INITIAL_FORMS": len(tasks),
-            "tasks-MIN_NUM_FORMS": 0, "tasks-MAX_NUM_FORMS": 1000,
-            "comments-TOTAL_FORMS": 1 if reply else 0, "comments-INITIAL_FORMS": 0,
-            "comments-MIN_NUM_FORMS": 0, "comments-MAX_NUM_FORMS": 1000}
-    rows = [(task, {**{name: getattr(task, name) for name in TASK_FIELDS},
-                    "is_milestone": task.is_milestone, "id": task.pk,
-                    "depends_on": [t.pk for t in task.depends_on.all()], **edits.get(task, {})}) for task in tasks]
+    data = {
+        "code": project.code,
+        "name": project.name,
+        "description": project.description,
+        "status": project.status,
+        "planned_start": project.planned_start.isoformat(),
+        "planned_end": project.planned_end.isoformat(),
+        "manager_name": project.manager_name,
+        "manager_email": project.manager_email,
+        "manager_phone": project.manager_phone,
+        "tasks-TOTAL_FORMS": len(tasks) + len(new),
+        "tasks-INITIAL_FORMS": len(tasks),
+        "tasks-MIN_NUM_FORMS": 0,
+        "tasks-MAX_NUM_FORMS": 1000,
+        "comments-TOTAL_FORMS": 1 if reply else 0,
+        "comments-INITIAL_FORMS": 0,
+        "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000,
+    }
+    rows = [
+        (
+            task,
+            {
+                **{name: getattr(task, name) for name in TASK_FIELDS},
+                "is_milestone": task.is_milestone,
+                "id": task.pk,
+                "depends_on": [t.pk for t in task.depends_on.all()],
+                **edits.get(task, {}),
+            },
+        )
+        for task in tasks
+    ]
     rows += [(None, row) for row in new]
     for index, (_task, row) in enumerate(rows):
         prefix = f"tasks-{index}-"
@@ -73,8 +94,10 @@ def test_change_page_shows_tasks_inline(client, staff, project, tasks):
 def test_a_cycle_in_the_inline_is_an_error_and_nothing_is_saved(client, staff, project, tasks):
     analysis, design = tasks
     client.force_login(staff)
-    response = client.post(change_url(project), form_data(
-        project, [analysis, design], edits={analysis: {"depends_on": [design.pk], "title": "Analiză nouă"}}))
+    response = client.post(
+        change_url(project),
+        form_data(project, [analysis, design], edits={analysis: {"depends_on": [design.pk], "title": "Analiză nouă"}}),
+    )
     assert response.status_code == 200
     assert "formează un cerc" in response.content.decode()
     analysis.refresh_from_db()
@@ -84,8 +107,9 @@ def test_a_cycle_in_the_inline_is_an_error_and_nothing_is_saved(client, staff, p
 def test_end_before_start_in_the_inline_is_an_error(client, staff, project, tasks):
     analysis, design = tasks
     client.force_login(staff)
-    response = client.post(change_url(project), form_data(
-        project, [analysis, design], edits={design: {"end": days(-20)}}))
+    response = client.post(
+        change_url(project), form_data(project, [analysis, design], edits={design: {"end": days(-20)}})
+    )
     assert response.status_code == 200
     assert "Sfârșitul nu poate fi înainte de început." in response.content.decode()
     design.refresh_from_db()
@@ -95,12 +119,27 @@ def test_end_before_start_in_the_inline_is_an_error(client, staff, project, task
 def test_staff_add_and_rewire_tasks_through_the_service(client, staff, project, tasks):
     analysis, design = tasks
     client.force_login(staff)
-    new = {"title": "Recepție", "phase": "Punere în funcțiune", "position": 9, "start": days(5), "end": days(5),
-           "is_milestone": True, "status": Task.Status.NOT_STARTED, "progress": 0, "depends_on": []}
+    new = {
+        "title": "Recepție",
+        "phase": "Punere în funcțiune",
+        "position": 9,
+        "start": days(5),
+        "end": days(5),
+        "is_milestone": True,
+        "status": Task.Status.NOT_STARTED,
+        "progress": 0,
+        "depends_on": [],
+    }
     # Swap the dependency (Analiză now after Proiectare) and add a milestone, in one save.
-    response = client.post(change_url(project), form_data(
-        project, [analysis, design], edits={analysis: {"depends_on": [design.pk]}, design: {"depends_on": []}},
-        new=[new]))
+    response = client.post(
+        change_url(project),
+        form_data(
+            project,
+            [analysis, design],
+            edits={analysis: {"depends_on": [design.pk]}, design: {"depends_on": []}},
+            new=[new],
+        ),
+    )
     assert response.status_code == 302, response.context and response.context["errors"]
     assert list(analysis.depends_on.all()) == [design] and not design.depends_on.exists()
     milestone = Task.objects.get(title="Recepție")
@@ -109,8 +148,9 @@ def test_staff_add_and_rewire_tasks_through_the_service(client, staff, project, 
     assert entry.data == {"created": 1, "updated": 2, "deleted": 0} and entry.user == staff
 
 
-def test_staff_reply_to_the_client_from_the_project_page(client, staff, admin_a, project, mailoutbox,
-                                                         django_capture_on_commit_callbacks):
+def test_staff_reply_to_the_client_from_the_project_page(
+    client, staff, admin_a, project, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(change_url(project), form_data(project, [], reply="Instruirea începe pe 18.01."))
@@ -120,15 +160,25 @@ def test_staff_reply_to_the_client_from_the_project_page(client, staff, admin_a,
     assert [m.to for m in mailoutbox] == [[admin_a.email]]
 
 
-def test_notify_action_emails_the_milestone_schedule(client, staff, admin_a, project, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
-    TaskFactory(project=project, title="Pornirea în producție", start=days(30), end=days(30), is_milestone=True,
-                status=Task.Status.NOT_STARTED)
+def test_notify_action_emails_the_milestone_schedule(
+    client, staff, admin_a, project, mailoutbox, django_capture_on_commit_callbacks
+):
+    TaskFactory(
+        project=project,
+        title="Pornirea în producție",
+        start=days(30),
+        end=days(30),
+        is_milestone=True,
+        status=Task.Status.NOT_STARTED,
+    )
     empty = ProjectFactory(company=project.company)
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:projects_project_changelist"), {
-            "action": "notify_milestones", helpers.ACTION_CHECKBOX_NAME: [project.pk, empty.pk]}, follow=True)
+        response = client.post(
+            reverse("admin:projects_project_changelist"),
+            {"action": "notify_milestones", helpers.ACTION_CHECKBOX_NAME: [project.pk, empty.pk]},
+            follow=True,
+        )
     text = response.content.decode()
     assert "nu are jaloane deschise" in text and "anunțat pentru 1 proiect" in text
     [email] = mailoutbox

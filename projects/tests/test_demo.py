@@ -24,15 +24,25 @@ def test_demo_projects_cover_every_state_and_are_idempotent():
     data = seed_twice()
     first, second = data["companies"][:2]
     assert set(Project.objects.filter(company=first).values_list("status", flat=True)) == {
-        Project.Status.PLANNED, Project.Status.IN_PROGRESS, Project.Status.SUSPENDED, Project.Status.DONE}
+        Project.Status.PLANNED,
+        Project.Status.IN_PROGRESS,
+        Project.Status.SUSPENDED,
+        Project.Status.DONE,
+    }
     assert Project.objects.filter(company=second).count() == 4
     assert Comment.objects.count() == 2
 
     big = Project.objects.get(company=first, code="PRJ-2026-014")
     schedule = project_schedule(project=big)
     assert 55 <= len(schedule.tasks) <= 65
-    assert [p.name for p in schedule.phases] == ["Analiză", "Proiectare", "Implementare", "Testare", "Instruire",
-                                                 "Punere în funcțiune"]
+    assert [p.name for p in schedule.phases] == [
+        "Analiză",
+        "Proiectare",
+        "Implementare",
+        "Testare",
+        "Instruire",
+        "Punere în funcțiune",
+    ]
     milestones = [task for task in schedule.tasks if task.is_milestone]
     assert len(milestones) >= 5 and schedule.late_tasks and any(not m.is_closed for m in milestones)
     assert find_cycle(schedule.edges) is None

@@ -14,14 +14,26 @@ from projects.tests.factories import days, today
 
 
 def project(**fields) -> Project:
-    return Project(code="PRJ-2026-014", name="Implementare ERP", planned_start=days(-30), planned_end=days(60),
-                   **fields)
+    return Project(
+        code="PRJ-2026-014", name="Implementare ERP", planned_start=days(-30), planned_end=days(60), **fields
+    )
 
 
-def task(pk, title, start, end, *, phase="", status=Task.Status.IN_PROGRESS, progress=0, milestone=False,
-         **fields) -> Task:
-    return Task(pk=pk, title=title, phase=phase, position=pk, start=days(start), end=days(end), status=status,
-                progress=progress, is_milestone=milestone, **fields)
+def task(
+    pk, title, start, end, *, phase="", status=Task.Status.IN_PROGRESS, progress=0, milestone=False, **fields
+) -> Task:
+    return Task(
+        pk=pk,
+        title=title,
+        phase=phase,
+        position=pk,
+        start=days(start),
+        end=days(end),
+        status=status,
+        progress=progress,
+        is_milestone=milestone,
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -29,11 +41,25 @@ def sample():
     tasks = [
         task(1, "Analiza proceselor", -30, -21, phase="Analiză", status=Task.Status.DONE, progress=100),
         task(2, "Aprobarea analizei", -20, -20, phase="Analiză", milestone=True, status=Task.Status.DONE),
-        task(3, "Configurarea modulului Financiar", -19, -2, phase="Implementare", progress=60,
-             responsible="Alina Munteanu"),
+        task(
+            3,
+            "Configurarea modulului Financiar",
+            -19,
+            -2,
+            phase="Implementare",
+            progress=60,
+            responsible="Alina Munteanu",
+        ),
         task(4, "Migrarea soldurilor", -10, 5, phase="Implementare", progress=25),
-        task(5, "Pornirea în producție", 10, 10, phase="Punere în funcțiune", milestone=True,
-             status=Task.Status.NOT_STARTED),
+        task(
+            5,
+            "Pornirea în producție",
+            10,
+            10,
+            phase="Punere în funcțiune",
+            milestone=True,
+            status=Task.Status.NOT_STARTED,
+        ),
     ]
     edges = [(1, 2), (2, 3), (2, 4), (3, 5), (4, 5)]
     with translation.override("ro"):
@@ -52,10 +78,17 @@ def test_the_figure_follows_plotlys_schema(sample):
 def test_rows_are_grouped_under_phase_headings(sample):
     phases, tasks = trace(sample, "phase-labels"), trace(sample, "task-labels")
     assert list(zip(phases["y"], phases["text"], strict=True)) == [
-        (0, "Analiză"), (3, "Implementare"), (6, "Punere în funcțiune")]
+        (0, "Analiză"),
+        (3, "Implementare"),
+        (6, "Punere în funcțiune"),
+    ]
     assert list(zip(tasks["y"], tasks["text"], strict=True)) == [
-        (1, "Analiza proceselor"), (2, "◆ Aprobarea analizei"), (4, "Configurarea modulului Financiar"),
-        (5, "Migrarea soldurilor"), (7, "◆ Pornirea în producție")]
+        (1, "Analiza proceselor"),
+        (2, "◆ Aprobarea analizei"),
+        (4, "Configurarea modulului Financiar"),
+        (5, "Migrarea soldurilor"),
+        (7, "◆ Pornirea în producție"),
+    ]
     assert phases["textfont"]["weight"] == "bold" and phases["xaxis"] == tasks["xaxis"] == "x2"
     assert trace(sample, "Faze")["y"] == [0, 3, 6]
     assert sample["compact"]["task-labels"][2] == "Configurarea mod…"  # 17 characters at phone width
@@ -65,8 +98,11 @@ def test_bars_are_coloured_by_status_with_the_done_fraction_and_late_outline(sam
     bars = trace(sample, "Sarcini")
     assert bars["y"] == [1, 4, 5]
     assert bars["base"][0] == days(-30).isoformat() and bars["x"][0] == 10 * 86_400_000
-    assert bars["marker"]["color"] == [STATUS_COLOURS[Task.Status.DONE], STATUS_COLOURS[Task.Status.IN_PROGRESS],
-                                       STATUS_COLOURS[Task.Status.IN_PROGRESS]]
+    assert bars["marker"]["color"] == [
+        STATUS_COLOURS[Task.Status.DONE],
+        STATUS_COLOURS[Task.Status.IN_PROGRESS],
+        STATUS_COLOURS[Task.Status.IN_PROGRESS],
+    ]
     assert bars["marker"]["line"]["color"][1] == LATE_COLOUR  # ended two days ago, 60 %
     assert bars["marker"]["line"]["width"][2] == 0
     done = trace(sample, "Realizat")
@@ -116,9 +152,18 @@ def synthetic(count: int) -> tuple[list[Task], list[tuple[int, int]]]:
     tasks = []
     for i in range(count):
         start = -300 + (i * 7) % 600
-        tasks.append(task(i + 1, f"Sarcina {i} — configurare", start, start + (0 if i % 15 == 0 else i % 30),
-                          phase=phases[i * 6 // count], milestone=i % 15 == 0, progress=i % 101,
-                          responsible="Radu Ene"))
+        tasks.append(
+            task(
+                i + 1,
+                f"Sarcina {i} — configurare",
+                start,
+                start + (0 if i % 15 == 0 else i % 30),
+                phase=phases[i * 6 // count],
+                milestone=i % 15 == 0,
+                progress=i % 101,
+                responsible="Radu Ene",
+            )
+        )
     return tasks, [(i, i + 1) for i in range(1, count)]
 
 

@@ -11,13 +11,19 @@ from projects.tests.factories import ProjectFactory, TaskFactory, days
 
 def task(start: int, length: int, *, progress: int = 0, status=Task.Status.IN_PROGRESS, milestone=False) -> Task:
     """An unsaved task of ``length`` calendar days starting ``start`` days from today."""
-    return Task(start=days(start), end=days(start + max(length, 1) - 1), progress=progress, status=status,
-                is_milestone=milestone)
+    return Task(
+        start=days(start),
+        end=days(start + max(length, 1) - 1),
+        progress=progress,
+        status=status,
+        is_milestone=milestone,
+    )
 
 
 def milestone(day: int, *, done=False) -> Task:
-    return Task(start=days(day), end=days(day), is_milestone=True,
-                status=Task.Status.DONE if done else Task.Status.NOT_STARTED)
+    return Task(
+        start=days(day), end=days(day), is_milestone=True, status=Task.Status.DONE if done else Task.Status.NOT_STARTED
+    )
 
 
 def test_progress_is_weighted_by_duration():
@@ -30,8 +36,12 @@ def test_a_finished_task_counts_100_whatever_its_percentage():
 
 
 def test_milestones_weigh_nothing_and_cancelled_tasks_are_left_out():
-    tasks = [task(0, 10, progress=50), milestone(10), milestone(5, done=True),
-             task(0, 90, status=Task.Status.CANCELLED)]
+    tasks = [
+        task(0, 10, progress=50),
+        milestone(10),
+        milestone(5, done=True),
+        task(0, 90, status=Task.Status.CANCELLED),
+    ]
     assert project_progress(tasks) == 50
 
 
@@ -51,14 +61,16 @@ def test_half_rounds_up():
 @pytest.mark.django_db
 def test_the_list_computes_the_same_progress_in_sql(company_a):
     project = ProjectFactory(company=company_a)
-    specs = [(0, 10, 100, Task.Status.DONE), (10, 3, 40, Task.Status.IN_PROGRESS),
-             (13, 30, 0, Task.Status.NOT_STARTED), (2, 7, 80, Task.Status.CANCELLED),
-             (5, 1, 90, Task.Status.ON_HOLD)]
+    specs = [
+        (0, 10, 100, Task.Status.DONE),
+        (10, 3, 40, Task.Status.IN_PROGRESS),
+        (13, 30, 0, Task.Status.NOT_STARTED),
+        (2, 7, 80, Task.Status.CANCELLED),
+        (5, 1, 90, Task.Status.ON_HOLD),
+    ]
     for start, length, progress, status in specs:
-        TaskFactory(project=project, start=days(start), end=days(start + length - 1), progress=progress,
-                    status=status)
-    TaskFactory(project=project, start=days(20), end=days(20), is_milestone=True, status=Task.Status.DONE,
-                progress=100)
+        TaskFactory(project=project, start=days(start), end=days(start + length - 1), progress=progress, status=status)
+    TaskFactory(project=project, start=days(20), end=days(20), is_milestone=True, status=Task.Status.DONE, progress=100)
     expected = project_progress(Task.objects.filter(project=project))
 
     [row] = list_rows(project_list(company=company_a), company=company_a)

@@ -133,8 +133,9 @@ def test_tasks_save_refuses_a_task_of_another_project(project, company_a):
 # --- audit and client notifications ----------------------------------------------------------
 
 
-def test_reaching_a_milestone_tells_the_client_once(project, admin_a, member_a, staff,
-                                                    django_capture_on_commit_callbacks, mailoutbox):
+def test_reaching_a_milestone_tells_the_client_once(
+    project, admin_a, member_a, staff, django_capture_on_commit_callbacks, mailoutbox
+):
     milestone = new_task(project, "Pornirea în producție", start=0, end=0, is_milestone=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.task_update(task=milestone, status=Task.Status.DONE, by=staff)
@@ -151,8 +152,7 @@ def test_reaching_a_milestone_tells_the_client_once(project, admin_a, member_a, 
     assert len(mailoutbox) == 2 and Notification.objects.filter(kind="project.milestone").count() == 2
 
 
-def test_staff_announce_the_milestone_schedule(project, admin_a, staff, django_capture_on_commit_callbacks,
-                                                mailoutbox):
+def test_staff_announce_the_milestone_schedule(project, admin_a, staff, django_capture_on_commit_callbacks, mailoutbox):
     new_task(project, "Recepția la testare", start=20, end=20, is_milestone=True)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.milestones_notify(project=project, by=staff) == 1
@@ -166,8 +166,7 @@ def test_announcing_a_project_without_open_milestones_is_refused(project, staff)
         services.milestones_notify(project=project, by=staff)
 
 
-def test_a_client_comment_emails_the_project_manager(project, admin_a, django_capture_on_commit_callbacks,
-                                                     mailoutbox):
+def test_a_client_comment_emails_the_project_manager(project, admin_a, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         comment = services.comment_add(project=project, user=admin_a, body="Când începe instruirea?")
     [email] = mailoutbox
@@ -178,8 +177,9 @@ def test_a_client_comment_emails_the_project_manager(project, admin_a, django_ca
     assert len(mailoutbox) == 1
 
 
-def test_a_supplier_reply_notifies_the_clients_members(project, admin_a, staff,
-                                                       django_capture_on_commit_callbacks, mailoutbox):
+def test_a_supplier_reply_notifies_the_clients_members(
+    project, admin_a, staff, django_capture_on_commit_callbacks, mailoutbox
+):
     MembershipFactory(company=project.company, user=UserFactory(email="coleg@client-a.ro"))
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_add(project=project, user=staff, body="Instruirea începe pe 18.01.", from_supplier=True)

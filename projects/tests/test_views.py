@@ -28,8 +28,13 @@ CHART_QUERIES = 2
 def many_tasks(project, count: int, *, milestones_every: int = 10) -> list[Task]:
     phases = ["Analiză", "Proiectare", "Implementare", "Testare", "Instruire", "Punere în funcțiune"]
     tasks = TaskFactory.create_batch(
-        count, project=project, phase=factory_phase(phases, count),
-        start=days(-20), end=days(10), status=Task.Status.IN_PROGRESS)
+        count,
+        project=project,
+        phase=factory_phase(phases, count),
+        start=days(-20),
+        end=days(10),
+        status=Task.Status.IN_PROGRESS,
+    )
     for index, task in enumerate(tasks):
         if index % milestones_every == 0:
             task.is_milestone, task.end = True, task.start
@@ -51,8 +56,14 @@ def factory_phase(phases, count):
 def test_list_shows_progress_and_next_milestone(client, admin_a, company_a):
     project = ProjectFactory(company=company_a, name="Implementare ERP")
     TaskFactory(project=project, start=days(-10), end=days(-1), status=Task.Status.DONE)
-    TaskFactory(project=project, title="Recepție", start=days(14), end=days(14), is_milestone=True,
-                status=Task.Status.NOT_STARTED)
+    TaskFactory(
+        project=project,
+        title="Recepție",
+        start=days(14),
+        end=days(14),
+        is_milestone=True,
+        status=Task.Status.NOT_STARTED,
+    )
     client.force_login(admin_a)
 
     response = client.get(reverse("projects:list"))
@@ -103,8 +114,9 @@ def test_list_query_count_does_not_grow_with_rows(client, admin_a, company_a, dj
     for index in range(PROJECTS_PER_PAGE + 5):
         project = ProjectFactory(company=company_a)
         TaskFactory.create_batch(3, project=project)
-        TaskFactory(project=project, is_milestone=True, start=days(index), end=days(index),
-                    status=Task.Status.NOT_STARTED)
+        TaskFactory(
+            project=project, is_milestone=True, start=days(index), end=days(index), status=Task.Status.NOT_STARTED
+        )
     client.force_login(admin_a)
     client.get(reverse("projects:list"))  # warm the session
     with django_assert_max_num_queries(LIST_QUERIES):
@@ -117,21 +129,31 @@ def test_list_query_count_does_not_grow_with_rows(client, admin_a, company_a, dj
 
 
 def test_detail_shows_the_project(client, admin_a, company_a):
-    project = ProjectFactory(company=company_a, name="Implementare ERP", manager_name="Ioana Marinescu",
-                             manager_email="ioana.marinescu@furnizor.ro", manager_phone="0721 000 100",
-                             actual_start=days(-28))
-    analysis = TaskFactory(project=project, title="Analiză", start=days(-20), end=days(-11),
-                           status=Task.Status.DONE)
+    project = ProjectFactory(
+        company=company_a,
+        name="Implementare ERP",
+        manager_name="Ioana Marinescu",
+        manager_email="ioana.marinescu@furnizor.ro",
+        manager_phone="0721 000 100",
+        actual_start=days(-28),
+    )
+    analysis = TaskFactory(project=project, title="Analiză", start=days(-20), end=days(-11), status=Task.Status.DONE)
     link(analysis, TaskFactory(project=project, title="Configurare", start=days(-10), end=days(9), progress=50))
-    TaskFactory(project=project, title="Recepție", start=days(10), end=days(10), is_milestone=True,
-                status=Task.Status.NOT_STARTED)
+    TaskFactory(
+        project=project,
+        title="Recepție",
+        start=days(10),
+        end=days(10),
+        is_milestone=True,
+        status=Task.Status.NOT_STARTED,
+    )
     client.force_login(admin_a)
 
     response = client.get(project.get_absolute_url())
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ioana Marinescu" in html and "mailto:ioana.marinescu@furnizor.ro" in html and 'tel:0721000100' in html
+    assert "Ioana Marinescu" in html and "mailto:ioana.marinescu@furnizor.ro" in html and "tel:0721000100" in html
     assert days(-28).strftime("%d.%m.%Y") in html  # actual start
     assert response.context["progress"] == round((10 * 100 + 20 * 50) / 30)
     assert [m.title for m in response.context["milestones"]] == ["Recepție"]
@@ -140,7 +162,7 @@ def test_detail_shows_the_project(client, admin_a, company_a):
     assert '<script id="gantt-data" type="application/json">' in html
     assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", html)
     # The same data as a plain table.
-    assert html.count("<th scope=\"rowgroup\"") == 1 and "Depinde de" in html
+    assert html.count('<th scope="rowgroup"') == 1 and "Depinde de" in html
 
 
 def test_detail_without_tasks_has_no_chart(client, admin_a, company_a):
@@ -223,8 +245,11 @@ def test_detail_query_count_is_fixed_with_500_tasks(client, admin_a, company_a, 
     with django_assert_max_num_queries(DETAIL_QUERIES + CHART_QUERIES):
         response = client.get(project.get_absolute_url())
     assert len(response.context["schedule"].tasks) == 500
-    heads = next(trace for trace in response.context["gantt"]["figure"]["data"]
-                 if trace["name"] == "Dependențe" and trace["mode"] == "markers")
+    heads = next(
+        trace
+        for trace in response.context["gantt"]["figure"]["data"]
+        if trace["name"] == "Dependențe" and trace["mode"] == "markers"
+    )
     assert len(heads["x"]) == 499  # one arrowhead per dependency
     with django_assert_max_num_queries(DETAIL_QUERIES):  # the chart comes from the cache now
         again = client.get(project.get_absolute_url())
@@ -265,21 +290,24 @@ def test_an_attachment_is_served_only_under_its_own_project(client, admin_a, com
     project, other = ProjectFactory(company=company_a), ProjectFactory(company=company_a)
     attachment = attach(CommentFactory(project=project))
     client.force_login(admin_a)
-    assert client.get(reverse("projects:attachment", args=[other.public_id, attachment.file.public_id])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("projects:attachment", args=[other.public_id, attachment.file.public_id])).status_code == 404
+    )
 
 
 # --- the conversation -------------------------------------------------------------------------
 
 
-def test_a_member_writes_to_the_project_manager_with_attachments(client, member_a, company_a, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_member_writes_to_the_project_manager_with_attachments(
+    client, member_a, company_a, mailoutbox, django_capture_on_commit_callbacks
+):
     project = ProjectFactory(company=company_a)
     client.force_login(member_a)
     url = reverse("projects:comments", args=[project.public_id])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"body": "Atașez schița halei.",
-                                     "files": [pdf_upload("schita-hala.pdf"), pdf_upload("plan.pdf")]})
+        response = client.post(
+            url, {"body": "Atașez schița halei.", "files": [pdf_upload("schita-hala.pdf"), pdf_upload("plan.pdf")]}
+        )
 
     assert response.status_code == 302 and response["Location"] == url
     comment = Comment.objects.get()
@@ -310,15 +338,22 @@ def test_a_bad_message_is_a_form_error_and_nothing_is_saved(client, admin_a, com
 def test_detail_links_the_contract_the_project_comes_from(client, admin_a, company_a):
     from contracts.models import Contract
 
-    contract = Contract.objects.create(company=company_a, number="CTR-2025-014", title="Contract-cadru",
-                                       status=Contract.Status.ACTIVE, start_date=days(-100))
+    contract = Contract.objects.create(
+        company=company_a,
+        number="CTR-2025-014",
+        title="Contract-cadru",
+        status=Contract.Status.ACTIVE,
+        start_date=days(-100),
+    )
     project = ProjectFactory(company=company_a, contract=contract)
     client.force_login(admin_a)
     html = client.get(project.get_absolute_url()).content.decode()
     assert reverse("contracts:detail", args=[contract.public_id]) in html
     Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.DRAFT)  # drafts are not shown
-    assert reverse("contracts:detail", args=[contract.public_id]) not in client.get(
-        project.get_absolute_url()).content.decode()
+    assert (
+        reverse("contracts:detail", args=[contract.public_id])
+        not in client.get(project.get_absolute_url()).content.decode()
+    )
 
 
 def test_the_cached_chart_follows_every_change_to_the_schedule(client, admin_a, company_a):
@@ -339,10 +374,12 @@ def test_the_cached_chart_follows_every_change_to_the_schedule(client, admin_a, 
     first.title = "Analiză detaliată"
     first.save()
     assert "Analiză detaliată" in chart() and "Analiză detaliată" in chart(gantt_url)
+
     def arrows() -> int:
         figure = json.loads(chart())["figure"]
-        return sum(len(trace["x"]) for trace in figure["data"]
-                   if trace["name"] == "Dependențe" and trace["mode"] == "markers")
+        return sum(
+            len(trace["x"]) for trace in figure["data"] if trace["name"] == "Dependențe" and trace["mode"] == "markers"
+        )
 
     assert arrows() == 0
     link(first, second)
@@ -356,8 +393,13 @@ def test_the_cached_chart_follows_every_change_to_the_schedule(client, admin_a, 
 def test_late_tasks_and_milestones_cards(client, admin_a, company_a):
     project = ProjectFactory(company=company_a)
     for position in range(7):
-        TaskFactory(project=project, title=f"Întârziată {position}", start=days(-20), end=days(-10 + position),
-                    position=position)
+        TaskFactory(
+            project=project,
+            title=f"Întârziată {position}",
+            start=days(-20),
+            end=days(-10 + position),
+            position=position,
+        )
     TaskFactory(project=project, title="Gata", start=days(-20), end=days(-15), status=Task.Status.DONE, position=8)
     TaskFactory(project=project, title="Jalon depășit", start=days(-2), end=days(-2), is_milestone=True, position=9)
     TaskFactory(project=project, title="Jalon viitor", start=days(5), end=days(5), is_milestone=True, position=10)

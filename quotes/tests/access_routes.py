@@ -11,8 +11,9 @@ def objects(cast) -> dict:
     quote_request.attachments.add(attachment)
     offer = OfferFactory(company=company)
     # A stored PDF, so the download route does not render one for every visitor.
-    offer.pdf = store_generated(company=company, name="oferta.pdf", content=pdf_bytes("Oferta"),
-                                content_type="application/pdf")
+    offer.pdf = store_generated(
+        company=company, name="oferta.pdf", content=pdf_bytes("Oferta"), content_type="application/pdf"
+    )
     offer.save(update_fields=["pdf"])
     return {"quote_request": quote_request, "quote_attachment": attachment, "offer": offer}
 
@@ -33,14 +34,23 @@ ROUTES = [
     Route("quotes:product_search", get=section(), post=everyone(405)),
     Route("quotes:request_detail", get=object_page(200), post=everyone(405), kwargs=quote_request),
     Route("quotes:request_cancel", get=everyone(405), post=object_page(302), kwargs=quote_request),
-    Route("quotes:request_attachment", get=object_page(200), post=everyone(405),
-          kwargs=lambda o: {"public_id": o["quote_request"].public_id, "file_id": o["quote_attachment"].public_id}),
+    Route(
+        "quotes:request_attachment",
+        get=object_page(200),
+        post=everyone(405),
+        kwargs=lambda o: {"public_id": o["quote_request"].public_id, "file_id": o["quote_attachment"].public_id},
+    ),
     Route("quotes:offer_list", get=section(), post=everyone(405)),
     Route("quotes:offer_detail", get=object_page(200), post=everyone(405), kwargs=offer),
     Route("quotes:offer_pdf", get=object_page(200), post=everyone(405), kwargs=offer),
     # Deciding needs the "accept_offers" right: the plain member gets 403; the decision redirects
     # to the offer (302; test_offers.py checks where and that B's attempts change nothing).
     Route("quotes:offer_accept", get=everyone(405), post=object_page(302, right="accept_offers"), kwargs=offer),
-    Route("quotes:offer_reject", get=everyone(405), post=object_page(302, right="accept_offers"), kwargs=offer,
-          data=lambda o: {"reason": "Termenul de livrare este prea lung."}),
+    Route(
+        "quotes:offer_reject",
+        get=everyone(405),
+        post=object_page(302, right="accept_offers"),
+        kwargs=offer,
+        data=lambda o: {"reason": "Termenul de livrare este prea lung."},
+    ),
 ]

@@ -52,9 +52,14 @@ class QuoteRequestFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         for position in range(1, (extracted if extracted is not None else 2) + 1):
-            QuoteRequestLine.objects.create(company=obj.company, request=obj, position=position,
-                                            description=f"Robinet sferic DN{25 * position}", quantity=Decimal("4"),
-                                            unit="buc")
+            QuoteRequestLine.objects.create(
+                company=obj.company,
+                request=obj,
+                position=position,
+                description=f"Robinet sferic DN{25 * position}",
+                quantity=Decimal("4"),
+                unit="buc",
+            )
 
 
 class OfferFactory(factory.django.DjangoModelFactory):
@@ -79,17 +84,23 @@ class OfferFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         for position in range(1, (extracted if extracted is not None else 2) + 1):
-            OfferLine.objects.create(company=obj.company, offer=obj, position=position,
-                                     description=f"Vană fluture DN{50 * position}", quantity=Decimal("2"),
-                                     unit="buc", unit_price=Decimal("1000.00"))
+            OfferLine.objects.create(
+                company=obj.company,
+                offer=obj,
+                position=position,
+                description=f"Vană fluture DN{50 * position}",
+                quantity=Decimal("2"),
+                unit="buc",
+                unit_price=Decimal("1000.00"),
+            )
         services.offer_recalculate(offer=obj)
 
 
 def sent_offer(company, *, by=None, lines: list[dict] | None = None, quote_request=None, **fields) -> Offer:
     """A draft made and sent through the services (PDF and emails run on commit, if the test lets them)."""
     offer = services.offer_create(company=company, by=by, quote_request=quote_request, **fields)
-    for position, line in enumerate(lines or [{"description": "Pompă submersibilă 4 kW", "quantity": "3",
-                                                "unit_price": "2450.50"}], start=1):
-        OfferLine.objects.create(company=company, offer=offer, position=position,
-                                 **{"unit": "buc", **line})
+    for position, line in enumerate(
+        lines or [{"description": "Pompă submersibilă 4 kW", "quantity": "3", "unit_price": "2450.50"}], start=1
+    ):
+        OfferLine.objects.create(company=company, offer=offer, position=position, **{"unit": "buc", **line})
     return services.offer_send(offer=offer, by=by)

@@ -41,7 +41,8 @@ def offer(company_a):
 
 
 def test_an_offer_from_a_request_is_prefilled_and_sending_shows_it_to_the_company(
-        company_a, admin_a, member_a, member_b, staff, mailoutbox, django_capture_on_commit_callbacks):
+    company_a, admin_a, member_a, member_b, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     quote_request = QuoteRequestFactory(company=company_a, created_by=admin_a, lines=2)
     draft = services.offer_create(company=company_a, by=staff, quote_request=quote_request)
     quote_request.refresh_from_db()
@@ -51,7 +52,8 @@ def test_an_offer_from_a_request_is_prefilled_and_sending_shows_it_to_the_compan
     lines = list(draft.lines.order_by("position"))
     assert [(line.description, line.quantity, line.unit_price, line.vat_rate) for line in lines] == [
         ("Robinet sferic DN25", Decimal("4"), Decimal("0"), 21),
-        ("Robinet sferic DN50", Decimal("4"), Decimal("0"), 21)]
+        ("Robinet sferic DN50", Decimal("4"), Decimal("0"), 21),
+    ]
     OfferLine.objects.filter(offer=draft).update(unit_price=Decimal("312.40"), discount_percent=Decimal("5"))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,8 +119,13 @@ def test_list_filters_by_what_the_client_sees(client, admin_a, company_a):
     OfferFactory(company=company_a, number="OF-NO", status=Offer.Status.REJECTED)
     client.force_login(admin_a)
     url = reverse("quotes:offer_list")
-    expected = {"open": {"OF-OPEN"}, "expired": {"OF-LATE", "OF-EXP"}, "accepted": {"OF-YES"}, "rejected": {"OF-NO"},
-                "": {"OF-OPEN", "OF-LATE", "OF-EXP", "OF-YES", "OF-NO"}}
+    expected = {
+        "open": {"OF-OPEN"},
+        "expired": {"OF-LATE", "OF-EXP"},
+        "accepted": {"OF-YES"},
+        "rejected": {"OF-NO"},
+        "": {"OF-OPEN", "OF-LATE", "OF-EXP", "OF-YES", "OF-NO"},
+    }
     for status, numbers in expected.items():
         page = client.get(url, {"status": status}).content.decode()
         assert {n for n in expected[""] if f">{n}<" in page} == numbers, status
@@ -127,9 +134,18 @@ def test_list_filters_by_what_the_client_sees(client, admin_a, company_a):
 
 
 def test_detail_shows_lines_totals_and_the_decision_buttons(client, admin_a, company_a):
-    offer = sent_offer(company_a, lines=[
-        {"description": "Pompă submersibilă 4 kW", "quantity": "3", "unit_price": "2450.50", "discount_percent": "10"},
-        {"description": "Kit montaj țeavă", "quantity": "1", "unit_price": "199.99", "vat_rate": 11}])
+    offer = sent_offer(
+        company_a,
+        lines=[
+            {
+                "description": "Pompă submersibilă 4 kW",
+                "quantity": "3",
+                "unit_price": "2450.50",
+                "discount_percent": "10",
+            },
+            {"description": "Kit montaj țeavă", "quantity": "1", "unit_price": "199.99", "vat_rate": 11},
+        ],
+    )
     client.force_login(admin_a)
     response = client.get(offer.get_absolute_url())
     page = response.content.decode()
@@ -137,8 +153,10 @@ def test_detail_shows_lines_totals_and_the_decision_buttons(client, admin_a, com
     totals = response.context["totals"]
     assert (totals.net, totals.vat, totals.gross) == (offer.total_net, offer.total_vat, offer.total_gross)
     assert totals.net == Decimal("6816.34")  # 6616.35 + 199.99
-    assert "6.816,34 RON" in page and f"{offer.total_gross:,.2f}".replace(",", "X").replace(".", ",").replace(
-        "X", ".") + " RON" in page
+    assert (
+        "6.816,34 RON" in page
+        and f"{offer.total_gross:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " RON" in page
+    )
     assert accept_url(offer) in page and reject_url(offer) in page and "data-confirm" in page
     assert 'name="reason"' in page
 
@@ -173,8 +191,9 @@ def test_another_company_cannot_see_download_accept_or_reject(client, member_b, 
 # --- deciding ---------------------------------------------------------------------------------------------
 
 
-def test_accepting_records_who_when_ip_revision_and_totals(client, admin_a, company_a, settings, mailoutbox,
-                                                           django_capture_on_commit_callbacks):
+def test_accepting_records_who_when_ip_revision_and_totals(
+    client, admin_a, company_a, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
     quote_request = QuoteRequestFactory(company=company_a, status=QuoteRequest.Status.OFFERED)
     offer = OfferFactory(company=company_a, request=quote_request)
@@ -190,8 +209,14 @@ def test_accepting_records_who_when_ip_revision_and_totals(client, admin_a, comp
     assert quote_request.status == QuoteRequest.Status.CLOSED
     entry = AuditEntry.objects.get(action="offer.accepted")
     assert (entry.user, entry.ip, entry.company) == (admin_a, "192.0.2.10", company_a)
-    assert entry.data == {"number": offer.number, "revision": 1, "total_net": "4000.00", "total_vat": "840.00",
-                          "total_gross": "4840.00", "currency": "RON"}
+    assert entry.data == {
+        "number": offer.number,
+        "revision": 1,
+        "total_net": "4000.00",
+        "total_vat": "840.00",
+        "total_gross": "4840.00",
+        "currency": "RON",
+    }
     staff_mail = [m for m in mailoutbox if m.to == ["vanzari@furnizor.ro"]]
     assert len(staff_mail) == 1 and "a acceptat oferta" in staff_mail[0].subject
     assert "192.0.2.10" in staff_mail[0].body and "4.840,00 RON" in staff_mail[0].body
@@ -201,8 +226,9 @@ def test_accepting_records_who_when_ip_revision_and_totals(client, admin_a, comp
     assert "Acceptată de Ana Popescu" in page and accept_url(offer) not in page
 
 
-def test_rejecting_asks_an_optional_reason(client, admin_a, company_a, offer, settings, mailoutbox,
-                                           django_capture_on_commit_callbacks):
+def test_rejecting_asks_an_optional_reason(
+    client, admin_a, company_a, offer, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
     client.force_login(admin_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -243,12 +269,15 @@ def test_a_decision_happens_once_and_the_others_are_told_why(client, admin_a, co
     assert AuditEntry.objects.filter(action__in=["offer.accepted", "offer.rejected"]).count() == 1
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"valid_until": "past"}, "a expirat la"),
-    ({"status": Offer.Status.EXPIRED}, "a expirat la"),
-    ({"status": Offer.Status.WITHDRAWN}, "retrasă de furnizor"),
-    ({"status": Offer.Status.SUPERSEDED, "is_current": False}, "înlocuită de o revizie mai nouă"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"valid_until": "past"}, "a expirat la"),
+        ({"status": Offer.Status.EXPIRED}, "a expirat la"),
+        ({"status": Offer.Status.WITHDRAWN}, "retrasă de furnizor"),
+        ({"status": Offer.Status.SUPERSEDED, "is_current": False}, "înlocuită de o revizie mai nouă"),
+    ],
+)
 def test_an_offer_that_is_not_open_is_refused(client, admin_a, company_a, change, message):
     if change.get("valid_until") == "past":
         change = {"valid_until": today() - timedelta(days=1)}
@@ -273,7 +302,8 @@ def test_a_changed_offer_is_a_new_revision_and_the_client_sees_the_current_one(c
     draft = services.offer_new_revision(offer=first, by=staff, note="Preț redus cu 5%")
     assert (draft.number, draft.revision, draft.status) == (first.number, 2, Offer.Status.DRAFT)
     assert [(line.description, line.unit_price) for line in draft.lines.all()] == [
-        ("Pompă submersibilă 4 kW", Decimal("2450.50"))]
+        ("Pompă submersibilă 4 kW", Decimal("2450.50"))
+    ]
     with pytest.raises(services.ValidationError, match="deja o revizie în ciornă"):
         services.offer_new_revision(offer=first, by=staff)
     client.force_login(admin_a)
@@ -331,7 +361,10 @@ def test_offers_past_their_date_expire_once(company_a, admin_a):
     for offer in (late, last_day, decided):
         offer.refresh_from_db()
     assert (late.status, last_day.status, decided.status) == (
-        Offer.Status.EXPIRED, Offer.Status.SENT, Offer.Status.ACCEPTED)
+        Offer.Status.EXPIRED,
+        Offer.Status.SENT,
+        Offer.Status.ACCEPTED,
+    )
     assert services.expire_offers() == 0
     assert AuditEntry.objects.filter(action="offer.expired").count() == 1
     assert services.expire_offers(today=today() + timedelta(days=1)) == 1
@@ -351,8 +384,10 @@ def test_the_periodic_task_expires_offers(company_a):
 
 
 def test_the_pdf_opens_and_its_text_has_romanian_diacritics(company_a):
-    offer = sent_offer(company_a, lines=[{"description": "Ștuț îmbinare țeavă — oțel galvanizat, ă/â",
-                                          "quantity": "12", "unit_price": "18.35"}])
+    offer = sent_offer(
+        company_a,
+        lines=[{"description": "Ștuț îmbinare țeavă — oțel galvanizat, ă/â", "quantity": "12", "unit_price": "18.35"}],
+    )
     stored = services.offer_render_pdf(offer=offer)
     content = stored.file.open("rb").read()
     assert content.startswith(b"%PDF-") and b"%%EOF" in content[-32:]
@@ -364,17 +399,22 @@ def test_the_pdf_opens_and_its_text_has_romanian_diacritics(company_a):
 
 
 def test_a_long_offer_flows_over_pages(company_a):
-    offer = sent_offer(company_a, lines=[{"description": f"Articol {i}", "quantity": "1", "unit_price": "10"}
-                                         for i in range(80)])
+    offer = sent_offer(
+        company_a, lines=[{"description": f"Articol {i}", "quantity": "1", "unit_price": "10"} for i in range(80)]
+    )
     content = services.offer_render_pdf(offer=offer).file.open("rb").read()
     assert page_count(content) >= 3
 
 
 def test_pdf_totals_equal_the_page_and_an_accepted_pdf_says_so(client, admin_a, company_a):
-    offer = sent_offer(company_a, lines=[
-        {"description": "Senzor presiune", "quantity": "7", "unit_price": "123.45", "discount_percent": "12.5"},
-        {"description": "Manual tipărit", "quantity": "2", "unit_price": "45.00", "vat_rate": 11},
-        {"description": "Instruire", "quantity": "1", "unit_price": "0.01", "vat_rate": 0}])
+    offer = sent_offer(
+        company_a,
+        lines=[
+            {"description": "Senzor presiune", "quantity": "7", "unit_price": "123.45", "discount_percent": "12.5"},
+            {"description": "Manual tipărit", "quantity": "2", "unit_price": "45.00", "vat_rate": 11},
+            {"description": "Instruire", "quantity": "1", "unit_price": "0.01", "vat_rate": 0},
+        ],
+    )
     client.force_login(admin_a)
     page_context = client.get(offer.get_absolute_url()).context
     pdf_context = selectors.offer_pdf_context(selectors.offer_for_pdf(pk=offer.pk))
@@ -393,8 +433,7 @@ def test_pdf_totals_equal_the_page_and_an_accepted_pdf_says_so(client, admin_a, 
     assert timezone.localtime(offer.decided_at).strftime("%d.%m.%Y %H:%M") in html
 
 
-def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admin_a, member_a, company_a,
-                                                                    monkeypatch):
+def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admin_a, member_a, company_a, monkeypatch):
     offer = sent_offer(company_a)
     client.force_login(member_a)  # no right needed to read
     url = reverse("quotes:offer_pdf", args=[offer.public_id])
@@ -418,30 +457,54 @@ def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admi
 # --- admin ------------------------------------------------------------------------------------------------
 
 
-def test_staff_create_price_and_send_an_offer_in_admin(client, staff, admin_a, company_a,
-                                                       django_capture_on_commit_callbacks):
+def test_staff_create_price_and_send_an_offer_in_admin(
+    client, staff, admin_a, company_a, django_capture_on_commit_callbacks
+):
     product = ProductFactory(code="RS-25", name="Robinet sferic DN25")
     quote_request = QuoteRequestFactory(company=company_a, lines=1)
     quote_request.lines.update(product=product)
     client.force_login(staff)
-    response = client.post(reverse("admin:quotes_quoterequest_changelist"),
-                           {"action": "create_offer", "_selected_action": [quote_request.pk]})
+    response = client.post(
+        reverse("admin:quotes_quoterequest_changelist"),
+        {"action": "create_offer", "_selected_action": [quote_request.pk]},
+    )
     offer = Offer.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:quotes_offer_change",
-                                                                           args=[offer.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("admin:quotes_offer_change", args=[offer.pk])
     line = offer.lines.get()
     url = reverse("admin:quotes_offer_change", args=[offer.pk])
     assert client.get(url).status_code == 200
     data = {
-        "request": quote_request.pk, "currency": "RON", "valid_until": (today() + timedelta(days=15)).strftime(
-            "%d.%m.%Y"), "payment_terms": "30 de zile", "delivery_terms": "5 zile", "notes": "", "revision_note": "",
-        "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "1", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000",
-        "lines-0-id": line.pk, "lines-0-offer": offer.pk, "lines-0-position": "1", "lines-0-product": product.pk,
-        "lines-0-description": line.description, "lines-0-quantity": "4", "lines-0-unit": "buc",
-        "lines-0-unit_price": "85.50", "lines-0-discount_percent": "0", "lines-0-vat_rate": "21",
-        "lines-1-offer": offer.pk, "lines-1-position": "", "lines-1-product": "", "lines-1-description": "Transport",
-        "lines-1-quantity": "1", "lines-1-unit": "cursă", "lines-1-unit_price": "150", "lines-1-discount_percent": "0",
-        "lines-1-vat_rate": "21", "_send": "1",
+        "request": quote_request.pk,
+        "currency": "RON",
+        "valid_until": (today() + timedelta(days=15)).strftime("%d.%m.%Y"),
+        "payment_terms": "30 de zile",
+        "delivery_terms": "5 zile",
+        "notes": "",
+        "revision_note": "",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "1",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-id": line.pk,
+        "lines-0-offer": offer.pk,
+        "lines-0-position": "1",
+        "lines-0-product": product.pk,
+        "lines-0-description": line.description,
+        "lines-0-quantity": "4",
+        "lines-0-unit": "buc",
+        "lines-0-unit_price": "85.50",
+        "lines-0-discount_percent": "0",
+        "lines-0-vat_rate": "21",
+        "lines-1-offer": offer.pk,
+        "lines-1-position": "",
+        "lines-1-product": "",
+        "lines-1-description": "Transport",
+        "lines-1-quantity": "1",
+        "lines-1-unit": "cursă",
+        "lines-1-unit_price": "150",
+        "lines-1-discount_percent": "0",
+        "lines-1-vat_rate": "21",
+        "_send": "1",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
@@ -449,7 +512,9 @@ def test_staff_create_price_and_send_an_offer_in_admin(client, staff, admin_a, c
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT and offer.total_net == Decimal("492.00")
     assert [(line.position, line.company_id) for line in offer.lines.order_by("position")] == [
-        (1, company_a.pk), (2, company_a.pk)]
+        (1, company_a.pk),
+        (2, company_a.pk),
+    ]
     assert offer.pdf is not None
     page = client.get(url).content.decode()
     assert "Creează o revizie nouă" in page and 'name="lines-0-unit_price"' not in page  # sent: read-only
@@ -498,8 +563,9 @@ def measure(client, url) -> int:
 
 
 @pytest.mark.parametrize("user", ["admin_a", "member_a"])
-def test_offer_pages_run_a_fixed_number_of_queries(client, request, company_a, staff, user,
-                                                   django_assert_max_num_queries):
+def test_offer_pages_run_a_fixed_number_of_queries(
+    client, request, company_a, staff, user, django_assert_max_num_queries
+):
     client.force_login(request.getfixturevalue(user))
     offer = sent_offer(company_a, by=staff)
     urls = [reverse("quotes:offer_list"), offer.get_absolute_url()]
@@ -508,8 +574,15 @@ def test_offer_pages_run_a_fixed_number_of_queries(client, request, company_a, s
     for _ in range(30):
         OfferFactory(company=company_a, lines=2, request=QuoteRequestFactory(company=company_a, lines=0))
     for i in range(25):
-        OfferLine.objects.create(company=company_a, offer=offer, position=i + 2, description=f"Articol {i}",
-                                 quantity=1, unit_price=10, product=ProductFactory())
+        OfferLine.objects.create(
+            company=company_a,
+            offer=offer,
+            position=i + 2,
+            description=f"Articol {i}",
+            quantity=1,
+            unit_price=10,
+            product=ProductFactory(),
+        )
     latest = offer
     for _ in range(4):
         latest = services.offer_send(offer=services.offer_new_revision(offer=latest, by=staff), by=staff)
@@ -526,13 +599,27 @@ def test_offer_pages_run_a_fixed_number_of_queries(client, request, company_a, s
 def test_staff_add_a_standalone_offer_with_a_number_of_the_series(client, staff, company_a, company_b):
     client.force_login(staff)
     url = reverse("admin:quotes_offer_add")
-    data = {"company": company_a.pk, "request": "", "currency": "EUR",
-            "valid_until": (today() + timedelta(days=10)).strftime("%d.%m.%Y"), "payment_terms": "avans 30%",
-            "delivery_terms": "", "notes": "",
-            "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
-            "lines-MAX_NUM_FORMS": "1000", "lines-0-position": "", "lines-0-product": "",
-            "lines-0-description": "Audit energetic stație de pompare", "lines-0-quantity": "1", "lines-0-unit": "buc",
-            "lines-0-unit_price": "1200", "lines-0-discount_percent": "0", "lines-0-vat_rate": "21"}
+    data = {
+        "company": company_a.pk,
+        "request": "",
+        "currency": "EUR",
+        "valid_until": (today() + timedelta(days=10)).strftime("%d.%m.%Y"),
+        "payment_terms": "avans 30%",
+        "delivery_terms": "",
+        "notes": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-position": "",
+        "lines-0-product": "",
+        "lines-0-description": "Audit energetic stație de pompare",
+        "lines-0-quantity": "1",
+        "lines-0-unit": "buc",
+        "lines-0-unit_price": "1200",
+        "lines-0-discount_percent": "0",
+        "lines-0-vat_rate": "21",
+    }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     offer = Offer.objects.get()

@@ -25,16 +25,21 @@ def race(monkeypatch, *calls) -> list:
 
 @pytest.fixture
 def colleague(company_a):
-    return MembershipFactory(company=company_a, can_accept_offers=True, user__first_name="Radu",
-                             user__last_name="Stan").user
+    return MembershipFactory(
+        company=company_a, can_accept_offers=True, user__first_name="Radu", user__last_name="Stan"
+    ).user
 
 
 def test_two_colleagues_accept_at_the_same_moment(transactional_db, monkeypatch, company_a, admin_a, colleague):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     offer = OfferFactory(company=company_a)
-    results = race(monkeypatch, *[
-        lambda user=user: services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
-        for user in (admin_a, colleague)])
+    results = race(
+        monkeypatch,
+        *[
+            lambda user=user: services.offer_accept(offer_id=offer.pk, company=company_a, user=user)
+            for user in (admin_a, colleague)
+        ],
+    )
     decided = [r for r in results if isinstance(r, Offer)]
     refused = [r for r in results if isinstance(r, services.OfferNotOpen)]
     assert len(decided) == 1 and len(refused) == 1, results
@@ -51,7 +56,8 @@ def test_accept_and_reject_at_the_same_moment(transactional_db, monkeypatch, com
     results = race(
         monkeypatch,
         lambda: services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a),
-        lambda: services.offer_reject(offer_id=offer.pk, company=company_a, user=colleague, reason="x"))
+        lambda: services.offer_reject(offer_id=offer.pk, company=company_a, user=colleague, reason="x"),
+    )
     assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
     offer.refresh_from_db()
     assert offer.status in (Offer.Status.ACCEPTED, Offer.Status.REJECTED)

@@ -50,8 +50,9 @@ def csv_file(tmp_path, delimiter=","):
         ["", "", "", stamp(1), "livrata", "", "", ""],
     ]
     path = tmp_path / "evenimente.csv"
-    path.write_text("\n".join(delimiter.join(f'"{v}"' if "," in v else v for v in row) for row in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(delimiter.join(f'"{v}"' if "," in v else v for v in row) for row in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -59,8 +60,14 @@ def test_csv_import_then_again_adds_nothing(tmp_path, shipments):
     path = csv_file(tmp_path)
     out, err = run(path)
     assert "10 rânduri: 4 evenimente adăugate, 0 deja existente (sărite), 6 respinse." in out
-    for line, reason in [(6, "EXP-2026-9999 nu există"), (7, "nu poate fi citită"), (8, "„pierdută” nu există"),
-                         (9, "nu este transportată de Cargus"), (10, "în viitor"), (11, "lipsește expedierea")]:
+    for line, reason in [
+        (6, "EXP-2026-9999 nu există"),
+        (7, "nu poate fi citită"),
+        (8, "„pierdută” nu există"),
+        (9, "nu este transportată de Cargus"),
+        (10, "în viitor"),
+        (11, "lipsește expedierea"),
+    ]:
         assert f"respins rândul {line}: " in err and reason in err, (line, reason, err)
     fan, cargus = shipments["fan"], shipments["cargus"]
     fan.refresh_from_db()
@@ -82,8 +89,14 @@ def test_semicolon_csv_as_excel_writes_it(tmp_path, shipments):
 
 def test_json_import_by_carrier_event_id(tmp_path, shipments):
     events = [
-        {"awb": "2150012345678", "carrier": "fan-courier", "time": stamp(3, "%Y-%m-%dT%H:%M:%S"),
-         "status": "livrare_esuata", "note": "Destinatar absent", "external_id": "FC-9"},
+        {
+            "awb": "2150012345678",
+            "carrier": "fan-courier",
+            "time": stamp(3, "%Y-%m-%dT%H:%M:%S"),
+            "status": "livrare_esuata",
+            "note": "Destinatar absent",
+            "external_id": "FC-9",
+        },
         {"shipment": "EXP-2026-0142", "time": "2026-01-01T10:00:00+02:00", "status": "pregatita"},
         "not an object",
     ]
@@ -131,6 +144,16 @@ def test_the_help_documents_the_format():
 
     parser = Command().create_parser("manage.py", "import_tracking_events")
     text = parser.format_help()
-    for word in ("shipment", "awb", "carrier", "time", "status", "place", "note", "external_id", "in_tranzit",
-                 "skipped"):
+    for word in (
+        "shipment",
+        "awb",
+        "carrier",
+        "time",
+        "status",
+        "place",
+        "note",
+        "external_id",
+        "in_tranzit",
+        "skipped",
+    ):
         assert word in text

@@ -67,10 +67,12 @@ def test_list_filters_by_status_and_period(client, admin_a, company_a):
     assert listed(status="pe_drum") == {"RECENT-ONE"}
     assert listed(status="in_pregatire") == {"PLANNED-ONE"}
     assert listed(date_from=(today - timedelta(days=10)).isoformat()) == {"RECENT-ONE", "PLANNED-ONE"}
-    assert listed(date_from=(today - timedelta(days=95)).isoformat(),
-                  date_to=(today - timedelta(days=1)).isoformat()) == {"OLD-ONE", "RECENT-ONE"}
-    page = client.get(reverse("shipments:list"), {"date_from": today.isoformat(),
-                                                  "date_to": (today - timedelta(days=1)).isoformat()})
+    assert listed(
+        date_from=(today - timedelta(days=95)).isoformat(), date_to=(today - timedelta(days=1)).isoformat()
+    ) == {"OLD-ONE", "RECENT-ONE"}
+    page = client.get(
+        reverse("shipments:list"), {"date_from": today.isoformat(), "date_to": (today - timedelta(days=1)).isoformat()}
+    )
     assert "Sfârșitul perioadei este înaintea începutului." in page.content.decode()
 
 
@@ -88,14 +90,22 @@ def test_another_company_sees_nothing(client, member_b, delivered):
 
 
 def test_detail_shows_timeline_items_tracking_link_and_documents(client, member_a, company_a, staff, delivered):
-    document_create(company=company_a, title="Aviz de însoțire 4512", user=staff, linked=delivered,
-                    category="livrare", uploaded=SimpleUploadedFile("aviz.pdf", pdf_bytes()))
+    document_create(
+        company=company_a,
+        title="Aviz de însoțire 4512",
+        user=staff,
+        linked=delivered,
+        category="livrare",
+        uploaded=SimpleUploadedFile("aviz.pdf", pdf_bytes()),
+    )
     client.force_login(member_a)
     page = client.get(detail_url(delivered)).content.decode()
     assert page.index("Hub Ștefăneștii de Jos") > page.index("Ploiești")  # newest first
     assert "Pompă centrifugală CP-200" in page and "12,5 m" in page
-    assert ('href="https://www.fancourier.ro/awb-tracking/?tracking=2150000000200" target="_blank" '
-            'rel="noopener noreferrer"') in page
+    assert (
+        'href="https://www.fancourier.ro/awb-tracking/?tracking=2150000000200" target="_blank" '
+        'rel="noopener noreferrer"'
+    ) in page
     assert "Aviz de însoțire 4512" in page
     assert "Confirm primirea" in page and "data-confirm=" in page
 
@@ -140,7 +150,11 @@ def test_a_problem_report_opens_exactly_one_ticket(client, admin_a, member_a, co
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("support:detail", args=[ticket.public_id])
     assert (ticket.company, ticket.opened_by, ticket.category, ticket.priority) == (
-        company_a, member_a, "livrare", "ridicata")
+        company_a,
+        member_a,
+        "livrare",
+        "ridicata",
+    )
     assert ticket.linked == delivered and "EXP-2026-0200" in ticket.subject
     assert "ambalajul rupt" in ticket.description and "2150000000200" in ticket.description
     assert ticket.attachments.count() == 1
@@ -182,9 +196,14 @@ def test_two_reports_at_once_open_one_ticket(admin_a, member_a, company_a):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     shipment = ShipmentFactory(company=company_a)
     add_event(shipment, "livrata", hours_ago=1)
-    results = run_together([lambda user=user: services.shipment_report_problem(
-        shipment=shipment, company=company_a, user=user, description="Colet deteriorat la livrare.")
-        for user in (admin_a, member_a)])
+    results = run_together(
+        [
+            lambda user=user: services.shipment_report_problem(
+                shipment=shipment, company=company_a, user=user, description="Colet deteriorat la livrare."
+            )
+            for user in (admin_a, member_a)
+        ]
+    )
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors
     assert sorted(created for _id, created in results) == [False, True]
@@ -218,8 +237,13 @@ def test_detail_runs_fixed_queries(client, admin_a, company_a, staff, django_ass
         for i in range(n):
             ShipmentItemFactory(shipment=shipment, product=f"Produs {count + i}")
             add_event(shipment, "in_tranzit", hours_ago=500 - count - i, place=f"Hub {count + i}")
-            document_create(company=company_a, title=f"Fotografie colet {count + i}", user=staff, linked=shipment,
-                            uploaded=SimpleUploadedFile("colet.pdf", pdf_bytes()))
+            document_create(
+                company=company_a,
+                title=f"Fotografie colet {count + i}",
+                user=staff,
+                linked=shipment,
+                uploaded=SimpleUploadedFile("colet.pdf", pdf_bytes()),
+            )
 
     add(1)
     client.force_login(admin_a)

@@ -40,7 +40,11 @@ def test_status_follows_the_latest_event_by_time_not_by_arrival(shipment):
     add_event(shipment, "in_livrare", at=ago(5))
     assert shipment.status == "livrata" and shipment.last_event_at == delivered
     assert list(shipment.events.values_list("status", flat=True)) == [
-        "livrata", "in_livrare", "in_tranzit", "expediata"]
+        "livrata",
+        "in_livrare",
+        "in_tranzit",
+        "expediata",
+    ]
 
 
 def test_a_failed_then_successful_delivery(shipment):
@@ -76,9 +80,17 @@ def test_tracking_link_quotes_the_awb():
 
 def test_romanian_couriers_are_seeded(db):
     assert set(Carrier.objects.values_list("code", flat=True)) >= {
-        "fan-courier", "cargus", "sameday", "dpd", "gls", "transport-propriu"}
-    assert Carrier.objects.get(code="fan-courier").tracking_url("2150012345678") == \
-        "https://www.fancourier.ro/awb-tracking/?tracking=2150012345678"
+        "fan-courier",
+        "cargus",
+        "sameday",
+        "dpd",
+        "gls",
+        "transport-propriu",
+    }
+    assert (
+        Carrier.objects.get(code="fan-courier").tracking_url("2150012345678")
+        == "https://www.fancourier.ro/awb-tracking/?tracking=2150012345678"
+    )
     assert Carrier.objects.get(code="transport-propriu").tracking_url("1") == ""
 
 
@@ -114,14 +126,20 @@ def people(admin_a, member_a, pending_user, member_b):
 
 
 def test_dispatch_delivery_and_failure_are_emailed_once_to_the_company(
-        shipment, people, mailoutbox, django_capture_on_commit_callbacks):
+    shipment, people, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         add_event(shipment, "expediata", hours_ago=30)
     assert sorted(m.to[0] for m in mailoutbox) == ["admin.a@client-a.ro", "member.a@client-a.ro"]
     assert "EXP-2026-0142" in mailoutbox[0].subject and "plecat" in mailoutbox[0].subject
     assert "fancourier.ro/awb-tracking" in mailoutbox[0].body
-    for status, hours_ago in [("in_tranzit", 20), ("livrare_esuata", 10), ("in_livrare", 5), ("livrare_esuata", 4),
-                              ("livrata", 1)]:
+    for status, hours_ago in [
+        ("in_tranzit", 20),
+        ("livrare_esuata", 10),
+        ("in_livrare", 5),
+        ("livrare_esuata", 4),
+        ("livrata", 1),
+    ]:
         # Each event committed on its own (a carrier feed, staff in admin); "în tranzit" after "expediată"
         # is still "on the way", and a second failed attempt is not emailed again.
         with django_capture_on_commit_callbacks(execute=True):
@@ -134,7 +152,8 @@ def test_dispatch_delivery_and_failure_are_emailed_once_to_the_company(
 
 
 def test_a_notice_task_twice_sends_once_and_stale_notices_are_dropped(
-        shipment, people, mailoutbox, django_capture_on_commit_callbacks):
+    shipment, people, mailoutbox, django_capture_on_commit_callbacks
+):
     add_event(shipment, "livrata", hours_ago=1)  # no on_commit run: nothing sent yet
     send_status_notice(shipment.pk, "delivered")
     send_status_notice(shipment.pk, "delivered")

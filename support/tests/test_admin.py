@@ -23,8 +23,13 @@ def staff_addresses(settings):
 
 @pytest.fixture
 def ticket(company_a, admin_a):
-    return services.ticket_open(company=company_a, user=admin_a, subject="Senzor defect", description="Eroare E42.",
-                                attachments=[SimpleUploadedFile("poza.pdf", PDF)])
+    return services.ticket_open(
+        company=company_a,
+        user=admin_a,
+        subject="Senzor defect",
+        description="Eroare E42.",
+        attachments=[SimpleUploadedFile("poza.pdf", PDF)],
+    )
 
 
 def change_url(ticket):
@@ -39,8 +44,16 @@ def form_data(client, ticket, **changes):
         name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
         if name and "__prefix__" not in name.group(1) and name.group(1) != "csrfmiddlewaretoken":
             data[name.group(1)] = value.group(1) if value else ""
-    data.update({"subject": ticket.subject, "category": ticket.category, "priority": ticket.priority,
-                 "status": ticket.status, "assigned_to": ticket.assigned_to_id or "", "messages-2-0-body": ""})
+    data.update(
+        {
+            "subject": ticket.subject,
+            "category": ticket.category,
+            "priority": ticket.priority,
+            "status": ticket.status,
+            "assigned_to": ticket.assigned_to_id or "",
+            "messages-2-0-body": "",
+        }
+    )
     data.update(changes)
     return data
 
@@ -73,11 +86,18 @@ def test_change_form_shows_notes_escaped(client, staff, ticket, admin_a):
     assert "notă internă" in page and "poza.pdf" in page
 
 
-def test_staff_reply_in_admin_goes_through_the_service(client, staff, ticket, admin_a, mailoutbox,
-                                                       django_capture_on_commit_callbacks):
+def test_staff_reply_in_admin_goes_through_the_service(
+    client, staff, ticket, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
-    data = form_data(client, ticket, **{"messages-2-0-body": "Am trimis un tehnician.",
-                                        "messages-2-0-attachments": SimpleUploadedFile("deviz.pdf", PDF)})
+    data = form_data(
+        client,
+        ticket,
+        **{
+            "messages-2-0-body": "Am trimis un tehnician.",
+            "messages-2-0-attachments": SimpleUploadedFile("deviz.pdf", PDF),
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(change_url(ticket), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -100,17 +120,30 @@ def test_internal_note_in_admin_emails_nobody(client, staff, ticket, mailoutbox,
     assert ticket.status == Ticket.Status.OPEN and ticket.first_responded_at is None
 
 
-def test_reply_then_status_assignment_and_priority_in_one_save(client, staff, ticket, admin_a, mailoutbox,
-                                                               django_capture_on_commit_callbacks):
+def test_reply_then_status_assignment_and_priority_in_one_save(
+    client, staff, ticket, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
-    data = form_data(client, ticket, **{"messages-2-0-body": "Ce serie are aparatul?",
-                                        "status": Ticket.Status.WAITING, "assigned_to": staff.pk,
-                                        "priority": Ticket.Priority.URGENT, "subject": "Senzor defect (E42)"})
+    data = form_data(
+        client,
+        ticket,
+        **{
+            "messages-2-0-body": "Ce serie are aparatul?",
+            "status": Ticket.Status.WAITING,
+            "assigned_to": staff.pk,
+            "priority": Ticket.Priority.URGENT,
+            "subject": "Senzor defect (E42)",
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(change_url(ticket), data).status_code == 302
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assigned_to, ticket.priority, ticket.subject) == (
-        Ticket.Status.WAITING, staff, Ticket.Priority.URGENT, "Senzor defect (E42)")
+        Ticket.Status.WAITING,
+        staff,
+        Ticket.Priority.URGENT,
+        "Senzor defect (E42)",
+    )
     assert ticket.first_response_due == ticket.created_at + timedelta(hours=2)
     subjects = [m.subject for m in mailoutbox]
     assert len(subjects) == 2 and "Răspuns la tichetul" in subjects[0] and "așteaptă" in subjects[1]
@@ -147,8 +180,7 @@ def test_subject_and_category_edits_go_through_the_service(client, staff, ticket
     data = form_data(client, ticket, subject="Senzor E42 defect", category=other_category)
     assert client.post(change_url(ticket), data).status_code == 302
     ticket.refresh_from_db()
-    assert (ticket.subject, ticket.category, ticket.status) == ("Senzor E42 defect", other_category,
-                                                                Ticket.Status.OPEN)
+    assert (ticket.subject, ticket.category, ticket.status) == ("Senzor E42 defect", other_category, Ticket.Status.OPEN)
     entry = AuditEntry.objects.get(action="ticket.details_changed")
     assert entry.user == staff and entry.data == {"subject": "Senzor E42 defect", "category": other_category}
     assert mailoutbox == []

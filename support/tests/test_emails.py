@@ -22,8 +22,13 @@ def recipients(mailoutbox):
 
 def test_staff_are_told_of_a_new_ticket(company_a, admin_a, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = services.ticket_open(company=company_a, user=admin_a, subject="Imprimanta etichete",
-                                      description="Nu tipărește.", priority=Ticket.Priority.URGENT)
+        ticket = services.ticket_open(
+            company=company_a,
+            user=admin_a,
+            subject="Imprimanta etichete",
+            description="Nu tipărește.",
+            priority=Ticket.Priority.URGENT,
+        )
     assert recipients(mailoutbox) == ["suport@furnizor.ro"]
     message = mailoutbox[0]
     assert ticket.number in message.subject and "urgentă" in message.subject and company_a.name in message.subject
@@ -33,8 +38,9 @@ def test_staff_are_told_of_a_new_ticket(company_a, admin_a, mailoutbox, django_c
     assert len(mailoutbox) == 1
 
 
-def test_client_reply_goes_to_staff_and_the_assignee(company_a, admin_a, staff, mailoutbox,
-                                                      django_capture_on_commit_callbacks):
+def test_client_reply_goes_to_staff_and_the_assignee(
+    company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
     services.ticket_assign(ticket=ticket, assignee=staff, by=staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -45,8 +51,9 @@ def test_client_reply_goes_to_staff_and_the_assignee(company_a, admin_a, staff, 
     assert len(mailoutbox) == 2
 
 
-def test_staff_reply_goes_to_the_opener_and_colleagues_who_wrote(company_a, admin_a, member_a, staff, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_staff_reply_goes_to_the_opener_and_colleagues_who_wrote(
+    company_a, admin_a, member_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     silent = MembershipFactory(company=company_a).user
     left = MembershipFactory(company=company_a).user
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
@@ -63,15 +70,18 @@ def test_staff_reply_goes_to_the_opener_and_colleagues_who_wrote(company_a, admi
     assert len(mailoutbox) == 2 and admin_a.notifications.count() == 1
 
 
-def test_status_change_by_staff_emails_the_client_in_their_language(company_a, admin_a, staff, mailoutbox,
-                                                                    monkeypatch, django_capture_on_commit_callbacks):
+def test_status_change_by_staff_emails_the_client_in_their_language(
+    company_a, admin_a, staff, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     from portal import notifications
 
     languages = []
     render = notifications.render_email
-    monkeypatch.setattr(notifications, "render_email",
-                        lambda template, context, language: languages.append(language) or render(
-                            template, context, language))
+    monkeypatch.setattr(
+        notifications,
+        "render_email",
+        lambda template, context, language: languages.append(language) or render(template, context, language),
+    )
     admin_a.language = "en"
     admin_a.save()
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
@@ -83,8 +93,9 @@ def test_status_change_by_staff_emails_the_client_in_their_language(company_a, a
     assert len(mailoutbox) == 1
 
 
-def test_client_close_and_reopen_tell_staff_not_the_client(company_a, admin_a, staff, mailoutbox,
-                                                           django_capture_on_commit_callbacks):
+def test_client_close_and_reopen_tell_staff_not_the_client(
+    company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_close(ticket=ticket, company=company_a, user=admin_a)
@@ -93,16 +104,16 @@ def test_client_close_and_reopen_tell_staff_not_the_client(company_a, admin_a, s
     assert "închis" in mailoutbox[0].subject and "deschis" in mailoutbox[1].subject
 
 
-def test_automatic_status_moves_send_no_status_email(company_a, admin_a, staff, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
+def test_automatic_status_moves_send_no_status_email(
+    company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_staff_message(ticket=ticket, user=staff, body="Preluat.")  # deschis → în lucru
     assert len(mailoutbox) == 1 and "Răspuns la tichetul" in mailoutbox[0].subject
 
 
-def test_user_text_is_escaped_in_html_emails(company_a, admin_a, staff, mailoutbox,
-                                            django_capture_on_commit_callbacks):
+def test_user_text_is_escaped_in_html_emails(company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = services.ticket_open(company=company_a, user=admin_a, subject=XSS, description=XSS)
         services.ticket_staff_message(ticket=ticket, user=staff, body=XSS)

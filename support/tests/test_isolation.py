@@ -19,18 +19,30 @@ def pdf(name="raport.pdf"):
 @pytest.fixture
 def ticket_a(company_a, admin_a, staff, settings):
     settings.STAFF_NOTIFICATION_EMAILS = ["suport@furnizor.ro"]
-    ticket = services.ticket_open(company=company_a, user=admin_a, subject="Comanda 118 întârziată",
-                                  description="Nu a sosit.", attachments=[pdf("aviz.pdf")])
+    ticket = services.ticket_open(
+        company=company_a,
+        user=admin_a,
+        subject="Comanda 118 întârziată",
+        description="Nu a sosit.",
+        attachments=[pdf("aviz.pdf")],
+    )
     services.ticket_staff_message(ticket=ticket, user=staff, body="Verificăm cu transportatorul.")
-    services.ticket_staff_message(ticket=ticket, user=staff, body=SECRET, is_internal=True,
-                                  attachments=[pdf("intern.pdf")])
+    services.ticket_staff_message(
+        ticket=ticket, user=staff, body=SECRET, is_internal=True, attachments=[pdf("intern.pdf")]
+    )
     return ticket
 
 
 def snapshot(ticket):
     ticket.refresh_from_db()
-    return (ticket.status, ticket.rating, ticket.last_activity_at, ticket.closed_at, Message.objects.count(),
-            Attachment.objects.count())
+    return (
+        ticket.status,
+        ticket.rating,
+        ticket.last_activity_at,
+        ticket.closed_at,
+        Message.objects.count(),
+        Attachment.objects.count(),
+    )
 
 
 ACTIONS = [
@@ -43,8 +55,9 @@ ACTIONS = [
 
 
 @pytest.mark.parametrize(("method", "name", "data"), ACTIONS)
-def test_other_company_gets_404_and_nothing_changes(client, ticket_a, member_b, method, name, data,
-                                                    django_capture_on_commit_callbacks, mailoutbox):
+def test_other_company_gets_404_and_nothing_changes(
+    client, ticket_a, member_b, method, name, data, django_capture_on_commit_callbacks, mailoutbox
+):
     before = snapshot(ticket_a)
     client.force_login(member_b)
     url = reverse(name, args=[ticket_a.public_id])
@@ -105,8 +118,9 @@ def test_internal_note_attachment_cannot_be_downloaded(client, ticket_a, admin_a
     assert client.get(reverse("support:attachment", args=[ticket_a.public_id, public.public_id])).status_code == 200
 
 
-def test_internal_note_is_never_emailed(company_a, admin_a, staff, settings, mailoutbox,
-                                        django_capture_on_commit_callbacks):
+def test_internal_note_is_never_emailed(
+    company_a, admin_a, staff, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["suport@furnizor.ro"]
     ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
     mailoutbox.clear()

@@ -34,19 +34,32 @@ def test_list_runs_fixed_queries(client, admin_a, company_a, django_assert_max_n
 
 def conversation(ticket, staff, admin_a, n):
     for i in range(n):
-        services.ticket_staff_message(ticket=ticket, user=staff, body=f"Răspuns {i}",
-                                      attachments=[SimpleUploadedFile(f"s{i}.pdf", PDF)])
+        services.ticket_staff_message(
+            ticket=ticket, user=staff, body=f"Răspuns {i}", attachments=[SimpleUploadedFile(f"s{i}.pdf", PDF)]
+        )
         services.ticket_staff_message(ticket=ticket, user=staff, body=f"Notă {i}", is_internal=True)
         services.ticket_set_status(ticket=ticket, status=Ticket.Status.WAITING, by=staff)
-        services.ticket_reply(ticket=ticket, company=ticket.company, user=admin_a, body=f"Mesaj {i}",
-                              attachments=[SimpleUploadedFile(f"c{i}.pdf", PDF)])
+        services.ticket_reply(
+            ticket=ticket,
+            company=ticket.company,
+            user=admin_a,
+            body=f"Mesaj {i}",
+            attachments=[SimpleUploadedFile(f"c{i}.pdf", PDF)],
+        )
 
 
-def test_detail_with_a_long_conversation_runs_fixed_queries(client, admin_a, staff, company_a,
-                                                            django_assert_max_num_queries):
+def test_detail_with_a_long_conversation_runs_fixed_queries(
+    client, admin_a, staff, company_a, django_assert_max_num_queries
+):
     contract = ContractFactory(company=company_a)
-    ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D", linked=contract,
-                                  attachments=[SimpleUploadedFile("a.pdf", PDF)])
+    ticket = services.ticket_open(
+        company=company_a,
+        user=admin_a,
+        subject="S",
+        description="D",
+        linked=contract,
+        attachments=[SimpleUploadedFile("a.pdf", PDF)],
+    )
     conversation(ticket, staff, admin_a, 1)
     client.force_login(admin_a)
     client.get(ticket.get_absolute_url())  # the first request after login writes the session once

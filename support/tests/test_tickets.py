@@ -60,8 +60,9 @@ def test_a_refused_attachment_saves_nothing(company_a, admin_a):
     assert not Ticket.objects.exists() and not StoredFile.objects.exists()
 
 
-@pytest.mark.parametrize("bad", [{"subject": "  "}, {"description": ""}, {"category": "x"}, {"priority": "max"},
-                                 {"subject": "x" * 201}])
+@pytest.mark.parametrize(
+    "bad", [{"subject": "  "}, {"description": ""}, {"category": "x"}, {"priority": "max"}, {"subject": "x" * 201}]
+)
 def test_open_validates(company_a, admin_a, bad):
     with pytest.raises(ValidationError):
         open_ticket(company_a, admin_a, **bad)
@@ -79,10 +80,17 @@ def test_create_view_opens_a_ticket_with_attachments_and_link(client, admin_a, c
     client.force_login(admin_a)
     page = client.get(reverse("support:create")).content.decode()
     assert "CTR-LINK" in page and "<optgroup" in page
-    response = client.post(reverse("support:create"), {
-        "subject": "Anexa lipsește", "category": "comercial", "priority": "ridicata",
-        "linked": f"contracts.contract:{contract.public_id}", "description": "Nu găsim anexa 2.",
-        "attachments": [pdf("a.pdf"), pdf("b.pdf")]})
+    response = client.post(
+        reverse("support:create"),
+        {
+            "subject": "Anexa lipsește",
+            "category": "comercial",
+            "priority": "ridicata",
+            "linked": f"contracts.contract:{contract.public_id}",
+            "description": "Nu găsim anexa 2.",
+            "attachments": [pdf("a.pdf"), pdf("b.pdf")],
+        },
+    )
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
     assert ticket.linked == contract and ticket.priority == "ridicata" and ticket.attachments.count() == 2
@@ -90,18 +98,23 @@ def test_create_view_opens_a_ticket_with_attachments_and_link(client, admin_a, c
     assert "CTR-LINK" in detail and "a.pdf" in detail
 
 
-def test_link_choices_offer_only_own_visible_objects_and_refuse_forged_values(client, admin_a, company_a,
-                                                                              company_b):
+def test_link_choices_offer_only_own_visible_objects_and_refuse_forged_values(client, admin_a, company_a, company_b):
     ContractFactory(company=company_a, number="CTR-OWN")
     ContractFactory(company=company_a, number="CTR-DRAFT", status=Contract.Status.DRAFT)
     other = ContractFactory(company=company_b, number="CTR-OTHER")
     client.force_login(admin_a)
     page = client.get(reverse("support:create")).content.decode()
     assert "CTR-OWN" in page and "CTR-OTHER" not in page and "CTR-DRAFT" not in page
-    for forged in (f"contracts.contract:{other.public_id}", f"contracts.contract:{other.pk}",
-                   "accounts.company:1", "contracts.contract:nu-e-uuid"):
-        response = client.post(reverse("support:create"), {
-            "subject": "Test", "category": "altele", "priority": "normala", "linked": forged, "description": "x"})
+    for forged in (
+        f"contracts.contract:{other.public_id}",
+        f"contracts.contract:{other.pk}",
+        "accounts.company:1",
+        "contracts.contract:nu-e-uuid",
+    ):
+        response = client.post(
+            reverse("support:create"),
+            {"subject": "Test", "category": "altele", "priority": "normala", "linked": forged, "description": "x"},
+        )
         assert response.status_code == 400, forged
         assert "Alegeți un obiect din listă." in response.content.decode()
     assert not Ticket.objects.exists()
@@ -110,16 +123,24 @@ def test_link_choices_offer_only_own_visible_objects_and_refuse_forged_values(cl
 def test_create_view_prefills_a_link_from_the_url(client, admin_a, company_a):
     contract = ContractFactory(company=company_a, number="CTR-PRE")
     client.force_login(admin_a)
-    page = client.get(reverse("support:create"), {"legat": f"contracts.contract:{contract.public_id}",
-                                                  "categorie": "comercial"}).content.decode()
+    page = client.get(
+        reverse("support:create"), {"legat": f"contracts.contract:{contract.public_id}", "categorie": "comercial"}
+    ).content.decode()
     assert f'value="contracts.contract:{contract.public_id}" selected' in page
 
 
 def test_create_view_shows_errors_and_saves_nothing(client, admin_a):
     client.force_login(admin_a)
-    response = client.post(reverse("support:create"), {
-        "subject": "", "category": "tehnic", "priority": "normala", "description": "",
-        "attachments": [SimpleUploadedFile("x.exe", b"MZ")]})
+    response = client.post(
+        reverse("support:create"),
+        {
+            "subject": "",
+            "category": "tehnic",
+            "priority": "normala",
+            "description": "",
+            "attachments": [SimpleUploadedFile("x.exe", b"MZ")],
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "x.exe" in page and "Acest câmp este obligatoriu." in page
@@ -138,17 +159,22 @@ def test_client_reply_moves_waiting_to_in_progress(company_a, admin_a, member_a,
     message = ticket.messages.get(author=member_a)
     assert message.attachments.count() == 1 and not message.from_staff
     assert list(StatusChange.objects.filter(ticket=ticket).values_list("to_status", flat=True)) == [
-        "in_lucru", "asteapta_client", "in_lucru"]
+        "in_lucru",
+        "asteapta_client",
+        "in_lucru",
+    ]
 
 
 def test_internal_note_changes_nothing_the_client_sees(company_a, admin_a, staff):
     ticket = open_ticket(company_a, admin_a)
     before = Ticket.objects.get(pk=ticket.pk)
-    services.ticket_staff_message(ticket=ticket, user=staff, body="Clientul are garanția expirată.",
-                                  is_internal=True)
+    services.ticket_staff_message(ticket=ticket, user=staff, body="Clientul are garanția expirată.", is_internal=True)
     after = Ticket.objects.get(pk=ticket.pk)
     assert (after.status, after.last_activity_at, after.first_responded_at) == (
-        before.status, before.last_activity_at, None)
+        before.status,
+        before.last_activity_at,
+        None,
+    )
 
 
 def test_only_staff_write_as_support(company_a, admin_a):
@@ -189,8 +215,9 @@ def test_close_reopen_window(client, company_a, admin_a, settings):
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN and ticket.closed_at is None and ticket.resolved_at is None
 
-    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.RESOLVED,
-                                               resolved_at=timezone.now() - timedelta(days=15))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Ticket.Status.RESOLVED, resolved_at=timezone.now() - timedelta(days=15)
+    )
     ticket.refresh_from_db()
     assert not ticket.can_reopen()
     response = client.post(reverse("support:reopen", args=[ticket.public_id]), follow=True)
@@ -240,17 +267,28 @@ def test_sla_breaches(company_a, admin_a, staff):
     h, d = (lambda n: now - timedelta(hours=n)), (lambda n: now - timedelta(days=n))
     on_time = TicketFactory(company=company_a, subject="la timp")
     late_answer = TicketFactory(company=company_a, subject="fără răspuns", first_response_due=h(1))
-    answered_late = TicketFactory(company=company_a, subject="răspuns târziu", first_response_due=h(5),
-                                  first_responded_at=h(1))
+    answered_late = TicketFactory(
+        company=company_a, subject="răspuns târziu", first_response_due=h(5), first_responded_at=h(1)
+    )
     answered_on_time = TicketFactory(company=company_a, first_response_due=h(5), first_responded_at=h(6))
-    late_resolution = TicketFactory(company=company_a, first_responded_at=d(4), first_response_due=d(3),
-                                    resolution_due=h(2))
-    resolved_in_time = TicketFactory(company=company_a, status=Ticket.Status.RESOLVED, first_responded_at=d(4),
-                                     first_response_due=d(3), resolved_at=d(2), resolution_due=d(1))
+    late_resolution = TicketFactory(
+        company=company_a, first_responded_at=d(4), first_response_due=d(3), resolution_due=h(2)
+    )
+    resolved_in_time = TicketFactory(
+        company=company_a,
+        status=Ticket.Status.RESOLVED,
+        first_responded_at=d(4),
+        first_response_due=d(3),
+        resolved_at=d(2),
+        resolution_due=d(1),
+    )
     breached = set(Ticket.objects.breached().values_list("pk", flat=True))
     assert breached == {late_answer.pk, answered_late.pk, late_resolution.pk}
     assert set(Ticket.objects.not_breached().values_list("pk", flat=True)) == {
-        on_time.pk, answered_on_time.pk, resolved_in_time.pk}
+        on_time.pk,
+        answered_on_time.pk,
+        resolved_in_time.pk,
+    }
     for ticket in Ticket.objects.with_breach():
         assert ticket.breached == ticket.is_breached(), ticket.subject
 
@@ -304,10 +342,16 @@ def test_list_awaiting_reply_first_then_by_activity_and_filters(client, company_
     now = timezone.now()
     TicketFactory(company=company_a, subject="Vechi", last_activity_at=now - timedelta(days=5))
     TicketFactory(company=company_a, subject="Recent", last_activity_at=now - timedelta(hours=1))
-    TicketFactory(company=company_a, subject="Asteapta", status=Ticket.Status.WAITING,
-                  last_activity_at=now - timedelta(days=9))
-    TicketFactory(company=company_a, subject="Factura", category=Ticket.Category.BILLING,
-                  status=Ticket.Status.CLOSED, last_activity_at=now - timedelta(days=2))
+    TicketFactory(
+        company=company_a, subject="Asteapta", status=Ticket.Status.WAITING, last_activity_at=now - timedelta(days=9)
+    )
+    TicketFactory(
+        company=company_a,
+        subject="Factura",
+        category=Ticket.Category.BILLING,
+        status=Ticket.Status.CLOSED,
+        last_activity_at=now - timedelta(days=2),
+    )
     client.force_login(admin_a)
     page = client.get(reverse("support:list")).content.decode()
     assert page.index("Asteapta") < page.index("Recent") < page.index("Factura") < page.index("Vechi")
@@ -356,8 +400,12 @@ def test_the_conversation_is_in_order_with_status_changes(client, company_a, adm
     services.ticket_set_status(ticket=ticket, status=Ticket.Status.RESOLVED, by=staff)
     client.force_login(admin_a)
     page = client.get(ticket.get_absolute_url()).content.decode()
-    assert page.index("Descrierea inițială") < page.index("Primul răspuns") < page.index("Al doilea mesaj") \
+    assert (
+        page.index("Descrierea inițială")
+        < page.index("Primul răspuns")
+        < page.index("Al doilea mesaj")
         < page.index("Stare: rezolvat")
+    )
     assert "Evaluați rezolvarea" in page and "Redeschide tichetul" in page and 'name="body"' not in page
 
 
@@ -378,9 +426,16 @@ def test_links_respect_the_sections_right(client, admin_a, member_a, company_a, 
     ticket = open_ticket(company_a, admin_a, linked=contract)
     client.force_login(member_a)
     assert "CTR-BILL" not in client.get(reverse("support:create")).content.decode()
-    response = client.post(reverse("support:create"), {
-        "subject": "x", "category": "altele", "priority": "normala", "description": "x",
-        "linked": f"contracts.contract:{contract.public_id}"})
+    response = client.post(
+        reverse("support:create"),
+        {
+            "subject": "x",
+            "category": "altele",
+            "priority": "normala",
+            "description": "x",
+            "linked": f"contracts.contract:{contract.public_id}",
+        },
+    )
     assert response.status_code == 400 and Ticket.objects.count() == 1
     assert "CTR-BILL" not in client.get(ticket.get_absolute_url()).content.decode()
     client.force_login(admin_a)

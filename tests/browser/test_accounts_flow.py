@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def link_in(message, path_fragment: str, base_url: str) -> str:
     """The emailed link, pointed at the live server instead of SITE_URL."""
     url = re.search(rf"https?://\S*{path_fragment}\S*", message.body).group(0).rstrip(".")
-    return base_url + url[url.index(path_fragment):]
+    return base_url + url[url.index(path_fragment) :]
 
 
 def log_in(visitor, email: str, password: str = PASSWORD):

@@ -21,13 +21,31 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def invoices(company_a):
     today = timezone.localdate()
-    late = issued_invoice(company_a, series="FRN", number=4233, lines=[("1000.00", 21)],
-                          issue_date=today - timedelta(days=45), due_date=today - timedelta(days=15))
-    paid = issued_invoice(company_a, series="FRN", number=4201, lines=[("500.00", 21)],
-                          issue_date=today - timedelta(days=90), due_date=today - timedelta(days=60))
+    late = issued_invoice(
+        company_a,
+        series="FRN",
+        number=4233,
+        lines=[("1000.00", 21)],
+        issue_date=today - timedelta(days=45),
+        due_date=today - timedelta(days=15),
+    )
+    paid = issued_invoice(
+        company_a,
+        series="FRN",
+        number=4201,
+        lines=[("500.00", 21)],
+        issue_date=today - timedelta(days=90),
+        due_date=today - timedelta(days=60),
+    )
     record_payment(company_a, "605.00", invoices=[paid], reference="OP 1")
-    upcoming = issued_invoice(company_a, series="FRN", number=4240, lines=[("2", "750.00", 21), ("1", "95.00", 11)],
-                              issue_date=today - timedelta(days=2), due_date=today + timedelta(days=28))
+    upcoming = issued_invoice(
+        company_a,
+        series="FRN",
+        number=4240,
+        lines=[("2", "750.00", 21), ("1", "95.00", 11)],
+        issue_date=today - timedelta(days=2),
+        due_date=today + timedelta(days=28),
+    )
     return {"late": late, "paid": paid, "upcoming": upcoming}
 
 
@@ -66,7 +84,8 @@ def _client_announces_the_payment(visitor) -> PaymentNotice:
     page.get_by_label("Referința plății").fill("OP 2026-118")
     page.get_by_label("Mesaj pentru furnizor").fill("Plătit azi din contul BT.")
     page.get_by_label("Dovada plății").set_input_files(
-        {"name": "ordin-plata.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Ordin de plata 118")})
+        {"name": "ordin-plata.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Ordin de plata 118")}
+    )
     visitor.shot("billing-announce")
     page.get_by_role("button", name="Trimite anunțul de plată").click()
     page.wait_for_url(re.compile("/facturi/plati/$"))
@@ -96,8 +115,9 @@ def _staff_confirm_the_payment(browser, live_server, staff, notice):
     staff_context.close()
 
 
-def test_client_pays_an_overdue_invoice_and_staff_confirm_it(visitor, browser, live_server, admin_a, staff,
-                                                            invoices, tmp_path):
+def test_client_pays_an_overdue_invoice_and_staff_confirm_it(
+    visitor, browser, live_server, admin_a, staff, invoices, tmp_path
+):
     page = visitor.page
     visitor.goto("/cont/login/")
     log_in(visitor, admin_a.email)

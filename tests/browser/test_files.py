@@ -70,7 +70,8 @@ def _staff_upload_the_pdf_for_company_a(visitor, browser, live_server, staff, co
     staff_page.get_by_label("Categorie").select_option("tehnic")
     staff_page.get_by_label("Descriere (pentru toate)").fill("Curbe de performanță și dimensiuni de montaj.")
     staff_page.get_by_label("Fișiere").set_input_files(
-        [{"name": f"{TITLE}.pdf", "mimeType": "application/pdf", "buffer": content}])
+        [{"name": f"{TITLE}.pdf", "mimeType": "application/pdf", "buffer": content}]
+    )
     staff_visitor.shot("files-admin-bulk-upload")
     staff_page.get_by_role("button", name="Încarcă").click()
     staff_page.wait_for_load_state("load")
@@ -116,8 +117,11 @@ def _other_company_sees_nothing(visitor, browser, live_server, member_b, documen
     assert other.page.get_by_text("Deocamdată nu există niciun document").is_visible()
     assert TITLE not in other.page.content()
     other.shot("files-list-other-company")
-    for url in (reverse("files:detail", args=[document.public_id]), preview_url,
-                reverse("files:download", args=[document.public_id])):
+    for url in (
+        reverse("files:detail", args=[document.public_id]),
+        preview_url,
+        reverse("files:download", args=[document.public_id]),
+    ):
         response = other.page.goto(live_server.url + url)
         assert response.status == 404, url
         assert TITLE not in other.page.content()
@@ -125,7 +129,8 @@ def _other_company_sees_nothing(visitor, browser, live_server, member_b, documen
 
 
 def test_staff_upload_client_a_previews_and_downloads_client_b_sees_nothing(
-        visitor, browser, live_server, staff, admin_a, member_a, member_b, company_a, mailoutbox):
+    visitor, browser, live_server, staff, admin_a, member_a, member_b, company_a, mailoutbox
+):
     content = pdf_bytes("Fisa tehnica CP-200")
 
     # 1. Supplier staff upload the PDF for company A on the admin's bulk upload page.

@@ -21,8 +21,12 @@ def test_the_statement_goes_page_by_page(visitor, admin_a, company_a, monkeypatc
     monkeypatch.setattr(billing_views, "STATEMENT_PER_PAGE", 2)  # the live server runs in this process
     today = timezone.localdate()
     for days in (40, 30, 20):
-        issued_invoice(company_a, lines=[("100.00", 0)], issue_date=today - timedelta(days=days),
-                       due_date=today - timedelta(days=days - 10))
+        issued_invoice(
+            company_a,
+            lines=[("100.00", 0)],
+            issue_date=today - timedelta(days=days),
+            due_date=today - timedelta(days=days - 10),
+        )
     page = visitor.page
     visitor.goto("/cont/login/")
     log_in(visitor, admin_a.email)

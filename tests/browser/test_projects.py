@@ -30,12 +30,14 @@ def wait_for_chart(page):
 def hover_a_visible_bar(page):
     """Hover a task bar (the second bar trace; the first is the phases') inside the plotted range:
     on a phone the chart starts zoomed on the weeks around today."""
-    index = page.evaluate("""() => {
+    index = page.evaluate(
+        """() => {
         const area = document.querySelector('#gantt-chart .nsewdrag').getBoundingClientRect();
         const bars = Array.from(document.querySelectorAll(TASK_BARS));
         return bars.findIndex(bar => { const r = bar.getBoundingClientRect();
             return r.width > 3 && r.left >= area.left && r.right <= area.right; });
-    }""".replace("TASK_BARS", repr(TASK_BARS)))
+    }""".replace("TASK_BARS", repr(TASK_BARS))
+    )
     assert index >= 0, "no task bar inside the plotted range"
     bar = page.locator(TASK_BARS).nth(index)
     bar.scroll_into_view_if_needed()

@@ -73,7 +73,9 @@ def _client_sends_the_request(visitor, company_a, pump, mailoutbox) -> QuoteRequ
     quote_request = QuoteRequest.objects.get(company=company_a)
     assert page.get_by_text(f"Cererea {quote_request.number} a fost trimisă").is_visible()
     assert [(line.product, line.description) for line in quote_request.lines.order_by("position")] == [
-        (pump, pump.name), (None, "Racord flexibil anti-vibrații DN100")]
+        (pump, pump.name),
+        (None, "Racord flexibil anti-vibrații DN100"),
+    ]
     assert [f.original_name for f in quote_request.attachments.all()] == ["schita-amplasament.pdf"]
     assert any(quote_request.number in m.subject for m in mailoutbox if m.to == ["vanzari@furnizor.ro"])
     visitor.shot("quotes-request-detail")
@@ -122,8 +124,9 @@ def _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox)
     assert offer.status == Offer.Status.ACCEPTED and offer.decided_by == admin_a and offer.decided_ip == "127.0.0.1"
 
 
-def test_request_offer_pdf_accept(visitor, browser, live_server, admin_a, company_a, staff, mailoutbox, settings,
-                                  tmp_path):
+def test_request_offer_pdf_accept(
+    visitor, browser, live_server, admin_a, company_a, staff, mailoutbox, settings, tmp_path
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["vanzari@furnizor.ro"]
     pump = ProductFactory(code="CP-200", name="Pompă centrifugală CP-200, 7,5 kW", unit="buc")
     ProductFactory(code="VF-100", name="Vană fluture DN100 PN16", unit="buc")

@@ -62,8 +62,7 @@ def _client_follows_it_on_the_way(visitor, email):
     timeline = page.locator(".shipment-timeline")
     assert timeline.locator("li").count() == 3
     assert "Hub FAN Courier Ștefăneștii de Jos" in timeline.locator("li").first.inner_text()
-    assert [t.strip() for t in timeline.locator(".badge").all_inner_texts()] == [
-        "în tranzit", "expediată", "pregătită"]
+    assert [t.strip() for t in timeline.locator(".badge").all_inner_texts()] == ["în tranzit", "expediată", "pregătită"]
     link = page.get_by_role("link", name=re.compile("Urmăriți coletul la FAN Courier"))
     assert link.get_attribute("href") == "https://www.fancourier.ro/awb-tracking/?tracking=2150012345678"
     assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
@@ -90,11 +89,18 @@ def _client_confirms_receipt(visitor, shipment, admin_a):
     assert shipment.received_by == admin_a and shipment.received_at is not None
 
 
-def test_staff_dispatch_client_follows_and_confirms_receipt(visitor, browser, live_server, staff, admin_a,
-                                                            company_a, mailoutbox):
+def test_staff_dispatch_client_follows_and_confirms_receipt(
+    visitor, browser, live_server, staff, admin_a, company_a, mailoutbox
+):
     fan = CarrierFactory()
-    shipment = ShipmentFactory(company=company_a, number="EXP-2026-0142", carrier=fan, awb="2150012345678",
-                               delivery_address="Str. Găgeni nr. 100, Hala 3", delivery_city="Ploiești")
+    shipment = ShipmentFactory(
+        company=company_a,
+        number="EXP-2026-0142",
+        carrier=fan,
+        awb="2150012345678",
+        delivery_address="Str. Găgeni nr. 100, Hala 3",
+        delivery_city="Ploiești",
+    )
     ShipmentItemFactory(shipment=shipment, product="Pompă centrifugală CP-200", quantity=2)
     add_event(shipment, "pregatita", hours_ago=20, place="Depozit furnizor, Chiajna")
 

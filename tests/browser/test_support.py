@@ -37,7 +37,8 @@ def _client_opens_a_ticket(visitor, mailoutbox) -> Ticket:
     page.get_by_label("Prioritate").select_option("ridicata")
     page.get_by_label("Descriere").fill("După revizie, pompa se oprește după 3 secunde.\nAm verificat alimentarea.")
     page.get_by_label("Atașamente").set_input_files(
-        [{"name": "raport-revizie.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        [{"name": "raport-revizie.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     visitor.shot("support-create")
     page.get_by_role("button", name="Trimite tichetul").click()
     visitor.check()

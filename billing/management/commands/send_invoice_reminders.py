@@ -5,9 +5,11 @@ from billing.conf import reminder_stages
 
 
 class Command(BaseCommand):
-    help = ("Emails the billing users of each client company (admins and members who see invoices) about "
-            "unpaid invoices at the BILLING_REMINDER_STAGES (days relative to the due date, default -3, 1, 15); "
-            "each invoice and stage once, never for a paid or cancelled invoice (safe to run any number of times).")
+    help = (
+        "Emails the billing users of each client company (admins and members who see invoices) about "
+        "unpaid invoices at the BILLING_REMINDER_STAGES (days relative to the due date, default -3, 1, 15); "
+        "each invoice and stage once, never for a paid or cancelled invoice (safe to run any number of times)."
+    )
 
     def handle(self, *args, **options):
         count = services.send_invoice_reminders()

@@ -5,8 +5,10 @@ from contracts import services
 
 
 class Command(BaseCommand):
-    help = ("Emails client admins and staff about contracts ending within the CONTRACT_EXPIRY_NOTICE_DAYS "
-            "thresholds; each contract and threshold once (safe to run any number of times).")
+    help = (
+        "Emails client admins and staff about contracts ending within the CONTRACT_EXPIRY_NOTICE_DAYS "
+        "thresholds; each contract and threshold once (safe to run any number of times)."
+    )
 
     def handle(self, *args, **options):
         count = services.send_expiry_notices()

@@ -18,8 +18,11 @@ from django.test.utils import override_settings
 
 def demo_modules() -> list:
     """Every project app's ``demo`` module, in INSTALLED_APPS order."""
-    names = [f"{config.name}.demo" for config in apps.get_app_configs()
-             if Path(config.path).is_relative_to(settings.BASE_DIR)]
+    names = [
+        f"{config.name}.demo"
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR)
+    ]
     return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
 
 

@@ -8,8 +8,10 @@ from shipments.importing import FORMAT_HELP, import_rows, read_rows
 
 
 class Command(BaseCommand):
-    help = ("Imports shipment tracking events from a carrier feed file (CSV or JSON). Safe to run again: "
-            "events already recorded are skipped; a rejected row saves nothing.\n\n" + FORMAT_HELP)
+    help = (
+        "Imports shipment tracking events from a carrier feed file (CSV or JSON). Safe to run again: "
+        "events already recorded are skipped; a rejected row saves nothing.\n\n" + FORMAT_HELP
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -37,5 +39,7 @@ class Command(BaseCommand):
         for number, reason in report.rejected:
             self.stderr.write(f"respins rândul {number}: {reason}")
         prefix = "[simulare, nimic salvat] " if dry_run else ""
-        self.stdout.write(f"{prefix}{len(rows)} rânduri: {report.created} evenimente adăugate, "
-                          f"{report.skipped} deja existente (sărite), {len(report.rejected)} respinse.")
+        self.stdout.write(
+            f"{prefix}{len(rows)} rânduri: {report.created} evenimente adăugate, "
+            f"{report.skipped} deja existente (sărite), {len(report.rejected)} respinse."
+        )
