@@ -389,64 +389,16 @@ def wait_for(condition, timeout: float) -> bool:
 
 
 def celery_throughput(company) -> dict:
-
     n_pdf, n_mail = int(os.environ.get("BENCH_PDFS", "20")), int(os.environ.get("BENCH_EMAILS", "100"))
     invoices = list(Invoice.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_pdf])
     tickets = list(Ticket.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_mail])
     OutboundEmail.objects.filter(key__startswith="ticket-opened:").delete()
     Invoice.objects.filter(pk__in=invoices).update(pdf=None)
-    result = {}
-
-    started = time.perf_counter()
-    for pk in invoices[:n_pdf]:
-        render_invoice_pdf.apply(args=(pk, True))
-    result["pdf_eager"] = n_pdf / (time.perf_counter() - started)
-    sent = OutboundEmail.objects.filter(sent_at__isnull=False).count
-    before = sent()
-    started = time.perf_counter()
-    for pk in tickets[:n_mail]:
-        notify_ticket_opened.apply(args=(pk,))
-    elapsed = time.perf_counter() - started
-    per_task = (sent() - before) / n_mail
-    result["mail_eager"] = (sent() - before) / elapsed
-    result["mail_per_task"] = per_task
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    result = _eager_throughput(invoices[:n_pdf], tickets[:n_mail])
     app.control.purge()
-    worker = subprocess.Popen(
-        [
-            str(BIN / "celery"),
-            "-A",
-            "portal",
-            "worker",
-            "-c",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    worker = _start_worker()
     try:
-        warm = invoices[-1]
-        render_invoice_pdf.delay(warm, True)  # the worker has started and imported WeasyPrint
-        wait_for(lambda: Invoice.objects.filter(pk=warm, pdf__isnull=False).exists(), 120)
-        batch = invoices[n_pdf : 2 * n_pdf - 1]
-        started = time.perf_counter()
-        for pk in batch:
-            render_invoice_pdf.delay(pk, True)
-        done = wait_for(lambda: Invoice.objects.filter(pk__in=batch, pdf__isnull=False).count() == len(batch), 600)
-        result["pdf_worker"] = len(batch) / (time.perf_counter() - started) if done else 0.0
-        before = sent()
-        expected = round(per_task * n_mail)
-        started = time.perf_counter()
-        for pk in tickets[n_mail : 2 * n_mail]:
-            notify_ticket_opened.delay(pk)
-        done = wait_for(lambda: sent() - before >= expected, 600)
-        result["mail_worker"] = expected / (time.perf_counter() - started) if done else 0.0
+        result |= _worker_throughput(invoices, tickets[n_mail : 2 * n_mail], n_pdf, result["mail_per_task"])
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -455,6 +407,52 @@ def celery_throughput(company) -> dict:
         f"email {result['mail_eager']:.0f}/s eager, {result['mail_worker']:.0f}/s worker"
     )
     return result
+
+
+def _emails_sent() -> int:
+    return OutboundEmail.objects.filter(sent_at__isnull=False).count()
+
+
+def _eager_throughput(invoices: list[int], tickets: list[int]) -> dict:
+    """PDFs and emails per second with the tasks run in-process, one after the other."""
+    started = time.perf_counter()
+    for pk in invoices:
+        render_invoice_pdf.apply(args=(pk, True))
+    pdf_eager = len(invoices) / (time.perf_counter() - started)
+    before = _emails_sent()
+    started = time.perf_counter()
+    for pk in tickets:
+        notify_ticket_opened.apply(args=(pk,))
+    elapsed = time.perf_counter() - started
+    sent = _emails_sent() - before
+    return {"pdf_eager": pdf_eager, "mail_eager": sent / elapsed, "mail_per_task": sent / len(tickets)}
+
+
+def _start_worker() -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    command = [str(BIN / "celery"), "-A", "portal", "worker", "-c", "2", "--loglevel", "WARNING"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def _worker_throughput(invoices: list[int], tickets: list[int], n_pdf: int, per_task: float) -> dict:
+    """The same through Redis and a real worker (-c 2), once it has started and imported WeasyPrint."""
+    warm = invoices[-1]
+    render_invoice_pdf.delay(warm, True)
+    wait_for(lambda: Invoice.objects.filter(pk=warm, pdf__isnull=False).exists(), 120)
+    batch = invoices[n_pdf : 2 * n_pdf - 1]
+    started = time.perf_counter()
+    for pk in batch:
+        render_invoice_pdf.delay(pk, True)
+    done = wait_for(lambda: Invoice.objects.filter(pk__in=batch, pdf__isnull=False).count() == len(batch), 600)
+    pdf_worker = len(batch) / (time.perf_counter() - started) if done else 0.0
+    before = _emails_sent()
+    expected = round(per_task * len(tickets))
+    started = time.perf_counter()
+    for pk in tickets:
+        notify_ticket_opened.delay(pk)
+    done = wait_for(lambda: _emails_sent() - before >= expected, 600)
+    return {"pdf_worker": pdf_worker, "mail_worker": expected / (time.perf_counter() - started) if done else 0.0}
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -523,12 +521,14 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
             f"{row['p50']:.1f} | {row['p99']:.1f} | {queries[row['name']][1]} | "
             f"{small_queries.get(row['name'], (0, '—'))[1]} |"
         )
-    worst_ratio = min(rows, key=lambda r: r["rps"])
-    worst_p99 = max(rows, key=lambda r: r["p99"])
-    max_queries = max(q for name, (_s, q) in queries.items() if name != FLOOR)
-    same = all(queries[name][1] == small_queries[name][1] for name in queries if name in small_queries)
-    tickets = next(r for r in rows if r["name"] == "Tichete")
-    lines += [
+    lines += _other_measurements(http, after, gantt, pdfs, celery, pdf_calls)
+    lines += _targets(rows, queries, small_queries, gantt, pdf_calls, after, ceiling)
+    lines += [END]
+    return "\n".join(lines)
+
+
+def _other_measurements(http, after, gantt, pdfs, celery, pdf_calls) -> list[str]:
+    return [
         "",
         "Other measurements:",
         "",
@@ -545,6 +545,16 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
         f"{', '.join(f'{mb:.0f}' for mb in after)} MB after it.",
         f"- PDFs rendered while serving the pages above: {pdf_calls}.",
         "",
+    ]
+
+
+def _targets(rows, queries, small_queries, gantt, pdf_calls, after, ceiling) -> list[str]:
+    worst_ratio = min(rows, key=lambda r: r["rps"])
+    worst_p99 = max(rows, key=lambda r: r["p99"])
+    max_queries = max(q for name, (_s, q) in queries.items() if name != FLOOR)
+    same = all(queries[name][1] == small_queries[name][1] for name in queries if name in small_queries)
+    tickets = next(r for r in rows if r["name"] == "Tichete")
+    return [
         "Targets (large client):",
         "",
         f"- every page ≥ 10% of the ceiling: {ok(worst_ratio['rps'] >= 0.1 * ceiling)} "
@@ -559,9 +569,7 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
         f"- no PDF rendered during a page request: {ok(pdf_calls == 0)}",
         f"- worker < 150 MB RSS after the run: {ok(max(after, default=0) < 150)} ({max(after, default=0):.0f} MB)",
         "",
-        END,
     ]
-    return "\n".join(lines)
 
 
 def write_doc(generated: str) -> None:

@@ -39,6 +39,31 @@ def fill(company, user, n: int) -> None:
     OfferFactory._meta.model.objects.bulk_create(
         OfferFactory.build_batch(n, company=company, number=factory_number("OF", k))
     )
+    _fill_billing(company, k, n)
+    _fill_projects(company, k, n)
+    Ticket.objects.bulk_create(
+        TicketFactory.build_batch(
+            n, company=company, opened_by=user, status=Ticket.Status.WAITING, number=factory_number("T", k)
+        )
+    )
+    carrier = CarrierFactory()
+    ShipmentFactory._meta.model.objects.bulk_create(
+        ShipmentFactory.build_batch(
+            n, company=company, carrier=carrier, status=ShipmentStatus.IN_TRANSIT, number=factory_number("EXP", k)
+        )
+    )
+    ContractFactory._meta.model.objects.bulk_create(
+        ContractFactory.build_batch(
+            n, company=company, end_date=today() + timedelta(days=20), number=factory_number("CTR", k)
+        )
+    )
+    _fill_documents(company, k, n)
+    for _i in range(min(n, 50)):
+        audit.record(action="offer.accepted", company=company, user=user)
+
+
+def _fill_billing(company, k: int, n: int) -> None:
+    """Overdue invoices and payments."""
     Invoice.objects.bulk_create(
         [
             Invoice(
@@ -67,6 +92,10 @@ def fill(company, user, n: int) -> None:
             for i in range(n)
         ]
     )
+
+
+def _fill_projects(company, k: int, n: int) -> None:
+    """Projects in progress, their tasks every tenth a milestone."""
     projects = Project.objects.bulk_create(
         ProjectFactory.build_batch(
             max(1, n // 20), company=company, status=Project.Status.IN_PROGRESS, code=factory_number("PRJ", k)
@@ -84,22 +113,10 @@ def fill(company, user, n: int) -> None:
             for i in range(n)
         ]
     )
-    Ticket.objects.bulk_create(
-        TicketFactory.build_batch(
-            n, company=company, opened_by=user, status=Ticket.Status.WAITING, number=factory_number("T", k)
-        )
-    )
-    carrier = CarrierFactory()
-    ShipmentFactory._meta.model.objects.bulk_create(
-        ShipmentFactory.build_batch(
-            n, company=company, carrier=carrier, status=ShipmentStatus.IN_TRANSIT, number=factory_number("EXP", k)
-        )
-    )
-    ContractFactory._meta.model.objects.bulk_create(
-        ContractFactory.build_batch(
-            n, company=company, end_date=today() + timedelta(days=20), number=factory_number("CTR", k)
-        )
-    )
+
+
+def _fill_documents(company, k: int, n: int) -> None:
+    """Documents the member has not opened, one version each."""
     stored = StoredFileFactory(company=company)
     documents = Document.objects.bulk_create([Document(company=company, title=f"Doc {k}-{i}") for i in range(n)])
     versions = DocumentVersion.objects.bulk_create(
@@ -108,8 +125,6 @@ def fill(company, user, n: int) -> None:
     for document, version in zip(documents, versions, strict=True):
         document.current_version = version
     Document.objects.bulk_update(documents, ["current_version"])
-    for _i in range(min(n, 50)):
-        audit.record(action="offer.accepted", company=company, user=user)
 
 
 def factory_number(prefix, k):

@@ -44,70 +44,83 @@ def filter_field(field: forms.BoundField):
     widget = field.field.widget
     errors = field.errors if field.form.is_bound else []
     attrs = {key: value for key, value in widget.attrs.items() if key != "class"}
-    extra_class = widget.attrs.get("class", "")
     attrs["id"] = field.auto_id
     if errors:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_error"
-    invalid = " is-invalid" if errors else ""
-    error_html = (
-        format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            field.auto_id,
-            format_html_join(
-                "",
-                '<p id="error_{}_{}"><strong>{}</strong></p>',
-                ((i, field.auto_id, error) for i, error in enumerate(errors, 1)),
-            ),
-        )
-        if errors
-        else ""
-    )
+    extra_class = widget.attrs.get("class", "")
+    classes = (" is-invalid" if errors else "") + (f" {extra_class}" if extra_class else "")
     value = field.value()
     if isinstance(widget, forms.HiddenInput):
         return format_html('<input type="hidden" name="{}" value="{}"{}>', field.html_name, value or "", _attrs(attrs))
     if isinstance(widget, forms.CheckboxInput):
-        checked = " checked" if field.field.to_python(value) else ""
-        return format_html(
-            '<div class="mb-3"><div id="div_{}" class="form-check"><input type="checkbox" name="{}" '
-            'class="checkboxinput form-check-input{}{}"{}{}><label for="{}" class="form-check-label">{}</label>{}'
-            "</div></div>",
-            field.auto_id,
-            field.html_name,
-            invalid,
-            f" {extra_class}" if extra_class else "",
-            _attrs(attrs),
-            checked,
-            field.auto_id,
-            field.label,
-            error_html,
-        )
+        return _checkbox(field, value, classes, attrs, _error_html(field, errors))
     label = format_html('<label for="{}" class="form-label">{}</label>', field.auto_id, field.label)
     if isinstance(widget, forms.Select):
-        selected = "" if value is None else str(value)
-        control = format_html(
-            '<select name="{}" class="select form-select{}{}"{}>{}</select>',
-            field.html_name,
-            invalid,
-            f" {extra_class}" if extra_class else "",
-            _attrs(attrs),
-            _options(field.field.choices, selected),
-        )
+        control = _select(field, value, classes, attrs)
     else:
-        input_type = widget.attrs.get("type") or getattr(widget, "input_type", "text")
-        attrs.pop("type", None)
-        if getattr(field.field, "max_length", None):
-            attrs.setdefault("maxlength", field.field.max_length)
-        css = "dateinput" if input_type == "date" else "textinput"
-        shown = widget.format_value(value)
-        control = format_html(
-            '<input type="{}" name="{}"{} class="{} form-control{}{}"{}>',
-            input_type,
-            field.html_name,
-            format_html(' value="{}"', shown) if shown not in (None, "") else "",
-            css,
-            invalid,
-            f" {extra_class}" if extra_class else "",
-            _attrs(attrs),
-        )
-    return format_html('<div id="div_{}" class="mb-3">{}{}{}</div>', field.auto_id, label, control, error_html)
+        control = _input(field, value, classes, attrs)
+    return format_html(
+        '<div id="div_{}" class="mb-3">{}{}{}</div>', field.auto_id, label, control, _error_html(field, errors)
+    )
+
+
+def _error_html(field: forms.BoundField, errors) -> str:
+    if not errors:
+        return ""
+    return format_html(
+        '<div id="{}_error" class="invalid-feedback">{}</div>',
+        field.auto_id,
+        format_html_join(
+            "",
+            '<p id="error_{}_{}"><strong>{}</strong></p>',
+            ((i, field.auto_id, error) for i, error in enumerate(errors, 1)),
+        ),
+    )
+
+
+def _checkbox(field: forms.BoundField, value, classes: str, attrs: dict, error_html: str) -> str:
+    checked = " checked" if field.field.to_python(value) else ""
+    return format_html(
+        '<div class="mb-3"><div id="div_{}" class="form-check"><input type="checkbox" name="{}" '
+        'class="checkboxinput form-check-input{}"{}{}><label for="{}" class="form-check-label">{}</label>{}'
+        "</div></div>",
+        field.auto_id,
+        field.html_name,
+        classes,
+        _attrs(attrs),
+        checked,
+        field.auto_id,
+        field.label,
+        error_html,
+    )
+
+
+def _select(field: forms.BoundField, value, classes: str, attrs: dict) -> str:
+    selected = "" if value is None else str(value)
+    return format_html(
+        '<select name="{}" class="select form-select{}"{}>{}</select>',
+        field.html_name,
+        classes,
+        _attrs(attrs),
+        _options(field.field.choices, selected),
+    )
+
+
+def _input(field: forms.BoundField, value, classes: str, attrs: dict) -> str:
+    widget = field.field.widget
+    input_type = widget.attrs.get("type") or getattr(widget, "input_type", "text")
+    attrs.pop("type", None)
+    if getattr(field.field, "max_length", None):
+        attrs.setdefault("maxlength", field.field.max_length)
+    css = "dateinput" if input_type == "date" else "textinput"
+    shown = widget.format_value(value)
+    return format_html(
+        '<input type="{}" name="{}"{} class="{} form-control{}"{}>',
+        input_type,
+        field.html_name,
+        format_html(' value="{}"', shown) if shown not in (None, "") else "",
+        css,
+        classes,
+        _attrs(attrs),
+    )
