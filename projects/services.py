@@ -175,28 +175,15 @@ def tasks_save(
     """Write several tasks of one project, then check the project's dependency graph once."""
     # The row lock serialises concurrent edits of one project's graph.
     project = Project.objects.select_for_update().get(pk=project.pk)
-    errors: dict[str, list] = {}
-    for change in changes:
-        task = change.task
-        if task.project_id and task.project_id != project.pk:
-            raise ValidationError(_("Sarcina „%(title)s” aparține altui proiect.") % {"title": task.title})
-        task.project, task.company_id = project, project.company_id
-        try:
-            clean_task_fields(task)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(f"{task.title}: {m}" for m in messages)
-    if errors:
-        raise ValidationError(errors)
-
-    known = dict(
+    _adopt_and_clean(project, changes)
+    # Read before the writes, to tell which milestones this save finishes.
+    status_before = dict(
         Task.objects.filter(project=project, pk__in=[c.task.pk for c in changes if c.task.pk]).values_list(
             "pk", "status"
         )
     )
     for task in deleted:
-        if task.project_id != project.pk:
-            raise ValidationError(_("Sarcina „%(title)s” aparține altui proiect.") % {"title": task.title})
+        _check_same_project(task, project)
     if deleted:
         Task.objects.filter(project=project, pk__in=[t.pk for t in deleted]).delete()
 
@@ -204,14 +191,7 @@ def tasks_save(
     for change in changes:
         created += change.task.pk is None
         change.task.save()
-    for change in changes:
-        if change.depends_on is None:
-            continue
-        wanted = list(change.depends_on)
-        # Check against the database, not the objects we were handed.
-        fresh = list(Task.objects.filter(pk__in=[t.pk for t in wanted]).only("pk", "project_id", "title"))
-        check_predecessors(change.task, fresh, project_id=project.pk)
-        change.task.depends_on.set(fresh)
+    _set_predecessors(project, changes)
 
     _check_graph(project)
 
@@ -224,9 +204,50 @@ def tasks_save(
         updated=len(changes) - created,
         deleted=len(deleted),
     )
+    _announce_milestones_reached(project, changes, status_before, by)
+    return [change.task for change in changes]
+
+
+def _check_same_project(task: Task, project: Project) -> None:
+    if task.project_id != project.pk:
+        raise ValidationError(_("Sarcina „%(title)s” aparține altui proiect.") % {"title": task.title})
+
+
+def _adopt_and_clean(project: Project, changes: Sequence[TaskChange]) -> None:
+    """Put every task in the project and clean its fields; one error lists every task's problems."""
+    errors: dict[str, list] = {}
     for change in changes:
         task = change.task
-        if task.is_milestone and task.is_done and known.get(task.pk) != Task.Status.DONE:
+        if task.project_id:
+            _check_same_project(task, project)
+        task.project, task.company_id = project, project.company_id
+        try:
+            clean_task_fields(task)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(f"{task.title}: {m}" for m in messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_predecessors(project: Project, changes: Sequence[TaskChange]) -> None:
+    for change in changes:
+        if change.depends_on is None:
+            continue
+        wanted = list(change.depends_on)
+        # Check against the database, not the objects we were handed.
+        fresh = list(Task.objects.filter(pk__in=[t.pk for t in wanted]).only("pk", "project_id", "title"))
+        check_predecessors(change.task, fresh, project_id=project.pk)
+        change.task.depends_on.set(fresh)
+
+
+def _announce_milestones_reached(
+    project: Project, changes: Sequence[TaskChange], status_before: dict[int, str], by: User | None
+) -> None:
+    """Audit and notify each milestone this save marked done (not one that was done already)."""
+    for change in changes:
+        task = change.task
+        if task.is_milestone and task.is_done and status_before.get(task.pk) != Task.Status.DONE:
             audit.record(
                 action="project.milestone_reached",
                 company=project.company,
@@ -236,7 +257,6 @@ def tasks_save(
                 task=str(task.public_id),
             )
             enqueue(jobs.notify_milestone_reached, task.pk)
-    return [change.task for change in changes]
 
 
 def _check_graph(project: Project) -> None:

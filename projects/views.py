@@ -86,10 +86,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     # A fixed number of queries that each read a page of rows, whatever the project's size: the summary is
     # aggregated in SQL, the task table sorted and paged in SQL (docs/PERFORMANCE.md).
     summary = selectors.project_summary(project=project, today=today)
-    task_filters = TaskFilterForm(request.GET or None)
-    values = task_filters.values()
-    tasks = selectors.task_table(project=project, today=today, **values)
-    task_page = paginate(request, tasks, per_page=TASKS_PER_PAGE, rows=partial(selectors.task_rows, today=today))
+    task_table = _task_table_context(request, project, today)
     late, late_count = selectors.late_tasks(project=project, today=today)
     comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
     documents = documents_linked_to(
@@ -106,12 +103,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
             "milestones": selectors.upcoming_milestones(project=project, today=today),
             "late_tasks": late,
             "late_count": late_count,
-            "task_page": task_page,
-            "page": task_page,  # for portal/pagination.html
-            "task_filters": task_filters,
-            "tasks_filtered": bool(values["status"]),
-            "columns": _sort_columns(request, values["sort"]),
-            "query_string": query_without(request, "page"),
+            **task_table,
             "documents": documents,
             "comments": comments,
             "comment_count": comment_count,
@@ -121,6 +113,22 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
             "active_section": "projects",
         },
     )
+
+
+def _task_table_context(request: HttpRequest, project: Project, today) -> dict:
+    """The project page's task table: filtered by the query string, sorted by a column header, one page of it."""
+    task_filters = TaskFilterForm(request.GET or None)
+    values = task_filters.values()
+    tasks = selectors.task_table(project=project, today=today, **values)
+    task_page = paginate(request, tasks, per_page=TASKS_PER_PAGE, rows=partial(selectors.task_rows, today=today))
+    return {
+        "task_page": task_page,
+        "page": task_page,  # for portal/pagination.html
+        "task_filters": task_filters,
+        "tasks_filtered": bool(values["status"]),
+        "columns": _sort_columns(request, values["sort"]),
+        "query_string": query_without(request, "page"),
+    }
 
 
 def _progress(summary: Project) -> int:

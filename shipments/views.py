@@ -110,15 +110,19 @@ def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("shipments:detail", public_id=shipment.public_id)
 
 
+def _say_already_reported(request: HttpRequest, shipment: Shipment) -> None:
+    messages.info(
+        request,
+        _("Problema cu expedierea %(number)s este deja raportată; continuați discuția în tichet.")
+        % {"number": shipment.number},
+    )
+
+
 @company_member_required
 def shipment_report_problem(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id)
     if shipment.problem_ticket_id and request.method == "POST":
-        messages.info(
-            request,
-            _("Problema cu expedierea %(number)s este deja raportată; continuați discuția în tichet.")
-            % {"number": shipment.number},
-        )
+        _say_already_reported(request, shipment)
         return redirect(ticket_url(shipment.problem_ticket_id))
     form = ProblemReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -140,11 +144,7 @@ def shipment_report_problem(request: HttpRequest, public_id) -> HttpResponse:
                     % {"number": shipment.number},
                 )
             else:
-                messages.info(
-                    request,
-                    _("Problema cu expedierea %(number)s este deja raportată; continuați discuția în tichet.")
-                    % {"number": shipment.number},
-                )
+                _say_already_reported(request, shipment)
             return redirect(ticket_url(ticket_id))
     return render(
         request,

@@ -46,8 +46,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@company_member_required
-def ticket_create(request: HttpRequest) -> HttpResponse:
+def _ticket_form(request: HttpRequest) -> TicketForm:
+    """The new-ticket form, prefilled from a link on another page (``?legat=`` what it is about,
+    ``?categorie=``); a link that names nothing the member may see is ignored."""
     initial_link = None
     if request.method == "GET" and request.GET.get("legat"):
         try:
@@ -58,7 +59,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
             initial_link = None
     category = request.GET.get("categorie")
     initial = {"category": category} if category in Ticket.Category.values else {}
-    form = TicketForm(
+    return TicketForm(
         request.POST or None,
         request.FILES or None,
         company=request.company,
@@ -66,6 +67,11 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         initial_link=initial_link,
         initial=initial,
     )
+
+
+@company_member_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    form = _ticket_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
