@@ -80,6 +80,80 @@ def next_number(prefix: str) -> str:
 # --- quote requests -------------------------------------------------------------------------------------
 
 
+def _check_request(
+    *,
+    company: Company,
+    lines: list[RequestLine],
+    attachments: list,
+    desired_date: date | None,
+    address_entry: DeliveryAddress | None,
+) -> None:
+    if not lines:
+        raise ValidationError(_("Adăugați cel puțin un produs."))
+    if len(lines) > conf.max_lines():
+        raise ValidationError(_("O cerere poate avea cel mult %(count)d rânduri.") % {"count": conf.max_lines()})
+    if len(attachments) > conf.max_attachments():
+        raise ValidationError(_("Puteți atașa cel mult %(count)d fișiere.") % {"count": conf.max_attachments()})
+    if any(line.quantity <= 0 for line in lines):
+        raise ValidationError(_("Cantitatea trebuie să fie mai mare decât zero."))
+    if desired_date and desired_date < timezone.localdate():
+        raise ValidationError(_("Data dorită nu poate fi în trecut."))
+    if address_entry is not None and address_entry.company_id != company.pk:
+        raise ValidationError(_("Adresa aleasă nu aparține companiei dvs."))
+
+
+def _save_new_address(*, company: Company, user: User, new_address: NewAddress) -> DeliveryAddress:
+    """The typed address, kept in the company's address book."""
+    address_entry = DeliveryAddress.objects.create(
+        company=company,
+        created_by=user,
+        label=new_address.label or new_address.address[:100],
+        address=new_address.address,
+        city=new_address.city,
+        county=new_address.county,
+        contact_name=new_address.contact_name,
+        contact_phone=new_address.contact_phone,
+    )
+    audit.record(action="delivery_address.created", company=company, user=user, obj=address_entry)
+    return address_entry
+
+
+def _address_text(address_entry: DeliveryAddress | None, new_address: NewAddress | None) -> str:
+    if address_entry is not None:
+        return address_entry.as_text()
+    if new_address is not None:
+        return new_address.as_text()
+    return ""
+
+
+def _request_line(
+    *, company: Company, quote_request: QuoteRequest, position: int, line: RequestLine
+) -> QuoteRequestLine:
+    return QuoteRequestLine(
+        company=company,
+        request=quote_request,
+        position=position,
+        product=line.product,
+        description=line.description.strip()[:200],
+        quantity=line.quantity,
+        unit=(line.unit or (line.product.unit if line.product else "") or "buc").strip()[:20],
+        note=line.note.strip()[:300],
+    )
+
+
+def _store_attachments(*, company: Company, user: User, attachments: list) -> list[StoredFile]:
+    stored: list[StoredFile] = []
+    try:
+        for uploaded in attachments:
+            stored.append(store_upload(company=company, uploaded=uploaded, user=user))
+    except Exception:
+        # The rows roll back with the transaction; the blobs already written would stay behind.
+        for item in stored:
+            item.file.delete(save=False)
+        raise
+    return stored
+
+
 @retry_on_conflict
 @transaction.atomic
 def request_create(
@@ -97,41 +171,16 @@ def request_create(
 ) -> QuoteRequest:
     """Record a request with its lines, delivery address and attachments, all or nothing; tell staff."""
     attachments = attachments or []
-    if not lines:
-        raise ValidationError(_("Adăugați cel puțin un produs."))
-    if len(lines) > conf.max_lines():
-        raise ValidationError(_("O cerere poate avea cel mult %(count)d rânduri.") % {"count": conf.max_lines()})
-    if len(attachments) > conf.max_attachments():
-        raise ValidationError(_("Puteți atașa cel mult %(count)d fișiere.") % {"count": conf.max_attachments()})
-    if any(line.quantity <= 0 for line in lines):
-        raise ValidationError(_("Cantitatea trebuie să fie mai mare decât zero."))
-    if desired_date and desired_date < timezone.localdate():
-        raise ValidationError(_("Data dorită nu poate fi în trecut."))
-    if address_entry is not None and address_entry.company_id != company.pk:
-        raise ValidationError(_("Adresa aleasă nu aparține companiei dvs."))
+    _check_request(
+        company=company, lines=lines, attachments=attachments, desired_date=desired_date, address_entry=address_entry
+    )
     if delivery_option == QuoteRequest.Delivery.PICKUP:
         address_entry, new_address, save_address = None, None, False
     elif address_entry is None and new_address is None:
         raise ValidationError(_("Alegeți o adresă din agendă sau completați adresa de livrare."))
     if new_address is not None and save_address:
-        address_entry = DeliveryAddress.objects.create(
-            company=company,
-            created_by=user,
-            label=new_address.label or new_address.address[:100],
-            address=new_address.address,
-            city=new_address.city,
-            county=new_address.county,
-            contact_name=new_address.contact_name,
-            contact_phone=new_address.contact_phone,
-        )
-        audit.record(action="delivery_address.created", company=company, user=user, obj=address_entry)
-    address_text = (
-        address_entry.as_text()
-        if address_entry is not None
-        else new_address.as_text()
-        if new_address is not None
-        else ""
-    )
+        address_entry = _save_new_address(company=company, user=user, new_address=new_address)
+    address_text = _address_text(address_entry, new_address)
 
     quote_request = QuoteRequest.objects.create(
         company=company,
@@ -145,28 +194,11 @@ def request_create(
     )
     QuoteRequestLine.objects.bulk_create(
         [
-            QuoteRequestLine(
-                company=company,
-                request=quote_request,
-                position=position,
-                product=line.product,
-                description=line.description.strip()[:200],
-                quantity=line.quantity,
-                unit=(line.unit or (line.product.unit if line.product else "") or "buc").strip()[:20],
-                note=line.note.strip()[:300],
-            )
+            _request_line(company=company, quote_request=quote_request, position=position, line=line)
             for position, line in enumerate(lines, start=1)
         ]
     )
-    stored: list[StoredFile] = []
-    try:
-        for uploaded in attachments:
-            stored.append(store_upload(company=company, uploaded=uploaded, user=user))
-    except Exception:
-        # The rows roll back with the transaction; the blobs already written would stay behind.
-        for item in stored:
-            item.file.delete(save=False)
-        raise
+    stored = _store_attachments(company=company, user=user, attachments=attachments)
     quote_request.attachments.add(*stored)
     audit.record(
         action="quote_request.created",

@@ -86,6 +86,17 @@ def _edit_lines(request) -> tuple[QuoteRequestForm, RequestLineFormSet] | None:
     return form, formset
 
 
+def _request_form_context(form: QuoteRequestForm, formset: RequestLineFormSet) -> dict:
+    return {
+        "form": form,
+        "formset": formset,
+        "products": selectors.product_suggestions(),
+        "datalist_id": PRODUCTS_DATALIST,
+        "max_lines": conf.max_lines(),
+        "active_section": "quote_requests",
+    }
+
+
 @company_member_required
 def request_create(request: HttpRequest) -> HttpResponse:
     edited = _edit_lines(request) if request.method == "POST" else None
@@ -125,18 +136,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     else:
         form = QuoteRequestForm(company=request.company)
         formset = RequestLineFormSet(prefix=LINES_PREFIX)
-    return render(
-        request,
-        "quotes/request_form.html",
-        {
-            "form": form,
-            "formset": formset,
-            "products": selectors.product_suggestions(),
-            "datalist_id": PRODUCTS_DATALIST,
-            "max_lines": conf.max_lines(),
-            "active_section": "quote_requests",
-        },
-    )
+    return render(request, "quotes/request_form.html", _request_form_context(form, formset))
 
 
 @require_safe

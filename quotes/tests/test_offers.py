@@ -457,23 +457,22 @@ def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admi
 # --- admin ------------------------------------------------------------------------------------------------
 
 
-def test_staff_create_price_and_send_an_offer_in_admin(
-    client, staff, admin_a, company_a, django_capture_on_commit_callbacks
-):
-    product = ProductFactory(code="RS-25", name="Robinet sferic DN25")
+@pytest.fixture
+def valve():
+    return ProductFactory(code="RS-25", name="Robinet sferic DN25")
+
+
+@pytest.fixture
+def valve_request(company_a, valve):
+    """A one-line request for the valve, as the client sent it."""
     quote_request = QuoteRequestFactory(company=company_a, lines=1)
-    quote_request.lines.update(product=product)
-    client.force_login(staff)
-    response = client.post(
-        reverse("admin:quotes_quoterequest_changelist"),
-        {"action": "create_offer", "_selected_action": [quote_request.pk]},
-    )
-    offer = Offer.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:quotes_offer_change", args=[offer.pk])
-    line = offer.lines.get()
-    url = reverse("admin:quotes_offer_change", args=[offer.pk])
-    assert client.get(url).status_code == 200
-    data = {
+    quote_request.lines.update(product=valve)
+    return quote_request
+
+
+def priced_offer_form(quote_request, offer, line, product) -> dict:
+    """The admin change form of the drafted offer: its line priced, a transport line added, and "send" pressed."""
+    return {
         "request": quote_request.pk,
         "currency": "RON",
         "valid_until": (today() + timedelta(days=15)).strftime("%d.%m.%Y"),
@@ -506,6 +505,22 @@ def test_staff_create_price_and_send_an_offer_in_admin(
         "lines-1-vat_rate": "21",
         "_send": "1",
     }
+
+
+def test_staff_create_price_and_send_an_offer_in_admin(
+    client, staff, admin_a, company_a, django_capture_on_commit_callbacks, valve, valve_request
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:quotes_quoterequest_changelist"),
+        {"action": "create_offer", "_selected_action": [valve_request.pk]},
+    )
+    offer = Offer.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("admin:quotes_offer_change", args=[offer.pk])
+    line = offer.lines.get()
+    url = reverse("admin:quotes_offer_change", args=[offer.pk])
+    assert client.get(url).status_code == 200
+    data = priced_offer_form(valve_request, offer, line, valve)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
