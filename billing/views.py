@@ -18,7 +18,7 @@ from files.selectors import documents_linked_to
 from portal import audit
 from portal.exports import csv_writer
 from portal.money import cents, format_amount
-from portal.paging import paginate, query_without
+from portal.paging import paginate, query_param, query_without
 from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
@@ -63,7 +63,10 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
             "credit_notes": list(invoice.credit_notes.all()),
             "pending_notices": pending,
             "documents": documents_linked_to(
-                membership=request.membership, user=request.user, obj=invoice, page_number=request.GET.get("documente")
+                membership=request.membership,
+                user=request.user,
+                obj=invoice,
+                page_number=query_param(request, "documents"),
             ),
             "active_section": "billing",
         },
@@ -105,8 +108,9 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 def notice_create(request: HttpRequest) -> HttpResponse:
     invoices = selectors.open_invoices(company=request.company)
     initial = {}
-    if request.method != "POST" and request.GET.get("factura"):
-        chosen = [invoice for invoice in invoices if str(invoice.public_id) == request.GET["factura"]]
+    preselected = query_param(request, "invoice") if request.method != "POST" else None
+    if preselected:
+        chosen = [invoice for invoice in invoices if str(invoice.public_id) == preselected]
         if chosen:
             initial = {"invoices": chosen, "amount": chosen[0].balance, "currency": chosen[0].currency}
     form = PaymentNoticeForm(request.POST or None, request.FILES or None, invoices=invoices, initial=initial)

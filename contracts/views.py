@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from contracts import selectors
 from contracts.forms import ContractFilterForm
 from files.selectors import documents_by_linked_object, documents_linked_to
-from portal.paging import paginate, query_without
+from portal.paging import paginate, query_param, query_without
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
@@ -36,7 +36,7 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     contract = get_object_or_404(selectors.contracts_for_detail(company=request.company), public_id=public_id)
     annexes = list(contract.annexes.all())
     documents = documents_linked_to(
-        membership=request.membership, user=request.user, obj=contract, page_number=request.GET.get("documente")
+        membership=request.membership, user=request.user, obj=contract, page_number=query_param(request, "documents")
     )
     annex_documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=annexes)
     return render(

@@ -6,6 +6,7 @@ from files.links import LINKABLES
 from files.models import Document, hidden_categories
 from files.selectors import SORTS
 from files.validation import allowed_extensions_text, max_upload_size, validate_upload
+from portal.forms import QueryForm
 
 
 def visible_categories(membership) -> list[tuple[str, str]]:
@@ -56,12 +57,12 @@ class VersionUploadForm(forms.Form):
         self.fields["file"].help_text = upload_help()
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(QueryForm):
     q = forms.CharField(label=_("Caută"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("Categorie"), required=False)
     linked = forms.ChoiceField(label=_("Legat de"), required=False)
     source = forms.ChoiceField(label=_("Sursă"), required=False)
-    noi = forms.BooleanField(label=_("Doar cele nedeschise"), required=False)
+    new = forms.BooleanField(label=_("Doar cele nedeschise"), required=False)
     sort = forms.ChoiceField(
         label=_("Ordonare"),
         required=False,
@@ -88,5 +89,5 @@ class DocumentFilterForm(forms.Form):
             "linked_type": data["linked"],
             "source": data["source"],
             "sort": data["sort"] if data["sort"] in SORTS else "new",
-            "only_new": data["noi"],
+            "only_new": data["new"],
         }

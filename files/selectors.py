@@ -172,7 +172,7 @@ def _dashboard_card(figures: dict) -> Card:
         "files",
         _("Fișiere noi"),
         "folder2-open",
-        reverse("files:list") + "?noi=1",
+        reverse("files:list") + "?new=1",
         count,
         ngettext("document nedeschis", "documente nedeschise", count),
         _("Ați deschis toate documentele primite de la furnizor."),

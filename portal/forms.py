@@ -2,7 +2,15 @@ from django import forms
 
 from portal.models import NotificationPreference
 from portal.normalize import normalize_number
+from portal.paging import with_old_parameter_names
 from portal.topics import TOPIC_RIGHTS, Delivery, Topic
+
+
+class QueryForm(forms.Form):
+    """A filter form read from the query string, where a parameter's old name counts as its new one."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(with_old_parameter_names(data), *args, **kwargs)
 
 
 class NotificationSettingsForm(forms.Form):

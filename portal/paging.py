@@ -3,7 +3,36 @@
 from collections.abc import Callable, Iterable
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+
+# The query parameters once had Romanian names; links in emails, bookmarks and the ERP still carry them,
+# so each old name is read where its new one is absent. Links the portal writes use the new names only.
+OLD_PARAMETER_NAMES = {
+    "stare": "status",
+    "ordine": "sort",
+    "noi": "new",
+    "documente": "documents",
+    "factura": "invoice",
+    "legat": "link",
+    "categorie": "category",
+    "necitite": "unread",
+}
+
+
+def with_old_parameter_names(data: QueryDict | None) -> QueryDict | None:
+    """The query with each old parameter name read as its new one (where the new one is absent)."""
+    renamed = [(old, new) for old, new in OLD_PARAMETER_NAMES.items() if data and old in data and new not in data]
+    if not renamed:
+        return data
+    data = data.copy()
+    for old, new in renamed:
+        data.setlist(new, data.pop(old))
+    return data
+
+
+def query_param(request: HttpRequest, name: str) -> str | None:
+    """One query parameter by its name, or by the old name it replaced."""
+    return with_old_parameter_names(request.GET).get(name)
 
 
 def query_without(request: HttpRequest, *names: str, **changes) -> str:
@@ -12,7 +41,7 @@ def query_without(request: HttpRequest, *names: str, **changes) -> str:
     A list's pager drops "page" and appends its own; a column header also sets its order; a second pager on
     a page (its documents) sets its own page and keeps the first one's filters and page.
     """
-    query = request.GET.copy()
+    query = with_old_parameter_names(request.GET).copy()
     for name in names:
         query.pop(name, None)
     for name, value in changes.items():

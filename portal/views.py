@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from portal import services
 from portal.forms import NotificationSettingsForm
 from portal.models import Notification
-from portal.paging import paginate
+from portal.paging import paginate, query_param
 from portal.tenancy import company_member_required
 from portal.topics import Delivery
 
@@ -24,7 +24,7 @@ def _my_notifications(request):
 @require_safe
 @company_member_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    unread_only = request.GET.get("necitite") == "1"
+    unread_only = query_param(request, "unread") == "1"
     items = _my_notifications(request).order_by("-created_at", "-id")
     if unread_only:
         items = items.filter(read_at__isnull=True)
@@ -35,7 +35,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "unread_only": unread_only,
-            "query_string": "necitite=1" if unread_only else "",
+            "query_string": "unread=1" if unread_only else "",
         },
     )
 

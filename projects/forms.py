@@ -2,31 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from files.validation import allowed_extensions_text
+from portal.forms import QueryForm
 from projects.models import Project, Task
 from projects.services import MAX_COMMENT_ATTACHMENTS
 
-# The project pages' query parameters once had Romanian names; links in emails and bookmarks still
-# carry them, so each old name is read when its new one is absent.
-OLD_PARAMETER_NAMES = {"stare": "status", "ordine": "sort"}
 
-
-def with_old_parameter_names(data):
-    """The query with each old parameter name read as its new one, where the new one is absent."""
-    renamed = [(old, new) for old, new in OLD_PARAMETER_NAMES.items() if data and old in data and new not in data]
-    if not renamed:
-        return data
-    data = data.copy()
-    for old, new in renamed:
-        data.setlist(new, data.getlist(old))
-    return data
-
-
-class _QueryForm(forms.Form):
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(with_old_parameter_names(data), *args, **kwargs)
-
-
-class ProjectFilterForm(_QueryForm):
+class ProjectFilterForm(QueryForm):
     status = forms.ChoiceField(
         label=_("Stare"), required=False, choices=[("", _("Toate stările")), *Project.Status.choices]
     )
@@ -46,7 +27,7 @@ class ProjectFilterForm(_QueryForm):
 TASK_SORT_CHOICES = ["pozitie", "titlu", "faza", "inceput", "sfarsit", "stare", "progres"]
 
 
-class TaskFilterForm(_QueryForm):
+class TaskFilterForm(QueryForm):
     status = forms.ChoiceField(
         label=_("Arată"),
         required=False,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
-from portal.paging import paginate, query_without
+from portal.paging import paginate, query_param, query_without
 from portal.tenancy import company_member_required
 from projects import selectors, services
 from projects.forms import CommentForm, ProjectFilterForm, TaskFilterForm
@@ -90,7 +90,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     late, late_count = selectors.late_tasks(project=project, today=today)
     comments, comment_count = selectors.recent_comments(project=project, limit=RECENT_COMMENTS)
     documents = documents_linked_to(
-        membership=request.membership, user=request.user, obj=project, page_number=request.GET.get("documente")
+        membership=request.membership, user=request.user, obj=project, page_number=query_param(request, "documents")
     )
     inline_gantt = 0 < summary.task_rows <= GANTT_INLINE_TASKS
     return render(

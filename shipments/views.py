@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.selectors import documents_linked_to
-from portal.paging import paginate, query_without
+from portal.paging import paginate, query_param, query_without
 from portal.tenancy import company_member_required
 from shipments import selectors, services
 from shipments.forms import ProblemReportForm, ReceiptForm, ShipmentFilterForm
@@ -60,7 +60,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
 def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id, full=True)
     documents = documents_linked_to(
-        membership=request.membership, user=request.user, obj=shipment, page_number=request.GET.get("documente")
+        membership=request.membership, user=request.user, obj=shipment, page_number=query_param(request, "documents")
     )
     events = list(shipment.events.all())
     return render(

@@ -90,7 +90,7 @@ class TicketForm(forms.Form):
     )
     priority = forms.ChoiceField(label=_("Prioritate"), choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL)
     # A plain value checked by clean_linked (not a ChoiceField): any object of the company, even beyond
-    # the 50 listed, can be named by a link such as ?legat=contracts.contract:<uuid>.
+    # the 50 listed, can be named by a link such as ?link=contracts.contract:<uuid>.
     linked = forms.CharField(
         label=_("Legat de"),
         required=False,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from files.responses import file_response, safe_filename
-from portal.paging import paginate, query_without
+from portal.paging import paginate, query_param, query_without
 from portal.tenancy import company_member_required
 from support import selectors, services
 from support.forms import RatingForm, ReplyForm, TicketFilterForm, TicketForm
@@ -47,17 +47,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_form(request: HttpRequest) -> TicketForm:
-    """The new-ticket form, prefilled from a link on another page (``?legat=`` what it is about,
-    ``?categorie=``); a link that names nothing the member may see is ignored."""
+    """The new-ticket form, prefilled from a link on another page (``?link=`` what it is about,
+    ``?category=``); a link that names nothing the member may see is ignored."""
     initial_link = None
-    if request.method == "GET" and request.GET.get("legat"):
+    link = query_param(request, "link") if request.method == "GET" else None
+    if link:
         try:
-            initial_link = selectors.resolve_link(
-                company=request.company, membership=request.membership, value=request.GET["legat"]
-            )
+            initial_link = selectors.resolve_link(company=request.company, membership=request.membership, value=link)
         except ValidationError:
             initial_link = None
-    category = request.GET.get("categorie")
+    category = query_param(request, "category")
     initial = {"category": category} if category in Ticket.Category.values else {}
     return TicketForm(
         request.POST or None,

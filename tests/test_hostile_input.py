@@ -73,6 +73,12 @@ QUERY_PARAMETERS = (
     "format",
     "order",
     "dir",
+    "new",
+    "documents",
+    "invoice",
+    "link",
+    "category",
+    "unread",
 )
 
 ACCEPTED = {200, 302, 400, 403, 404}

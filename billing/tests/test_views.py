@@ -227,7 +227,7 @@ def test_announcing_a_payment_keeps_the_proof_and_tells_staff(
 ):
     settings.STAFF_NOTIFICATION_EMAILS = ["contabilitate@furnizor.ro"]
     client.force_login(admin_a)
-    form = client.get(reverse("billing:notice_create"), {"factura": invoices_a["late"].public_id})
+    form = client.get(reverse("billing:notice_create"), {"invoice": invoices_a["late"].public_id})
     assert form.context["form"].initial["amount"] == D("1210.00")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("billing:notice_create"), notice_data([invoices_a["late"]]))

@@ -240,11 +240,11 @@ def test_a_contract_with_many_documents_shows_them_ten_at_a_time(client, admin_a
     first = client.get(url)
     page = first.content.decode()
     assert len(first.context["documents"]) == 10 and "1–10 din 13" in page
-    assert "?documente=2#documente" in page
-    second = client.get(url, {"documente": 2, "x": "pastrat"})
+    assert "?documents=2#documente" in page
+    second = client.get(url, {"documents": 2, "x": "pastrat"})
     assert [d.title for d in second.context["documents"]] == [f"Proces-verbal {n:02d}" for n in (2, 1, 0)]
     assert "11–13 din 13" in second.content.decode()
-    assert "?documente=1&amp;x=pastrat#documente" in second.content.decode()  # the page's other parameters stay
+    assert "?documents=1&amp;x=pastrat#documente" in second.content.decode()  # the page's other parameters stay
 
 
 def test_admin_filters_on_the_status_the_client_sees(client, staff, company_a, settings):

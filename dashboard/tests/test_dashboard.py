@@ -228,7 +228,7 @@ def test_cards_link_to_filtered_lists(client, admin_a, company_a):
         reverse("support:list") + "?status=asteapta_client",
         reverse("shipments:list") + "?status=pe_drum",
         reverse("contracts:list") + "?status=expiring",
-        reverse("files:list") + "?noi=1",
+        reverse("files:list") + "?new=1",
     ):
         assert f'href="{url}"' in page, url
         assert client.get(url).status_code == 200

@@ -88,7 +88,7 @@ def test_a_member_without_billing_does_not_see_the_statement_in_the_list_or_sear
     response = client.get(reverse("files:list"))
     assert "financiar" not in dict(response.context["filters"].fields["category"].choices)
     assert STATEMENT not in list_titles(client, category="financiar")
-    assert STATEMENT not in client.get(reverse("files:list"), {"noi": "1"}).content.decode()
+    assert STATEMENT not in client.get(reverse("files:list"), {"new": "1"}).content.decode()
 
 
 def test_a_member_without_billing_gets_404_on_every_file_route(client, member_a, statement):

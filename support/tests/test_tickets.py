@@ -124,7 +124,7 @@ def test_create_view_prefills_a_link_from_the_url(client, admin_a, company_a):
     contract = ContractFactory(company=company_a, number="CTR-PRE")
     client.force_login(admin_a)
     page = client.get(
-        reverse("support:create"), {"legat": f"contracts.contract:{contract.public_id}", "categorie": "comercial"}
+        reverse("support:create"), {"link": f"contracts.contract:{contract.public_id}", "category": "comercial"}
     ).content.decode()
     assert f'value="contracts.contract:{contract.public_id}" selected' in page
 

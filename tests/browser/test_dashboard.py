@@ -16,7 +16,7 @@ EXPECTED = {
     "support": ("Suport", "status=asteapta_client"),
     "shipments": ("Expedieri", "status=pe_drum"),
     "contracts": ("Contracte", "status=expiring"),
-    "files": ("Fișiere", "noi=1"),
+    "files": ("Fișiere", "new=1"),
 }
 
 

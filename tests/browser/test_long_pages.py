@@ -52,7 +52,7 @@ def test_a_contracts_documents_go_ten_at_a_time(visitor, admin_a, company_a):
     assert page.get_by_text("1–10 din 12").is_visible()
     page.get_by_role("navigation", name="Paginarea documentelor").get_by_role("link", name="Înainte").click()
     visitor.check()
-    assert page.url.endswith("?documente=2#documente")
+    assert page.url.endswith("?documents=2#documente")
     assert page.get_by_role("link", name="Proces-verbal 00", exact=True).is_visible()
     assert page.get_by_text("11–12 din 12").is_visible()
     visitor.shot("contract-documents-page-2")
