@@ -394,12 +394,33 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
     """
     invoices = Invoice.objects.for_company(company).visible().filter(currency=currency)
     payments = Payment.objects.for_company(company).filter(currency=currency)
+    opening = _opening_balance(invoices, payments, date_from)
+    result = Statement(company=company, currency=currency, date_from=date_from, date_to=date_to, opening=opening)
+    movements = _document_movements(invoices, date_from, date_to) + _payment_movements(payments, date_from, date_to)
+    # Same day: documents before payments, so the running balance reads like the ERP's.
+    movements.sort(key=lambda m: (m.date, m.kind == "payment"))
+    running = result.opening
+    for movement in movements:
+        running += movement.debit - movement.credit
+        movement.balance = running
+    result.movements = movements
+    result.total_debit = sum((m.debit for m in movements), ZERO)
+    result.total_credit = sum((m.credit for m in movements), ZERO)
+    result.closing = result.opening + result.total_debit - result.total_credit
+    result.ageing, result.ageing_total = _ageing(invoices, date_to)
+    result.unallocated = result.ageing_total - result.closing
+    return result
+
+
+def _opening_balance(invoices, payments, date_from: date) -> Decimal:
+    """What was invoiced before the period less what was paid before it."""
     invoiced_before = cents(invoices.filter(issue_date__lt=date_from).aggregate(total=Sum("total_gross"))["total"])
     paid_before = cents(payments.filter(date__lt=date_from).aggregate(total=Sum("amount"))["total"])
-    result = Statement(
-        company=company, currency=currency, date_from=date_from, date_to=date_to, opening=invoiced_before - paid_before
-    )
+    return invoiced_before - paid_before
 
+
+def _document_movements(invoices, date_from: date, date_to: date) -> list[Movement]:
+    """The invoices and credit notes issued in the period, as debits linking to their pages."""
     # Tuples rather than model instances: a year of a large client is thousands of movements.
     url = detail_url("billing:invoice_detail")
     movements = []
@@ -435,36 +456,28 @@ def statement(*, company, date_from: date, date_to: date, currency: str = Curren
             )
         movement.url = url(public_id)
         movements.append(movement)
+    return movements
+
+
+def _payment_movements(payments, date_from: date, date_to: date) -> list[Movement]:
+    """The payments received in the period, as credits with their method and reference."""
     methods = dict(Payment.Method.choices)
-    for paid_on, method, reference, paid in (
-        payments.filter(date__gte=date_from, date__lte=date_to)
-        .order_by("date", "id")
-        .values_list("date", "method", "reference", "amount")
-    ):
-        movements.append(
-            Movement(
-                paid_on,
-                "payment",
-                _("Plată %(method)s") % {"method": methods.get(method, method)},
-                reference,
-                None,
-                ZERO,
-                paid,
-            )
+    return [
+        Movement(
+            paid_on,
+            "payment",
+            _("Plată %(method)s") % {"method": methods.get(method, method)},
+            reference,
+            None,
+            ZERO,
+            paid,
         )
-    # Same day: documents before payments, so the running balance reads like the ERP's.
-    movements.sort(key=lambda m: (m.date, m.kind == "payment"))
-    running = result.opening
-    for movement in movements:
-        running += movement.debit - movement.credit
-        movement.balance = running
-    result.movements = movements
-    result.total_debit = sum((m.debit for m in movements), ZERO)
-    result.total_credit = sum((m.credit for m in movements), ZERO)
-    result.closing = result.opening + result.total_debit - result.total_credit
-    result.ageing, result.ageing_total = _ageing(invoices, date_to)
-    result.unallocated = result.ageing_total - result.closing
-    return result
+        for paid_on, method, reference, paid in (
+            payments.filter(date__gte=date_from, date__lte=date_to)
+            .order_by("date", "id")
+            .values_list("date", "method", "reference", "amount")
+        )
+    ]
 
 
 def movement_rows(movements: list[Movement]) -> list[Movement]:
@@ -576,6 +589,22 @@ _MONTHS = [
 def _invoiced_and_paid_chart(company, today: date) -> dict | None:
     """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (one query)."""
     start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    invoiced, paid = _monthly_totals(company, start)
+    if not invoiced and not paid:
+        return None
+    currency = _chart_currency(invoiced)
+    months = _twelve_months(start)
+    labels = [f"{_MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
+    return _chart_figure(
+        labels,
+        _month_series(invoiced, currency, months),
+        _month_series(paid, currency, months),
+        unit="lei" if currency == "RON" else currency,
+    )
+
+
+def _monthly_totals(company, start: date) -> tuple[list[dict], list[dict]]:
+    """Invoiced and paid per month and currency since ``start``: the two series' rows, from one UNION ALL."""
     invoiced = (
         Invoice.objects.for_company(company)
         .visible()
@@ -594,30 +623,42 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
         .order_by()
     )
     rows = list(invoiced.union(paid, all=True))
-    invoiced = [row for row in rows if row["chart_series"] == "invoiced"]
-    paid = [row for row in rows if row["chart_series"] == "paid"]
-    if not invoiced and not paid:
-        return None
+    return (
+        [row for row in rows if row["chart_series"] == "invoiced"],
+        [row for row in rows if row["chart_series"] == "paid"],
+    )
+
+
+def _chart_currency(invoiced: list[dict]) -> str:
+    """The currency invoiced in the most months (RON when nothing was invoiced): the chart shows that one."""
     counts = {}
     for row in invoiced:
         counts[row["currency"]] = counts.get(row["currency"], 0) + 1
-    currency = max(counts, key=counts.get) if counts else "RON"
+    return max(counts, key=counts.get) if counts else "RON"
+
+
+def _twelve_months(start: date) -> list[date]:
+    """The first day of each of the 12 months from ``start``."""
     months = []
     month = start
     for _i in range(12):
         months.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
+    return months
 
-    def series(rows):
-        by_month = {
-            (r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
-            for r in rows
-            if r["currency"] == currency
-        }
-        return [round(by_month.get(m, 0.0), 2) for m in months]
 
-    labels = [f"{_MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
-    unit = "lei" if currency == "RON" else currency
+def _month_series(rows: list[dict], currency: str, months: list[date]) -> list[float]:
+    """One bar per month: the rows' total in ``currency``, 0 for a month without any."""
+    by_month = {
+        (r["month"].date() if hasattr(r["month"], "date") else r["month"]): float(r["total"] or 0)
+        for r in rows
+        if r["currency"] == currency
+    }
+    return [round(by_month.get(m, 0.0), 2) for m in months]
+
+
+def _chart_figure(labels: list[str], invoiced: list[float], paid: list[float], *, unit: str) -> dict:
+    """The plotly figure: invoiced and paid bars side by side per month, and the same numbers as a table."""
     hover = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
     return {
         "data": [
@@ -625,7 +666,7 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
                 "type": "bar",
                 "name": str(_("Facturat")),
                 "x": labels,
-                "y": series(invoiced),
+                "y": invoiced,
                 "marker": {"color": "#0b5ed7"},
                 "hovertemplate": hover,
             },
@@ -633,7 +674,7 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
                 "type": "bar",
                 "name": str(_("Plătit")),
                 "x": labels,
-                "y": series(paid),
+                "y": paid,
                 "marker": {"color": "#198754"},
                 "hovertemplate": hover,
             },
@@ -648,6 +689,6 @@ def _invoiced_and_paid_chart(company, today: date) -> dict | None:
             "xaxis": {"fixedrange": True},
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
-        "table": list(zip(labels, series(invoiced), series(paid), strict=True)),
+        "table": list(zip(labels, invoiced, paid, strict=True)),
         "currency": unit,
     }

@@ -25,8 +25,15 @@ def csv_row(**values) -> str:
 def erp_csv(company_a, tmp_path):
     ContractFactory(company=company_a, number="CTR-2025-014")
     cui = company_a.cui
-    rows = [
-        HEADER,
+    rows = [HEADER, *invoice_1024_rows(cui), invoice_1025_row(cui), credit_note_1030_row(cui), *op_4411_4412_rows(cui)]
+    path = tmp_path / "erp.csv"
+    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    return path
+
+
+def invoice_1024_rows(cui: str) -> list[str]:
+    """FRN 1024: two lines at two VAT rates, on a contract, amounts with Romanian separators."""
+    return [
         csv_row(
             record="factura",
             cui=cui,
@@ -59,33 +66,47 @@ def erp_csv(company_a, tmp_path):
             unit_price="95,00",
             vat_rate="11",
         ),
-        csv_row(
-            record="factura",
-            cui=cui.removeprefix("RO"),
-            series="FRN",
-            number=1025,
-            issue_date="2026-03-05",
-            due_date="2026-04-05",
-            description="Consultanță",
-            unit="oră",
-            quantity="6,5",
-            unit_price="280",
-            vat_rate="21",
-        ),
-        csv_row(
-            record="factura",
-            cui=cui,
-            series="FRN",
-            number=1030,
-            kind="storno",
-            reverses="FRN 1024",
-            issue_date="2026-03-10",
-            due_date="2026-03-10",
-            description="Retur pompă",
-            quantity="-1",
-            unit_price="1500.00",
-            vat_rate="21",
-        ),
+    ]
+
+
+def invoice_1025_row(cui: str) -> str:
+    """FRN 1025: the client's CUI without "RO", a decimal-comma quantity."""
+    return csv_row(
+        record="factura",
+        cui=cui.removeprefix("RO"),
+        series="FRN",
+        number=1025,
+        issue_date="2026-03-05",
+        due_date="2026-04-05",
+        description="Consultanță",
+        unit="oră",
+        quantity="6,5",
+        unit_price="280",
+        vat_rate="21",
+    )
+
+
+def credit_note_1030_row(cui: str) -> str:
+    """FRN 1030: a credit note taking one pump of FRN 1024 back."""
+    return csv_row(
+        record="factura",
+        cui=cui,
+        series="FRN",
+        number=1030,
+        kind="storno",
+        reverses="FRN 1024",
+        issue_date="2026-03-10",
+        due_date="2026-03-10",
+        description="Retur pompă",
+        quantity="-1",
+        unit_price="1500.00",
+        vat_rate="21",
+    )
+
+
+def op_4411_4412_rows(cui: str) -> list[str]:
+    """OP 4411 split between FRN 1024 and FRN 1025; OP 4412 by card, allocated to nothing."""
+    return [
         csv_row(
             record="plata",
             cui=cui,
@@ -98,9 +119,6 @@ def erp_csv(company_a, tmp_path):
         ),
         csv_row(record="plata", cui=cui, reference="OP 4412", date="2026-03-25", amount="500", method="card"),
     ]
-    path = tmp_path / "erp.csv"
-    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
-    return path
 
 
 def snapshot():
@@ -155,87 +173,29 @@ def test_a_changed_row_is_updated(company_a, erp_csv):
     assert InvoiceLine.objects.filter(invoice__number=1025).count() == 1
 
 
-def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, tmp_path):
+@pytest.fixture
+def rejected_rows_csv(company_a, tmp_path):
+    """One good invoice, then invoices and payments each wrong in one way, and a record of an unknown kind."""
     cui = company_a.cui
     path = tmp_path / "bad.csv"
     path.write_text(
         "\n".join(
             [
                 HEADER,
-                csv_row(
-                    record="factura",
-                    cui=cui,
-                    series="FRN",
-                    number=1,
-                    issue_date="2026-03-02",
-                    due_date="2026-04-01",
-                    description="Bun",
-                    quantity="1",
-                    unit_price="10",
-                    vat_rate="21",
-                ),
+                one_line_invoice(cui, 1, description="Bun"),
                 # second line of invoice 2 has a bad VAT rate: the whole invoice is rejected
-                csv_row(
-                    record="factura",
-                    cui=cui,
-                    series="FRN",
-                    number=2,
-                    issue_date="2026-03-02",
-                    due_date="2026-04-01",
-                    description="Linie bună",
-                    quantity="1",
-                    unit_price="10",
-                    vat_rate="21",
-                ),
-                csv_row(
-                    record="factura",
-                    cui=cui,
-                    series="FRN",
-                    number=2,
-                    issue_date="2026-03-02",
-                    due_date="2026-04-01",
-                    description="Linie rea",
-                    quantity="1",
-                    unit_price="10",
-                    vat_rate="19",
-                ),
-                csv_row(
-                    record="factura",
-                    cui="RO1",
-                    series="FRN",
-                    number=3,
-                    issue_date="2026-03-02",
-                    due_date="2026-04-01",
-                    description="X",
-                    quantity="1",
-                    unit_price="10",
-                    vat_rate="21",
-                ),
-                csv_row(
-                    record="factura",
-                    cui=cui,
-                    series="FRN",
-                    number=4,
-                    issue_date="2026-05-02",
-                    due_date="2026-04-01",
-                    description="X",
-                    quantity="1",
-                    unit_price="10",
-                    vat_rate="21",
-                ),
-                csv_row(
-                    record="factura",
-                    cui=cui,
-                    series="FRN",
-                    number=5,
+                one_line_invoice(cui, 2, description="Linie bună"),
+                one_line_invoice(cui, 2, description="Linie rea", vat_rate="19"),
+                one_line_invoice("RO1", 3),
+                one_line_invoice(cui, 4, issue_date="2026-05-02"),
+                one_line_invoice(
+                    cui,
+                    5,
                     kind="storno",
                     reverses="FRN 1",
                     issue_date="2026-03-03",
                     due_date="2026-03-03",
-                    description="X",
                     quantity="-5",
-                    unit_price="10",
-                    vat_rate="21",
                 ),
                 csv_row(
                     record="plata",
@@ -254,7 +214,31 @@ def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, tmp_path):
         ),
         encoding="utf-8",
     )
-    report = importer.import_file(path)
+    return path
+
+
+def one_line_invoice(cui: str, number: int, **changes) -> str:
+    """Invoice FRN ``number``: one line of 10 lei at 21% VAT, issued 2 March 2026, due 1 April 2026; ``changes``
+    replace any of these."""
+    return csv_row(
+        **{
+            "record": "factura",
+            "cui": cui,
+            "series": "FRN",
+            "number": number,
+            "issue_date": "2026-03-02",
+            "due_date": "2026-04-01",
+            "description": "X",
+            "quantity": "1",
+            "unit_price": "10",
+            "vat_rate": "21",
+            **changes,
+        }
+    )
+
+
+def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, rejected_rows_csv):
+    report = importer.import_file(rejected_rows_csv)
     outcome = {o.what: (o.result, o.reason) for o in report.outcomes}
     assert outcome["factura FRN 1"][0] == "created"
     assert outcome["factura FRN 2"] == ("rejected", "linia 2: cota TVA „19” nu este 21, 11 sau 0")
