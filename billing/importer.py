@@ -34,7 +34,8 @@ Columns a record does not use may be left empty or left out. Values:
 - ``kind``: ``factura`` (default) or ``storno``; a storno names the invoice it reverses in
   ``reverses`` (``SERIE NUMĂR``) and has negative quantities.
 - dates ``YYYY-MM-DD`` or ``DD.MM.YYYY``; amounts with a decimal point or comma (``1.234,56`` too);
-  ``currency`` RON or EUR; ``vat_rate`` 21, 11 or 0; ``contract`` a contract number and ``project``
+  ``currency`` RON or EUR; ``vat_rate`` required: a rate in force on the issue date (21 or 11 since
+  1.08.2025; 19, 9 or 5 before) or 0; ``contract`` a contract number and ``project``
   a project code of the same company (optional).
 - ``method``: ``transfer``, ``card``, ``numerar`` or ``compensare``; ``allocations``:
   ``SERIE NUMĂR=SUMĂ`` separated by ``|`` (JSON: a list of {"invoice", "amount"}). The file's
@@ -57,8 +58,9 @@ from django.db import transaction
 from accounts.models import Company
 from billing import services
 from billing.models import Invoice, Payment
-from portal.money import Currency, VatRate
+from portal.money import Currency
 from portal.normalize import normalize_number
+from portal.vat import VatCategory, check_line
 
 CSV_COLUMNS = (
     "record",
@@ -216,7 +218,7 @@ def _invoice_fields(data: dict, company: Company) -> dict:
     }
 
 
-def _invoice_lines(rows: list[dict], kind: str) -> list[dict]:
+def _invoice_lines(rows: list[dict], kind: str, tax_point: date) -> list[dict]:
     if not rows:
         raise Rejected("factura nu are nicio linie")
     lines = []
@@ -235,9 +237,7 @@ def _invoice_lines(rows: list[dict], kind: str) -> list[dict]:
             raise Rejected(f"{where}: o factură storno are cantități negative")
         if quantity != quantity.quantize(Decimal("0.001")) or unit_price != unit_price.quantize(Decimal("0.01")):
             raise Rejected(f"{where}: cel mult 3 zecimale la cantitate și 2 la preț")
-        rate = _digits(row.get("vat_rate")) or "21"
-        if not rate.isascii() or not rate.isdigit() or int(rate) not in VatRate.values:
-            raise Rejected(f"{where}: cota TVA „{rate}” nu este 21, 11 sau 0")
+        rate = _vat_rate(row.get("vat_rate"), tax_point, where)
         lines.append(
             {
                 "product_code": _text(row.get("code"))[:40],
@@ -245,10 +245,26 @@ def _invoice_lines(rows: list[dict], kind: str) -> list[dict]:
                 "unit": _text(row.get("unit"))[:12] or "buc",
                 "quantity": quantity,
                 "unit_price": unit_price,
-                "vat_rate": int(rate),
+                "vat_rate": rate,
             }
         )
     return lines
+
+
+def _vat_rate(value, tax_point: date, where: str) -> int:
+    """The line's rate as the ERP sent it: never a default, and one in force on the tax point."""
+    text = _digits(value)
+    if not text:
+        raise Rejected(f"{where}: lipsește cota TVA (vat_rate)")
+    if not text.isascii() or not text.isdigit():
+        raise Rejected(f"{where}: cota TVA „{text}” nu este un număr")
+    rate = int(text)
+    if rate:
+        try:
+            check_line(category=VatCategory.STANDARD, rate=rate, tax_point=tax_point)
+        except ValidationError as error:
+            raise Rejected(f"{where}: {error.messages[0]}") from error
+    return rate
 
 
 def import_invoice(data: dict, rows: list[dict]) -> str:
@@ -256,7 +272,8 @@ def import_invoice(data: dict, rows: list[dict]) -> str:
     fields = _invoice_fields(data, company)
     if fields["due_date"] < fields["issue_date"]:
         raise Rejected("scadența este înaintea datei emiterii")
-    return services.invoice_import(company=company, fields=fields, lines=_invoice_lines(rows, fields["kind"]))
+    lines = _invoice_lines(rows, fields["kind"], tax_point=fields["issue_date"])
+    return services.invoice_import(company=company, fields=fields, lines=lines)
 
 
 def import_payment(data: dict, allocations: list[tuple[str, object]]) -> str:

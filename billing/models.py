@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.conf import due_soon_days
 from portal.money import ZERO, Currency, VatRate
 from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
+from portal.vat import RATE_CHOICES
 
 # A list filter, not a status: every invoice with something left to pay, overdue or not.
 OPEN_FILTER = "neachitate"
@@ -238,7 +239,9 @@ class InvoiceLine(CompanyFromParent):
         _("cantitate"), max_digits=12, decimal_places=3, help_text=_("Negativă pe o factură storno.")
     )
     unit_price = models.DecimalField(_("preț unitar fără TVA"), max_digits=14, decimal_places=2)
-    vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=VatRate.choices, default=VatRate.STANDARD)
+    # Any rate in force on some day (19 % lines still exist on invoices delivered before 1.08.2025);
+    # which one is allowed on this line is portal.vat's decision, by the tax point.
+    vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=RATE_CHOICES, default=VatRate.STANDARD)
     # Kept by services.invoice_refresh: each rounded to 0,01 (half up) on its line.
     net_amount = models.DecimalField(
         _("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False

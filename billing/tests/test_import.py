@@ -241,7 +241,10 @@ def test_rejected_rows_save_nothing_and_say_why(company_a, company_b, rejected_r
     report = importer.import_file(rejected_rows_csv)
     outcome = {o.what: (o.result, o.reason) for o in report.outcomes}
     assert outcome["factura FRN 1"][0] == "created"
-    assert outcome["factura FRN 2"] == ("rejected", "linia 2: cota TVA „19” nu este 21, 11 sau 0")
+    assert outcome["factura FRN 2"] == (
+        "rejected",
+        "linia 2: Cota de 19% nu era în vigoare la 02.03.2026 (cote în vigoare: 21%, 11%).",
+    )
     assert "nu există în portal" in outcome["factura FRN 3"][1]
     assert "scadența este înaintea" in outcome["factura FRN 4"][1]
     assert "depășesc" in outcome["factura FRN 5"][1]
@@ -347,3 +350,33 @@ def test_an_invoice_of_another_company_is_not_taken_over(company_a, company_b, t
     report = importer.import_file(path)
     assert report.outcomes[0].result == "rejected" and "altă companie" in report.outcomes[0].reason
     assert Invoice.objects.get(number=77).company == company_a
+
+
+def test_the_vat_rate_is_required_and_must_be_in_force_on_the_issue_date(company_a, tmp_path):
+    """No default rate: a line without one is refused. 19 % is right for an invoice of 31 July 2025 and wrong
+    for one of 1 August 2025 (Legea 141/2025)."""
+    cui = company_a.cui
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                one_line_invoice(cui, 1, vat_rate=""),
+                one_line_invoice(cui, 2, vat_rate="19", issue_date="2025-07-31", due_date="2025-08-30"),
+                one_line_invoice(cui, 3, vat_rate="19", issue_date="2025-08-01", due_date="2025-08-31"),
+                one_line_invoice(cui, 4, vat_rate="21", issue_date="2025-07-31", due_date="2025-08-30"),
+                one_line_invoice(cui, 5, vat_rate="0"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    outcome = {o.what: (o.result, o.reason) for o in importer.import_file(path).outcomes}
+    assert outcome["factura FRN 1"] == ("rejected", "linia 1: lipsește cota TVA (vat_rate)")
+    assert outcome["factura FRN 2"][0] == "created"
+    assert (
+        outcome["factura FRN 3"][0] == "rejected"
+        and "19% nu era în vigoare la 01.08.2025" in outcome["factura FRN 3"][1]
+    )
+    assert outcome["factura FRN 4"][0] == "rejected" and "cote în vigoare: 19%, 9%, 5%" in outcome["factura FRN 4"][1]
+    assert outcome["factura FRN 5"][0] == "created"
+    assert Invoice.objects.get(number=2).lines.get().vat_rate == 19
