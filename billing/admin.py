@@ -18,8 +18,22 @@ from portal.money import format_amount
 # --- invoices -------------------------------------------------------------------------------------
 
 
+class InvoiceLineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Each line's VAT against the rates in force on the invoice's tax point, as issuing will check it."""
+        super().clean()
+        if any(self.errors) or self.instance.tax_point is None:
+            return
+        lines = [form.instance for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        try:
+            services.check_lines_vat(lines, tax_point=self.instance.tax_point)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
     extra = 0
     fields = (
         "position",
@@ -29,6 +43,9 @@ class InvoiceLineInline(admin.TabularInline):
         "quantity",
         "unit_price",
         "vat_rate",
+        "vat_category",
+        "vat_exemption_code",
+        "vat_exemption_reason",
         "net_amount",
         "vat_amount",
     )
@@ -78,6 +95,7 @@ class InvoiceAdminForm(forms.ModelForm):
             "number",
             "issue_date",
             "due_date",
+            "delivery_date",
             "currency",
             "reverses",
             "contract",
@@ -136,6 +154,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                     "company",
                     ("kind", "series", "number"),
                     ("issue_date", "due_date", "currency"),
+                    "delivery_date",
                     "reverses",
                     ("contract", "project", "offer"),
                     "notes",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from billing import services
 from billing.models import Invoice, InvoiceLine, Payment, PaymentNotice
 from portal.pdf import render_pdf
+from portal.vat import VatCategory
 
 SERIES = "FRN"
 MONTHS_RO = (
@@ -59,6 +60,16 @@ def _month_start(today: date, months_ago: int) -> date:
     while month < 1:
         month, year = month + 12, year - 1
     return date(year, month, 1)
+
+
+# A demo line at 0 % is vocational training, exempt from VAT with this reason.
+TRAINING_EXEMPTION = "Scutit de TVA conform art. 292 alin. (2) lit. a) pct. 5 din Codul fiscal"
+
+
+def _vat(rate: int) -> dict:
+    if rate:
+        return {"vat_rate": rate, "vat_category": VatCategory.STANDARD}
+    return {"vat_rate": 0, "vat_category": VatCategory.EXEMPT, "vat_exemption_reason": TRAINING_EXEMPTION}
 
 
 def _specs(index: int, today: date) -> list[Spec]:
@@ -101,6 +112,7 @@ def _specs(index: int, today: date) -> list[Spec]:
                     ("GS-10", "Set garnituri și etanșări pompă", "set", "10", "48.50", 21),
                     ("MAN-CP", "Manual tehnic tipărit", "buc", "2", "95.00", 11),
                     ("TR-01", "Transport și manipulare", "serviciu", "1", "650.00", 21),
+                    ("INSTR", "Curs autorizat de instruire a operatorilor pompei", "oră", "4", "150.00", 0),
                 ]
             else:
                 goods = [
@@ -174,7 +186,7 @@ def _invoice(company, spec: Spec, number: int, project, contracts) -> Invoice:
                 unit=unit,
                 quantity=Decimal(qty),
                 unit_price=Decimal(price),
-                vat_rate=vat,
+                **_vat(vat),
             )
             for position, (code, desc, unit, qty, price, vat) in enumerate(spec.lines, start=1)
         ]
@@ -208,7 +220,7 @@ def _credit_note(company, original: Invoice, spec: Spec, number: int, issue: dat
                 unit=unit,
                 quantity=Decimal(qty),
                 unit_price=Decimal(price),
-                vat_rate=vat,
+                **_vat(vat),
             )
             for position, (code, desc, unit, qty, price, vat) in enumerate(spec.credit_lines, start=1)
         ]

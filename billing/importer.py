@@ -34,8 +34,11 @@ Columns a record does not use may be left empty or left out. Values:
 - ``kind``: ``factura`` (default) or ``storno``; a storno names the invoice it reverses in
   ``reverses`` (``SERIE NUMĂR``) and has negative quantities.
 - dates ``YYYY-MM-DD`` or ``DD.MM.YYYY``; amounts with a decimal point or comma (``1.234,56`` too);
-  ``currency`` RON or EUR; ``vat_rate`` required: a rate in force on the issue date (21 or 11 since
-  1.08.2025; 19, 9 or 5 before) or 0; ``contract`` a contract number and ``project``
+  ``currency`` RON or EUR; ``delivery_date`` the tax point when it is not the issue date;
+  ``vat_rate`` required: a rate in force on the tax point (21 or 11 since 1.08.2025; 19, 9 or 5
+  before) or 0; ``vat_category`` S (the default above 0), or for a 0 % line Z, E, AE, K or O, which
+  but for Z also need ``vat_exemption_code`` (VATEX-EU-...) or ``vat_exemption_reason``;
+  ``contract`` a contract number and ``project``
   a project code of the same company (optional).
 - ``method``: ``transfer``, ``card``, ``numerar`` or ``compensare``; ``allocations``:
   ``SERIE NUMĂR=SUMĂ`` separated by ``|`` (JSON: a list of {"invoice", "amount"}). The file's
@@ -71,6 +74,7 @@ CSV_COLUMNS = (
     "reverses",
     "issue_date",
     "due_date",
+    "delivery_date",
     "currency",
     "contract",
     "project",
@@ -81,6 +85,9 @@ CSV_COLUMNS = (
     "quantity",
     "unit_price",
     "vat_rate",
+    "vat_category",
+    "vat_exemption_code",
+    "vat_exemption_reason",
     "reference",
     "date",
     "amount",
@@ -211,6 +218,9 @@ def _invoice_fields(data: dict, company: Company) -> dict:
         "reverses": reverses,
         "issue_date": parse_date(data.get("issue_date"), "issue_date"),
         "due_date": parse_date(data.get("due_date"), "due_date"),
+        "delivery_date": parse_date(data["delivery_date"], "delivery_date")
+        if _text(data.get("delivery_date"))
+        else None,
         "currency": parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON),
         "contract": contract,
         "project": project,
@@ -237,7 +247,7 @@ def _invoice_lines(rows: list[dict], kind: str, tax_point: date) -> list[dict]:
             raise Rejected(f"{where}: o factură storno are cantități negative")
         if quantity != quantity.quantize(Decimal("0.001")) or unit_price != unit_price.quantize(Decimal("0.01")):
             raise Rejected(f"{where}: cel mult 3 zecimale la cantitate și 2 la preț")
-        rate = _vat_rate(row.get("vat_rate"), tax_point, where)
+        vat = _line_vat(row, tax_point, where)
         lines.append(
             {
                 "product_code": _text(row.get("code"))[:40],
@@ -245,26 +255,41 @@ def _invoice_lines(rows: list[dict], kind: str, tax_point: date) -> list[dict]:
                 "unit": _text(row.get("unit"))[:12] or "buc",
                 "quantity": quantity,
                 "unit_price": unit_price,
-                "vat_rate": rate,
+                **vat,
             }
         )
     return lines
 
 
-def _vat_rate(value, tax_point: date, where: str) -> int:
-    """The line's rate as the ERP sent it: never a default, and one in force on the tax point."""
-    text = _digits(value)
+def _line_vat(row: dict, tax_point: date, where: str) -> dict:
+    """The line's VAT as the ERP sent it, never a default rate, checked against the tax point: a rate above 0
+    is category S unless named; a 0 % line names its category (Z, E, AE, K, O) and, but for Z, the reason."""
+    text = _digits(row.get("vat_rate"))
     if not text:
         raise Rejected(f"{where}: lipsește cota TVA (vat_rate)")
     if not text.isascii() or not text.isdigit():
         raise Rejected(f"{where}: cota TVA „{text}” nu este un număr")
     rate = int(text)
-    if rate:
-        try:
-            check_line(category=VatCategory.STANDARD, rate=rate, tax_point=tax_point)
-        except ValidationError as error:
-            raise Rejected(f"{where}: {error.messages[0]}") from error
-    return rate
+    category = _text(row.get("vat_category")).upper() or (VatCategory.STANDARD if rate else "")
+    if not category:
+        raise Rejected(f"{where}: o linie cu cota 0 are categoria TVA (vat_category: Z, E, AE, K sau O)")
+    vat = {
+        "vat_rate": rate,
+        "vat_category": category,
+        "vat_exemption_code": _text(row.get("vat_exemption_code")).upper()[:30],
+        "vat_exemption_reason": _text(row.get("vat_exemption_reason"))[:300],
+    }
+    try:
+        check_line(
+            category=category,
+            rate=rate,
+            tax_point=tax_point,
+            reason_code=vat["vat_exemption_code"],
+            reason=vat["vat_exemption_reason"],
+        )
+    except ValidationError as error:
+        raise Rejected(f"{where}: {error.messages[0]}") from error
+    return vat
 
 
 def import_invoice(data: dict, rows: list[dict]) -> str:
@@ -272,7 +297,7 @@ def import_invoice(data: dict, rows: list[dict]) -> str:
     fields = _invoice_fields(data, company)
     if fields["due_date"] < fields["issue_date"]:
         raise Rejected("scadența este înaintea datei emiterii")
-    lines = _invoice_lines(rows, fields["kind"], tax_point=fields["issue_date"])
+    lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
     return services.invoice_import(company=company, fields=fields, lines=lines)
 
 

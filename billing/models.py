@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.conf import due_soon_days
 from portal.money import ZERO, Currency, VatRate
 from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
-from portal.vat import RATE_CHOICES
+from portal.vat import RATE_CHOICES, VatCategory
 
 # A list filter, not a status: every invoice with something left to pay, overdue or not.
 OPEN_FILTER = "neachitate"
@@ -89,6 +89,12 @@ class Invoice(models.Model):
     )
     issue_date = models.DateField(_("data emiterii"), default=timezone.localdate)
     due_date = models.DateField(_("data scadenței"))
+    delivery_date = models.DateField(
+        _("data livrării"),
+        null=True,
+        blank=True,
+        help_text=_("Data livrării sau a prestării (faptul generator de TVA), când diferă de data emiterii."),
+    )
     currency = models.CharField(_("monedă"), max_length=3, choices=Currency.choices, default=Currency.RON)
     offer = models.ForeignKey(
         "quotes.Offer",
@@ -200,6 +206,11 @@ class Invoice(models.Model):
         return self.kind == self.Kind.CREDIT_NOTE
 
     @property
+    def tax_point(self) -> date:
+        """The day whose VAT rates apply (art. 280 Codul fiscal): the delivery, or else the issue date."""
+        return self.delivery_date or self.issue_date
+
+    @property
     def is_open(self) -> bool:
         return self.kind == self.Kind.INVOICE and self.status in self.OPEN
 
@@ -242,6 +253,15 @@ class InvoiceLine(CompanyFromParent):
     # Any rate in force on some day (19 % lines still exist on invoices delivered before 1.08.2025);
     # which one is allowed on this line is portal.vat's decision, by the tax point.
     vat_rate = models.PositiveSmallIntegerField(_("cota TVA"), choices=RATE_CHOICES, default=VatRate.STANDARD)
+    vat_category = models.CharField(
+        _("categorie TVA"), max_length=2, choices=VatCategory.choices, default=VatCategory.STANDARD
+    )
+    vat_exemption_code = models.CharField(
+        _("cod scutire"), max_length=30, blank=True, help_text=_("Codul VATEX, de exemplu VATEX-EU-AE.")
+    )
+    vat_exemption_reason = models.CharField(
+        _("motivul scutirii"), max_length=300, blank=True, help_text=_("De exemplu articolul din Codul fiscal.")
+    )
     # Kept by services.invoice_refresh: each rounded to 0,01 (half up) on its line.
     net_amount = models.DecimalField(
         _("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False

@@ -12,6 +12,7 @@ public functions are re-exported here.
 
 from billing.services.imports import invoice_import, payment_import
 from billing.services.invoices import (
+    check_lines_vat,
     clean_invoice_fields,
     derive_status,
     invoice_delete,
@@ -46,6 +47,7 @@ from billing.services.reminders import DueReminder, due_reminders, reminder_noti
 __all__ = [
     "DueReminder",
     "allocate_oldest_first",
+    "check_lines_vat",
     "clean_invoice_fields",
     "clean_payment_fields",
     "derive_status",

@@ -15,13 +15,23 @@ from django.utils.translation import gettext as _
 from accounts.models import Company
 from billing import tasks
 from billing.models import ZERO, Invoice, InvoiceLine, Payment
-from billing.services.invoices import clean_invoice_fields, invoice_refresh, release_excess
+from billing.services.invoices import check_lines_vat, clean_invoice_fields, invoice_refresh, release_excess
 from billing.services.payments import clean_payment_fields, payment_set_allocations
 from portal import audit
 from portal.money import cents, format_amount
 from portal.tasks_util import enqueue
 
-LINE_FIELDS = ("product_code", "description", "unit", "quantity", "unit_price", "vat_rate")
+LINE_FIELDS = (
+    "product_code",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "vat_rate",
+    "vat_category",
+    "vat_exemption_code",
+    "vat_exemption_reason",
+)
 
 
 def _line_key(line: dict) -> tuple:
@@ -32,14 +42,28 @@ def _line_key(line: dict) -> tuple:
         Decimal(line["quantity"]),
         cents(line["unit_price"]),
         int(line["vat_rate"]),
+        line["vat_category"],
+        line["vat_exemption_code"],
+        line["vat_exemption_reason"],
     )
+
+
+def _is_unchanged(invoice: Invoice, fields: dict, lines: list[dict]) -> bool:
+    """The ERP sent the invoice as the portal already has it (header and lines, in any order)."""
+    current = {name: getattr(invoice, name) for name in fields}
+    current_lines = sorted(
+        _line_key({name: getattr(line, name) for name in LINE_FIELDS}) for line in invoice.lines.all()
+    )
+    return current == fields and current_lines == sorted(_line_key(line) for line in lines)
 
 
 @transaction.atomic
 def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
     """Create or update an issued invoice keyed by series + number. Returns "created", "updated" or
     "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
-    currency, contract, project, notes; ``lines``: dicts of LINE_FIELDS."""
+    delivery_date, currency, contract, project, notes; ``lines``: dicts of LINE_FIELDS, whose VAT is checked
+    against the tax point as issuing checks it."""
+    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
     invoice = Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"]).first()
     if invoice is not None and invoice.company_id != company.pk:
         raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
@@ -47,14 +71,8 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
         raise ValidationError(
             _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
         )
-    new_lines = sorted(_line_key(line) for line in lines)
-    if invoice is not None:
-        current = {name: getattr(invoice, name) for name in fields}
-        current_lines = sorted(
-            _line_key({name: getattr(line, name) for name in LINE_FIELDS}) for line in invoice.lines.all()
-        )
-        if current == fields and current_lines == new_lines:
-            return "unchanged"
+    if invoice is not None and _is_unchanged(invoice, fields, lines):
+        return "unchanged"
     created = invoice is None
     previous_original = None if created else invoice.reverses
     invoice = invoice or Invoice(company=company, issued_at=timezone.now())

@@ -11,7 +11,7 @@ the page, the PDF and the statement add up to the same ban.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ from billing.models import ZERO, Invoice, InvoiceLine, Payment, PaymentAllocatio
 from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated
-from portal import audit
+from portal import audit, vat
 from portal.money import cents, format_amount, line_amounts
 from portal.notifications import notify
 from portal.pdf import render_pdf
@@ -151,6 +151,25 @@ def clean_invoice_fields(invoice: Invoice) -> None:
         raise ValidationError(errors)
 
 
+def check_lines_vat(lines: Iterable[InvoiceLine], *, tax_point: date) -> None:
+    """Each line's VAT category, rate and exemption reason fit together and the rates in force on the tax
+    point; the first that does not is refused, with its line number."""
+    for index, line in enumerate(lines, start=1):
+        try:
+            vat.check_line(
+                category=line.vat_category,
+                rate=line.vat_rate,
+                tax_point=tax_point,
+                reason_code=line.vat_exemption_code,
+                reason=line.vat_exemption_reason,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Linia %(position)s: %(problem)s")
+                % {"position": line.position or index, "problem": error.messages[0]}
+            ) from error
+
+
 @transaction.atomic
 def invoice_save(*, invoice: Invoice, by: User | None = None) -> Invoice:
     """Create or change an invoice's header (staff, admin); an issued invoice changes only by storno."""
@@ -216,9 +235,11 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
     invoice = Invoice.objects.select_related("reverses").get(pk=invoice.pk)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError(_("Factura %(invoice)s a fost deja emisă.") % {"invoice": invoice})
-    if not invoice.lines.exists():
+    lines = list(invoice.lines.order_by("position", "id"))
+    if not lines:
         raise ValidationError(_("Factura nu are nicio linie."))
     clean_invoice_fields(invoice)
+    check_lines_vat(lines, tax_point=invoice.tax_point)
     invoice_refresh(invoice=invoice)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         original = Invoice.objects.select_for_update().get(pk=invoice.reverses_id)

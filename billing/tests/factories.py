@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.tests.factories import CompanyFactory
 from billing import services
 from billing.models import Invoice, InvoiceLine, Payment
+from portal.vat import VatCategory
 
 _numbers = itertools.count(1001)
 
@@ -46,6 +47,8 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("1")
     unit_price = Decimal("1000.00")
     vat_rate = 21
+    # A 0 % line in the tests is zero-rated (category Z), which needs no exemption reason.
+    vat_category = factory.LazyAttribute(lambda o: VatCategory.STANDARD if o.vat_rate else VatCategory.ZERO)
 
 
 def issued_invoice(

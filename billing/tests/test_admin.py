@@ -1,6 +1,6 @@
 """The supplier's back office: invoices with lines, payments with allocations, payment notices."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -84,6 +84,7 @@ def test_staff_add_an_invoice_with_lines_and_issue_it(client, staff, company_a, 
                     "quantity": "2",
                     "unit_price": "1500.00",
                     "vat_rate": "21",
+                    "vat_category": "S",
                 },
                 {
                     "position": "2",
@@ -93,6 +94,7 @@ def test_staff_add_an_invoice_with_lines_and_issue_it(client, staff, company_a, 
                     "quantity": "1",
                     "unit_price": "95.00",
                     "vat_rate": "11",
+                    "vat_category": "S",
                 },
             ],
         ),
@@ -290,3 +292,48 @@ def test_staff_actions_on_notices_record_the_request_address(staff, notice):
     with audit.request_ip_bound("203.0.113.9"):
         services.notice_confirm(notice=notice, by=staff)
     assert AuditEntry.objects.get(action="payment_notice.confirmed").ip == "203.0.113.9"
+
+
+def _draft_with_one_line(company, *, delivery_date: str, **line) -> dict:
+    return {
+        "company": company.pk,
+        "kind": "factura",
+        "series": "TVA",
+        "issue_date": "03.08.2025",
+        "due_date": "02.09.2025",
+        "delivery_date": delivery_date,
+        "currency": "RON",
+        **inline(
+            "lines",
+            [{"position": "1", "description": "Pompă", "unit": "buc", "quantity": "1", "unit_price": "100.00", **line}],
+        ),
+        **inline("allocations", []),
+    }
+
+
+def test_the_admin_checks_each_lines_vat_against_the_delivery_date(client, staff, company_a):
+    """Delivered on 31 July 2025, invoiced on 3 August: the 19 % of the delivery day applies, not 21 %."""
+    client.force_login(staff)
+    url = reverse("admin:billing_invoice_add")
+    refused = client.post(
+        url, _draft_with_one_line(company_a, delivery_date="31.07.2025", vat_rate="21", vat_category="S")
+    )
+    assert refused.status_code == 200
+    assert "Linia 1: Cota de 21% nu era în vigoare la 31.07.2025" in refused.content.decode()
+    exempt = _draft_with_one_line(company_a, delivery_date="", vat_rate="0", vat_category="E")
+    assert "cere motivul scutirii" in client.post(url, exempt).content.decode()
+    assert not Invoice.objects.exists()
+    accepted = client.post(
+        url, _draft_with_one_line(company_a, delivery_date="31.07.2025", vat_rate="19", vat_category="S")
+    )
+    assert accepted.status_code == 302
+    invoice = Invoice.objects.get()
+    assert invoice.tax_point == date(2025, 7, 31) and invoice.total_vat == D("19.00")
+
+
+def test_issuing_refuses_a_line_whose_rate_was_not_in_force(company_a):
+    invoice = InvoiceFactory(company=company_a, issue_date=date(2025, 7, 31), due_date=date(2025, 8, 30))
+    InvoiceLineFactory(invoice=invoice, position=1, vat_rate=21)
+    with pytest.raises(ValidationError, match=r"Linia 1: Cota de 21% nu era în vigoare la 31\.07\.2025"):
+        services.invoice_issue(invoice=invoice)
+    assert fresh(invoice).status == Invoice.Status.DRAFT

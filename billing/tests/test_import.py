@@ -339,6 +339,7 @@ def test_an_invoice_of_another_company_is_not_taken_over(company_a, company_b, t
             quantity="1",
             unit_price="10",
             vat_rate="0",
+            vat_category="Z",
         )
         for company in (company_a, company_b)
     ]
@@ -366,6 +367,13 @@ def test_the_vat_rate_is_required_and_must_be_in_force_on_the_issue_date(company
                 one_line_invoice(cui, 3, vat_rate="19", issue_date="2025-08-01", due_date="2025-08-31"),
                 one_line_invoice(cui, 4, vat_rate="21", issue_date="2025-07-31", due_date="2025-08-30"),
                 one_line_invoice(cui, 5, vat_rate="0"),
+                one_line_invoice(
+                    cui, 8, vat_rate="19", issue_date="2025-08-03", due_date="2025-09-02", delivery_date="2025-07-31"
+                ),
+                one_line_invoice(cui, 6, vat_rate="0", vat_category="e"),
+                one_line_invoice(
+                    cui, 7, vat_rate="0", vat_category="E", vat_exemption_reason="Scutit conform art. 292 Codul fiscal"
+                ),
             ]
         ),
         encoding="utf-8",
@@ -378,5 +386,13 @@ def test_the_vat_rate_is_required_and_must_be_in_force_on_the_issue_date(company
         and "19% nu era în vigoare la 01.08.2025" in outcome["factura FRN 3"][1]
     )
     assert outcome["factura FRN 4"][0] == "rejected" and "cote în vigoare: 19%, 9%, 5%" in outcome["factura FRN 4"][1]
-    assert outcome["factura FRN 5"][0] == "created"
+    assert outcome["factura FRN 5"] == (
+        "rejected",
+        "linia 1: o linie cu cota 0 are categoria TVA (vat_category: Z, E, AE, K sau O)",
+    )
+    assert outcome["factura FRN 6"][0] == "rejected" and "cere motivul scutirii" in outcome["factura FRN 6"][1]
+    assert outcome["factura FRN 7"][0] == "created"
+    assert outcome["factura FRN 8"][0] == "created"  # delivered in July: July's rates
+    exempt = Invoice.objects.get(number=7).lines.get()
+    assert (exempt.vat_category, exempt.vat_rate, exempt.vat_amount) == ("E", 0, 0)
     assert Invoice.objects.get(number=2).lines.get().vat_rate == 19

@@ -1,6 +1,6 @@
 """Client pages: lists with filters and sums, the invoice page and PDF, announcing a payment."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,14 @@ from accounts.tests.factories import MembershipFactory
 from billing import services
 from billing.models import Invoice, PaymentNotice
 from billing.selectors import invoice_pdf_context
-from billing.tests.factories import InvoiceFactory, credit_note, fresh, issued_invoice, record_payment
+from billing.tests.factories import (
+    InvoiceFactory,
+    InvoiceLineFactory,
+    credit_note,
+    fresh,
+    issued_invoice,
+    record_payment,
+)
 from files.models import StoredFile
 from files.tests.factories import DocumentFactory, pdf_upload, png_upload, upload
 from portal.models import AuditEntry
@@ -359,3 +366,18 @@ def test_notice_form_runs_a_fixed_number_of_queries(client, admin_a, company_a, 
         lambda: [issued_invoice(company_a) for _ in range(15)],
         django_assert_max_num_queries,
     )
+
+
+def test_the_invoice_shows_its_delivery_date_and_why_a_line_has_no_vat(client, admin_a, company_a):
+    invoice = InvoiceFactory(company=company_a, issue_date=date(2025, 8, 3), due_date=date(2025, 9, 2))
+    invoice.delivery_date = date(2025, 7, 31)
+    invoice.save(update_fields=["delivery_date"])
+    InvoiceLineFactory(invoice=invoice, position=1, vat_rate=19)
+    InvoiceLineFactory(
+        invoice=invoice, position=2, vat_rate=0, vat_category="E", vat_exemption_reason="Scutit conform art. 292"
+    )
+    services.invoice_issue(invoice=invoice)
+    client.force_login(admin_a)
+    page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
+    assert "Data livrării" in page and "31.07.2025" in page
+    assert "Scutit conform art. 292" in page and "(19%)" in page
