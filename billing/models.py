@@ -262,7 +262,8 @@ class InvoiceLine(CompanyFromParent):
     vat_exemption_reason = models.CharField(
         _("motivul scutirii"), max_length=300, blank=True, help_text=_("De exemplu articolul din Codul fiscal.")
     )
-    # Kept by services.invoice_refresh: each rounded to 0,01 (half up) on its line.
+    # Kept by services.invoice_refresh, each rounded to 0,01 (half up) on its line. The line's VAT is shown
+    # for information: the invoice's VAT is rounded once per rate (portal.money.vat_groups).
     net_amount = models.DecimalField(
         _("valoare fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False
     )

@@ -30,6 +30,7 @@ from portal.badges import badge_class
 from portal.money import cents, format_amount, vat_groups
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, first_of
+from portal.vat import VatCategory
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 SORTS = {
@@ -173,9 +174,21 @@ def project_choices(*, company) -> list[tuple[str, str]]:
 
 
 def vat_breakdown(lines) -> list[dict]:
-    """Base and VAT per rate, from the lines' stored rounded amounts (the totals are their sums)."""
-    groups = vat_groups((line.vat_rate, line.net_amount, line.vat_amount) for line in lines)
-    return [{"rate": group.rate, "base": group.net, "vat": group.vat, "gross": group.gross} for group in groups]
+    """Base and VAT per VAT category and rate, the VAT rounded once per group (the invoice's total VAT is
+    their sum)."""
+    groups = vat_groups((line.vat_rate, line.net_amount, line.vat_category) for line in lines)
+    labels = dict(VatCategory.choices)
+    return [
+        {
+            "rate": group.rate,
+            "category": group.category,
+            "category_label": labels.get(group.category, group.category),
+            "base": group.net,
+            "vat": group.vat,
+            "gross": group.gross,
+        }
+        for group in groups
+    ]
 
 
 def invoices_for_detail(*, company) -> QuerySet[Invoice]:

@@ -1,9 +1,10 @@
 """Money shared by offers, contracts and invoices: currencies, Romanian VAT rates, rounding to the
 cent, a line's amounts, the VAT groups of a document's lines and how an amount reads.
 
-Each line is rounded to 0,01 (half up) on its own, value without VAT first and then its VAT; a
-document's totals and its VAT groups are sums of its rounded lines, so the page, the PDF and the
-stored totals agree to the ban.
+A line's value without VAT is rounded to 0,01 (half up) on its own. VAT is rounded once per VAT
+category and rate, on the sum of those lines' values (EN 16931 BR-CO-17, as e-Factura checks it): a
+document's VAT is the sum of its groups, which can differ by a ban from the sum of the VAT shown on each
+line. The page, the PDF, the XML and the stored totals all read the groups, so they agree.
 """
 
 from __future__ import annotations
@@ -61,20 +62,24 @@ class VatGroup:
     rate: int
     net: Decimal
     vat: Decimal
+    category: str = ""  # the EN 16931 VAT category, where the document has them (invoices)
 
     @property
     def gross(self) -> Decimal:
         return self.net + self.vat
 
 
-def vat_groups(amounts: Iterable[tuple[int, Decimal, Decimal]]) -> tuple[VatGroup, ...]:
-    """Net and VAT per rate, the highest rate first, from lines' rounded ``(rate, net, vat)``."""
-    groups: dict[int, list[Decimal]] = {}
-    for rate, net, vat in amounts:
-        group = groups.setdefault(int(rate), [ZERO, ZERO])
-        group[0] += net
-        group[1] += vat
-    return tuple(VatGroup(rate, net, vat) for rate, (net, vat) in sorted(groups.items(), reverse=True))
+def vat_groups(amounts: Iterable[tuple]) -> tuple[VatGroup, ...]:
+    """Net and VAT per ``(rate, net)`` or ``(rate, net, category)`` of the lines, the highest rate first,
+    each group's VAT rounded once on its net."""
+    nets: dict[tuple[int, str], Decimal] = {}
+    for rate, net, *category in amounts:
+        key = (int(rate), category[0] if category else "")
+        nets[key] = nets.get(key, ZERO) + net
+    return tuple(
+        VatGroup(rate=rate, net=net, vat=cents(net * Decimal(rate) / HUNDRED), category=category)
+        for (rate, category), net in sorted(nets.items(), key=lambda item: (-item[0][0], item[0][1]))
+    )
 
 
 class Currency(models.TextChoices):

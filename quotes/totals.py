@@ -1,4 +1,4 @@
-"""Offer totals in Decimal: each line rounded to 0.01 (ROUND_HALF_UP), totals are sums of lines.
+"""Offer totals in Decimal: each line's value rounded to 0.01 (ROUND_HALF_UP), VAT once per rate.
 
 The offer page, the PDF and the stored totals all come from ``offer_totals``, so they agree; a line's
 amounts and the VAT groups are portal.money's, the same arithmetic as an invoice's.
@@ -28,12 +28,12 @@ def offer_totals(lines: Iterable) -> Totals:
     """Totals of lines that have ``quantity``, ``unit_price``, ``discount_percent`` and ``vat_rate``."""
     amounts = []
     for line in lines:
-        net, vat = line_amounts(
+        net, _vat = line_amounts(
             quantity=line.quantity,
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
             vat_rate=line.vat_rate,
         )
-        amounts.append((line.vat_rate, net, vat))
+        amounts.append((line.vat_rate, net))
     by_rate = vat_groups(amounts)
     return Totals(net=sum((g.net for g in by_rate), ZERO), vat=sum((g.vat for g in by_rate), ZERO), by_rate=by_rate)

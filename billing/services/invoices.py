@@ -3,9 +3,9 @@ and the in-portal notice of a new invoice.
 
 Owns the arithmetic every other billing service relies on: ``invoice_refresh`` keeps an invoice's
 stored totals, amount paid, balance and status, ``payment_refresh`` a payment's allocated sum, and
-``release_excess`` gives back what a credit note left paid over an invoice's new total. A line's
-amounts are portal.money's (each line rounded to 0,01 half up on its own, totals are their sums), so
-the page, the PDF and the statement add up to the same ban.
+``release_excess`` gives back what a credit note left paid over an invoice's new total. The amounts are
+portal.money's (each line's value rounded to 0,01 half up on its own, VAT rounded once per VAT category
+and rate), so the page, the PDF, the XML and the statement add up to the same ban.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated
 from portal import audit, vat
-from portal.money import cents, format_amount, line_amounts
+from portal.money import cents, format_amount, line_amounts, vat_groups
 from portal.notifications import notify
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
@@ -65,7 +65,8 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
     if changed:
         InvoiceLine.objects.bulk_update(changed, ["net_amount", "vat_amount"])
     invoice.total_net = sum((line.net_amount for line in lines), ZERO)
-    invoice.total_vat = sum((line.vat_amount for line in lines), ZERO)
+    groups = vat_groups((line.vat_rate, line.net_amount, line.vat_category) for line in lines)
+    invoice.total_vat = sum((group.vat for group in groups), ZERO)
     invoice.total_gross = invoice.total_net + invoice.total_vat
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         invoice.credited = invoice.amount_paid = invoice.balance = ZERO

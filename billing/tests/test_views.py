@@ -381,3 +381,15 @@ def test_the_invoice_shows_its_delivery_date_and_why_a_line_has_no_vat(client, a
     page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
     assert "Data livrării" in page and "31.07.2025" in page
     assert "Scutit conform art. 292" in page and "(19%)" in page
+    assert '<abbr title="E — scutit de TVA">E</abbr>' in page
+
+
+def test_the_invoice_rounds_vat_once_per_rate(client, admin_a, company_a):
+    """Two lines of 1,02 at 21 %: 0,21 VAT each on the lines, 0,43 for the invoice (2,04 × 21 % = 0,4284)."""
+    invoice = issued_invoice(company_a, lines=(("1.02", 21), ("1.02", 21)))
+    assert [line.vat_amount for line in invoice.lines.all()] == [D("0.21"), D("0.21")]
+    assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (D("2.04"), D("0.43"), D("2.47"))
+    client.force_login(admin_a)
+    page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
+    assert "0,43" in page and "2,47" in page
+    assert invoice_pdf_context(invoice)["vat_rows"][0]["vat"] == D("0.43")

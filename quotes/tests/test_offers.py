@@ -62,8 +62,8 @@ def test_an_offer_from_a_request_is_prefilled_and_sending_shows_it_to_the_compan
     quote_request.refresh_from_db()
     assert draft.status == Offer.Status.SENT and draft.is_current and draft.sent_by == staff
     assert draft.total_net == Decimal("2374.24")  # 2 × round(4 × 312.40 × 0.95) = 2 × 1187.12
-    # VAT per line: round(1187.12 × 0.21) = 249.30, twice (not round(2374.24 × 0.21) = 498.59)
-    assert draft.total_vat == Decimal("498.60") and draft.total_gross == Decimal("2872.84")
+    # VAT once per rate (EN 16931 BR-CO-17): round(2374.24 × 0.21) = 498.59, not 2 × round(1187.12 × 0.21) = 498.60
+    assert draft.total_vat == Decimal("498.59") and draft.total_gross == Decimal("2872.83")
     assert quote_request.status == QuoteRequest.Status.OFFERED
     assert draft.pdf is not None and draft.pdf.file.open("rb").read(5) == b"%PDF-"
     assert sorted(m.to[0] for m in mailoutbox) == sorted([admin_a.email, member_a.email])
