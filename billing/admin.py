@@ -35,20 +35,7 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     formset = InvoiceLineFormSet
     extra = 0
-    fields = (
-        "position",
-        "product_code",
-        "description",
-        "unit",
-        "quantity",
-        "unit_price",
-        "vat_rate",
-        "vat_category",
-        "vat_exemption_code",
-        "vat_exemption_reason",
-        "net_amount",
-        "vat_amount",
-    )
+    fields = ("position", *InvoiceLine.ENTERED_FIELDS, "net_amount", "vat_amount")
     readonly_fields = ("net_amount", "vat_amount")
 
     def _editable(self, obj) -> bool:

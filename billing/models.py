@@ -271,6 +271,19 @@ class InvoiceLine(CompanyFromParent):
 
     objects = CompanyScopedQuerySet.as_manager()
 
+    # What staff or the ERP enter; the amounts are computed from these.
+    ENTERED_FIELDS = (
+        "product_code",
+        "description",
+        "unit",
+        "quantity",
+        "unit_price",
+        "vat_rate",
+        "vat_category",
+        "vat_exemption_code",
+        "vat_exemption_reason",
+    )
+
     class Meta:
         verbose_name = _("linie de factură")
         verbose_name_plural = _("linii de factură")

@@ -21,17 +21,7 @@ from portal import audit
 from portal.money import cents, format_amount
 from portal.tasks_util import enqueue
 
-LINE_FIELDS = (
-    "product_code",
-    "description",
-    "unit",
-    "quantity",
-    "unit_price",
-    "vat_rate",
-    "vat_category",
-    "vat_exemption_code",
-    "vat_exemption_reason",
-)
+LINE_FIELDS = InvoiceLine.ENTERED_FIELDS
 
 
 def _line_key(line: dict) -> tuple:
