@@ -65,7 +65,13 @@ def period_on(day: date) -> RatePeriod:
     for period in RATE_PERIODS:
         if period.covers(day):
             return period
-    raise ValueError(f"No VAT rates are known for {day:%d.%m.%Y}.")
+    raise ValidationError(
+        _("Portalul nu cunoaște cotele TVA din %(day)s (le cunoaște de la %(start)s).")
+        % {
+            "day": date_format(day, "SHORT_DATE_FORMAT"),
+            "start": date_format(RATE_PERIODS[0].start, "SHORT_DATE_FORMAT"),
+        }
+    )
 
 
 def rates_on(day: date) -> tuple[int, ...]:

@@ -18,6 +18,12 @@ def test_the_rates_change_overnight_on_1_august_2025():
     assert period_on(date(2026, 12, 3)).standard == 21
 
 
+def test_a_tax_point_before_the_table_is_refused_not_a_crash():
+    """An import or an admin form with a date from 2016 gets a clear message, never a 500."""
+    with pytest.raises(ValidationError, match=r"nu cunoaște cotele TVA din 31\.12\.2016"):
+        check_line(category=VatCategory.STANDARD, rate=20, tax_point=date(2016, 12, 31))
+
+
 def test_the_periods_leave_no_gap_and_do_not_overlap():
     for earlier, later in pairwise(RATE_PERIODS):
         assert (later.start - earlier.end).days == 1
