@@ -18,8 +18,27 @@ def due_soon_days() -> int:
     return int(getattr(settings, "BILLING_DUE_SOON_DAYS", 7))
 
 
+SUPPLIER_KEYS = (
+    "name",
+    "cui",
+    "reg_com",
+    "street",
+    "city",
+    "county",
+    "iban",
+    "bank",
+    "bic",
+    "email",
+    "phone",
+    "capital",
+)
+
+
 def supplier() -> dict:
-    """The supplier's fiscal data printed on invoices (settings.SUPPLIER, missing keys empty)."""
+    """The supplier's fiscal data printed on invoices (settings.SUPPLIER, missing keys empty); ``address`` is
+    the three address parts on one line."""
     data = getattr(settings, "SUPPLIER", {})
-    keys = ("name", "cui", "reg_com", "address", "iban", "bank", "email", "phone", "capital")
-    return {key: data.get(key, "") for key in keys}
+    result = {key: data.get(key, "") for key in SUPPLIER_KEYS}
+    result["address"] = ", ".join(part for part in (result["street"], result["city"], result["county"]) if part)
+    result["vat_on_receipt"] = bool(data.get("vat_on_receipt", False))
+    return result

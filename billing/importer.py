@@ -39,7 +39,15 @@ Columns a record does not use may be left empty or left out. Values:
   before) or 0; ``vat_category`` S (the default above 0), or for a 0 % line Z, E, AE, K or O, which
   but for Z also need ``vat_exemption_code`` (VATEX-EU-...) or ``vat_exemption_reason``;
   ``contract`` a contract number and ``project``
-  a project code of the same company (optional).
+  a project code of the same company (optional); ``exchange_rate`` for an EUR invoice, BNR's rate of the
+  issue date (lei for 1 EUR, up to 4 decimals), required: the invoice also shows its VAT in lei.
+- An invoice already in the portal is issued: a row that changes its fiscal fields or lines is refused,
+  naming them (corrections come as a storno); only ``project`` and the e-Factura columns may change.
+- e-Factura (optional, on the invoice's rows): ``anaf_upload_index`` and ``anaf_download_id`` (ANAF's
+  numbers), ``anaf_status`` ``uploaded``, ``validated`` or ``rejected`` (with ``anaf_message``),
+  ``anaf_xml`` and ``anaf_zip``: names of files in the import file's folder, the XML as submitted to
+  ANAF and ANAF's signed ZIP. Each file is checked with ANAF's rules and against the invoice (number,
+  buyer, total) and refused with the rules it fails; once kept, it never changes.
 - ``method``: ``transfer``, ``card``, ``numerar`` or ``compensare``; ``allocations``:
   ``SERIE NUMĂR=SUMĂ`` separated by ``|`` (JSON: a list of {"invoice", "amount"}). The file's
   allocations replace the payment's; what is not allocated stays as the client's credit.
@@ -76,6 +84,7 @@ CSV_COLUMNS = (
     "due_date",
     "delivery_date",
     "currency",
+    "exchange_rate",
     "contract",
     "project",
     "notes",
@@ -93,7 +102,14 @@ CSV_COLUMNS = (
     "amount",
     "method",
     "allocations",
+    "anaf_upload_index",
+    "anaf_download_id",
+    "anaf_status",
+    "anaf_message",
+    "anaf_xml",
+    "anaf_zip",
 )
+ORIGINAL_MAX_BYTES = 10 * 1024 * 1024
 
 
 class Rejected(Exception):
@@ -202,6 +218,7 @@ def _invoice_fields(data: dict, company: Company) -> dict:
         reverses = _invoice_of(company, data.get("reverses"), "reverses")
     elif _text(data.get("reverses")):
         raise Rejected("doar o factură storno are „reverses”")
+    currency = parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON)
     contract = project = None
     if _text(data.get("contract")):
         contract = company.contracts.filter(number=_text(data["contract"])).first()
@@ -221,11 +238,56 @@ def _invoice_fields(data: dict, company: Company) -> dict:
         "delivery_date": parse_date(data["delivery_date"], "delivery_date")
         if _text(data.get("delivery_date"))
         else None,
-        "currency": parse_choice(data.get("currency"), "currency", Currency.values, default=Currency.RON),
+        "currency": currency,
+        "exchange_rate": _exchange_rate(data, currency),
         "contract": contract,
         "project": project,
         "notes": _text(data.get("notes")),
     }
+
+
+def _exchange_rate(data: dict, currency: str) -> Decimal | None:
+    if not _text(data.get("exchange_rate")):
+        if currency != Currency.RON:
+            raise Rejected(f"exchange_rate: lipsește cursul BNR pentru o factură în {currency}")
+        return None
+    if currency == Currency.RON:
+        raise Rejected("exchange_rate: doar o factură în altă monedă decât RON are curs de schimb")
+    rate = parse_decimal(data.get("exchange_rate"), "exchange_rate")
+    if rate <= 0 or rate != rate.quantize(Decimal("0.0001")):
+        raise Rejected("exchange_rate: un număr pozitiv, cu cel mult 4 zecimale")
+    return rate
+
+
+def _original_file(name: str, column: str, folder: Path | None) -> bytes | None:
+    """A file the row names, read from the originals' folder and never from outside it."""
+    if not name:
+        return None
+    if folder is None:
+        raise Rejected(f"{column}: fișierele e-Factura se importă dintr-un fișier pe disc, cu dosarul lor")
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise Rejected(f"{column}: fișierul „{name}” nu există în {folder}")
+    if path.stat().st_size > ORIGINAL_MAX_BYTES:
+        raise Rejected(f"{column}: fișierul „{name}” depășește 10 MB")
+    return path.read_bytes()
+
+
+def _originals(data: dict, folder: Path | None) -> services.Originals | None:
+    values = {
+        column: _text(data.get(f"anaf_{column}")) for column in ("upload_index", "download_id", "status", "message")
+    }
+    xml_name, zip_name = _text(data.get("anaf_xml")), _text(data.get("anaf_zip"))
+    if not any(values.values()) and not xml_name and not zip_name:
+        return None
+    return services.Originals(
+        xml=_original_file(xml_name, "anaf_xml", folder),
+        zip=_original_file(zip_name, "anaf_zip", folder),
+        upload_index=_digits(values["upload_index"]),
+        download_id=_digits(values["download_id"]),
+        status=values["status"].lower(),
+        message=values["message"][:2000],
+    )
 
 
 def _invoice_lines(rows: list[dict], kind: str, tax_point: date) -> list[dict]:
@@ -292,13 +354,14 @@ def _line_vat(row: dict, tax_point: date, where: str) -> dict:
     return vat
 
 
-def import_invoice(data: dict, rows: list[dict]) -> str:
+def import_invoice(data: dict, rows: list[dict], folder: Path | None = None) -> str:
     company = _company(data.get("cui"))
     fields = _invoice_fields(data, company)
     if fields["due_date"] < fields["issue_date"]:
         raise Rejected("scadența este înaintea datei emiterii")
     lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
-    return services.invoice_import(company=company, fields=fields, lines=lines)
+    originals = _originals(data, folder)
+    return services.invoice_import(company=company, fields=fields, lines=lines, originals=originals)
 
 
 def import_payment(data: dict, allocations: list[tuple[str, object]]) -> str:
@@ -401,14 +464,15 @@ def _records_from_json(text: str):
     return invoices, payments
 
 
-def import_text(text: str, *, fmt: str) -> Report:
+def import_text(text: str, *, fmt: str, folder: Path | None = None) -> Report:
+    """``folder``: where the e-Factura files the rows name (anaf_xml, anaf_zip) are."""
     text = text.lstrip("\ufeff")
     invoices, payments = _records_from_json(text) if fmt == "json" else _records_from_csv(text)
     report = Report()
     # Invoices before the credit notes that reverse them, then the payments that settle both.
     ordered = sorted(invoices, key=lambda record: _text(record[1].get("kind")).lower() == Invoice.Kind.CREDIT_NOTE)
     for what, data, rows in ordered:
-        _run(report, what, lambda data=data, rows=rows: import_invoice(data, rows))
+        _run(report, what, lambda data=data, rows=rows: import_invoice(data, rows, folder))
     for what, data, allocations in payments:
 
         def action(data=data, allocations=allocations):
@@ -426,4 +490,4 @@ def import_file(path: str | Path) -> Report:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "json"):
         raise ValueError("fișierul trebuie să fie .csv sau .json")
-    return import_text(path.read_text(encoding="utf-8-sig"), fmt=fmt)
+    return import_text(path.read_text(encoding="utf-8-sig"), fmt=fmt, folder=path.parent)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.conf import due_soon_days
-from portal.money import ZERO, Currency, VatRate
+from portal.money import ZERO, Currency, VatRate, cents
 from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 from portal.vat import RATE_CHOICES, VatCategory
 
@@ -48,6 +48,14 @@ class InvoiceQuerySet(CompanyScopedQuerySet):
         if status in Invoice.DisplayStatus.values:
             return self.filter(status=status)
         return self
+
+
+class AnafStatus(models.TextChoices):
+    """Where the invoice is in ANAF's e-Factura system, as the ERP reports it."""
+
+    UPLOADED = "uploaded", _("încărcată în SPV")
+    VALIDATED = "validated", _("validată de ANAF")
+    REJECTED = "rejected", _("respinsă de ANAF")
 
 
 class Invoice(models.Model):
@@ -130,6 +138,14 @@ class Invoice(models.Model):
         related_name="credit_notes",
         help_text=_("Doar pentru o factură storno: factura pe care o anulează."),
     )
+    exchange_rate = models.DecimalField(
+        _("curs de schimb"),
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Pentru o factură în altă monedă: cursul BNR (lei pentru o unitate), pentru TVA-ul în lei."),
+    )
     notes = models.TextField(_("mențiuni"), blank=True)
     status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.DRAFT, editable=False)
     total_net = models.DecimalField(_("total fără TVA"), max_digits=14, decimal_places=2, default=ZERO, editable=False)
@@ -157,6 +173,44 @@ class Invoice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The parties as they were on the day of issue (a company that moves later does not change its invoices).
+    supplier_data = models.JSONField(_("date furnizor la emitere"), default=dict, blank=True, editable=False)
+    buyer_data = models.JSONField(_("date client la emitere"), default=dict, blank=True, editable=False)
+    xml = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("XML generat de portal"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The ERP's originals, from the import or the API: when present, what the client downloads.
+    anaf_xml = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("XML transmis la ANAF"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    anaf_zip = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("ZIP semnat ANAF"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    anaf_upload_index = models.CharField(_("index de încărcare"), max_length=20, blank=True, editable=False)
+    anaf_download_id = models.CharField(_("id descărcare ANAF"), max_length=20, blank=True, editable=False)
+    anaf_status = models.CharField(
+        _("stare e-Factura"), max_length=10, choices=AnafStatus.choices, blank=True, editable=False
+    )
+    anaf_message = models.TextField(_("mesaj ANAF"), blank=True, editable=False)
+    anaf_updated_at = models.DateTimeField(_("stare e-Factura primită la"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizată la"), auto_now=True)
 
@@ -209,6 +263,11 @@ class Invoice(models.Model):
     def tax_point(self) -> date:
         """The day whose VAT rates apply (art. 280 Codul fiscal): the delivery, or else the issue date."""
         return self.delivery_date or self.issue_date
+
+    @property
+    def vat_in_lei(self) -> Decimal:
+        """The VAT in lei at the invoice's exchange rate (art. 319: shown for a foreign-currency invoice)."""
+        return cents(self.total_vat * self.exchange_rate) if self.exchange_rate else self.total_vat
 
     @property
     def is_open(self) -> bool:
@@ -478,3 +537,43 @@ class InvoiceReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.stage:+d}z"
+
+
+class InvoiceArchive(models.Model):
+    """One ZIP of invoices' PDFs and XMLs for a client's accountant, built by a task and kept for a while."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în pregătire")
+        READY = "ready", _("gata")
+        FAILED = "failed", _("eșuată")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cerută de"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date_from = models.DateField(_("de la"), null=True, blank=True)
+    date_to = models.DateField(_("până la"), null=True, blank=True)
+    invoice_ids = models.JSONField(_("facturi"), default=list, editable=False)
+    status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.ForeignKey(
+        "files.StoredFile", verbose_name=_("arhivă"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("cerută la"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("gata la"), null=True, blank=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("arhivă de facturi")
+        verbose_name_plural = _("arhive de facturi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def invoice_count(self) -> int:
+        return len(self.invoice_ids)

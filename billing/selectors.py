@@ -10,6 +10,7 @@ from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -216,26 +217,50 @@ def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:
 
 
 def party(company) -> dict:
-    """The client's fiscal data as printed on its invoices."""
+    """The client's fiscal data as its invoices print it and e-Factura codes it (frozen on an invoice at issue)."""
     address = ", ".join(part for part in (company.address, company.city, company.county) if part)
     return {
         "name": company.name,
         "cui": company.cui,
         "reg_com": company.reg_com,
+        "street": company.address,
+        "city": company.city,
+        "county": company.county,
         "address": address,
         "iban": company.iban,
     }
 
 
+def legal_mentions(invoice: Invoice, lines) -> list[str]:
+    """What Codul fiscal art. 319 asks the invoice to say, where it applies (the page and the PDF)."""
+    mentions = []
+    if (invoice.supplier_data or supplier()).get("vat_on_receipt"):
+        mentions.append(_("TVA la încasare"))
+    if any(line.vat_category == VatCategory.REVERSE_CHARGE for line in lines):
+        mentions.append(_("Taxare inversă"))
+    if invoice.currency != Currency.RON and invoice.exchange_rate:
+        mentions.append(
+            _("Curs de schimb: 1 %(currency)s = %(rate)s lei; TVA în lei: %(vat)s")
+            % {
+                "currency": invoice.currency,
+                "rate": number_format(invoice.exchange_rate, 4),
+                "vat": format_amount(invoice.vat_in_lei, Currency.RON),
+            }
+        )
+    return mentions
+
+
 def invoice_pdf_context(invoice: Invoice) -> dict:
-    """Everything the invoice PDF prints; its totals are the invoice's stored totals."""
+    """Everything the invoice PDF prints; its totals are the invoice's stored totals, its parties as they
+    were on the day of issue."""
     lines = list(invoice.lines.order_by("position", "id"))
     return {
         "invoice": invoice,
         "lines": lines,
         "vat_rows": vat_breakdown(lines),
-        "supplier": supplier(),
-        "client": party(invoice.company),
+        "mentions": legal_mentions(invoice, lines),
+        "supplier": invoice.supplier_data or supplier(),
+        "client": invoice.buyer_data or party(invoice.company),
         "total_net": invoice.total_net,
         "total_vat": invoice.total_vat,
         "total_gross": invoice.total_gross,

@@ -15,6 +15,16 @@ def render_invoice_pdf(invoice_id: int, force: bool = False) -> None:
 
 
 @shared_task
+def render_invoice_xml(invoice_id: int) -> None:
+    services.invoice_render_xml(invoice_id=invoice_id)
+
+
+@shared_task
+def build_invoice_archive(archive_id: int) -> None:
+    services.archive_build(archive_id=archive_id)
+
+
+@shared_task
 def notify_invoice_issued(invoice_id: int) -> None:
     invoice = Invoice.objects.select_related("company").filter(pk=invoice_id).first()
     if invoice is not None:

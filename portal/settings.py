@@ -384,10 +384,16 @@ SUPPLIER = {
     "phone": os.environ.get("SUPPLIER_PHONE", "+40 21 555 0100"),
     "cui": os.environ.get("SUPPLIER_CUI", "RO46093156"),
     "reg_com": os.environ.get("SUPPLIER_REG_COM", "J40/1234/2010"),
-    "address": os.environ.get("SUPPLIER_ADDRESS", "Bd. Iuliu Maniu nr. 7, Sector 6, București"),
+    # The address in three parts: e-Factura codes the county (ISO 3166-2:RO) and Bucharest's sector.
+    "street": os.environ.get("SUPPLIER_STREET", "Bd. Iuliu Maniu nr. 7"),
+    "city": os.environ.get("SUPPLIER_CITY", "București"),
+    "county": os.environ.get("SUPPLIER_COUNTY", "Sector 6"),
     "iban": os.environ.get("SUPPLIER_IBAN", "RO49AAAA1B31007593840000"),
     "bank": os.environ.get("SUPPLIER_BANK", "Banca Transilvania"),
+    "bic": os.environ.get("SUPPLIER_BIC", "BTRLRO22"),
     "capital": os.environ.get("SUPPLIER_CAPITAL", ""),
+    # "TVA la încasare" (art. 282 Codul fiscal): VAT due when paid, a mention every invoice must carry.
+    "vat_on_receipt": env_bool("SUPPLIER_VAT_ON_RECEIPT", False),
 }
 # Days relative to an invoice's due date when billing users are reminded (-3 = three days before).
 BILLING_REMINDER_STAGES = [int(d) for d in env_list("BILLING_REMINDER_STAGES", "-3,1,15")]

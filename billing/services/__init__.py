@@ -4,12 +4,25 @@
 - ``payments``  — payments received and their allocations to invoices
 - ``notices``   — payments announced by clients: create, confirm, reject, and who is told
 - ``reminders`` — overdue reminder stages and their emails
+- ``archives``  — a ZIP of invoices' PDFs and XMLs for the client's accountant, built by a task
+- ``efactura``  — the parties frozen at issue, the portal's e-Factura XML, the ERP's originals from ANAF
 - ``imports``   — invoices and payments from the ERP's CSV exports
 
 Callers in other modules use ``from billing import services; services.invoice_issue(...)``: the
 public functions are re-exported here.
 """
 
+from billing.services.archives import archive_build, archive_name, archive_request
+from billing.services.efactura import (
+    OriginalConflict,
+    Originals,
+    freeze_parties,
+    invoice_attach_originals,
+    invoice_render_xml,
+    invoice_signed_zip_name,
+    invoice_xml_bytes,
+    invoice_xml_name,
+)
 from billing.services.imports import invoice_import, payment_import
 from billing.services.invoices import (
     check_lines_vat,
@@ -46,12 +59,19 @@ from billing.services.reminders import DueReminder, due_reminders, reminder_noti
 
 __all__ = [
     "DueReminder",
+    "OriginalConflict",
+    "Originals",
     "allocate_oldest_first",
+    "archive_build",
+    "archive_name",
+    "archive_request",
     "check_lines_vat",
     "clean_invoice_fields",
     "clean_payment_fields",
     "derive_status",
     "due_reminders",
+    "freeze_parties",
+    "invoice_attach_originals",
     "invoice_delete",
     "invoice_import",
     "invoice_issue",
@@ -59,8 +79,12 @@ __all__ = [
     "invoice_pdf_name",
     "invoice_refresh",
     "invoice_render_pdf",
+    "invoice_render_xml",
     "invoice_save",
     "invoice_save_lines",
+    "invoice_signed_zip_name",
+    "invoice_xml_bytes",
+    "invoice_xml_name",
     "notice_confirm",
     "notice_create",
     "notice_notify_decided",

@@ -1,6 +1,7 @@
 """The ERP's exports (billing/importer.py parses and checks the CSV, these write): an issued invoice or
-credit note keyed by series and number, a payment keyed by its reference with its allocations; each
-created, updated or left unchanged, so importing the same file twice writes nothing.
+credit note keyed by series and number (created once, then never changed but for its project and its
+e-Factura originals), a payment keyed by its reference with its allocations; each created, updated or left
+unchanged, so importing the same file twice writes nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Company
 from billing import tasks
 from billing.models import ZERO, Invoice, InvoiceLine, Payment
+from billing.services.efactura import Originals, freeze_parties, invoice_attach_originals
 from billing.services.invoices import check_lines_vat, clean_invoice_fields, invoice_refresh, release_excess
 from billing.services.payments import clean_payment_fields, payment_set_allocations
 from portal import audit
-from portal.money import cents, format_amount
+from portal.money import cents
 from portal.tasks_util import enqueue
 
 LINE_FIELDS = InvoiceLine.ENTERED_FIELDS
@@ -38,39 +40,27 @@ def _line_key(line: dict) -> tuple:
     )
 
 
-def _is_unchanged(invoice: Invoice, fields: dict, lines: list[dict]) -> bool:
-    """The ERP sent the invoice as the portal already has it (header and lines, in any order)."""
-    current = {name: getattr(invoice, name) for name in fields}
+# What the ERP may still change on an issued invoice: the portal's own link to a project. Everything else
+# is on the fiscal document (and in its e-Factura XML), which only a credit note corrects.
+MUTABLE_FIELDS = ("project",)
+
+
+def _fiscal_changes(invoice: Invoice, fields: dict, lines: list[dict]) -> list[str]:
+    """The fiscal fields (and "lines") the ERP sent differently from the issued invoice, in any line order."""
+    changed = [name for name, value in fields.items() if name not in MUTABLE_FIELDS and getattr(invoice, name) != value]
     current_lines = sorted(
         _line_key({name: getattr(line, name) for name in LINE_FIELDS}) for line in invoice.lines.all()
     )
-    return current == fields and current_lines == sorted(_line_key(line) for line in lines)
+    if current_lines != sorted(_line_key(line) for line in lines):
+        changed.append("lines")
+    return changed
 
 
-@transaction.atomic
-def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
-    """Create or update an issued invoice keyed by series + number. Returns "created", "updated" or
-    "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
-    delivery_date, currency, contract, project, notes; ``lines``: dicts of LINE_FIELDS, whose VAT is checked
-    against the tax point as issuing checks it."""
-    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
-    invoice = Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"]).first()
-    if invoice is not None and invoice.company_id != company.pk:
-        raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
-    if invoice is not None and invoice.status == Invoice.Status.DRAFT:
-        raise ValidationError(
-            _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
-        )
-    if invoice is not None and _is_unchanged(invoice, fields, lines):
-        return "unchanged"
-    created = invoice is None
-    previous_original = None if created else invoice.reverses
-    invoice = invoice or Invoice(company=company, issued_at=timezone.now())
-    for name, value in fields.items():
-        setattr(invoice, name, value)
+def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice:
+    invoice = Invoice(company=company, issued_at=timezone.now(), **fields)
     clean_invoice_fields(invoice)
+    freeze_parties(invoice)
     invoice.save()
-    invoice.lines.all().delete()
     InvoiceLine.objects.bulk_create(
         [
             InvoiceLine(
@@ -83,26 +73,58 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict]) -> str:
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         if invoice.total_gross >= 0:
             raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
-        for original in {invoice.reverses, previous_original} - {None}:
-            original = invoice_refresh(invoice=original)
-            if original.credited > original.total_gross:
-                raise ValidationError(_("Stornările depășesc valoarea facturii %(invoice)s.") % {"invoice": original})
-            if original.balance < 0:
-                release_excess(original)
+        original = invoice_refresh(invoice=invoice.reverses)
+        if original.credited > original.total_gross:
+            raise ValidationError(_("Stornările depășesc valoarea facturii %(invoice)s.") % {"invoice": original})
+        if original.balance < 0:
+            release_excess(original)
     elif invoice.total_gross <= 0:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
-    elif invoice.balance < 0:
+    audit.record(action="invoice.imported", company=company, obj=invoice, created=True, total=str(invoice.total_gross))
+    enqueue(tasks.render_invoice_pdf, invoice.pk)
+    enqueue(tasks.render_invoice_xml, invoice.pk)
+    enqueue(tasks.notify_invoice_issued, invoice.pk)
+    return invoice
+
+
+@transaction.atomic
+def invoice_import(*, company: Company, fields: dict, lines: list[dict], originals: Originals | None = None) -> str:
+    """Create an issued invoice keyed by series + number, or recognise it. Returns "created", "updated" or
+    "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
+    delivery_date, currency, exchange_rate, contract, project, notes; ``lines``: dicts of LINE_FIELDS, whose VAT
+    is checked against the tax point as issuing checks it; ``originals``: what ANAF's e-Factura holds.
+
+    An issued invoice is a fiscal document: a file that changes its fiscal fields or lines is refused with
+    the fields it changes; only its project may change, and its e-Factura originals be added."""
+    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
+    invoice = Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"]).first()
+    if invoice is not None and invoice.company_id != company.pk:
+        raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
+    if invoice is not None and invoice.status == Invoice.Status.DRAFT:
         raise ValidationError(
-            _("Factura are deja plăți de %(paid)s, mai mult decât noul total.")
-            % {"paid": format_amount(invoice.amount_paid, invoice.currency)}
+            _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
         )
-    audit.record(
-        action="invoice.imported", company=company, obj=invoice, created=created, total=str(invoice.total_gross)
-    )
-    enqueue(tasks.render_invoice_pdf, invoice.pk, not created)
-    if created:
-        enqueue(tasks.notify_invoice_issued, invoice.pk)
-    return "created" if created else "updated"
+    if invoice is None:
+        invoice, result = _create_issued(company, fields, lines), "created"
+    else:
+        changed = _fiscal_changes(invoice, fields, lines)
+        if changed:
+            raise ValidationError(
+                _(
+                    "Factura %(invoice)s a fost emisă și nu se mai schimbă (diferă: %(fields)s); "
+                    "corecturile se fac printr-o factură storno."
+                )
+                % {"invoice": invoice, "fields": ", ".join(changed)}
+            )
+        result = "unchanged"
+        if invoice.project != fields["project"]:
+            invoice.project = fields["project"]
+            invoice.save(update_fields=["project", "updated_at"])
+            audit.record(action="invoice.imported", company=company, obj=invoice, created=False, changed=["project"])
+            result = "updated"
+    if originals is not None and invoice_attach_originals(invoice=invoice, originals=originals):
+        result = "updated" if result == "unchanged" else result
+    return result
 
 
 @transaction.atomic

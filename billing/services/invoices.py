@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing import selectors, tasks
 from billing.models import ZERO, Invoice, InvoiceLine, Payment, PaymentAllocation
+from billing.services.efactura import freeze_parties
 from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated
 from portal import audit, vat
-from portal.money import cents, format_amount, line_amounts, vat_groups
+from portal.money import Currency, cents, format_amount, line_amounts, vat_groups
 from portal.notifications import notify
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
@@ -144,6 +145,14 @@ def clean_invoice_fields(invoice: Invoice) -> None:
             errors["issue_date"] = _("Factura storno nu poate fi emisă înaintea facturii stornate.")
     elif invoice.reverses_id:
         errors["reverses"] = _("Doar o factură storno stornează altă factură.")
+    if invoice.currency != Currency.RON and not invoice.exchange_rate:
+        errors["exchange_rate"] = _(
+            "O factură în %(currency)s are nevoie de cursul BNR din ziua emiterii (TVA-ul se arată și în lei)."
+        ) % {"currency": invoice.currency}
+    elif invoice.currency == Currency.RON and invoice.exchange_rate:
+        errors["exchange_rate"] = _("Doar o factură în altă monedă decât leul are curs de schimb.")
+    elif invoice.exchange_rate is not None and invoice.exchange_rate <= 0:
+        errors["exchange_rate"] = _("Cursul de schimb trebuie să fie pozitiv.")
     for field in ("contract", "project", "offer"):
         related = getattr(invoice, field)
         if related is not None and related.company_id != invoice.company_id:
@@ -233,7 +242,7 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    invoice = Invoice.objects.select_related("reverses").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_related("company", "reverses").get(pk=invoice.pk)
     if invoice.status != Invoice.Status.DRAFT:
         raise ValidationError(_("Factura %(invoice)s a fost deja emisă.") % {"invoice": invoice})
     lines = list(invoice.lines.order_by("position", "id"))
@@ -259,9 +268,10 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
     if invoice.number is None:
         invoice.number = _next_number(invoice.series)
     invoice.issued_at = timezone.now()
+    freeze_parties(invoice)
     try:
         with transaction.atomic():
-            invoice.save(update_fields=["number", "issued_at", "updated_at"])
+            invoice.save(update_fields=["number", "issued_at", "supplier_data", "buyer_data", "updated_at"])
     except IntegrityError as error:
         raise ValidationError(
             _("Numărul %(number)s există deja în seria %(series)s.")
@@ -281,6 +291,7 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         currency=invoice.currency,
     )
     enqueue(tasks.render_invoice_pdf, invoice.pk)
+    enqueue(tasks.render_invoice_xml, invoice.pk)
     enqueue(tasks.notify_invoice_issued, invoice.pk)
     return invoice
 

@@ -33,6 +33,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     number = factory.LazyFunction(lambda: next(_numbers))
     issue_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     due_date = factory.LazyAttribute(lambda o: o.issue_date + timedelta(days=30))
+    # A foreign-currency invoice carries the BNR rate of its day (its VAT is also shown in lei).
+    currency = "RON"
+    exchange_rate = factory.LazyAttribute(lambda o: None if o.currency == "RON" else Decimal("4.9771"))
 
 
 class InvoiceLineFactory(factory.django.DjangoModelFactory):

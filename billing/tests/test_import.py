@@ -12,6 +12,7 @@ from billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from contracts.tests.factories import ContractFactory
 from files.models import StoredFile
 from portal.models import AuditEntry
+from projects.tests.factories import ProjectFactory
 
 D = Decimal
 HEADER = ";".join(importer.CSV_COLUMNS)
@@ -163,14 +164,31 @@ def test_running_the_same_file_twice_changes_nothing(company_a, erp_csv, django_
     assert snapshot() == before and callbacks == []
 
 
-def test_a_changed_row_is_updated(company_a, erp_csv):
+def test_an_issued_invoice_changed_by_the_erp_is_refused_naming_what_changed(company_a, erp_csv):
     importer.import_file(erp_csv)
+    before = Invoice.objects.get(number=1025)
     text = erp_csv.read_text(encoding="utf-8-sig").replace("Consultanță;oră;6,5", "Consultanță;oră;7")
-    erp_csv.write_text(text, encoding="utf-8")
+    erp_csv.write_text(text.replace("2026-04-05", "2026-04-20"), encoding="utf-8")
     report = importer.import_file(erp_csv)
-    assert [o.result for o in report.outcomes if o.what == "factura FRN 1025"] == ["updated"]
-    assert Invoice.objects.get(number=1025).total_gross == D("2371.60")
-    assert InvoiceLine.objects.filter(invoice__number=1025).count() == 1
+    [outcome] = [o for o in report.outcomes if o.what == "factura FRN 1025"]
+    assert outcome.result == "rejected"
+    assert "a fost emisă" in outcome.reason and "due_date, lines" in outcome.reason and "storno" in outcome.reason
+    after = Invoice.objects.get(number=1025)
+    assert (after.total_gross, after.due_date) == (before.total_gross, before.due_date)
+    assert [o.result for o in report.outcomes if o.what == "factura FRN 1024"] == ["unchanged"]
+
+
+def test_only_the_project_of_an_issued_invoice_may_change(company_a, erp_csv):
+    importer.import_file(erp_csv)
+    ProjectFactory(company=company_a, code="PRJ-2026-014")
+    rows = erp_csv.read_text(encoding="utf-8-sig").splitlines()
+    rows = [rows[0]] + [
+        row.replace(";CTR-2025-014;;", ";CTR-2025-014;PRJ-2026-014;") for row in rows[1:] if ";1024;" in row
+    ]
+    erp_csv.write_text("\r\n".join(rows), encoding="utf-8")
+    report = importer.import_file(erp_csv)
+    assert [o.result for o in report.outcomes] == ["updated"]
+    assert Invoice.objects.get(number=1024).project.code == "PRJ-2026-014"
 
 
 @pytest.fixture
