@@ -1,8 +1,9 @@
 """Bulk data for the benchmark: one client with years of history and many ordinary clients.
 
 Everything goes in with ``bulk_create`` (no services, no signals, no emails): the goal is volume that
-looks like production to the pages that read it. Stored totals and statuses are set consistently so
-lists, filters and the statement show real figures.
+looks like production to the pages that read it. Stored totals and statuses are the ones the billing
+services would store, so lists, filters and the statement show real figures, and every invoice and credit
+note has the VAT rates of its tax point and an e-Factura XML that passes ANAF's rules (bench/tests).
 """
 
 import random
@@ -15,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Company, Membership, User
+from billing import services
 from billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from contracts.models import Contract
 from files.models import Document, DocumentVersion, StoredFile
+from portal.money import Currency, line_amounts, vat_groups
+from portal.vat import RATE_PERIODS, VatCategory, rates_on
 from projects.models import Project, Task
 from quotes.models import Offer, OfferLine, QuoteRequest
 from shipments.models import Carrier, Shipment, ShipmentItem, TrackingEvent
@@ -28,6 +32,10 @@ PASSWORD = "Bench-portal-2026"  # noqa: S105 — bench users on a bench database
 LARGE_EMAIL = "bench.mare@bench.ro"
 BATCH = 5000
 CENT = Decimal("0.01")
+FIRST_RATED_DAY = RATE_PERIODS[0].start  # the portal knows no VAT rates before it
+EUR_EVERY = 50  # every 50th invoice of the large client is in euro
+EUR_RATE = Decimal("4.9771")
+BIG_INVOICE_LINES = 120  # one invoice of the large client is this long
 
 # Lines are per invoice, messages per ticket, big_tasks the tasks of the largest project (others have 10).
 LARGE = {
@@ -126,10 +134,12 @@ def seed(*, ordinary: int = 50, scale: float = 1.0, log=print) -> None:
 
 def _company(index: int, email: str) -> Company:
     city, county = CITIES[index % len(CITIES)]
+    # e-Factura codes a Bucharest address by its sector (BR-RO-100)
+    sector = ", Sector 3" if county == "București" else ""
     company = Company.objects.create(
         name="Bench Mare Distribuție SRL" if index == 0 else f"Bench Client {index:02d} SRL",
         cui=f"RO{90_000_000 + index}",
-        address=f"Str. Testului nr. {index + 1}",
+        address=f"Str. Testului nr. {index + 1}{sector}",
         city=city,
         county=county,
         status=Company.Status.ACTIVE,
@@ -278,11 +288,14 @@ def _projects(rng, index, company, plan, today):
 
 
 def _invoices(rng, index, company, plan, today, projects):
-    rows = []
     count = plan["invoices"]
+    span = (today - FIRST_RATED_DAY).days
+    parties = Invoice(company=company)
+    services.freeze_parties(parties)  # once: every invoice of the client keeps the same parties
+    rows = []
     for i in range(count):
-        issue = today - timedelta(days=(count - i) * 3650 // count)  # ten years, oldest first
-        net = Decimal(0)
+        issue = today - timedelta(days=(count - i) * span // count)  # oldest first
+        euro = index == 0 and i % EUR_EVERY == EUR_EVERY - 1
         rows.append(
             Invoice(
                 company=company,
@@ -291,43 +304,117 @@ def _invoices(rng, index, company, plan, today, projects):
                 number=i + 1,
                 issue_date=issue,
                 due_date=issue + timedelta(days=30),
+                currency=Currency.EUR if euro else Currency.RON,
+                exchange_rate=EUR_RATE if euro else None,
                 project=projects[i % len(projects)] if i % 4 == 0 else None,
                 issued_at=aware(issue),
-                total_net=net,
+                supplier_data=parties.supplier_data,
+                buyer_data=parties.buyer_data,
+                status=Invoice.Status.ISSUED,
             )
         )
     invoices = bulk(Invoice, rows)
     lines = []
-    for invoice in invoices:
-        total_net = total_vat = Decimal(0)
-        for p in range(plan["lines"]):
-            quantity = Decimal(rng.randint(1, 20))
-            price = Decimal(rng.randint(50, 5_000))
-            net = quantity * price
-            vat = (net * Decimal("0.21")).quantize(CENT)
-            total_net += net
-            total_vat += vat
-            lines.append(
-                InvoiceLine(
-                    company=company,
-                    invoice=invoice,
-                    position=p + 1,
-                    product_code=f"P{p:03d}",
-                    description=PRODUCTS[p % 10],
-                    quantity=quantity,
-                    unit_price=price,
-                    net_amount=net,
-                    vat_amount=vat,
-                )
-            )
-        invoice.total_net, invoice.total_vat, invoice.total_gross = total_net, total_vat, total_net + total_vat
-        invoice.balance = invoice.total_gross
-        invoice.status = Invoice.Status.ISSUED
+    for i, invoice in enumerate(invoices):
+        size = BIG_INVOICE_LINES if index == 0 and i == count // 3 else plan["lines"]
+        rates = rates_on(invoice.tax_point)
+        invoice_lines = [_line(rng, company, invoice, rates, i + p, p + 1) for p in range(size)]
+        _set_totals(invoice, invoice_lines)
+        lines += invoice_lines
         if len(lines) >= BATCH:
             bulk(InvoiceLine, lines)
             lines = []
     bulk(InvoiceLine, lines)
+    _credit_notes(index, company, plan, today, invoices)
     return invoices
+
+
+def _line(rng, company, invoice, rates, serial, position) -> InvoiceLine:
+    # Mostly the standard rate, every fifth line a reduced one; prices in bani so VAT needs rounding.
+    rate = rates[0] if serial % 5 else rates[1 + serial // 5 % (len(rates) - 1)]
+    quantity = Decimal(rng.randint(1, 20))
+    price = Decimal(rng.randint(5_000, 500_000)) / 100
+    net, vat = line_amounts(quantity=quantity, unit_price=price, vat_rate=rate)
+    return InvoiceLine(
+        company=company,
+        invoice=invoice,
+        position=position,
+        product_code=f"P{position - 1:03d}",
+        description=PRODUCTS[(position - 1) % 10],
+        quantity=quantity,
+        unit_price=price,
+        vat_rate=rate,
+        vat_category=VatCategory.STANDARD,
+        net_amount=net,
+        vat_amount=vat,
+    )
+
+
+def _set_totals(invoice, lines) -> None:
+    """The totals services.invoice_refresh stores: VAT rounded once per rate and category, not per line."""
+    invoice.total_net = sum((line.net_amount for line in lines), Decimal(0))
+    groups = vat_groups((line.vat_rate, line.net_amount, line.vat_category) for line in lines)
+    invoice.total_vat = sum((group.vat for group in groups), Decimal(0))
+    invoice.total_gross = invoice.total_net + invoice.total_vat
+    invoice.balance = invoice.total_gross if invoice.kind == Invoice.Kind.INVOICE else Decimal(0)
+
+
+def _credit_notes(index, company, plan, today, invoices) -> None:
+    """The oldest two unpaid invoices reversed, the first in full and the second its first line, with
+    both sides left as issuing the credit notes would."""
+    notes, lines = [], []
+    for n, original in enumerate(invoices[plan["payments"] : plan["payments"] + 2]):
+        reversed_lines = list(original.lines.order_by("position"))[: 1 if n else None]
+        issue = min(original.issue_date + timedelta(days=10), today)
+        note = Invoice(
+            company=company,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            series=f"BS{index:02d}",
+            number=n + 1,
+            issue_date=issue,
+            due_date=issue,
+            delivery_date=original.tax_point,  # a correction carries the rates of the delivery it corrects
+            currency=original.currency,
+            exchange_rate=original.exchange_rate,
+            reverses=original,
+            issued_at=aware(issue),
+            supplier_data=original.supplier_data,
+            buyer_data=original.buyer_data,
+            status=Invoice.Status.CREDIT_NOTE,
+        )
+        note_lines = [_reversal(note, line) for line in reversed_lines]
+        _set_totals(note, note_lines)
+        original.credited = -note.total_gross
+        original.balance = original.total_gross - original.credited - original.amount_paid
+        original.status = services.derive_status(
+            kind=original.kind,
+            issued=True,
+            gross=original.total_gross,
+            credited=original.credited,
+            paid=original.amount_paid,
+        )
+        notes.append(note)
+        lines += note_lines
+    bulk(Invoice, notes)
+    bulk(InvoiceLine, lines)
+
+
+def _reversal(note, line) -> InvoiceLine:
+    quantity = -line.quantity
+    net, vat = line_amounts(quantity=quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
+    return InvoiceLine(
+        company=note.company,
+        invoice=note,
+        position=line.position,
+        product_code=line.product_code,
+        description=line.description,
+        quantity=quantity,
+        unit_price=line.unit_price,
+        vat_rate=line.vat_rate,
+        vat_category=line.vat_category,
+        net_amount=net,
+        vat_amount=vat,
+    )
 
 
 def _payments(rng, index, company, plan, invoices):
@@ -340,6 +427,7 @@ def _payments(rng, index, company, plan, invoices):
                 company=company,
                 date=invoice.due_date - timedelta(days=2),
                 amount=invoice.total_gross,
+                currency=invoice.currency,
                 allocated=invoice.total_gross,
                 reference=f"OP-B{index:02d}-{i:06d}",
             )
@@ -356,7 +444,9 @@ def _payments(rng, index, company, plan, invoices):
     for invoice in paid:
         invoice.amount_paid, invoice.balance, invoice.status = invoice.total_gross, Decimal(0), Invoice.Status.PAID
     Invoice.objects.bulk_update(
-        invoices, ["total_net", "total_vat", "total_gross", "amount_paid", "balance", "status"], batch_size=BATCH
+        invoices,
+        ["total_net", "total_vat", "total_gross", "credited", "amount_paid", "balance", "status"],
+        batch_size=BATCH,
     )
 
 
