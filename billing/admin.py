@@ -1,14 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from billing import services
-from billing.models import Invoice, InvoiceLine, InvoiceReminder, Payment, PaymentAllocation, PaymentNotice
+from billing.models import (
+    AnafStatus,
+    Invoice,
+    InvoiceArchive,
+    InvoiceLine,
+    InvoiceReminder,
+    Payment,
+    PaymentAllocation,
+    PaymentNotice,
+)
+from billing.services.efactura import MAX_ORIGINAL_BYTES
 from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each, run_service_for_each
@@ -84,6 +94,7 @@ class InvoiceAdminForm(forms.ModelForm):
             "due_date",
             "delivery_date",
             "currency",
+            "exchange_rate",
             "reverses",
             "contract",
             "project",
@@ -97,6 +108,41 @@ class InvoiceAdminForm(forms.ModelForm):
             services.clean_invoice_fields(self.instance)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class EFacturaOriginalsForm(forms.Form):
+    """What staff enter from ANAF's SPV when the ERP did not send it: checked like the import and the API.
+
+    Files are read here and never stored as client uploads: ``.xml`` and ``.zip`` stay out of what clients
+    may upload."""
+
+    xml = forms.FileField(label=_("XML transmis la ANAF"), required=False)
+    signed_zip = forms.FileField(label=_("ZIP semnat ANAF"), required=False)
+    upload_index = forms.CharField(label=_("Index de încărcare"), max_length=20, required=False)
+    download_id = forms.CharField(label=_("Id descărcare"), max_length=20, required=False)
+    status = forms.ChoiceField(label=_("Stare e-Factura"), choices=[("", "—"), *AnafStatus.choices], required=False)
+    message = forms.CharField(label=_("Mesajul ANAF"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        for field, extension in (("xml", ".xml"), ("signed_zip", ".zip")):
+            uploaded = data.get(field)
+            if uploaded and (not uploaded.name.lower().endswith(extension) or uploaded.size > MAX_ORIGINAL_BYTES):
+                self.add_error(
+                    field, _("Alegeți un fișier %(extension)s de cel mult 10 MB.") % {"extension": extension}
+                )
+        return data
+
+    def originals(self) -> services.Originals:
+        data = self.cleaned_data
+        return services.Originals(
+            xml=data["xml"].read() if data.get("xml") else None,
+            zip=data["signed_zip"].read() if data.get("signed_zip") else None,
+            upload_index=data["upload_index"].strip(),
+            download_id=data["download_id"].strip(),
+            status=data["status"],
+            message=data["message"].strip(),
+        )
 
 
 @admin.register(Invoice)
@@ -113,8 +159,14 @@ class InvoiceAdmin(admin.ModelAdmin):
         "currency",
         "status_label",
     )
-    list_filter = (display_status_filter(Invoice, _("stare (cu scadența)")), "kind", "currency", "series")
-    search_fields = ("series", "=number", "company__name", "company__cui")
+    list_filter = (
+        display_status_filter(Invoice, _("stare (cu scadența)")),
+        "kind",
+        "currency",
+        "anaf_status",
+        "series",
+    )
+    search_fields = ("series", "=number", "company__name", "company__cui", "=anaf_upload_index")
     list_select_related = ("company",)
     autocomplete_fields = ("company",)
     raw_id_fields = ("contract", "project", "offer", "reverses")
@@ -130,6 +182,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "issued_at",
         "pdf_link",
         "documents_link",
+        "efactura_summary",
         "created_at",
         "updated_at",
     )
@@ -141,7 +194,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                     "company",
                     ("kind", "series", "number"),
                     ("issue_date", "due_date", "currency"),
-                    "delivery_date",
+                    ("delivery_date", "exchange_rate"),
                     "reverses",
                     ("contract", "project", "offer"),
                     "notes",
@@ -161,6 +214,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("e-Factura"), {"fields": ("efactura_summary",)}),
     )
     inlines = [InvoiceLineInline, InvoiceAllocationInline]
     actions = ["issue", "regenerate_pdf"]
@@ -207,9 +261,65 @@ class InvoiceAdmin(admin.ModelAdmin):
             return "—"
         return document_links(obj, category="financiar", upload_label=_("Atașează documente (aviz, proces-verbal...)"))
 
+    @admin.display(description=_("e-Factura"))
+    def efactura_summary(self, obj):
+        if not obj.pk or obj.status == Invoice.Status.DRAFT:
+            return _("XML-ul se generează la emitere.")
+        status = obj.get_anaf_status_display() or _("netransmisă de ERP")
+        original = (
+            _("XML original ANAF: da")
+            if obj.anaf_xml_id
+            else _("XML original ANAF: nu (clientul primește XML-ul portalului)")
+        )
+        signed = _("ZIP semnat: da") if obj.anaf_zip_id else _("ZIP semnat: nu")
+        url = reverse("admin:billing_invoice_efactura", args=[obj.pk])
+        return format_html(
+            '{} · {} {} · {} · {}<br>{}<br><a href="{}">{}</a>',
+            status,
+            _("index"),
+            obj.anaf_upload_index or "—",
+            original,
+            signed,
+            obj.anaf_message,
+            url,
+            _("Adaugă originalele sau starea ANAF"),
+        )
+
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="billing_invoice_pdf")
-        return [pdf, *super().get_urls()]
+        efactura = path(
+            "<int:pk>/efactura/", self.admin_site.admin_view(self.efactura_view), name="billing_invoice_efactura"
+        )
+        return [pdf, efactura, *super().get_urls()]
+
+    def efactura_view(self, request, pk):
+        invoice = get_object_or_404(Invoice.objects.select_related("company"), pk=pk)
+        if not self.has_change_permission(request, invoice):
+            return redirect("admin:index")
+        form = EFacturaOriginalsForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = services.invoice_attach_originals(
+                    invoice=invoice, originals=form.originals(), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                done = (
+                    _("Datele e-Factura au fost salvate.")
+                    if changed
+                    else _("Nimic nou: factura avea deja aceste date.")
+                )
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:billing_invoice_change", invoice.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "original": invoice,
+            "title": _("e-Factura pentru %(invoice)s") % {"invoice": invoice},
+        }
+        return render(request, "admin/billing/invoice_efactura.html", context, status=400 if form.errors else 200)
 
     def pdf_view(self, request, pk):
         invoice = get_object_or_404(Invoice.objects.select_related("pdf"), pk=pk)
@@ -490,6 +600,23 @@ class InvoiceReminderAdmin(admin.ModelAdmin):
     list_filter = ("stage",)
     search_fields = ("invoice__series", "=invoice__number", "invoice__company__name")
     list_select_related = ("invoice",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InvoiceArchive)
+class InvoiceArchiveAdmin(admin.ModelAdmin):
+    """The archives clients asked for: to see that they were built (they are made by a task)."""
+
+    list_display = ("created_at", "company", "requested_by", "invoice_count", "status", "finished_at")
+    list_filter = ("status",)
+    search_fields = ("company__name", "company__cui", "requested_by__email")
+    list_select_related = ("company", "requested_by")
+    readonly_fields = [f.name for f in InvoiceArchive._meta.fields] + ["invoice_count"]
 
     def has_add_permission(self, request):
         return False

@@ -1,9 +1,11 @@
 """Demo invoices and payments: a year of them for each demo company, through the services.
 
 Monthly maintenance invoices and deliveries every other month (one EUR licence for the second
-company); most paid on time, a payment covering two invoices, one partially paid and overdue, a
-few overdue, one due in two days, one credit note (a returned pump), an advance not yet allocated,
-and a payment announced by the client, waiting for staff.
+company, a 121-line restock of spare parts for the first); most paid on time, a payment covering
+two invoices, one partially paid and overdue, a few overdue, one due in two days, one credit note
+(a returned pump), an advance not yet allocated, a payment announced by the client, waiting for
+staff, and what ANAF's e-Factura says of each document (validated with the signed ZIP, the latest
+only uploaded, one not sent yet).
 
 Idempotent: invoices are keyed by series + number (stable per company and month), payments by
 reference; existing ones are left as they are.
@@ -11,6 +13,8 @@ reference; existing ones are left as they are.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from billing import services
-from billing.models import Invoice, InvoiceLine, Payment, PaymentNotice
+from billing.models import AnafStatus, Invoice, InvoiceLine, Payment, PaymentNotice
 from portal.pdf import render_pdf
 from portal.vat import VatCategory
 
@@ -47,6 +51,7 @@ class Spec:
     due_days: int
     lines: list[tuple[str, str, str, str, str, int]]  # code, description, unit, qty, price, VAT
     currency: str = "RON"
+    exchange_rate: Decimal | None = None  # BNR's rate of the issue day, for a foreign currency
     paid: str = "full"  # full, partial, none
     paid_after_days: int = 28
     project: bool = False
@@ -152,12 +157,47 @@ def _specs(index: int, today: date) -> list[Spec]:
                 issue=year_start + timedelta(days=5),
                 due_days=15,
                 currency="EUR",
+                exchange_rate=Decimal("4.9771"),
                 lines=[("LIC-PLAN", "Licență anuală software planificare producție", "an", "1", "12000.00", 21)],
                 contract="TP-2023-021",
                 paid_after_days=12,
             )
         )
+    if index == 0:
+        specs.append(_spare_parts(_month_start(today, 7) + timedelta(days=19)))
     return sorted(specs, key=lambda spec: (spec.issue, spec.key))
+
+
+SPARE_PARTS = (
+    ("RUL", "Rulment radial", "buc", "68.40"),
+    ("GAR", "Garnitură mecanică", "buc", "112.00"),
+    ("FIL", "Filtru de sită inox", "buc", "54.90"),
+    ("SUR", "Șurub inox M10 × 40", "buc", "1.85"),
+    ("ULI", "Ulei hidraulic ISO VG 46", "l", "23.60"),
+    ("CUP", "Cuplaj elastic", "buc", "186.00"),
+    ("FRT", 'Furtun presiune 1"', "m", "41.30"),
+    ("BRD", "Bridă oțel zincat", "buc", "17.45"),
+)
+
+
+def _spare_parts(issue: date) -> Spec:
+    """The yearly restock of spare parts: 120 lines (e-Factura's XML and the PDF with many lines), the
+    printed catalogue at the reduced rate."""
+    lines = []
+    for position in range(120):
+        code, name, unit, price = SPARE_PARTS[position % len(SPARE_PARTS)]
+        size = 10 + position // len(SPARE_PARTS)
+        lines.append((f"{code}-{size:03d}", f"{name}, mărimea {size}", unit, str(2 + position % 7), price, 21))
+    lines.append(("CAT-2026", "Catalog tehnic piese de schimb, ediția 2026", "buc", "1", "85.00", 11))
+    return Spec(
+        key=42,
+        issue=issue,
+        due_days=45,
+        lines=lines,
+        paid_after_days=40,
+        contract="CTR-2025-014",
+        notes="Reaprovizionare anuală piese de schimb, conform listei agreate la inventar.",
+    )
 
 
 def _invoice(company, spec: Spec, number: int, project, contracts) -> Invoice:
@@ -171,6 +211,7 @@ def _invoice(company, spec: Spec, number: int, project, contracts) -> Invoice:
         issue_date=spec.issue,
         due_date=spec.issue + timedelta(days=spec.due_days),
         currency=spec.currency,
+        exchange_rate=spec.exchange_rate,
         contract=contracts.get(spec.contract),
         project=project if spec.project else None,
         notes=spec.notes,
@@ -206,6 +247,7 @@ def _credit_note(company, original: Invoice, spec: Spec, number: int, issue: dat
         issue_date=issue,
         due_date=issue,
         currency=original.currency,
+        exchange_rate=original.exchange_rate,
         contract=original.contract,
         notes="Retur marfă neconformă, conform PV de retur.",
     )
@@ -317,6 +359,7 @@ def seed(demo: dict) -> None:
             )
         if index == 0:
             _announce(company, demo, issued[2], today)
+        _efactura(company, index)
 
 
 def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:
@@ -341,3 +384,41 @@ def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:
         invoices=[invoice],
         message="Plata a plecat ieri din contul BT.",
     )
+
+
+def _signed_zip(xml: bytes, upload_index: str) -> bytes:
+    """What ANAF's SPV hands out: the invoice XML and ANAF's signature beside it (a stand-in here)."""
+    signature = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">'
+        f"<!-- Semnătură demonstrativă pentru indexul {upload_index}: nu este emisă de ANAF. -->"
+        "</Signature>\n"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{upload_index}.xml", xml)
+        archive.writestr(f"semnatura_{upload_index}.xml", signature)
+    return buffer.getvalue()
+
+
+def _efactura(company, index: int) -> None:
+    """What the ERP reported from ANAF: validated with the signed ZIP for all but the last two documents; the
+    latest only uploaded (ANAF still checking it), the one before not sent yet (the client gets the portal's
+    XML, labelled as such)."""
+    documents = list(Invoice.objects.filter(company=company).visible().order_by("issue_date", "number"))
+    for position, invoice in enumerate(documents):
+        upload_index = str(4_100_000_000 + invoice.number)
+        if position == len(documents) - 2:
+            continue
+        if position == len(documents) - 1:
+            originals = services.Originals(upload_index=upload_index, status=AnafStatus.UPLOADED)
+        else:
+            xml = services.invoice_xml_bytes(invoice)
+            originals = services.Originals(
+                xml=xml,
+                zip=_signed_zip(xml, upload_index),
+                upload_index=upload_index,
+                download_id=str(3_200_000_000 + invoice.number),
+                status=AnafStatus.VALIDATED,
+            )
+        services.invoice_attach_originals(invoice=invoice, originals=originals)

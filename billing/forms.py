@@ -1,3 +1,4 @@
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -167,4 +168,31 @@ class PaymentNoticeForm(forms.Form):
                 "invoices",
                 _("Facturile alese trebuie să fie în moneda plății (%(currency)s).") % {"currency": currency},
             )
+        return data
+
+
+class UUIDListField(forms.Field):
+    """Several public ids from checkboxes of the same name."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        values = value or []
+        try:
+            return [str(uuid.UUID(str(item))) for item in values]
+        except ValueError:
+            raise forms.ValidationError(_("Alegerea facturilor nu este validă; reîncărcați pagina.")) from None
+
+
+class ArchiveForm(forms.Form):
+    """The invoices an accountant wants in one ZIP: the ticked ones, or else all issued in the period."""
+
+    invoices = UUIDListField(required=False)
+    date_from = forms.DateField(label=_("Emise de la"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("până la"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("invoices") and not (data.get("date_from") and data.get("date_to")):
+            raise forms.ValidationError(_("Bifați facturile dorite sau alegeți perioada (de la, până la)."))
         return data

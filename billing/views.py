@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from billing import selectors, services
-from billing.forms import InvoiceFilterForm, PaymentNoticeForm, StatementForm
-from billing.models import Invoice
+from billing.forms import ArchiveForm, InvoiceFilterForm, PaymentNoticeForm, StatementForm
+from billing.models import Invoice, InvoiceArchive
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
@@ -26,24 +26,33 @@ PER_PAGE = 25
 STATEMENT_PER_PAGE = 100
 
 
-@require_safe
-@company_member_required(right="billing")
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def _invoice_list_page(request: HttpRequest, *, archive_form: ArchiveForm | None = None) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
-    invoices = selectors.invoice_list(company=request.company, **filters.filters())
+    chosen = filters.filters()
+    invoices = selectors.invoice_list(company=request.company, **chosen)
     page = paginate(request, invoices, per_page=PER_PAGE, rows=selectors.with_row_values)
+    if archive_form is None:
+        archive_form = ArchiveForm(initial={"date_from": chosen.get("date_from"), "date_to": chosen.get("date_to")})
     return render(
         request,
         "billing/invoice_list.html",
         {
             "page": page,
             "filters": filters,
+            "archive_form": archive_form,
             "query_string": query_without(request, "page"),
             "active_section": "billing",
             "totals": selectors.account_totals(company=request.company),
             "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
         },
+        status=400 if archive_form.is_bound else 200,
     )
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    return _invoice_list_page(request)
 
 
 @require_safe
@@ -59,6 +68,7 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
             "invoice": invoice,
             "lines": lines,
             "vat_rows": selectors.vat_breakdown(lines),
+            "mentions": selectors.legal_mentions(invoice, lines),
             "allocations": list(invoice.allocations.all()),
             "credit_notes": list(invoice.credit_notes.all()),
             "pending_notices": pending,
@@ -83,6 +93,76 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
     stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
     audit.record(action="invoice.downloaded", company=request.company, user=request.user, obj=invoice)
     return file_response(stored, filename=services.invoice_pdf_name(invoice))
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_xml(request: HttpRequest, public_id) -> HttpResponse:
+    """The e-Factura XML: the original the ERP submitted to ANAF when there is one, else the portal's own."""
+    invoice = get_object_or_404(
+        Invoice.objects.for_company(request.company).visible().select_related("xml", "anaf_xml"), public_id=public_id
+    )
+    original = invoice.anaf_xml is not None
+    stored = invoice.anaf_xml or invoice.xml or services.invoice_render_xml(invoice_id=invoice.pk)
+    audit.record(
+        action="invoice.xml_downloaded", company=request.company, user=request.user, obj=invoice, original=original
+    )
+    return file_response(stored, filename=services.invoice_xml_name(invoice, original=original))
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_signed_zip(request: HttpRequest, public_id) -> HttpResponse:
+    invoice = get_object_or_404(
+        Invoice.objects.for_company(request.company)
+        .visible()
+        .filter(anaf_zip__isnull=False)
+        .select_related("anaf_zip"),
+        public_id=public_id,
+    )
+    audit.record(action="invoice.zip_downloaded", company=request.company, user=request.user, obj=invoice)
+    return file_response(invoice.anaf_zip, filename=services.invoice_signed_zip_name(invoice))
+
+
+@require_POST
+@company_member_required(right="billing")
+def archive_create(request: HttpRequest) -> HttpResponse:
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            archive = services.archive_request(
+                company=request.company,
+                user=request.user,
+                public_ids=data["invoices"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("billing:archive_detail", archive.public_id)
+    return _invoice_list_page(request, archive_form=form)
+
+
+@require_safe
+@company_member_required(right="billing")
+def archive_detail(request: HttpRequest, public_id) -> HttpResponse:
+    archive = get_object_or_404(InvoiceArchive.objects.for_company(request.company), public_id=public_id)
+    return render(request, "billing/archive_detail.html", {"archive": archive, "active_section": "billing"})
+
+
+@require_safe
+@company_member_required(right="billing")
+def archive_download(request: HttpRequest, public_id) -> HttpResponse:
+    archive = get_object_or_404(
+        InvoiceArchive.objects.for_company(request.company)
+        .filter(file__isnull=False)
+        .select_related("file", "company"),
+        public_id=public_id,
+    )
+    audit.record(action="invoice.archive_downloaded", company=request.company, user=request.user, obj=archive)
+    return file_response(archive.file, filename=services.archive_name(archive))
 
 
 @require_safe

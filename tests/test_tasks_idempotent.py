@@ -67,6 +67,16 @@ def _invoice(cast):
     return issued_invoice(cast["company_a"], lines=[("1000.00", 21)], issue_date=timezone.localdate())
 
 
+def _archive(cast):
+    from billing import services
+
+    invoice = _invoice(cast)
+    archive = services.archive_request(
+        company=invoice.company, user=cast["admin_a"], public_ids=[str(invoice.public_id)], date_from=None, date_to=None
+    )
+    return [archive.pk]
+
+
 def _overdue_invoice(cast):
     from billing.tests.factories import issued_invoice
 
@@ -275,6 +285,8 @@ CASES = [
     ("accounts.tasks.send_invitation", _invitation, "mail.outbox"),
     ("billing.tasks.render_invoice_pdf", lambda c: [_invoice(c).pk], "files.StoredFile"),
     ("billing.tasks.render_invoice_pdf", lambda c: [_invoice(c).pk, True], "files.StoredFile"),
+    ("billing.tasks.render_invoice_xml", lambda c: [_invoice(c).pk], "files.StoredFile"),
+    ("billing.tasks.build_invoice_archive", _archive, "files.StoredFile"),
     ("billing.tasks.notify_invoice_issued", lambda c: [_invoice(c).pk], "portal.Notification"),
     ("billing.tasks.send_invoice_reminders", _reminders_due, "billing.InvoiceReminder"),
     ("billing.tasks.send_invoice_reminder_emails", _reminder, "mail.outbox"),

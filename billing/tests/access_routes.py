@@ -1,9 +1,31 @@
+from billing.models import Invoice, InvoiceArchive
 from billing.tests.factories import issued_invoice
+from files.services import store_generated
 from tests.access import Route, everyone, object_page, section, section_action
 
 
 def objects(cast) -> dict:
-    return {"invoice": issued_invoice(cast["company_a"])}
+    company = cast["company_a"]
+    invoice = issued_invoice(company)
+    # Stand-ins for ANAF's signed ZIP and a built archive: who may download them is what is tested here.
+    signed = store_generated(
+        company=company, name="semnat.zip", content=b"PK\x05\x06" + bytes(18), content_type="application/zip"
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(anaf_zip=signed)
+    archive = InvoiceArchive.objects.create(
+        company=company,
+        requested_by=cast["admin_a"],
+        invoice_ids=[invoice.pk],
+        status=InvoiceArchive.Status.READY,
+        file=store_generated(
+            company=company, name="arhiva.zip", content=b"PK\x05\x06" + bytes(18), content_type="application/zip"
+        ),
+    )
+    return {"invoice": invoice, "archive": archive}
+
+
+def archive(o) -> dict:
+    return {"public_id": o["archive"].public_id}
 
 
 def invoice(o) -> dict:
@@ -14,6 +36,12 @@ ROUTES = [
     Route("billing:invoice_list", get=section(right="billing"), post=everyone(405)),
     Route("billing:invoice_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
     Route("billing:invoice_pdf", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
+    Route("billing:invoice_xml", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
+    Route("billing:invoice_signed_zip", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
+    # POST without data: the list answers 400 with the archive form's error, nothing is asked for.
+    Route("billing:archive_create", get=everyone(405), post=section_action(400, right="billing")),
+    Route("billing:archive_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=archive),
+    Route("billing:archive_download", get=object_page(200, right="billing"), post=everyone(405), kwargs=archive),
     Route("billing:payment_list", get=section(right="billing"), post=everyone(405)),
     # POST without data: the form answers 400 with its errors, nothing is saved.
     Route("billing:notice_create", get=section(right="billing"), post=section_action(400, right="billing")),
