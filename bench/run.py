@@ -342,7 +342,7 @@ def pdf_timing(company) -> list[dict]:
     """Invoices of growing length rendered by the same code as the Celery task (rolled back after)."""
 
     results = []
-    template = Invoice.objects.filter(company=company).order_by("-id").first()
+    template = Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE).order_by("-id").first()
     for lines in (5, 60, 150, 300):
         with transaction.atomic():
             invoice = Invoice.objects.get(pk=template.pk)
@@ -390,7 +390,11 @@ def wait_for(condition, timeout: float) -> bool:
 
 def celery_throughput(company) -> dict:
     n_pdf, n_mail = int(os.environ.get("BENCH_PDFS", "20")), int(os.environ.get("BENCH_EMAILS", "100"))
-    invoices = list(Invoice.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_pdf])
+    invoices = list(
+        Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE)
+        .order_by("-id")
+        .values_list("id", flat=True)[: 2 * n_pdf]
+    )
     tickets = list(Ticket.objects.filter(company=company).order_by("-id").values_list("id", flat=True)[: 2 * n_mail])
     OutboundEmail.objects.filter(key__startswith="ticket-opened:").delete()
     Invoice.objects.filter(pk__in=invoices).update(pdf=None)
