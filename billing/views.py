@@ -148,7 +148,9 @@ def archive_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 @company_member_required(right="billing")
 def archive_detail(request: HttpRequest, public_id) -> HttpResponse:
-    archive = get_object_or_404(InvoiceArchive.objects.for_company(request.company), public_id=public_id)
+    archive = get_object_or_404(
+        InvoiceArchive.objects.for_company(request.company).select_related("file"), public_id=public_id
+    )
     return render(request, "billing/archive_detail.html", {"archive": archive, "active_section": "billing"})
 
 

@@ -2,7 +2,9 @@
 filters overdue invoices, downloads a PDF and announces a payment with its proof; staff confirm it
 in admin; the invoice shows as paid."""
 
+import io
 import re
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD
-from billing.models import Invoice, PaymentNotice
+from billing import services
+from billing.models import AnafStatus, Invoice, PaymentNotice
 from billing.tests.factories import issued_invoice, record_payment
 from files.tests.factories import pdf_bytes
 from tests.browser.test_accounts_flow import log_in
@@ -148,3 +151,50 @@ def test_a_member_without_the_billing_right_does_not_see_the_section(visitor, me
     assert not visitor.page.locator("nav#portal-nav").get_by_text("Facturi / Plăți").count()
     response = visitor.page.goto(visitor.base_url + "/facturi/")
     assert response.status == 403
+
+
+def _signed_zip(xml: bytes, index: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"{index}.xml", xml)
+        archive.writestr(f"semnatura_{index}.xml", b"<Signature/>")
+    return buffer.getvalue()
+
+
+def test_the_accountant_downloads_the_efactura_files_and_an_archive(visitor, admin_a, invoices):
+    """A client with the billing right: the XML and ANAF's signed ZIP beside the PDF, then one ZIP of the
+    ticked invoices' PDFs and XMLs, prepared by a task."""
+    late = invoices["late"]
+    xml = services.invoice_xml_bytes(late)
+    services.invoice_attach_originals(
+        invoice=late,
+        originals=services.Originals(
+            zip=_signed_zip(xml, "4100004233"), upload_index="4100004233", status=AnafStatus.VALIDATED
+        ),
+    )
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto(f"/facturi/{late.public_id}/")
+    assert page.get_by_text("4100004233").is_visible() and page.get_by_text("validată de ANAF").is_visible()
+    visitor.shot("billing-invoice-efactura")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XML e-Factura").click()
+    assert download.value.suggested_filename == "Factura-FRN-4233-e-Factura.xml"
+    assert Path(download.value.path()).read_bytes() == xml
+    with page.expect_download() as download:
+        page.get_by_role("link", name="ZIP semnat ANAF").click()
+    assert zipfile.ZipFile(download.value.path()).namelist() == ["4100004233.xml", "semnatura_4100004233.xml"]
+
+    visitor.goto("/facturi/")
+    page.get_by_label("Adaugă FRN 4233 în arhivă").check()
+    page.get_by_label("Adaugă FRN 4240 în arhivă").check()
+    visitor.shot("billing-archive-ticked")
+    page.get_by_role("button", name="Pregătește arhiva ZIP").click()
+    page.wait_for_url(re.compile("/facturi/arhiva/"))
+    visitor.check()
+    visitor.shot("billing-archive")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Descarcă arhiva ZIP").click()
+    names = zipfile.ZipFile(download.value.path()).namelist()
+    assert len(names) == 5 and "Factura-FRN-4233-semnat-ANAF.zip" in names  # 2 PDFs, 2 XMLs, 1 signed ZIP
