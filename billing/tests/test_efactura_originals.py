@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from billing import importer, services
 from billing.models import AnafStatus, Invoice, InvoiceArchive
 from billing.tests.factories import issued_invoice
+from files.validation import validate_upload
 from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +267,12 @@ def test_a_eur_invoice_says_its_vat_in_lei(client, admin_a, company_a):
     client.force_login(admin_a)
     page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
     assert "1.045,19" in page and "4,9771" in page
+
+
+def test_taking_originals_does_not_widen_what_clients_may_upload(company_a):
+    """The ERP's XML comes through the import, the API and the admin form, never as a client's upload."""
+    xml = services.invoice_xml_bytes(issued_invoice(company_a))
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("factura.xml", xml, "application/xml"))
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("factura.pdf", xml, "application/pdf"))
