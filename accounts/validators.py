@@ -1,17 +1,24 @@
-"""Romanian company identifiers: normalised (portal.normalize) before any check, then ASCII only."""
+"""Romanian company identifiers: normalised (portal.normalize) before any check, then ASCII only.
+
+The checks themselves are python-stdnum's (stdnum.ro.cui, stdnum.ro.onrc, stdnum.iban): a
+maintained library that follows the registries' changes, such as the ONRC's 2024 format.
+stdnum also drops separators (hyphens, dots) before it checks; the portal stores the value as
+normalised here, so it first insists that nothing but letters, digits (and a Reg. Com.'s
+slashes) is left, and what passes is what is stored.
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import iban as stdnum_iban
+from stdnum.ro import cui as stdnum_cui
+from stdnum.ro import onrc as stdnum_onrc
 
 from portal.normalize import normalize_identifier
 
-CUI_KEY = "753217532"
-CUI_DIGITS_RE = re.compile(r"[1-9][0-9]{1,9}", re.ASCII)
-REG_COM_RE = re.compile(r"^[JFC][0-9]{1,2}/[0-9]{1,6}/[0-9]{4}$|^[JFC][0-9]{13}$", re.ASCII)
-IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", re.ASCII)
-IBAN_LENGTHS = {"RO": 24}
+REG_COM_CHARACTERS_RE = re.compile(r"[A-Z0-9/]+", re.ASCII)
+IBAN_CHARACTERS_RE = re.compile(r"[A-Z0-9]+", re.ASCII)
 
 
 def normalize_cui(value: str) -> str:
@@ -35,12 +42,11 @@ def cui_digits(value: str) -> str:
 
 
 def cui_is_valid(value: str) -> bool:
+    """2 to 10 digits, no leading zero, the check digit right; with or without RO.
+
+    stdnum.ro.cui rather than stdnum.ro.cf: cf also accepts a person's CNP, which is no company's CUI."""
     digits = cui_digits(value)
-    if not CUI_DIGITS_RE.fullmatch(digits):
-        return False
-    body, check = digits[:-1].rjust(9, "0"), int(digits[-1])
-    total = sum(int(d) * int(k) for d, k in zip(body, CUI_KEY, strict=True))
-    return (total * 10) % 11 % 10 == check
+    return digits.isascii() and digits.isdigit() and stdnum_cui.is_valid(digits)
 
 
 def validate_cui(value: str) -> None:
@@ -52,8 +58,14 @@ def validate_cui(value: str) -> None:
         )
 
 
+def reg_com_is_valid(value: str) -> bool:
+    """J40/1234/2015 (county, number, year; until 2024) or J2015001234406 (2024 format, with a check digit)."""
+    reg_com = normalize_reg_com(value)
+    return bool(REG_COM_CHARACTERS_RE.fullmatch(reg_com)) and stdnum_onrc.is_valid(reg_com)
+
+
 def validate_reg_com(value: str) -> None:
-    if value and not REG_COM_RE.match(normalize_reg_com(value)):
+    if value and not reg_com_is_valid(value):
         raise ValidationError(
             _("Numărul de înregistrare trebuie să arate ca J40/1234/2015 (sau formatul nou, J2015001234400)."),
             code="invalid_reg_com",
@@ -61,12 +73,9 @@ def validate_reg_com(value: str) -> None:
 
 
 def iban_is_valid(value: str) -> bool:
-    """ISO 13616: country, check digits, account; the mod-97 check of the rearranged number is 1."""
+    """Any country stdnum knows, with that country's length (24 for RO) and account format; mod-97 check."""
     iban = normalize_iban(value)
-    if not IBAN_RE.fullmatch(iban) or len(iban) != IBAN_LENGTHS.get(iban[:2], len(iban)):
-        return False
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+    return bool(IBAN_CHARACTERS_RE.fullmatch(iban)) and stdnum_iban.is_valid(iban)
 
 
 def validate_iban(value: str) -> None:

@@ -4,17 +4,16 @@ from datetime import timedelta
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from stdnum.ro import cui as stdnum_cui
 
 from accounts.models import Company, Invitation, Membership, User, hash_token
-from accounts.validators import CUI_KEY
 
 PASSWORD = "Parola-test-2026"
 
 
 def valid_cui(n: int) -> str:
     body = str(1_000_000 + n)
-    total = sum(int(d) * int(k) for d, k in zip(body.rjust(9, "0"), CUI_KEY, strict=True))
-    return f"RO{body}{total * 10 % 11 % 10}"
+    return f"RO{body}{stdnum_cui.calc_check_digit(body)}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

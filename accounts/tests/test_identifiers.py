@@ -4,6 +4,7 @@ full-width or Arabic-Indic digits is the same company as the CUI in ASCII, never
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Company, Membership, User
@@ -59,6 +60,13 @@ def test_what_is_left_after_normalising_must_be_ascii(typed):
 def test_reg_com_and_iban_are_normalised_the_same_way():
     validate_reg_com(full_width("J40/1234/2015"))
     validate_reg_com("j40 / 1234 / 2015")
+    validate_reg_com(full_width("J2012000750528"))  # the 2024 format
+    validate_reg_com("J2012000750528".translate(ARABIC_INDIC))
+    with pytest.raises(ValidationError):
+        validate_reg_com("J40\u22151234\u22152015")  # division slashes: not ASCII once normalised
+    with pytest.raises(ValidationError):
+        validate_reg_com(full_width("J2012000750529"))  # the 2024 format's check digit is off
+    assert iban_is_valid(full_width("de89 3704 0044 0532 0130 00"))
     assert normalize_iban(full_width("ro49 aaaa 1b31 0075 9384 0000")) == "RO49AAAA1B31007593840000"
     assert iban_is_valid("RO49 AAAA 1B31 0075 9384 0000")
     assert not iban_is_valid("RO49AAAA1B31007593840001")  # one digit off: the mod-97 check fails
