@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import Membership, User
 from accounts.validators import normalize_cui, normalize_reg_com, validate_cui, validate_reg_com
+from portal.counties import county_problem
 
 PHONE_HELP = _("De exemplu 0722 123 456 sau +40 722 123 456.")
 
@@ -68,6 +69,16 @@ class SignupForm(AllauthSignupForm):
         value = normalize_reg_com(self.cleaned_data["reg_com"])
         validate_reg_com(value)
         return value
+
+    def clean(self):
+        data = super().clean()
+        # The company is created by services.register_company_user, not by a ModelForm: the model's
+        # county check (Company.clean) would not run, so the form asks the same question.
+        if data.get("county"):
+            problem = county_problem(county=data["county"], city=data.get("city", ""), address=data.get("address", ""))
+            if problem:
+                self.add_error("county", problem)
+        return data
 
     def save(self, request):
         # One transaction: the user, their email address and their company or join request.

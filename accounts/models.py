@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import cui_digits, validate_cui, validate_iban, validate_reg_com
+from portal.counties import county_problem
 
 
 class UserManager(BaseUserManager):
@@ -109,6 +111,14 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        # An empty county is the field's own "required" error; e-Factura needs a county it can code.
+        if self.county:
+            problem = county_problem(county=self.county, city=self.city, address=self.address)
+            if problem:
+                raise ValidationError({"county": problem})
 
     @property
     def cui_digits(self) -> str:
