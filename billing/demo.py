@@ -396,8 +396,9 @@ def _signed_zip(xml: bytes, upload_index: str) -> bytes:
     ).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{upload_index}.xml", xml)
-        archive.writestr(f"semnatura_{upload_index}.xml", signature)
+        # A fixed timestamp: the same ZIP byte for byte on every run (a kept original never changes).
+        for name, content in ((f"{upload_index}.xml", xml), (f"semnatura_{upload_index}.xml", signature)):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
