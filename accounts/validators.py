@@ -67,7 +67,7 @@ def reg_com_is_valid(value: str) -> bool:
 def validate_reg_com(value: str) -> None:
     if value and not reg_com_is_valid(value):
         raise ValidationError(
-            _("Numărul de înregistrare trebuie să arate ca J40/1234/2015 (sau formatul nou, J2015001234400)."),
+            _("Numărul de înregistrare trebuie să arate ca J40/1234/2015 (sau formatul nou, J2015001234406)."),
             code="invalid_reg_com",
         )
 

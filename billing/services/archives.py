@@ -115,9 +115,14 @@ def archive_build(*, archive_id: int) -> InvoiceArchive | None:
         .select_related("pdf", "xml", "anaf_xml", "anaf_zip")
         .order_by("issue_date", "series", "number")
     )
-    with translation.override("ro"):  # the files' names, like the documents, are Romanian
-        content = _zip_bytes(invoices)
-        name = archive_name(archive)
+    try:
+        with translation.override("ro"):  # the files' names, like the documents, are Romanian
+            content = _zip_bytes(invoices)
+            name = archive_name(archive)
+    except Exception:
+        # The page tells the client; the task's retry (or a new request) builds it again.
+        InvoiceArchive.objects.filter(pk=archive_id).update(status=InvoiceArchive.Status.FAILED)
+        raise
     with transaction.atomic():
         current = InvoiceArchive.objects.select_for_update().get(pk=archive_id)
         if current.status == InvoiceArchive.Status.READY:

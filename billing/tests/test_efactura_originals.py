@@ -276,3 +276,20 @@ def test_taking_originals_does_not_widen_what_clients_may_upload(company_a):
         validate_upload(SimpleUploadedFile("factura.xml", xml, "application/xml"))
     with pytest.raises(ValidationError):
         validate_upload(SimpleUploadedFile("factura.pdf", xml, "application/pdf"))
+
+
+def test_an_archive_that_fails_says_so_and_is_built_on_the_next_run(company_a, admin_a, monkeypatch):
+    invoice = issued_invoice(company_a)
+    archive = services.archive_request(
+        company=company_a, user=admin_a, public_ids=[str(invoice.public_id)], date_from=None, date_to=None
+    )
+
+    def broken(_invoices):
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr("billing.services.archives._zip_bytes", broken)
+    with pytest.raises(OSError):
+        services.archive_build(archive_id=archive.pk)
+    assert InvoiceArchive.objects.get(pk=archive.pk).status == "failed"
+    monkeypatch.undo()
+    assert services.archive_build(archive_id=archive.pk).status == "ready"
