@@ -231,6 +231,25 @@ def _next_number(series: str) -> int:
     return (last or 0) + 1
 
 
+def _check_total(invoice: Invoice) -> None:
+    """An invoice's total is positive; a credit note's negative and within what is left of its original."""
+    if invoice.kind != Invoice.Kind.CREDIT_NOTE:
+        if invoice.total_gross <= 0:
+            raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; pentru corecturi emiteți o storno."))
+        return
+    original = Invoice.objects.select_for_update().get(pk=invoice.reverses_id)
+    if invoice.total_gross >= 0:
+        raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
+    if -invoice.total_gross > original.total_gross - original.credited:
+        raise ValidationError(
+            _("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).")
+            % {
+                "invoice": original,
+                "left": format_amount(original.total_gross - original.credited, original.currency),
+            }
+        )
+
+
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
     """Draft → issued: numbered, totals fixed, the client sees it; its PDF is rendered after commit."""
@@ -251,20 +270,7 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
     clean_invoice_fields(invoice)
     check_lines_vat(lines, tax_point=invoice.tax_point)
     invoice_refresh(invoice=invoice)
-    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        original = Invoice.objects.select_for_update().get(pk=invoice.reverses_id)
-        if invoice.total_gross >= 0:
-            raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
-        if -invoice.total_gross > original.total_gross - original.credited:
-            raise ValidationError(
-                _("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).")
-                % {
-                    "invoice": original,
-                    "left": format_amount(original.total_gross - original.credited, original.currency),
-                }
-            )
-    elif invoice.total_gross <= 0:
-        raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; pentru corecturi emiteți o storno."))
+    _check_total(invoice)
     if invoice.number is None:
         invoice.number = _next_number(invoice.series)
     invoice.issued_at = timezone.now()
@@ -279,7 +285,7 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         ) from error
     invoice_refresh(invoice=invoice)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        original = invoice_refresh(invoice=original)
+        original = invoice_refresh(invoice=invoice.reverses)
         if original.balance < 0:
             release_excess(original)
     audit.record(
