@@ -268,7 +268,11 @@ def invoice_attach_originals(*, invoice: Invoice, originals: Originals, by: User
     total); once kept they never change, nor does the upload index (a different one is an
     ``OriginalConflict``). The status moves on (uploaded → validated or rejected) and keeps ANAF's message.
     """
-    invoice = Invoice.objects.select_for_update().select_related("company", "anaf_xml", "anaf_zip").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("company", "anaf_xml", "anaf_zip")
+        .get(pk=invoice.pk)
+    )
     if invoice.status == Invoice.Status.DRAFT:
         raise ValidationError(_("O ciornă nu are documente e-Factura: emiteți întâi factura."))
     check_status(originals, invoice)
