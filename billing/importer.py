@@ -354,13 +354,17 @@ def _line_vat(row: dict, tax_point: date, where: str) -> dict:
     return vat
 
 
-def import_invoice(data: dict, rows: list[dict], folder: Path | None = None) -> str:
+def import_invoice(
+    data: dict, rows: list[dict], folder: Path | None = None, originals: services.Originals | None = None
+) -> str:
+    """One invoice from the ERP, as the file or the API writes it: ``data`` its header, ``rows`` its lines;
+    ``originals`` the e-Factura files sent along (the API), else those the row names in ``folder``."""
     company = _company(data.get("cui"))
     fields = _invoice_fields(data, company)
     if fields["due_date"] < fields["issue_date"]:
         raise Rejected("scadența este înaintea datei emiterii")
     lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
-    originals = _originals(data, folder)
+    originals = originals or _originals(data, folder)
     return services.invoice_import(company=company, fields=fields, lines=lines, originals=originals)
 
 

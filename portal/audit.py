@@ -50,6 +50,19 @@ def request_ip() -> str | None:
     return _request_ip.get()
 
 
+_actor: ContextVar[str] = ContextVar("audit_actor", default="")
+
+
+@contextmanager
+def acting_as(actor: str):
+    """Entries recorded inside this block name ``actor`` (an ERP integration calling the API) in their data."""
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
 class RequestIPMiddleware:
     """Binds the client's address (as client_ip reads it) for everything the request runs."""
 
@@ -62,6 +75,8 @@ class RequestIPMiddleware:
 
 
 def record(*, action: str, company=None, user=None, obj: models.Model | None = None, **data) -> AuditEntry:
+    if _actor.get():
+        data.setdefault("integration", _actor.get())
     return AuditEntry.objects.create(
         action=action,
         company=company,

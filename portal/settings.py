@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "ninja",  # the API's reference page uses its bundled Swagger UI (no CDN)
     # The floor, then each app after those it builds on (seed_demo runs their demo.py in this order).
     "portal",
     "accounts",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "support",
     "shipments",
     "dashboard",
+    "integrations",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("suport/", include("support.urls")),
     path("expedieri/", include("shipments.urls")),
     path("fisiere/", include("files.urls")),
+    path("", include("integrations.urls")),
 ]
 
 handler403 = "portal.errors.permission_denied"

@@ -23,7 +23,7 @@ from billing.services.efactura import (
     invoice_xml_bytes,
     invoice_xml_name,
 )
-from billing.services.imports import invoice_import, payment_import
+from billing.services.imports import IssuedInvoiceChanged, invoice_import, payment_import
 from billing.services.invoices import (
     check_lines_vat,
     clean_invoice_fields,
@@ -59,6 +59,7 @@ from billing.services.reminders import DueReminder, due_reminders, reminder_noti
 
 __all__ = [
     "DueReminder",
+    "IssuedInvoiceChanged",
     "OriginalConflict",
     "Originals",
     "allocate_oldest_first",

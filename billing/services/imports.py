@@ -40,6 +40,10 @@ def _line_key(line: dict) -> tuple:
     )
 
 
+class IssuedInvoiceChanged(ValidationError):
+    """The ERP sent different fiscal fields or lines for an issued invoice (the API answers 409)."""
+
+
 # What the ERP may still change on an issued invoice: the portal's own link to a project. Everything else
 # is on the fiscal document (and in its e-Factura XML), which only a credit note corrects.
 MUTABLE_FIELDS = ("project",)
@@ -109,7 +113,7 @@ def invoice_import(*, company: Company, fields: dict, lines: list[dict], origina
     else:
         changed = _fiscal_changes(invoice, fields, lines)
         if changed:
-            raise ValidationError(
+            raise IssuedInvoiceChanged(
                 _(
                     "Factura %(invoice)s a fost emisă și nu se mai schimbă (diferă: %(fields)s); "
                     "corecturile se fac printr-o factură storno."

@@ -1,0 +1,149 @@
+"""The ERP's side of billing in the API: invoices and credit notes pushed in (one or up to 1,000 at a
+time, upserted by series and number through the same path as the CSV import), with their e-Factura
+originals; issued invoices never change their fiscal fields (409)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from ninja import Field, Router, Schema, Status
+
+from billing import importer, services
+from integrations.auth import require
+from integrations.problems import Conflict
+from portal import audit
+
+router = Router(tags=["Facturi"])
+MAX_BULK = 1000
+
+
+class InvoiceLineIn(Schema):
+    code: str = Field("", max_length=40)
+    description: str = Field(..., min_length=1, max_length=300)
+    unit: str = Field("buc", max_length=12)
+    quantity: Decimal
+    unit_price: Decimal = Field(..., ge=0)
+    vat_rate: int = Field(..., ge=0, le=100)
+    vat_category: Literal["", "S", "Z", "E", "AE", "K", "O"] = ""
+    vat_exemption_code: str = Field("", max_length=30)
+    vat_exemption_reason: str = Field("", max_length=300)
+
+
+class EFacturaIn(Schema):
+    upload_index: str = Field("", max_length=20, description="ANAF's index de încărcare")
+    download_id: str = Field("", max_length=20)
+    status: Literal["", "uploaded", "validated", "rejected"] = ""
+    message: str = Field("", max_length=2000, description="ANAF's message (required when rejected)")
+    xml_base64: str | None = Field(None, description="The XML as submitted to ANAF, base64")
+    zip_base64: str | None = Field(None, description="ANAF's signed ZIP, base64")
+
+
+class InvoiceIn(Schema):
+    cui: str = Field(..., description="The client company's CUI, with or without RO")
+    series: str = Field(..., min_length=1, max_length=16)
+    number: int = Field(..., ge=1)
+    kind: Literal["factura", "storno"] = "factura"
+    reverses: str = Field("", description="For a storno: the reversed invoice as 'SERIES NUMBER'")
+    issue_date: date
+    due_date: date
+    delivery_date: date | None = None
+    currency: Literal["RON", "EUR"] = "RON"
+    exchange_rate: Decimal | None = Field(None, gt=0, description="BNR's rate (lei for 1 EUR); EUR only")
+    contract: str = ""
+    project: str = ""
+    notes: str = Field("", max_length=3000)
+    lines: list[InvoiceLineIn] = Field(..., min_length=1, max_length=1000)
+    efactura: EFacturaIn | None = None
+
+
+class InvoicesIn(Schema):
+    invoices: list[InvoiceIn] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+class Result(Schema):
+    key: str = Field(..., description="What the object is known by: 'SERIES NUMBER'")
+    result: Literal["created", "updated", "unchanged", "rejected", "conflict"]
+    status: int = Field(..., description="The HTTP status this object alone would have had")
+    errors: list[str] = []
+
+
+class BulkOut(Schema):
+    results: list[Result]
+
+
+def _originals(efactura: EFacturaIn | None) -> services.Originals | None:
+    if efactura is None:
+        return None
+    try:
+        xml = base64.b64decode(efactura.xml_base64, validate=True) if efactura.xml_base64 else None
+        zip_content = base64.b64decode(efactura.zip_base64, validate=True) if efactura.zip_base64 else None
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError("efactura: xml_base64 / zip_base64 nu sunt base64 valid") from error
+    return services.Originals(
+        xml=xml,
+        zip=zip_content,
+        upload_index=efactura.upload_index,
+        download_id=efactura.download_id,
+        status=efactura.status,
+        message=efactura.message,
+    )
+
+
+def _as_import_row(invoice: InvoiceIn) -> tuple[dict, list[dict]]:
+    """The invoice as the CSV/JSON import reads it: one validation path for the file and the API."""
+    data = invoice.dict(exclude={"lines", "efactura"})
+    data = {key: ("" if value is None else str(value)) for key, value in data.items()}
+    rows = [{key: str(value) for key, value in line.dict().items()} for line in invoice.lines]
+    return data, rows
+
+
+def upsert_one(invoice: InvoiceIn) -> Result:
+    key = f"{invoice.series} {invoice.number}"
+    try:
+        with transaction.atomic():
+            data, rows = _as_import_row(invoice)
+            outcome = importer.import_invoice(data, rows, originals=_originals(invoice.efactura))
+    except (services.IssuedInvoiceChanged, services.OriginalConflict) as error:
+        return Result(key=key, result="conflict", status=409, errors=error.messages)
+    except importer.Rejected as error:
+        return Result(key=key, result="rejected", status=400, errors=[str(error)])
+    except ValidationError as error:
+        return Result(key=key, result="rejected", status=400, errors=error.messages)
+    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+
+
+@router.post("/invoices/bulk", response=BulkOut, summary="Push up to 1,000 invoices and credit notes")
+def invoices_bulk(request, payload: InvoicesIn):
+    """Each invoice is created, recognised ("unchanged") or refused on its own: one bad invoice saves nothing
+    of itself and blocks none of the others. Credit notes after the invoices they reverse."""
+    require(request, "billing", write=True)
+    ordered = sorted(payload.invoices, key=lambda invoice: invoice.kind == "storno")
+    with audit.acting_as(request.auth.name):
+        results = {id(invoice): upsert_one(invoice) for invoice in ordered}
+    return BulkOut(results=[results[id(invoice)] for invoice in payload.invoices])
+
+
+@router.put(
+    "/invoices/{series}/{number}",
+    response={200: Result, 201: Result},
+    summary="Create or recognise one invoice or credit note",
+)
+def invoice_put(request, series: str, number: int, payload: InvoiceIn):
+    """201 created, 200 unchanged or updated (its project, its e-Factura originals); 400 refused with the
+    reasons; 409 when it would change an issued invoice's fiscal fields or a kept e-Factura original."""
+    require(request, "billing", write=True)
+    if (payload.series, payload.number) != (series, number):
+        raise ValidationError({"number": ["The body's series and number differ from the URL's."]})
+    with audit.acting_as(request.auth.name):
+        result = upsert_one(payload)
+    if result.status == 409:
+        raise Conflict("; ".join(result.errors))
+    if result.status == 400:
+        raise ValidationError(result.errors)
+    return Status(result.status, result)

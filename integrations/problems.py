@@ -1,0 +1,112 @@
+"""Every API error as RFC 9457 problem details (``application/problem+json``), never a 500 page."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from integrations.auth import Forbidden, RateLimited
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Invalid request",
+    401: "Missing or invalid API key",
+    403: "Not allowed for this key",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    429: "Too many requests",
+    500: "Internal error",
+}
+
+
+class Conflict(Exception):
+    """A change the portal refuses (an issued invoice's fiscal fields): 409 with the reason."""
+
+
+def problem(status: int, detail: str = "", *, errors: list[dict] | None = None, headers=None) -> JsonResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def schema_errors(exc: SchemaValidationError) -> list[dict]:
+    """Pydantic's errors as {field, message}: the field is the path in the body ("invoices.3.lines.0.vat_rate")."""
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(location), "message": error.get("msg", "")})
+    return errors
+
+
+def django_errors(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": message} for field, messages in exc.message_dict.items() for message in messages
+        ]
+    return [{"field": "", "message": message} for message in exc.messages]
+
+
+def install(api) -> None:
+    """Attach the handlers to the NinjaAPI."""
+
+    @api.exception_handler(SchemaValidationError)
+    def invalid(request, exc):
+        return problem(400, "The request does not match the schema.", errors=schema_errors(exc))
+
+    @api.exception_handler(DjangoValidationError)
+    def refused(request, exc):
+        return problem(400, "The request was refused.", errors=django_errors(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return problem(
+            401, "Send the integration's key as 'Authorization: Bearer <key>'.", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @api.exception_handler(Forbidden)
+    def forbidden(request, exc):
+        detail = (
+            "This key may not call from this address."
+            if str(exc) == "network"
+            else f"This key lacks the scope '{exc}'."
+        )
+        return problem(403, detail)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(404, str(exc) or "No such object.")
+
+    @api.exception_handler(Conflict)
+    def conflict(request, exc):
+        return problem(409, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return problem(413, "The body is larger than the API accepts.")
+
+    @api.exception_handler(RateLimited)
+    def too_many(request, exc):
+        return problem(429, "Rate limit reached; retry later.", headers={"Retry-After": str(exc.retry_after)})
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return problem(exc.status_code, str(exc))
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        logger.exception("API error on %s", request.path)
+        return problem(500, "An unexpected error; it was logged.")
