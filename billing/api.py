@@ -15,9 +15,8 @@ from django.db import transaction
 from ninja import Field, Router, Schema, Status
 
 from billing import importer, services
-from integrations.auth import require
-from integrations.problems import Conflict
 from portal import audit
+from portal.api import Conflict, require
 
 router = Router(tags=["Facturi"])
 MAX_BULK = 1000

@@ -10,11 +10,8 @@ from ninja.security import HttpBearer
 
 from integrations import keys, services
 from integrations.models import Integration
+from portal.api import Forbidden
 from portal.audit import client_ip
-
-
-class Forbidden(Exception):
-    """The key is good but may not do this (scope or network): 403."""
 
 
 class RateLimited(Exception):
@@ -55,12 +52,3 @@ class IntegrationKey(HttpBearer):
         services.record_use(integration=integration, ip=ip)
         request.integration = integration
         return integration
-
-
-def require(request, resource: str, *, write: bool = False) -> Integration:
-    """The calling integration, if its key holds ``resource:read`` (or ``:write``); else 403."""
-    integration: Integration = request.auth
-    scope = f"{resource}:{'write' if write else 'read'}"
-    if not integration.allows(scope):
-        raise Forbidden(scope)
-    return integration

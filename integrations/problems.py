@@ -10,7 +10,8 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from integrations.auth import Forbidden, RateLimited
+from integrations.auth import RateLimited
+from portal.api import Conflict, Forbidden
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +26,6 @@ TITLES = {
     429: "Too many requests",
     500: "Internal error",
 }
-
-
-class Conflict(Exception):
-    """A change the portal refuses (an issued invoice's fiscal fields): 409 with the reason."""
 
 
 def problem(status: int, detail: str = "", *, errors: list[dict] | None = None, headers=None) -> JsonResponse:
