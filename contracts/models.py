@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,10 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} — {self.title}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Sfârșitul contractului nu poate fi înaintea începutului.")})
 
     def display_status(self, today: date | None = None) -> str:
         if self.status != self.Status.ACTIVE:

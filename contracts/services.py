@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts import tasks
-from contracts.models import Contract, ExpiryNotice
+from contracts.models import Annex, Contract, ExpiryNotice
 from portal import audit
 from portal.tasks_util import enqueue
 
@@ -101,3 +101,62 @@ def send_expiry_notices(*, today: date | None = None) -> int:
         except IntegrityError:
             continue  # another run recorded it first
     return count
+
+
+CONTRACT_FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "signed_on",
+    "start_date",
+    "end_date",
+    "value",
+    "currency",
+    "payment_terms",
+    "description",
+    "terminated_on",
+)
+ANNEX_FIELDS = ("title", "signed_on", "effective_date", "value_change", "new_end_date", "description")
+
+
+def _save_checked(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> None:
+    obj.full_clean(exclude=list(exclude), validate_unique=False)
+    obj.save()
+
+
+def _annexes_upsert(contract: Contract, annexes: list[dict]) -> bool:
+    """The ERP's annexes by number: new ones created, changed ones updated, none deleted (an annex signed
+    is a document of the contract's history)."""
+    current = {annex.number: annex for annex in contract.annexes.all()}
+    changed = False
+    for data in annexes:
+        annex = current.get(data["number"]) or Annex(company=contract.company, contract=contract, number=data["number"])
+        values = {name: data.get(name, getattr(annex, name)) for name in ANNEX_FIELDS}
+        if annex.pk and all(getattr(annex, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(annex, name, value)
+        _save_checked(annex, exclude=("company", "contract"))
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def contract_upsert(*, company, number: str, fields: dict, annexes: list[dict]) -> str:
+    """The ERP's contract, keyed by the company and its number, with its annexes: "created", "updated" or
+    "unchanged" (nothing written). Checked like the admin's form (the model's own rules); a bad annex
+    saves nothing of the contract."""
+    contract = Contract.objects.select_for_update().filter(company=company, number=number).first()
+    created = contract is None
+    contract = contract or Contract(company=company, number=number)
+    differs = created or any(getattr(contract, name) != value for name, value in fields.items())
+    if differs:
+        for name, value in fields.items():
+            setattr(contract, name, value)
+        _save_checked(contract, exclude=("company", "offer"))
+    annexes_changed = _annexes_upsert(contract, annexes)
+    if not (differs or annexes_changed):
+        return "unchanged"
+    contract_refresh(contract=contract)
+    audit.record(action="contract.imported", company=company, obj=contract, created=created)
+    return "created" if created else "updated"
