@@ -142,6 +142,8 @@ class Task(models.Model):
         help_text=_("Sarcinile cu aceeași fază sunt grupate împreună, ex. „Analiză”."),
     )
     position = models.PositiveIntegerField(_("ordine"), default=0)
+    # The ERP's own key for the task (tasks pushed through the API are matched by it; staff's have none).
+    erp_key = models.CharField(_("cheie ERP"), max_length=64, blank=True, editable=False)
     title = models.CharField(_("titlu"), max_length=200)
     description = models.TextField(_("descriere"), blank=True)
     start = models.DateField(_("început"))
@@ -178,6 +180,9 @@ class Task(models.Model):
                 condition=Q(is_milestone=False) | Q(end=F("start")), name="task_milestone_has_zero_length"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.UniqueConstraint(
+                fields=["project", "erp_key"], condition=~Q(erp_key=""), name="task_unique_erp_key_per_project"
+            ),
         ]
         indexes = [models.Index(fields=["project", "position"])]
 

@@ -353,3 +353,86 @@ def attachment_downloaded(*, attachment: CommentAttachment, user: User) -> None:
         obj=attachment.comment.project,
         file=attachment.file.original_name,
     )
+
+
+# --- from the ERP -----------------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "manager_name",
+    "manager_email",
+    "manager_phone",
+)
+TASK_FIELDS = (
+    "phase",
+    "position",
+    "title",
+    "description",
+    "start",
+    "end",
+    "is_milestone",
+    "status",
+    "progress",
+    "responsible",
+)
+
+
+def _task_changes(project: Project, tasks: list[dict]) -> tuple[list[TaskChange], list[Task], bool]:
+    """The ERP's plan as changes to the project's tasks (matched by their ERP key), the ERP tasks it no
+    longer has, and whether anything differs from what is stored."""
+    keys = [data["key"] for data in tasks]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValidationError(_("Cheile sarcinilor se repetă: %(keys)s.") % {"keys": ", ".join(repeated)})
+    current = {task.erp_key: task for task in project.tasks.exclude(erp_key="").prefetch_related("depends_on")}
+    by_key: dict[str, Task] = {}
+    differs = False
+    for position, data in enumerate(tasks, start=1):
+        task = current.get(data["key"]) or Task(erp_key=data["key"])
+        values = {name: data.get(name, getattr(task, name)) for name in TASK_FIELDS} | {"position": position}
+        differs = differs or task.pk is None or any(getattr(task, n) != v for n, v in values.items())
+        for name, value in values.items():
+            setattr(task, name, value)
+        by_key[data["key"]] = task
+    changes = []
+    for data in tasks:
+        unknown = [key for key in data.get("depends_on", []) if key not in by_key]
+        if unknown:
+            raise ValidationError(
+                _("Sarcina „%(title)s” depinde de sarcini necunoscute: %(keys)s.")
+                % {"title": data["title"], "keys": ", ".join(unknown)}
+            )
+        task = by_key[data["key"]]
+        wanted = [by_key[key] for key in data.get("depends_on", [])]
+        if task.pk is None or {t.erp_key for t in task.depends_on.all()} != set(data.get("depends_on", [])):
+            differs = True
+        changes.append(TaskChange(task, wanted))
+    gone = [task for key, task in current.items() if key not in by_key]
+    return changes, gone, differs or bool(gone)
+
+
+@transaction.atomic
+def project_upsert(*, company, code: str, fields: dict, tasks: list[dict]) -> str:
+    """The ERP's project, keyed by the company and its code, with its whole plan: tasks (phases, milestones,
+    progress) keyed by the ERP's own task keys, dependencies between them; the ERP's tasks it no longer
+    sends are removed, staff's own tasks are left. "created", "updated" or "unchanged"."""
+    project = Project.objects.select_for_update().filter(company=company, code=code).first()
+    created = project is None
+    project = project or Project(company=company, code=code)
+    project_differs = created or any(getattr(project, name) != value for name, value in fields.items())
+    if project_differs:
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project_save(project=project)
+    changes, gone, tasks_differ = _task_changes(project, tasks)
+    if tasks_differ:
+        tasks_save(project=project, changes=changes, deleted=gone)
+    if not (project_differs or tasks_differ):
+        return "unchanged"
+    return "created" if created else "updated"
