@@ -5,10 +5,13 @@ Routes come from the URLconf; each app lists its own in ``<app>/tests/access_rou
 """
 
 import importlib
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from integrations.api import api
+from integrations.tests.factories import bearer, integration_key
 from tests.access import ADMIN, HOME, LOGIN, PENDING, SAME, VISITORS
 
 APPS = (
@@ -122,3 +125,37 @@ def test_access(client, objs, route_key, visitor, method):
     else:
         assert response.status_code == 302, f"{where}: {response.status_code}"
         assert response["Location"].split("?")[0] == expected_location(expected, url), where
+
+
+# --- the ERP's API and the client portal never open each other ------------------------------------
+
+
+def api_operations() -> list[tuple[str, str]]:
+    operations = []
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        concrete = re.sub(r"\{[^}]+\}", "00000000-0000-0000-0000-000000000001", path)
+        operations += [(method, concrete) for method in methods if method in ("get", "post", "put", "patch", "delete")]
+    return operations
+
+
+@pytest.mark.parametrize("route_key", sorted(ROUTES_BY_KEY))
+def test_an_api_key_opens_no_client_route(client, objs, route_key):
+    _integration, key = integration_key()
+    route = ROUTES_BY_KEY[route_key]
+    url = reverse(route.name, kwargs=route.kwargs(objs))
+    response = client.get(url, **bearer(key))
+    expected = route.get["anonymous"]
+    if isinstance(expected, int):
+        assert response.status_code == expected, url
+    else:
+        assert response.status_code == 302 and response["Location"].split("?")[0] == expected_location(expected, url)
+
+
+@pytest.mark.parametrize("visitor", ["owner_admin", "staff"])
+def test_no_api_operation_opens_with_a_session(client, objs, visitor):
+    client.force_login(objs["users"][visitor])
+    operations = api_operations()
+    assert len(operations) >= 4
+    for method, path in operations:
+        response = getattr(client, method)(path, content_type="application/json")
+        assert response.status_code == 401, f"{method.upper()} {path} as {visitor}: {response.status_code}"
