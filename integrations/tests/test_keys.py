@@ -90,3 +90,17 @@ def test_each_call_names_the_integration_in_the_audit_log(client, company_a):
     entry = AuditEntry.objects.get(action="invoice.imported")
     assert entry.data["integration"] == "SAP producție"
     assert Integration.objects.get(pk=integration.pk).last_used_at is not None
+
+
+def test_a_body_over_the_limit_is_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _integration, key = integration_key()
+    body = {"invoices": [{"notes": "x" * 2000}]}
+    response = client.post(BULK, body, content_type="application/json", **bearer(key))
+    assert response.status_code == 413 and response.json()["status"] == 413
+
+
+def test_an_unknown_route_under_the_api_is_a_problem_not_a_page(client):
+    _integration, key = integration_key()
+    response = client.get("/api/v1/nu-exista", **bearer(key))
+    assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
