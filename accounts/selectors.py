@@ -6,7 +6,8 @@ its page, with the related rows joined once.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Company, Invitation, Membership, User
@@ -50,3 +51,25 @@ def dashboard_summary(company, membership, *, today=None) -> Summary:
     if membership.has_right("manage_members"):
         feed["membership.approved"] = gettext_lazy("a aprobat accesul pentru")
     return Summary(feed=feed)
+
+
+# --- the ERP's pull list (accounts/api.py) ------------------------------------------------------------------
+
+
+def registrations_for_erp() -> QuerySet[Membership]:
+    """Every request made through the signup (the registrant verified their email; an invitation is not a
+    request), pending or decided, with its user and company, in one query.
+
+    ``opened_company``: the request is the company's first membership and its administrator's, i.e. the signup
+    that registered the company (a request to join an existing company starts as a plain member).
+    ``pull_at``: when it was approved, else when it was made; a rejection keeps no time of its own.
+    """
+    earlier = Membership.objects.filter(company=OuterRef("company"), pk__lt=OuterRef("pk"))
+    return (
+        Membership.objects.filter(requested_at__isnull=False)
+        .select_related("user", "company")
+        .annotate(
+            opened_company=ExpressionWrapper(Q(role=Membership.Role.ADMIN) & ~Exists(earlier), BooleanField()),
+            pull_at=Coalesce("approved_at", "requested_at"),
+        )
+    )

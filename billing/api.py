@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from ninja import Field, Router, Schema, Status
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
 
-from billing import importer, services
+from billing import importer, selectors, services
+from billing.models import PaymentNotice
+from files.responses import file_response, safe_filename
 from portal import audit
 from portal.api import Conflict, require
+from portal.api_paging import Page, PullParams, pull
+from portal.api_refs import CompanyRef, FileRef, Person, company_ref, file_ref, person
 
 router = Router(tags=["Facturi"])
 MAX_BULK = 1000
@@ -146,3 +153,89 @@ def invoice_put(request, series: str, number: int, payload: InvoiceIn):
     if result.status == 400:
         raise ValidationError(result.errors)
     return Status(result.status, result)
+
+
+# --- the ERP pulls what clients announced: payment notices with their proof -------------------------------
+
+
+class InvoiceRef(Schema):
+    public_id: UUID
+    series: str
+    number: int | None
+    label: str = Field(..., description="'SERIES NUMBER', as the portal shows it")
+
+
+class PaymentNoticeOut(Schema):
+    public_id: UUID
+    reference: str = Field(..., description="The payment order's number or the bank statement's reference")
+    company: CompanyRef
+    amount: Decimal
+    currency: Literal["RON", "EUR"]
+    paid_on: date
+    status: Literal["pending", "confirmed", "rejected"]
+    message: str = Field(..., description="The client's message")
+    invoices: list[InvoiceRef] = Field(..., description="The invoices the client said it pays (may be none)")
+    announced_by: Person | None
+    announced_at: datetime
+    decided_at: datetime | None = Field(..., description="When staff confirmed or rejected it")
+    rejection_reason: str
+    proof: FileRef = Field(..., description="The proof of payment the client uploaded")
+    updated_at: datetime = Field(..., description="`decided_at`, else `announced_at`: the list's order")
+
+
+class PaymentNoticePage(Page[PaymentNoticeOut]):
+    pass
+
+
+def _notice_out(notice: PaymentNotice) -> PaymentNoticeOut:
+    return PaymentNoticeOut(
+        public_id=notice.public_id,
+        reference=notice.reference,
+        company=company_ref(notice.company),
+        amount=notice.amount,
+        currency=notice.currency,
+        paid_on=notice.paid_on,
+        status=notice.status,
+        message=notice.message,
+        invoices=[
+            InvoiceRef(
+                public_id=link.invoice.public_id,
+                series=link.invoice.series,
+                number=link.invoice.number,
+                label=link.invoice.label,
+            )
+            for link in notice.invoice_links.all()
+        ],
+        announced_by=person(notice.announced_by),
+        announced_at=notice.created_at,
+        decided_at=notice.decided_at,
+        rejection_reason=notice.rejection_reason,
+        proof=file_ref(notice.proof, reverse("api:payment_notice_proof", args=[notice.public_id])),
+        updated_at=notice.pull_at,
+    )
+
+
+@router.get("/payment-notices", response=PaymentNoticePage, summary="Payments clients announced, with proof")
+def payment_notices(request, params: Query[PullParams]):
+    """Every company's payment notices. A notice keeps no `updated_at`: the list is ordered by the later of
+    its two changes, staff's decision (`decided_at`) else its announcement (`announced_at`), then id, so a
+    notice comes again once confirmed or rejected. Two queries a page, whatever its length."""
+    require(request, "billing")
+    rows, cursor = pull(selectors.notices_for_erp(), params, at="pull_at")
+    return PaymentNoticePage(items=[_notice_out(row) for row in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/payment-notices/{public_id}/proof",
+    url_name="payment_notice_proof",
+    summary="Download a payment notice's proof",
+    openapi_extra={"responses": {200: {"description": "The file as the client uploaded it"}}},
+)
+def payment_notice_proof(request, public_id: UUID):
+    """The proof itself (`Content-Disposition: attachment`); 404 for a notice that is not there."""
+    require(request, "billing")
+    notice = get_object_or_404(PaymentNotice.objects.select_related("company", "proof"), public_id=public_id)
+    stored = notice.proof
+    with audit.acting_as(request.auth.name):
+        audit.record(action="payment_notice.proof_downloaded", company=notice.company, obj=notice)
+    return file_response(stored, filename=safe_filename(f"dovada-plata-{notice.reference}", stored.extension))

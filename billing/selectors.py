@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import number_format
@@ -730,3 +730,18 @@ def _chart_figure(labels: list[str], invoiced: list[float], paid: list[float], *
         "table": list(zip(labels, invoiced, paid, strict=True)),
         "currency": unit,
     }
+
+
+# --- the ERP's pull list (billing/api.py) -------------------------------------------------------------------
+
+
+def notices_for_erp() -> QuerySet[PaymentNotice]:
+    """Every company's payment notices with their proof, who announced them and the invoices they name, in two
+    queries for any page. A notice keeps no ``updated_at``: ``pull_at`` is when staff decided on it, else
+    when it was announced (the two times it changes)."""
+    links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__issue_date", "invoice_id")
+    return (
+        PaymentNotice.objects.select_related("company", "announced_by", "proof")
+        .prefetch_related(Prefetch("invoice_links", queryset=links))
+        .annotate(pull_at=Coalesce("decided_at", "created_at"))
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES
-from files.models import Document, DocumentSeen, missing_rights
+from files.models import Document, DocumentSeen, DocumentVersion, missing_rights
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
@@ -29,7 +29,7 @@ SORTS = {
 LINKED_DOCUMENTS_PER_PAGE = 10
 
 
-def _linked_prefetch():
+def linked_prefetch():
     """The linked objects, one query per linked model, with what their names need (no N+1)."""
     querysets = [
         apps.get_model(link.label)._base_manager.select_related(*link.select_related)
@@ -53,7 +53,7 @@ def with_list_data(queryset, *, user, linked: bool = True):
         .select_related("current_version__file", "current_version__uploaded_by", "linked_type")
         .annotate(is_seen=Exists(seen_current))
     )
-    return documents.prefetch_related(_linked_prefetch()) if linked else documents
+    return documents.prefetch_related(linked_prefetch()) if linked else documents
 
 
 def document_list(
@@ -194,4 +194,18 @@ def _without_hidden_documents(entries, membership):
     )
     return entries.annotate(object_key=undashed(F("object_id"))).exclude(
         Q(object_type=Document._meta.label_lower) & Q(object_key__in=hidden)
+    )
+
+
+# --- the ERP's pull list (files/api.py) ---------------------------------------------------------------------
+
+
+def client_uploads_for_erp() -> models.QuerySet[Document]:
+    """Every company's documents its users uploaded, with every version's file and the linked objects: two
+    queries, plus one per type of linked object."""
+    versions = DocumentVersion.objects.select_related("file", "uploaded_by").order_by("number")
+    return (
+        Document.objects.filter(source=Document.Source.CLIENT, current_version__isnull=False)
+        .select_related("company", "created_by", "linked_type")
+        .prefetch_related(models.Prefetch("versions", queryset=versions), linked_prefetch())
     )

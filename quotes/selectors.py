@@ -204,3 +204,21 @@ def _dashboard_card(figures: dict) -> Card:
         if figures["id"]
         else None,
     )
+
+
+# --- the ERP's pull lists (quotes/api.py) -------------------------------------------------------------------
+
+
+def requests_for_erp() -> QuerySet[QuoteRequest]:
+    """Every company's quote requests with what the API's list shows, in three queries for any page."""
+    return QuoteRequest.objects.select_related("company", "created_by", "cancelled_by").prefetch_related(
+        Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
+        "attachments",
+    )
+
+
+def decisions_for_erp() -> QuerySet[Offer]:
+    """Every offer a client accepted or rejected, with who decided and the request it answers (one query)."""
+    return Offer.objects.filter(
+        status__in=(Offer.Status.ACCEPTED, Offer.Status.REJECTED), decided_at__isnull=False
+    ).select_related("company", "decided_by", "request")

@@ -3,7 +3,7 @@ fixed number of queries whatever the number of shipments or events."""
 
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -120,4 +120,21 @@ def _dashboard_card(figures: dict) -> Card:
         _("Nicio expediere pe drum. Aici urmăriți livrările și documentele lor."),
         urgent=urgent,
         figures=[(_("Livrate, de confirmat"), str(to_confirm))] if to_confirm else [],
+    )
+
+
+# --- the ERP's pull list (shipments/api.py) -----------------------------------------------------------------
+
+RECEIPT, PROBLEM = "receipt_confirmed", "problem_reported"
+
+
+def reports_for_erp(kind: str) -> QuerySet[Shipment]:
+    """The shipments whose receipt clients confirmed (``RECEIPT``) or on which they reported a problem
+    (``PROBLEM``), one query each. ``pull_at`` is the report's time; ``pull_key`` numbers each (shipment, kind)
+    once, so the two lists merge into one order with one cursor."""
+    at, parity = ("received_at", 0) if kind == RECEIPT else ("problem_reported_at", 1)
+    return (
+        Shipment.objects.filter(**{f"{at}__isnull": False})
+        .select_related("company", "carrier", "received_by")
+        .annotate(pull_at=F(at), pull_key=F("pk") * 2 + parity, report_kind=Value(kind))
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES, Linkable
+from files.selectors import linked_prefetch
 from portal.badges import badge_class
 from portal.rows import detail_url, short_date, short_datetime
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -222,3 +223,33 @@ def _dashboard_card(figures: dict) -> Card:
         if figures["id"]
         else None,
     )
+
+
+# --- the ERP's pull list (support/api.py) and other sections' reads ----------------------------------------
+
+
+def tickets_for_erp(*, messages_since: datetime | None = None) -> QuerySet[Ticket]:
+    """Every company's tickets with the description's attachments, the clients' messages (from
+    ``messages_since``) with theirs, and the linked objects: four queries, plus one per type of linked object.
+    Staff replies and internal notes are the supplier's own and stay out."""
+    files = Attachment.objects.select_related("file").order_by("created_at", "id")
+    messages = Message.objects.filter(from_staff=False, is_internal=False).select_related("author")
+    if messages_since is not None:
+        messages = messages.filter(created_at__gte=messages_since)
+    return Ticket.objects.select_related("company", "opened_by", "linked_type").prefetch_related(
+        Prefetch("attachments", queryset=files.filter(message__isnull=True), to_attr="opening_attachments"),
+        Prefetch(
+            "messages",
+            queryset=messages.order_by("created_at", "id").prefetch_related(Prefetch("attachments", queryset=files)),
+            to_attr="client_messages",
+        ),
+        linked_prefetch(),
+    )
+
+
+def tickets_by_public_id(public_ids) -> dict:
+    """Tickets by their public id with who opened them, in one query (a shipment keeps its problem ticket's id)."""
+    ids = {public_id for public_id in public_ids if public_id}
+    if not ids:
+        return {}
+    return {t.public_id: t for t in Ticket.objects.filter(public_id__in=ids).select_related("opened_by")}
