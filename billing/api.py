@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -73,7 +74,9 @@ class InvoicesIn(Schema):
 
 
 class Result(Schema):
-    key: str = Field(..., description="What the object is known by: 'SERIES NUMBER'")
+    key: str = Field(
+        ..., description="What the object is known by: 'SERIES NUMBER' (invoice), 'CUI REFERENCE' (payment)"
+    )
     result: Literal["created", "updated", "unchanged", "rejected", "conflict"]
     status: int = Field(..., description="The HTTP status this object alone would have had")
     errors: list[str] = []
@@ -133,6 +136,51 @@ def invoices_bulk(request, payload: InvoicesIn):
     with audit.acting_as(request.auth.name):
         results = {id(invoice): upsert_one(invoice) for invoice in ordered}
     return BulkOut(results=[results[id(invoice)] for invoice in payload.invoices])
+
+
+class AllocationIn(Schema):
+    invoice: str = Field(..., description="The invoice it pays, as 'SERIES NUMBER'")
+    amount: Decimal = Field(..., gt=0)
+
+
+class PaymentIn(Schema):
+    cui: str = Field(..., description="The client company's CUI, with or without RO")
+    reference: str = Field(..., min_length=1, max_length=64, description="The ERP's key: bank reference, receipt no.")
+    date: dt.date
+    amount: Decimal = Field(..., gt=0)
+    currency: Literal["RON", "EUR"] = "RON"
+    method: Literal["transfer", "card", "numerar", "compensare"] = "transfer"
+    notes: str = Field("", max_length=300)
+    allocations: list[AllocationIn] = Field(
+        default_factory=list, description="Replace the payment's allocations; what is left is the client's credit"
+    )
+
+
+class PaymentsIn(Schema):
+    payments: list[PaymentIn] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+def upsert_payment(payment: PaymentIn) -> Result:
+    key = f"{payment.cui} {payment.reference}"
+    data = {name: str(value) for name, value in payment.dict(exclude={"allocations"}).items()}
+    allocations = [(allocation.invoice, str(allocation.amount)) for allocation in payment.allocations]
+    try:
+        with transaction.atomic():
+            outcome = importer.import_payment(data, allocations)
+    except importer.Rejected as error:
+        return Result(key=key, result="rejected", status=400, errors=[str(error)])
+    except ValidationError as error:
+        return Result(key=key, result="rejected", status=400, errors=error.messages)
+    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+
+
+@router.post("/payments/bulk", response=BulkOut, summary="Push up to 1,000 payments with their allocations")
+def payments_bulk(request, payload: PaymentsIn):
+    """Payments received, keyed by the company and the payment's reference, through the CSV import's path:
+    created, updated (amount, date, allocations) or "unchanged"; each on its own."""
+    require(request, "billing", write=True)
+    with audit.acting_as(request.auth.name):
+        return BulkOut(results=[upsert_payment(payment) for payment in payload.payments])
 
 
 @router.put(

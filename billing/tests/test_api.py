@@ -2,6 +2,7 @@
 e-Factura originals in base64, 409 on an issued invoice's fiscal fields."""
 
 import base64
+from decimal import Decimal
 
 import pytest
 
@@ -106,3 +107,27 @@ def test_a_key_without_billing_write_is_403(client, company_a):
 def test_over_a_thousand_invoices_is_400(client, key, company_a):
     response = push(client, key, *[invoice_body(company_a, n) for n in range(1, 1002)])
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "invoices"
+
+
+def test_payments_are_upserted_by_reference_with_their_allocations(client, key, company_a):
+    push(client, key, invoice_body(company_a, 21))
+    payment = {
+        "cui": company_a.cui,
+        "reference": "OP 4411",
+        "date": "2026-11-20",
+        "amount": "1000.00",
+        "allocations": [{"invoice": "ERP 21", "amount": "1000.00"}],
+    }
+    url = "/api/v1/payments/bulk"
+
+    def send(*payments):
+        return client.post(url, {"payments": list(payments)}, content_type="application/json", **bearer(key))
+
+    assert send(payment).json()["results"][0]["result"] == "created"
+    assert send(payment).json()["results"][0]["result"] == "unchanged"
+    too_much = {**payment, "reference": "OP 4412", "allocations": [{"invoice": "ERP 21", "amount": "9000.00"}]}
+    unknown = {**payment, "reference": "OP 4413", "allocations": [{"invoice": "ERP 999", "amount": "1.00"}]}
+    results = send(too_much, unknown).json()["results"]
+    assert [r["result"] for r in results] == ["rejected", "rejected"]
+    assert "ERP 999" in results[1]["errors"][0]
+    assert Invoice.objects.get(number=21).amount_paid == Decimal("1000.00")
