@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import tasks
 from accounts.models import Company, Invitation, Membership, User, hash_token
 from accounts.validators import normalize_cui, validate_cui
-from portal import audit
+from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from portal.tenancy import unscoped
@@ -80,10 +80,32 @@ def registration_email_verified(*, user: User) -> list[Membership]:
         if membership.role == Membership.Role.ADMIN and company.status == Company.Status.PENDING:
             audit.record(action="company.registered", company=company, user=user, obj=company)
             enqueue(tasks.notify_staff_of_registration, membership.pk)
+            events.publish(
+                "company.registered", company=company, obj=company, data=_registration_data(membership, user)
+            )
         else:
             audit.record(action="membership.requested", company=company, user=user, obj=membership)
             enqueue(tasks.notify_admins_of_join_request, membership.pk)
+            events.publish(
+                "membership.requested", company=company, obj=membership, data=_registration_data(membership, user)
+            )
     return requests
+
+
+def _registration_data(membership: Membership, user: User) -> dict:
+    """What the ERP needs to open the account or note the contact: the company's data and who asked."""
+    company = membership.company
+    return {
+        "name": company.name,
+        "cui": company.cui,
+        "reg_com": company.reg_com,
+        "address": company.address,
+        "city": company.city,
+        "county": company.county,
+        "company_status": company.status,
+        "user": {"email": user.email, "first_name": user.first_name, "last_name": user.last_name},
+        "role": membership.role,
+    }
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from files import tasks
 from files.links import linkable
 from files.models import Document, DocumentSeen, DocumentVersion, StoredFile
 from files.validation import validate_upload
-from portal import audit
+from portal import audit, events
 from portal.tasks_util import enqueue
 
 
@@ -120,7 +120,24 @@ def _add_version(document: Document, *, uploaded, user: User | None, comment: st
     document.save(update_fields=["current_version", "updated_at"])
     if document.source == Document.Source.SUPPLIER:
         enqueue(tasks.notify_new_document_version, version.pk)
+    elif user is not None and not user.is_staff:
+        _publish_upload(document, version, stored)
     return version
+
+
+def _publish_upload(document: Document, version: DocumentVersion, stored: StoredFile) -> None:
+    """A client's upload (a new document or a new version of one), which the ERP may want to file."""
+    events.publish(
+        "document.uploaded",
+        company=document.company,
+        obj=document,
+        data={
+            "title": document.title,
+            "category": document.category,
+            "version": version.number,
+            "file": {"name": stored.original_name, "size": stored.size, "content_type": stored.content_type},
+        },
+    )
 
 
 def document_mark_seen(*, document: Document, user: User) -> None:

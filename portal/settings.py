@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox of tasks the broker refused while Redis was down.
     "retry-pending-tasks": {"task": "portal.tasks.retry_pending_tasks", "schedule": crontab(minute="*/5")},
+    # Webhook deliveries whose next try is due (the schedule is kept in their rows).
+    "integrations-retry-webhooks": {"task": "integrations.tasks.retry_webhooks", "schedule": crontab(minute="*")},
 }
 
 # --- Auth, allauth ------------------------------------------------------------

@@ -15,7 +15,7 @@ from accounts.models import Company, Membership, User
 from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated, store_upload
-from portal import audit
+from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
@@ -209,6 +209,18 @@ def request_create(
         attachments=len(stored),
     )
     enqueue(tasks.notify_staff_of_request, quote_request.pk)
+    events.publish(
+        "quote_request.created",
+        company=company,
+        obj=quote_request,
+        data={
+            "number": quote_request.number,
+            "delivery_option": quote_request.delivery_option,
+            "desired_date": desired_date,
+            "lines": len(lines),
+            "attachments": len(stored),
+        },
+    )
     return quote_request
 
 
@@ -225,6 +237,12 @@ def request_cancel(*, quote_request: QuoteRequest, user: User) -> QuoteRequest:
     quote_request.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
     audit.record(action="quote_request.cancelled", company=quote_request.company, user=user, obj=quote_request)
     enqueue(tasks.notify_staff_of_cancellation, quote_request.pk)
+    events.publish(
+        "quote_request.cancelled",
+        company=quote_request.company,
+        obj=quote_request,
+        data={"number": quote_request.number},
+    )
     return quote_request
 
 
@@ -555,7 +573,25 @@ def _decide(*, offer_id: int, company: Company, user: User, status: str, reason:
         **({"reason": offer.rejection_reason} if offer.rejection_reason else {}),
     )
     enqueue(tasks.notify_offer_decided, offer.pk)
+    _publish_decision(offer, company)
     return offer
+
+
+def _publish_decision(offer: Offer, company: Company) -> None:
+    events.publish(
+        f"offer.{offer.status}",
+        company=company,
+        obj=offer,
+        data={
+            "number": offer.number,
+            "revision": offer.revision,
+            "decision": offer.status,
+            "total_net": offer.total_net,
+            "total_gross": offer.total_gross,
+            "currency": offer.currency,
+            "reason": offer.rejection_reason,
+        },
+    )
 
 
 @retry_on_conflict

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Company, User
-from portal import audit
+from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from shipments import tasks
@@ -195,6 +195,12 @@ def shipment_confirm_receipt(
     shipment.received_at, shipment.received_by = timezone.now(), user
     shipment.save(update_fields=["received_at", "received_by", "updated_at"])
     audit.record(action="shipment.receipt_confirmed", company=company, user=user, obj=shipment)
+    events.publish(
+        "shipment.receipt_confirmed",
+        company=company,
+        obj=shipment,
+        data={"number": shipment.number, "awb": shipment.awb, "received_at": shipment.received_at},
+    )
     return shipment, True
 
 
@@ -242,5 +248,16 @@ def shipment_report_problem(
     shipment.save(update_fields=["problem_ticket_id", "problem_reported_at", "updated_at"])
     audit.record(
         action="shipment.problem_reported", company=company, user=user, obj=shipment, ticket=str(ticket.public_id)
+    )
+    events.publish(
+        "shipment.problem_reported",
+        company=company,
+        obj=shipment,
+        data={
+            "number": shipment.number,
+            "awb": shipment.awb,
+            "status": shipment.status,
+            "ticket": {"id": str(ticket.public_id), "number": ticket.number},
+        },
     )
     return ticket.public_id, True

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Company, Membership, User
 from files.services import store_upload
 from files.validation import validate_upload
-from portal import audit
+from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from support import conf, tasks
@@ -203,7 +203,26 @@ def ticket_open(
         linked=linked._meta.label_lower if linked is not None else "",
     )
     enqueue(tasks.notify_ticket_opened, ticket.pk)
+    _publish_opened(ticket, company, linked)
     return ticket
+
+
+def _publish_opened(ticket: Ticket, company: Company, linked: models.Model | None) -> None:
+    link = None
+    if linked is not None:
+        link = {"type": linked._meta.label_lower, "id": str(getattr(linked, "public_id", None) or linked.pk)}
+    events.publish(
+        "ticket.created",
+        company=company,
+        obj=ticket,
+        data={
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "category": ticket.category,
+            "priority": ticket.priority,
+            "linked": link,
+        },
+    )
 
 
 @retry_on_conflict
@@ -229,6 +248,15 @@ def ticket_reply(
     ticket.save(update_fields=TICKET_FIELDS)
     audit.record(action="ticket.replied", company=company, user=user, obj=ticket, attachments=len(stored))
     enqueue(tasks.notify_ticket_message, message.pk)
+    events.publish(
+        "ticket.message_created",
+        company=company,
+        obj=message,
+        data={
+            "ticket": {"id": str(ticket.public_id), "number": ticket.number, "subject": ticket.subject},
+            "attachments": len(stored),
+        },
+    )
     return message
 
 

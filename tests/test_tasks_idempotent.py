@@ -17,7 +17,18 @@ from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 
-PROJECT_APPS = ("portal", "accounts", "files", "quotes", "projects", "billing", "contracts", "support", "shipments")
+PROJECT_APPS = (
+    "portal",
+    "accounts",
+    "files",
+    "quotes",
+    "projects",
+    "billing",
+    "contracts",
+    "support",
+    "shipments",
+    "integrations",
+)
 for _app in PROJECT_APPS:  # what the worker's autodiscovery imports
     importlib.import_module(f"{_app}.tasks")
 
@@ -276,6 +287,21 @@ def _status_change(cast, *, by_staff=True):
     ]
 
 
+def _webhook_delivery(cast, *, due=False):
+    from integrations.models import WebhookDelivery
+    from integrations.tests.factories import closed_port_url, webhook_endpoint
+
+    endpoint, _secret = webhook_endpoint(url=closed_port_url())  # refused: the try fails and is rescheduled
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id="5b0c2f7e-1d1a-4d8e-8f7a-3c2b1a0e9d8c",
+        event="offer.accepted",
+        payload={"id": "5b0c2f7e-1d1a-4d8e-8f7a-3c2b1a0e9d8c", "event": "offer.accepted", "data": {}},
+        next_attempt_at=timezone.now() - timedelta(minutes=1),
+    )
+    return [] if due else [delivery.pk]
+
+
 # (task name, builder, what the first run must produce: a table label or "mail.outbox")
 CASES = [
     ("accounts.tasks.notify_staff_of_registration", _pending, "mail.outbox"),
@@ -315,6 +341,8 @@ CASES = [
     ("support.tasks.notify_ticket_message", _client_message, "mail.outbox"),
     ("support.tasks.notify_status_change", _status_change, "portal.Notification"),
     ("support.tasks.notify_status_change", lambda c: _status_change(c, by_staff=False), "mail.outbox"),
+    ("integrations.tasks.deliver_webhook", _webhook_delivery, "integrations.WebhookAttempt"),
+    ("integrations.tasks.retry_webhooks", lambda c: _webhook_delivery(c, due=True), "integrations.WebhookAttempt"),
 ]
 
 

@@ -21,7 +21,7 @@ from billing import tasks
 from billing.models import Invoice, Payment, PaymentNotice, PaymentNoticeInvoice
 from billing.services.payments import payment_record
 from files.services import store_upload
-from portal import audit
+from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.money import cents
 from portal.notifications import notify, send_once, send_to_user_once
@@ -88,7 +88,23 @@ def notice_create(
         invoices=[str(invoice) for invoice in invoices],
     )
     enqueue(tasks.notify_payment_notice_staff, notice.pk)
+    _publish_notice(notice, company, invoices)
     return notice
+
+
+def _publish_notice(notice: PaymentNotice, company: Company, invoices: list[Invoice]) -> None:
+    events.publish(
+        "payment_notice.created",
+        company=company,
+        obj=notice,
+        data={
+            "amount": notice.amount,
+            "currency": notice.currency,
+            "reference": notice.reference,
+            "paid_on": notice.paid_on,
+            "invoices": [{"id": str(invoice.public_id), "number": invoice.label} for invoice in invoices],
+        },
+    )
 
 
 @transaction.atomic
