@@ -103,7 +103,8 @@ TENANCY_CLIENT_NAMESPACES = [
     "files",
     "dashboard",
 ]
-TENANCY_UNSCOPED_NAMESPACES = ["", "admin", "mfa"]
+# "api": the ERP's API (integrations/), authenticated by an integration key, never by a client's company.
+TENANCY_UNSCOPED_NAMESPACES = ["", "admin", "mfa", "api"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -16,6 +16,7 @@ SOURCES = (
     "contracts",
     "dashboard",
     "files",
+    "integrations",
     "portal",
     "projects",
     "quotes",
