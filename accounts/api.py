@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from ninja import Field, Query, Router, Schema
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.models import Company, Membership
+from portal import audit
 from portal.api import require
 from portal.api_paging import Page, PullParams, pull
 
@@ -95,3 +98,56 @@ def registrations(request, params: Query[PullParams]):
     require(request, "companies")
     rows, cursor = pull(selectors.registrations_for_erp(), params, at="pull_at")
     return RegistrationPage(items=[_registration_out(row) for row in rows], next_cursor=cursor)
+
+
+# --- pushed by the ERP --------------------------------------------------------------------------
+
+
+class CompanyIn(Schema):
+    cui: str = Field(..., description="With RO for a VAT payer; the key the ERP and the portal share")
+    name: str = Field(..., min_length=1, max_length=200)
+    reg_com: str = Field("", max_length=20, description="Nr. Reg. Com., J40/1234/2015 or J2015001234406")
+    address: str = Field(..., min_length=1, max_length=255)
+    city: str = Field(..., min_length=1, max_length=100)
+    county: str = Field(..., min_length=1, max_length=100, description="The county; in Bucharest, the sector")
+    iban: str = Field("", max_length=34)
+    approved: bool = Field(True, description="The company may use the portal (approves a pending registration)")
+
+
+class CompaniesIn(Schema):
+    companies: list[CompanyIn] = Field(..., min_length=1, max_length=1000)
+
+
+class CompanyResult(Schema):
+    key: str = Field(..., description="The CUI as sent")
+    result: Literal["created", "updated", "unchanged", "rejected"]
+    status: int
+    errors: list[str] = []
+
+
+class CompaniesOut(Schema):
+    results: list[CompanyResult]
+
+
+def _upsert_company(item: CompanyIn) -> CompanyResult:
+    fields = item.dict(include=set(services.COMPANY_FIELDS))
+    try:
+        with transaction.atomic():
+            outcome = services.company_upsert(cui=item.cui, fields=fields, approve=item.approved)
+    except ValidationError as error:
+        messages = (
+            [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+        return CompanyResult(key=item.cui, result="rejected", status=400, errors=messages)
+    return CompanyResult(key=item.cui, result=outcome, status=201 if outcome == "created" else 200)
+
+
+@router.post("/companies/bulk", response=CompaniesOut, summary="Push up to 1,000 client companies")
+def companies_bulk(request, payload: CompaniesIn):
+    """Client companies by CUI: created (active, or pending when ``approved`` is false), updated, approved, or
+    recognised ("unchanged"); checked like the admin's form (CUI check digit, Reg. Com., IBAN, county)."""
+    require(request, "companies", write=True)
+    with audit.acting_as(request.auth.name):
+        return CompaniesOut(results=[_upsert_company(item) for item in payload.companies])

@@ -376,3 +376,35 @@ def profile_update(*, user: User, first_name: str, last_name: str, phone: str, l
         user.language = language
     user.save(update_fields=["first_name", "last_name", "phone", "language"])
     return user
+
+
+# --- from the ERP -----------------------------------------------------------------------------
+
+COMPANY_FIELDS = ("name", "reg_com", "address", "city", "county", "iban")
+
+
+@transaction.atomic
+def company_upsert(*, cui: str, fields: dict, approve: bool) -> str:
+    """A client company as the ERP knows it, keyed by its CUI (with or without RO: the ERP's spelling wins,
+    it knows who pays VAT). Checked like the admin's form (the CUI's check digit, Reg. Com., IBAN, the
+    county); ``approve`` makes a pending company active, its registrants with it. "created", "updated" or
+    "unchanged"."""
+    company = Company.objects.with_cui(cui).select_for_update(no_key=True).first()
+    created = company is None
+    company = company or Company(status=Company.Status.ACTIVE if approve else Company.Status.PENDING)
+    values = {"cui": normalize_cui(cui), **fields}
+    differs = created or any(getattr(company, name) != value for name, value in values.items())
+    if differs:
+        for name, value in values.items():
+            setattr(company, name, value)
+        if created and approve:
+            company.approved_at = timezone.now()
+        company.full_clean(validate_constraints=False)
+        company.save()
+        audit.record(action="company.imported", company=company, obj=company, created=created)
+    if approve and company.status == Company.Status.PENDING:
+        company_approve(company=company, by=None)
+        differs = True
+    if not differs:
+        return "unchanged"
+    return "created" if created else "updated"
