@@ -104,3 +104,11 @@ def test_an_unknown_route_under_the_api_is_a_problem_not_a_page(client):
     _integration, key = integration_key()
     response = client.get("/api/v1/nu-exista", **bearer(key))
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+
+
+def test_every_call_is_in_the_audit_log_with_its_address(client):
+    _integration, key = integration_key(name="ERP citire")
+    client.get("/api/v1/registrations", REMOTE_ADDR="203.0.113.7", **bearer(key))
+    entry = AuditEntry.objects.get(action="api.call")
+    assert entry.data == {"integration": "ERP citire", "method": "GET", "path": "/api/v1/registrations", "status": 200}
+    assert entry.ip == "203.0.113.7"
