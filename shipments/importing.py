@@ -1,4 +1,5 @@
-"""Tracking events from a carrier feed file (CSV or JSON), row by row, through services.event_add.
+"""Tracking events from a carrier feed file (CSV or JSON), row by row, through services.event_record (the
+path of the API's POST /shipments/tracking-events/bulk too: one validation for both).
 
 A row is identified by the shipment number, or by the AWB (with the carrier code when AWBs of
 different carriers could collide). Each row is saved in its own transaction: a rejected row saves
@@ -16,12 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipments import services
-from shipments.models import Carrier, Shipment, Status, TrackingEvent
+from shipments.models import Status
 
 FIELDS = ("shipment", "awb", "carrier", "time", "status", "place", "note", "external_id")
 
@@ -120,57 +120,23 @@ def _time(value: str) -> datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def _shipment(row: dict, carriers: dict[str, Carrier]) -> Shipment:
-    number, awb, carrier_code = _text(row, "shipment"), _text(row, "awb"), _text(row, "carrier").lower()
-    carrier = None
-    if carrier_code:
-        carrier = carriers.get(carrier_code)
-        if carrier is None:
-            raise ValidationError(_("transportatorul „%(code)s” nu există") % {"code": carrier_code})
-    if number:
-        shipment = Shipment.objects.select_related("carrier").filter(number=number).first()
-        if shipment is None:
-            raise ValidationError(_("expedierea %(number)s nu există") % {"number": number})
-        if awb and shipment.awb != awb:
-            raise ValidationError(_("AWB-ul %(awb)s nu este al expedierii %(number)s") % {"awb": awb, "number": number})
-    elif awb:
-        matches = Shipment.objects.select_related("carrier").filter(awb=awb)
-        if carrier is not None:
-            matches = matches.filter(Q(carrier=carrier))
-        found = list(matches[:2])
-        if not found:
-            raise ValidationError(_("nicio expediere cu AWB-ul %(awb)s") % {"awb": awb})
-        if len(found) > 1:
-            raise ValidationError(_("mai multe expedieri au AWB-ul %(awb)s; adăugați coloana carrier") % {"awb": awb})
-        shipment = found[0]
-    else:
-        raise ValidationError(_("lipsește expedierea (shipment) sau AWB-ul (awb)"))
-    if carrier is not None and shipment.carrier_id != carrier.pk:
-        raise ValidationError(
-            _("expedierea %(number)s nu este transportată de %(carrier)s")
-            % {"number": shipment.number, "carrier": carrier.name}
-        )
-    return shipment
-
-
 def import_rows(rows: list[tuple[int, dict]]) -> ImportReport:
+    """Each row read (its status and time as a file writes them), then checked and saved by
+    services.event_record, the API's path too."""
     report = ImportReport()
-    carriers = {carrier.code: carrier for carrier in Carrier.objects.all()}
     for number, row in rows:
         try:
             if row.get("_invalid"):
                 raise ValidationError(_("rândul nu este un obiect JSON"))
-            shipment = _shipment(row, carriers)
-            if len(_text(row, "external_id")) > 100:
-                raise ValidationError(_("id-ul extern are mai mult de 100 de caractere"))
-            _event, created = services.event_add(
-                shipment=shipment,
+            _event, created = services.event_record(
+                number=_text(row, "shipment"),
+                awb=_text(row, "awb"),
+                carrier_code=_text(row, "carrier"),
                 status=_status(_text(row, "status")),
                 occurred_at=_time(_text(row, "time")),
                 place=_text(row, "place"),
                 note=_text(row, "note"),
                 external_id=_text(row, "external_id"),
-                source=TrackingEvent.Source.IMPORT,
             )
         except ValidationError as error:
             report.rejected.append((number, "; ".join(error.messages)))

@@ -4,10 +4,11 @@ the client's receipt confirmation and problem reports (which open a support tick
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,19 @@ NOTICE_FOR_STATUS = {
     Status.DELIVERED: "delivered",
     Status.FAILED: "failed",
 }
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _refuse_nul(**values: str) -> None:
+    """PostgreSQL refuses NUL in text (a 500 otherwise); the admin's forms refuse it too."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            ProhibitNullCharactersValidator()(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def shipment_refresh(*, shipment: Shipment) -> Shipment:
@@ -96,7 +110,13 @@ def event_add(
         raise ValidationError(_("Ora evenimentului trebuie să aibă fus orar."))
     if occurred_at > timezone.now() + timezone.timedelta(minutes=10):
         raise ValidationError(_("Ora evenimentului este în viitor."))
+    # A year-1 time with a far-east offset is before the database's first instant: refused, not a 500.
+    if occurred_at < EARLIEST_EVENT:
+        raise ValidationError(_("Ora evenimentului este înainte de anul 2000."))
     external_id = external_id.strip()
+    if len(external_id) > 100:
+        raise ValidationError(_("id-ul extern are mai mult de 100 de caractere"))
+    _refuse_nul(place=place, note=note, external_id=external_id)
     carrier = shipment.carrier
     duplicate = find_duplicate(
         shipment=shipment, occurred_at=occurred_at, status=status, carrier=carrier, external_id=external_id
@@ -261,3 +281,212 @@ def shipment_report_problem(
         },
     )
     return ticket.public_id, True
+
+
+# --- the ERP's side: events for a shipment named by number or AWB, whole shipments by number ---------------
+
+
+def shipment_for_event(*, number: str = "", awb: str = "", carrier_code: str = "") -> Shipment:
+    """The shipment a carrier's or the ERP's event names: by its number, else by its AWB (narrowed by the
+    carrier's code when AWBs of two carriers collide); the carrier, when named, must be the shipment's."""
+    number, awb, carrier_code = number.strip(), awb.strip(), carrier_code.strip().lower()
+    _refuse_nul(shipment=number, awb=awb, carrier=carrier_code)
+    carrier = None
+    if carrier_code:
+        carrier = Carrier.objects.filter(code=carrier_code).first()
+        if carrier is None:
+            raise ValidationError(_("transportatorul „%(code)s” nu există") % {"code": carrier_code})
+    if number:
+        shipment = Shipment.objects.select_related("carrier").filter(number=number).first()
+        if shipment is None:
+            raise ValidationError(_("expedierea %(number)s nu există") % {"number": number})
+        if awb and shipment.awb != awb:
+            raise ValidationError(_("AWB-ul %(awb)s nu este al expedierii %(number)s") % {"awb": awb, "number": number})
+    elif awb:
+        matches = Shipment.objects.select_related("carrier").filter(awb=awb)
+        if carrier is not None:
+            matches = matches.filter(carrier=carrier)
+        found = list(matches[:2])
+        if not found:
+            raise ValidationError(_("nicio expediere cu AWB-ul %(awb)s") % {"awb": awb})
+        if len(found) > 1:
+            raise ValidationError(_("mai multe expedieri au AWB-ul %(awb)s; adăugați coloana carrier") % {"awb": awb})
+        shipment = found[0]
+    else:
+        raise ValidationError(_("lipsește expedierea (shipment) sau AWB-ul (awb)"))
+    if carrier is not None and shipment.carrier_id != carrier.pk:
+        raise ValidationError(
+            _("expedierea %(number)s nu este transportată de %(carrier)s")
+            % {"number": shipment.number, "carrier": carrier.name}
+        )
+    return shipment
+
+
+@transaction.atomic
+def event_record(
+    *,
+    number: str = "",
+    awb: str = "",
+    carrier_code: str = "",
+    status: str,
+    occurred_at: datetime,
+    place: str = "",
+    note: str = "",
+    external_id: str = "",
+) -> tuple[TrackingEvent, bool]:
+    """One event of a carrier feed (the import file's row, the API's object) for the shipment it names;
+    (event, created): an event already recorded is not added again, nor is anyone told twice."""
+    shipment = shipment_for_event(number=number, awb=awb, carrier_code=carrier_code)
+    return event_add(
+        shipment=shipment,
+        status=status,
+        occurred_at=occurred_at,
+        place=place,
+        note=note,
+        external_id=external_id,
+        source=TrackingEvent.Source.IMPORT,
+    )
+
+
+# What the ERP sets on a shipment. The status and its dates follow the tracking events; the client's
+# receipt and problem report are the client's.
+SHIPMENT_FIELDS = (
+    "carrier",
+    "awb",
+    "contract",
+    "project",
+    "invoice",
+    "delivery_address",
+    "delivery_city",
+    "delivery_county",
+    "contact_name",
+    "contact_phone",
+    "packages",
+    "weight_kg",
+    "planned_ship_date",
+    "planned_delivery_date",
+    "notes",
+)
+ITEM_FIELDS = ("product", "code", "quantity", "unit")
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """The error with its fields named under ``prefix`` ("items.2.quantity"), as the API's errors read."""
+    if hasattr(error, "error_dict"):
+        return ValidationError({f"{prefix}.{name}": messages for name, messages in error.message_dict.items()})
+    return ValidationError({prefix: error.messages})
+
+
+def _differs(obj: models.Model, values: dict) -> bool:
+    """Whether saving ``values`` would change ``obj`` (related rows compared by id, without loading them)."""
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        wanted = value.pk if field.is_relation and value is not None else value
+        if getattr(obj, field.attname) != wanted:
+            return True
+    return False
+
+
+def _save_checked(obj: models.Model, *, exclude: tuple[str, ...], prefix: str = "") -> None:
+    """The model's own rules, as the admin's form checks them, then save."""
+    try:
+        _refuse_nul(**{f.name: v for f in obj._meta.concrete_fields if isinstance(v := getattr(obj, f.attname), str)})
+        obj.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as error:
+        raise _prefixed(error, prefix) if prefix else error from None
+    obj.save()
+
+
+def _invoice_of(company: Company, ref: str):
+    series, _space, number = ref.strip().rpartition(" ")
+    if not (number.isascii() and number.isdigit()) or len(number) > 10:  # beyond the column: none, not a 500
+        return None
+    return company.invoices.filter(series=series.strip(), number=int(number)).first()
+
+
+def _linked(company: Company, fields: dict) -> dict:
+    """``fields`` with the carrier (by code), contract (number), project (code) and invoice ('SERIES
+    NUMBER') looked up, each of this company; "" links none. Every unknown one is reported at once."""
+    values, errors = dict(fields), {}
+    finders = {
+        "carrier": lambda ref: Carrier.objects.filter(code=ref.lower()).first(),
+        "contract": lambda ref: company.contracts.filter(number=ref).first(),
+        "project": lambda ref: company.projects.filter(code=ref).first(),
+        "invoice": lambda ref: _invoice_of(company, ref),
+    }
+    for name, find in finders.items():
+        ref = (values.get(name) or "").strip() if name in values else None
+        if ref is None:
+            continue
+        _refuse_nul(**{name: ref})
+        values[name] = find(ref) if ref else None
+        if ref and values[name] is None:
+            errors[name] = [_("„%(ref)s” nu există pentru %(company)s.") % {"ref": ref, "company": company.name}]
+    if values.get("awb") and "carrier" in values and values["carrier"] is None and "carrier" not in errors:
+        errors.setdefault("carrier", []).append(_("Alegeți transportatorul care a emis AWB-ul."))
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _items_replace(shipment: Shipment, items: list[dict]) -> bool:
+    """The ERP's whole list of items, matched with the current ones by position (the list's order): a
+    product code may be missing or come twice (two lots), a position may not. Items beyond the list go."""
+    current = list(ShipmentItem.objects.filter(shipment=shipment).order_by("position", "id"))
+    changed = False
+    for index, data in enumerate(items):
+        item = current[index] if index < len(current) else ShipmentItem(shipment=shipment)
+        values = {"position": index + 1, **{name: data[name] for name in ITEM_FIELDS if name in data}}
+        if item.pk and not _differs(item, values):
+            continue
+        for name, value in values.items():
+            setattr(item, name, value)
+        _save_checked(item, exclude=("company", "shipment"), prefix=f"items.{index}")
+        changed = True
+    extra = [item.pk for item in current[len(items) :]]
+    if extra:
+        ShipmentItem.objects.filter(pk__in=extra).delete()
+    return changed or bool(extra)
+
+
+def _events_add(shipment: Shipment, events: list[dict]) -> int:
+    """The events not yet recorded, each through event_add (the status and the client's emails follow)."""
+    added = 0
+    for index, data in enumerate(events):
+        try:
+            _event, created = event_add(shipment=shipment, source=TrackingEvent.Source.IMPORT, **data)
+        except ValidationError as error:
+            raise _prefixed(error, f"events.{index}") from None
+        added += created
+    return added
+
+
+@transaction.atomic
+def shipment_upsert(*, company: Company, number: str, fields: dict, items: list[dict], events: list[dict]) -> str:
+    """The ERP's shipment, keyed by the company and its number, with its items and tracking events:
+    "created", "updated" or "unchanged" (nothing written, nobody told). A bad field, item or event saves
+    nothing of the shipment; a number the supplier gave another company's shipment is refused.
+
+    ``fields`` (SHIPMENT_FIELDS) name the carrier by its code, the contract by its number, the project by
+    its code and the invoice as 'SERIES NUMBER'. ``items`` are the whole list (see _items_replace).
+    ``events`` (event_add's arguments) are added unless already recorded, by the carrier's event id or
+    the same time and status; none is changed or removed, so staff's own and the carrier feed's stay.
+    """
+    _refuse_nul(number=number)
+    shipment = Shipment.objects.select_for_update(of=("self",)).filter(number=number).first()
+    if shipment is not None and shipment.company_id != company.pk:
+        raise ValidationError({"number": _("Expedierea %(number)s este a altei companii.") % {"number": number}})
+    created = shipment is None
+    shipment = shipment or Shipment(company=company, number=number)
+    values = _linked(company, {name: fields[name] for name in SHIPMENT_FIELDS if name in fields})
+    differs = created or _differs(shipment, values)
+    if differs:
+        for name, value in values.items():
+            setattr(shipment, name, value)
+        _save_checked(shipment, exclude=("company", "carrier", "contract", "project", "offer", "invoice"))
+    items_changed = _items_replace(shipment, items)
+    added = _events_add(shipment, events)
+    if not (differs or items_changed or added):
+        return "unchanged"
+    audit.record(action="shipment.imported", company=company, obj=shipment, created=created, events_added=added)
+    return "created" if created else "updated"
