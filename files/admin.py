@@ -193,10 +193,10 @@ class DocumentAdmin(admin.ModelAdmin):
     )
     # Only the kinds of objects documents are linked to, not every content type of the project.
     list_filter = ("source", "category", ("linked_type", admin.RelatedOnlyFieldListFilter), "updated_at")
-    search_fields = ("title", "description", "company__name", "company__cui")
+    search_fields = ("title", "description", "erp_key", "company__name", "company__cui")
     list_select_related = ("company", "current_version", "linked_type")
     autocomplete_fields = ("company",)
-    readonly_fields = ("source", "created_by", "created_at", "updated_at")
+    readonly_fields = ("source", "erp_key", "created_by", "created_at", "updated_at")
     inlines = [VersionInline]
 
     def get_queryset(self, request):

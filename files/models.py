@@ -147,6 +147,8 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("adăugat la"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizat la"), auto_now=True, db_index=True)
+    # The ERP's own key of a document it pushed (files/api.py): a second push of it is recognised by it.
+    erp_key = models.CharField(_("cheie ERP"), max_length=100, blank=True, default="", editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -157,6 +159,11 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["company", "-updated_at"]),
             models.Index(fields=["linked_type", "linked_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "erp_key"], condition=~Q(erp_key=""), name="document_unique_erp_key_per_company"
+            )
         ]
 
     def __str__(self) -> str:

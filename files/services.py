@@ -83,10 +83,12 @@ def document_create(
     source: str = Document.Source.SUPPLIER,
     linked: models.Model | None = None,
     comment: str = "",
+    erp_key: str = "",
 ) -> Document:
     _check_link(company, linked)
     document = Document.objects.create(
         company=company,
+        erp_key=erp_key,
         title=title,
         category=category,
         description=description,
@@ -108,6 +110,66 @@ def document_add_version(*, document: Document, uploaded, user: User | None, com
         action="document.version_added", company=document.company, user=user, obj=document, version=version.number
     )
     return version
+
+
+@transaction.atomic
+def document_push(
+    *,
+    company: Company,
+    erp_key: str,
+    uploaded,
+    title: str,
+    category: str,
+    description: str = "",
+    linked: models.Model | None = None,
+) -> tuple[Document, str]:
+    """The ERP's document, known by its own key within the company: "created"; "updated" (its details, and a
+    new version when the file is not the current version's); or "unchanged". Clients are notified of a new
+    document or version as for the admin's upload."""
+    try:
+        validate_upload(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    # The company's row lock orders two first pushes of one key: the second finds the first's document.
+    Company.objects.select_for_update().only("pk").get(pk=company.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("current_version__file")
+        .filter(company=company, erp_key=erp_key)
+        .first()
+    )
+    if document is None:
+        document = document_create(
+            company=company,
+            erp_key=erp_key,
+            title=title,
+            uploaded=uploaded,
+            user=None,
+            category=category,
+            description=description,
+            linked=linked,
+        )
+        return document, "created"
+    _check_link(company, linked)
+    changed = _update_details(document, title=title, category=category, description=description, linked=linked)
+    current = document.current_version
+    new_file = current is None or current.file.sha256 != _sha256(uploaded)
+    if new_file:
+        document_add_version(document=document, uploaded=uploaded, user=None)
+        document.refresh_from_db()
+    return document, "updated" if changed or new_file else "unchanged"
+
+
+def _update_details(document: Document, *, linked: models.Model | None, **fields) -> list[str]:
+    fields["linked_type_id"] = ContentType.objects.get_for_model(linked).pk if linked is not None else None
+    fields["linked_id"] = linked.pk if linked is not None else None
+    changed = sorted(name for name, value in fields.items() if getattr(document, name) != value)
+    if changed:
+        for name in changed:
+            setattr(document, name, fields[name])
+        document.save(update_fields=[*changed, "updated_at"])
+        audit.record(action="document.updated", company=document.company, obj=document, fields=changed)
+    return changed
 
 
 def _add_version(document: Document, *, uploaded, user: User | None, comment: str) -> DocumentVersion:

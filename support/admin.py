@@ -108,6 +108,8 @@ class MessageHistoryInline(admin.TabularInline):
     def who(self, obj):
         if obj.is_internal:
             return format_html('{} <strong style="color:#8a5300">[{}]</strong>', obj.author or "—", _("notă internă"))
+        if obj.erp_key:
+            return format_html("{} <small>({} · {})</small>", obj.author_name or "—", _("ERP"), obj.erp_key)
         return format_html("{} <small>({})</small>", obj.author or "—", _("suport") if obj.from_staff else _("client"))
 
     @admin.display(description=_("mesaj"))

@@ -278,6 +278,10 @@ class Message(models.Model):
     )
     body = models.TextField(_("mesaj"))
     created_at = models.DateTimeField(_("trimis la"), default=timezone.now, editable=False)
+    # A reply written in the ERP's helpdesk (support/api.py): its id there, so a second push of it is
+    # recognised, and who wrote it (no user of the portal).
+    erp_key = models.CharField(_("cheie ERP"), max_length=100, blank=True, default="", editable=False)
+    author_name = models.CharField(_("scris de"), max_length=120, blank=True, default="", editable=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -288,7 +292,10 @@ class Message(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_internal=False) | Q(from_staff=True), name="message_internal_only_from_staff"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "erp_key"], condition=~Q(erp_key=""), name="message_unique_erp_key_per_ticket"
+            ),
         ]
         indexes = [models.Index(fields=["ticket", "created_at"])]
 

@@ -69,7 +69,7 @@ def _check_member(company: Company, user: User) -> None:
 
 
 def _store_attachments(
-    *, ticket: Ticket, message: Message | None, attachments: Sequence[UploadedFile], user: User
+    *, ticket: Ticket, message: Message | None, attachments: Sequence[UploadedFile], user: User | None
 ) -> list[Attachment]:
     attachments = [a for a in attachments if a]
     if len(attachments) > conf.max_attachments():
@@ -272,11 +272,62 @@ def ticket_staff_message(
         raise ValidationError(_("Doar personalul furnizorului poate răspunde ca suport."))
     ticket = _locked(ticket)
     body = _clean_text(body, field="body", max_length=BODY_MAX)
+    return _post_staff_message(ticket, user=user, body=body, is_internal=is_internal, attachments=attachments)
+
+
+class ReplyChanged(Exception):
+    """The ERP pushed again a reply the portal already posted (and emailed), with another text."""
+
+
+@transaction.atomic
+def ticket_erp_reply(
+    *, ticket: Ticket, erp_key: str, author_name: str, body: str, attachments: Sequence[UploadedFile] = ()
+) -> tuple[Message, str]:
+    """A reply written in the ERP's helpdesk, posted as a staff reply from the admin is (the client is emailed
+    and notified), known by the ERP's id within the ticket: "created", then "unchanged" with no second message
+    or email. A posted reply is never changed: the same id with another text raises ReplyChanged."""
+    ticket = _locked(ticket)
+    erp_key = _clean_text(erp_key, field="erp_key", max_length=100)
+    body = _clean_text(body, field="body", max_length=BODY_MAX)
+    posted = Message.objects.filter(ticket=ticket, erp_key=erp_key).first()
+    if posted is not None:
+        if posted.body != body:
+            raise ReplyChanged(
+                _("Răspunsul %(key)s a fost deja trimis clientului cu alt text; un răspuns trimis nu se mai schimbă.")
+                % {"key": erp_key}
+            )
+        return posted, "unchanged"
+    message = _post_staff_message(
+        ticket,
+        user=None,
+        body=body,
+        is_internal=False,
+        attachments=attachments,
+        author_name=(author_name or "").strip()[:120],
+        erp_key=erp_key,
+    )
+    return message, "created"
+
+
+def _post_staff_message(
+    ticket: Ticket,
+    *,
+    user: User | None,
+    body: str,
+    is_internal: bool,
+    attachments: Sequence[UploadedFile],
+    author_name: str = "",
+    erp_key: str = "",
+) -> Message:
+    """The supplier's message on ``ticket`` (locked by the caller): the first public one answers the ticket
+    (first-response target) and moves "deschis" to "în lucru"; a public one emails the client."""
     now = timezone.now()
     message = Message.objects.create(
         company=ticket.company,
         ticket=ticket,
         author=user,
+        author_name=author_name,
+        erp_key=erp_key,
         body=body,
         from_staff=True,
         is_internal=is_internal,
@@ -295,6 +346,7 @@ def ticket_staff_message(
         user=user,
         obj=ticket,
         attachments=len(stored),
+        **({"erp_key": erp_key} if erp_key else {}),
     )
     if not is_internal:
         enqueue(tasks.notify_ticket_message, message.pk)
