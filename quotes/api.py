@@ -1,26 +1,34 @@
 """The ERP's side of quotes in the API: what clients asked to be priced (quote requests with their lines,
-delivery address and attachments) and their decisions on offers, pulled by cursor."""
+delivery address and attachments) and their decisions on offers, pulled by cursor; the product catalogue and
+the offers with their revisions, lines and PDF, pushed in by the ERP's own keys."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from accounts.models import Company
 from files.responses import file_response, safe_filename
 from portal import audit
 from portal.api import require
 from portal.api_paging import Page, PullParams, pull
 from portal.api_refs import CompanyRef, FileRef, Person, company_ref, file_ref, person
-from quotes import selectors
-from quotes.models import Offer, QuoteRequest
+from quotes import selectors, services
+from quotes.models import Offer, Product, QuoteRequest
 
 router = Router(tags=["Cereri de ofertă și oferte"])
+MAX_BULK = 1000
 
 
 class QuoteRequestLineOut(Schema):
@@ -165,3 +173,165 @@ def offer_decisions(request, params: Query[PullParams]):
     require(request, "offers")
     rows, cursor = pull(selectors.decisions_for_erp(), params, at="decided_at")
     return OfferDecisionPage(items=[_decision_out(row) for row in rows], next_cursor=cursor)
+
+
+# --- pushed by the ERP: the catalogue and offers ----------------------------------------------------------
+
+
+class ProductIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, description="The ERP's product code: the key")
+    name: str = Field(..., min_length=1, max_length=200)
+    unit: str = Field("buc", min_length=1, max_length=20)
+    description: str = Field("", max_length=5000)
+    active: bool = Field(True, description="Only active products are listed in the clients' request form")
+
+
+class ProductsIn(Schema):
+    products: list[ProductIn] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+class OfferLineIn(Schema):
+    product_code: str | None = Field(None, max_length=40, description="The catalogue's code; null for free text")
+    description: str = Field(..., min_length=1, max_length=200)
+    quantity: Decimal = Field(..., gt=0, max_digits=12, decimal_places=3)
+    unit: str = Field("buc", min_length=1, max_length=20)
+    unit_price: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2, description="Without VAT")
+    discount_percent: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
+    vat_rate: int = Field(
+        ..., ge=0, le=100, description="A rate in force on the day it is pushed (21, 11 since 1.08.2025) or 0"
+    )
+
+
+class OfferIn(Schema):
+    cui: str = Field(..., max_length=20, description="The client company's CUI, with or without RO")
+    number: str = Field(..., min_length=1, max_length=30, description="The ERP's offer number: the key")
+    revision: int = Field(1, ge=1, le=32767, description="A changed offer comes as a higher revision")
+    quote_request: str | None = Field(
+        None,
+        max_length=30,
+        description="The number of the client's quote request it answers; null: the previous revision's, if any",
+    )
+    valid_until: date
+    currency: Literal["RON", "EUR"] = "RON"
+    payment_terms: str = Field("", max_length=200)
+    delivery_terms: str = Field("", max_length=200)
+    notes: str = Field("", max_length=5000)
+    revision_note: str = Field("", max_length=300, description="What differs from the previous revision (shown)")
+    lines: list[OfferLineIn] = Field(..., min_length=1, max_length=500)
+    pdf_base64: str | None = Field(
+        None, description="The ERP's PDF of this revision, base64; null: the portal renders its own"
+    )
+
+
+class OffersIn(Schema):
+    offers: list[OfferIn] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+class QuotesResult(Schema):
+    key: str = Field(..., description="What the object is known by: 'CODE' (product), 'NUMBER rev REVISION' (offer)")
+    result: Literal["created", "updated", "unchanged", "rejected", "conflict"]
+    status: int = Field(..., description="The HTTP status this object alone would have had")
+    errors: list[str] = []
+
+
+class QuotesBulkOut(Schema):
+    results: list[QuotesResult]
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+    return error.messages
+
+
+def _upsert(key: str, write) -> QuotesResult:
+    """One object in its own transaction: refused, it saves nothing of itself and blocks none of the others."""
+    try:
+        with transaction.atomic():
+            outcome = write()
+    except services.OfferConflict as error:
+        return QuotesResult(key=key, result="conflict", status=409, errors=[str(error)])
+    except ValidationError as error:
+        return QuotesResult(key=key, result="rejected", status=400, errors=_messages(error))
+    except IntegrityError:
+        # Another call created the same key meanwhile; pushed again, it is recognised.
+        message = _("Obiectul a fost scris în același timp de alt apel; trimiteți-l din nou.")
+        return QuotesResult(key=key, result="conflict", status=409, errors=[message])
+    return QuotesResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
+
+
+@router.post("/catalogue/bulk", response=QuotesBulkOut, summary="Push up to 1,000 catalogue products")
+def catalogue_bulk(request, payload: ProductsIn):
+    """Products by their code: created, updated (name, unit, description, active) or recognised ("unchanged",
+    nothing written), each on its own. A product the ERP stops selling is sent with `active: false`: it leaves
+    the clients' request form, and the requests and offers that name it keep it."""
+    require(request, "catalogue", write=True)
+    with audit.acting_as(request.auth.name):
+        return QuotesBulkOut(results=[_push_product(item) for item in payload.products])
+
+
+def _push_product(item: ProductIn) -> QuotesResult:
+    fields = item.dict(include=set(services.PRODUCT_FIELDS))
+    return _upsert(item.code, lambda: services.product_upsert(code=item.code, fields=fields))
+
+
+def _offer_data(item: OfferIn) -> services.ErpOffer:
+    """The payload with the ERP's keys looked up (company, request, products); ValidationError for the unknown."""
+    services.refuse_nul(item.dict(exclude={"pdf_base64", "valid_until", "revision"}))
+    company = Company.objects.with_cui(item.cui).first()
+    if company is None:
+        raise ValidationError({"cui": [_("Compania cu CUI „%(cui)s” nu există.") % {"cui": item.cui}]})
+    quote_request = None
+    if item.quote_request:
+        quote_request = QuoteRequest.objects.filter(number=item.quote_request).first()
+        if quote_request is None:
+            message = _("Cererea de ofertă %(number)s nu există.") % {"number": item.quote_request}
+            raise ValidationError({"quote_request": [message]})
+    codes = {line.product_code for line in item.lines if line.product_code}
+    products = {product.code: product for product in Product.objects.filter(code__in=codes)}
+    unknown = sorted(codes - products.keys())
+    if unknown:
+        message = _("Codurile %(codes)s nu există în catalog.") % {"codes": ", ".join(unknown)}
+        raise ValidationError({"lines": [message]})
+    try:
+        pdf = base64.b64decode(item.pdf_base64, validate=True) if item.pdf_base64 is not None else None
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError({"pdf_base64": [_("PDF-ul nu este base64 valid.")]}) from error
+    lines = tuple(
+        services.OfferLineData(
+            product=products.get(line.product_code or ""),
+            **line.dict(include={"description", "quantity", "unit", "unit_price", "discount_percent", "vat_rate"}),
+        )
+        for line in item.lines
+    )
+    fields = item.dict(include={"number", "revision", "valid_until", "currency", "payment_terms", "delivery_terms"})
+    return services.ErpOffer(
+        company=company,
+        quote_request=quote_request,
+        lines=lines,
+        notes=item.notes,
+        revision_note=item.revision_note,
+        pdf=pdf,
+        **fields,
+    )
+
+
+@router.post("/offers/bulk", response=QuotesBulkOut, summary="Push up to 1,000 offer revisions")
+def offers_bulk(request, payload: OffersIn):
+    """Offers by their number and revision, each the whole revision (terms, lines, optionally the ERP's PDF),
+    sent to the client as staff send one: the totals computed by the portal as for any offer, the client
+    notified once, the portal's PDF rendered unless the ERP sent its own.
+
+    - the same revision again, same content: "unchanged" (nothing written; the PDF compared only when sent);
+    - the same revision with other content once sent: 409 — a changed offer comes as a higher revision;
+    - a higher revision: "updated", the previous one superseded, the client notified of the new revision;
+    - a revision below the last one, or a new revision of an offer the client accepted or rejected: 409.
+
+    Each offer on its own: one refused saves nothing of itself and blocks none of the others."""
+    require(request, "offers", write=True)
+    with audit.acting_as(request.auth.name):
+        return QuotesBulkOut(results=[_push_offer(item) for item in payload.offers])
+
+
+def _push_offer(item: OfferIn) -> QuotesResult:
+    return _upsert(f"{item.number} rev {item.revision}", lambda: services.offer_upsert_from_erp(data=_offer_data(item)))

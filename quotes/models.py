@@ -326,6 +326,8 @@ class Offer(models.Model):
         related_name="+",
         editable=False,
     )
+    # The ERP sent its own PDF: kept as it is (not rendered again when the client accepts).
+    pdf_from_erp = models.BooleanField(_("PDF trimis de ERP"), default=False, editable=False)
 
     objects = OfferQuerySet.as_manager()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -15,8 +18,10 @@ from accounts.models import Company, Membership, User
 from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated, store_upload
-from portal import audit, events
+from files.validation import validate_upload
+from portal import audit, events, vat
 from portal.db import retry_on_conflict
+from portal.money import VatRate
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
 from quotes import conf, selectors, tasks
@@ -36,6 +41,10 @@ class OfferNotOpen(Exception):
     """The offer cannot be decided any more; ``str()`` says why, for the client."""
 
 
+class OfferConflict(Exception):
+    """The ERP's offer would change what the client may have seen, or one it decided; ``str()`` says why."""
+
+
 @dataclass(frozen=True)
 class RequestLine:
     description: str
@@ -43,6 +52,58 @@ class RequestLine:
     unit: str
     product: Product | None = None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class OfferLineData:
+    """One line of an offer as it is written: the ERP's, or a copy of another revision's."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    unit: str = "buc"
+    vat_rate: int = VatRate.STANDARD
+    discount_percent: Decimal = Decimal("0")
+    product: Product | None = None
+
+    def values(self) -> tuple:
+        product_id = self.product.pk if self.product else None
+        return (
+            product_id,
+            self.description,
+            self.quantity,
+            self.unit,
+            self.unit_price,
+            self.discount_percent,
+            self.vat_rate,
+        )
+
+    def build(self, *, offer: Offer, position: int) -> OfferLine:
+        return OfferLine(
+            company=offer.company,
+            offer=offer,
+            position=position,
+            product=self.product,
+            description=self.description,
+            quantity=self.quantity,
+            unit=self.unit,
+            unit_price=self.unit_price,
+            discount_percent=self.discount_percent,
+            vat_rate=self.vat_rate,
+        )
+
+
+def stored_line_values(line: OfferLine) -> tuple:
+    """A saved line as ``OfferLineData.values()`` gives it, to compare the two."""
+    return (
+        line.product_id,
+        line.description,
+        line.quantity,
+        line.unit,
+        line.unit_price,
+        line.discount_percent,
+        line.vat_rate,
+    )
 
 
 @dataclass(frozen=True)
@@ -278,9 +339,12 @@ def offer_create(
     by: User | None,
     quote_request: QuoteRequest | None = None,
     valid_until: date | None = None,
+    number: str = "",
+    lines: Sequence[OfferLineData] | None = None,
     **fields,
 ) -> Offer:
-    """A draft offer; from a request, its lines come prefilled (prices left for staff)."""
+    """A draft offer, numbered from the series unless ``number`` is given (the ERP's); with ``lines``, or
+    from a request its lines come prefilled (prices left for staff)."""
     if quote_request is not None:
         quote_request = QuoteRequest.objects.select_for_update().get(pk=quote_request.pk)
         if quote_request.company_id != company.pk:
@@ -291,30 +355,28 @@ def offer_create(
     offer = Offer.objects.create(
         company=company,
         request=quote_request,
-        number=next_number("OF"),
+        number=number or _free_offer_number(),
         created_by=by,
         valid_until=valid_until,
         **fields,
     )
-    if quote_request is not None:
-        OfferLine.objects.bulk_create(
-            [
-                OfferLine(
-                    company=company,
-                    offer=offer,
-                    position=line.position,
-                    product=line.product,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=Decimal("0"),
-                )
-                for line in quote_request.lines.select_related("product")
-            ]
-        )
-        if quote_request.status == QuoteRequest.Status.SUBMITTED:
-            quote_request.status = QuoteRequest.Status.IN_REVIEW
-            quote_request.save(update_fields=["status", "updated_at"])
+    if lines is None and quote_request is not None:
+        lines = [
+            OfferLineData(
+                product=line.product,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=Decimal("0"),
+            )
+            for line in quote_request.lines.select_related("product")
+        ]
+    OfferLine.objects.bulk_create(
+        [line.build(offer=offer, position=position) for position, line in enumerate(lines or [], start=1)]
+    )
+    if quote_request is not None and quote_request.status == QuoteRequest.Status.SUBMITTED:
+        quote_request.status = QuoteRequest.Status.IN_REVIEW
+        quote_request.save(update_fields=["status", "updated_at"])
     audit.record(
         action="offer.created",
         company=company,
@@ -325,10 +387,19 @@ def offer_create(
     return offer
 
 
+def _free_offer_number() -> str:
+    """The next number of the series that no offer holds: the ERP's offers keep their own numbers, which
+    may be written like the portal's."""
+    while True:
+        number = next_number("OF")
+        if not Offer.objects.filter(number=number).exists():
+            return number
+
+
 def offer_assign_number(*, offer: Offer) -> Offer:
     """For an offer staff add by hand in admin: the next number of the series, revision 1."""
     if not offer.number:
-        offer.number, offer.revision = next_number("OF"), 1
+        offer.number, offer.revision = _free_offer_number(), 1
     return offer
 
 
@@ -394,8 +465,8 @@ def offer_send(*, offer: Offer, by: User | None) -> Offer:
         other.save(update_fields=[*changed, "updated_at"])
     offer_recalculate(offer=offer)
     offer.status, offer.is_current, offer.sent_at, offer.sent_by = Offer.Status.SENT, True, timezone.now(), by
-    offer.pdf = None
-    offer.save(update_fields=["status", "is_current", "sent_at", "sent_by", "pdf", "updated_at"])
+    offer.pdf, offer.pdf_from_erp = None, False
+    offer.save(update_fields=["status", "is_current", "sent_at", "sent_by", "pdf", "pdf_from_erp", "updated_at"])
     if offer.request_id:
         QuoteRequest.objects.filter(pk=offer.request_id).exclude(status=QuoteRequest.Status.CLOSED).update(
             status=QuoteRequest.Status.OFFERED, updated_at=timezone.now()
@@ -415,8 +486,9 @@ def offer_send(*, offer: Offer, by: User | None) -> Offer:
 
 
 @transaction.atomic
-def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offer:
-    """A draft copy with the next revision number; the client keeps seeing the current one until it is sent."""
+def offer_new_revision(*, offer: Offer, by: User | None, note: str = "", revision: int | None = None) -> Offer:
+    """A draft copy with the next revision number (or ``revision``, the ERP's, past the last one); the client
+    keeps seeing the current one until it is sent."""
     offer, revisions = _lock_revisions(offer)
     revisions.sort(key=lambda r: r.revision)
     if any(r.status == Offer.Status.DRAFT for r in revisions):
@@ -425,12 +497,16 @@ def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offe
         raise ValidationError(_("Oferta a fost acceptată: nu se mai revizuiește."))
     if offer.revision != revisions[-1].revision:
         raise ValidationError(_("Revizuiți ultima revizie a ofertei."))
+    if revision is not None and revision <= offer.revision:
+        raise ValidationError(
+            _("Revizia nouă trebuie să fie mai mare decât %(revision)s.") % {"revision": offer.revision}
+        )
     lines = list(offer.lines.all())
-    revision = Offer.objects.create(
+    new = Offer.objects.create(
         company=offer.company,
         request=offer.request,
         number=offer.number,
-        revision=offer.revision + 1,
+        revision=revision or offer.revision + 1,
         revision_note=note,
         currency=offer.currency,
         valid_until=max(offer.valid_until, timezone.localdate() + timezone.timedelta(days=conf.offer_validity_days())),
@@ -443,7 +519,7 @@ def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offe
         [
             OfferLine(
                 company=offer.company,
-                offer=revision,
+                offer=new,
                 position=line.position,
                 product=line.product,
                 description=line.description,
@@ -456,11 +532,9 @@ def offer_new_revision(*, offer: Offer, by: User | None, note: str = "") -> Offe
             for line in lines
         ]
     )
-    offer_recalculate(offer=revision)
-    audit.record(
-        action="offer.revision_created", company=offer.company, user=by, obj=revision, revision=revision.revision
-    )
-    return revision
+    offer_recalculate(offer=new)
+    audit.record(action="offer.revision_created", company=offer.company, user=by, obj=new, revision=new.revision)
+    return new
 
 
 @transaction.atomic
@@ -551,8 +625,10 @@ def _decide(*, offer_id: int, company: Company, user: User, status: str, reason:
         "rejection_reason",
         "updated_at",
     ]
-    if status == Offer.Status.ACCEPTED:
-        offer.pdf = None  # the PDF of an accepted offer says so: rendered again on commit
+    if status == Offer.Status.ACCEPTED and not offer.pdf_from_erp:
+        # The portal's PDF of an accepted offer says so: rendered again on commit. The ERP's PDF is its
+        # document of record and stays; the ERP learns of the decision by its webhook.
+        offer.pdf = None
         fields.append("pdf")
     offer.save(update_fields=fields)
     if status == Offer.Status.ACCEPTED and offer.request_id:
@@ -631,3 +707,238 @@ def offer_render_pdf(*, offer: Offer) -> StoredFile:
             locked.save(update_fields=["pdf"])
             return stored
     raise RuntimeError(f"Offer {offer.pk} kept changing while its PDF was rendered")
+
+
+# --- pushed by the ERP: the catalogue and offers ----------------------------------------------------------
+
+PRODUCT_FIELDS = ("name", "unit", "description", "active")
+
+
+def refuse_nul(values: dict, prefix: str = "") -> None:
+    """PostgreSQL refuses NUL in text, even in a lookup (a 500 otherwise); the admin's forms refuse it too."""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            field = f"{prefix}{name}.{index}" if isinstance(value, list) else f"{prefix}{name}"
+            if isinstance(item, dict):
+                try:
+                    refuse_nul(item, f"{field}.")
+                except ValidationError as error:
+                    errors.update(error.message_dict)
+            elif isinstance(item, str) and "\x00" in item:
+                errors[field] = [_("Textul conține caractere nule, care nu sunt permise.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def product_upsert(*, code: str, fields: dict) -> str:
+    """A catalogue product as the ERP knows it, keyed by its code: "created", "updated" or "unchanged"
+    (nothing written). Checked like the admin's form (the model's own rules)."""
+    refuse_nul({"code": code, **fields})
+    product = Product.objects.select_for_update().filter(code=code).first()
+    created = product is None
+    product = product or Product(code=code)
+    if not created and all(getattr(product, name) == value for name, value in fields.items()):
+        return "unchanged"
+    for name, value in fields.items():
+        setattr(product, name, value)
+    product.full_clean()
+    product.save()
+    audit.record(action="product.imported", obj=product, created=created, active=product.active)
+    return "created" if created else "updated"
+
+
+@dataclass(frozen=True)
+class ErpOffer:
+    """One revision of an offer as the ERP sends it, whole: its terms, its lines and perhaps its own PDF."""
+
+    company: Company
+    number: str
+    revision: int
+    valid_until: date
+    lines: tuple[OfferLineData, ...]
+    quote_request: QuoteRequest | None = None  # None: the previous revision's, if any
+    currency: str = "RON"
+    payment_terms: str = ""
+    delivery_terms: str = ""
+    notes: str = ""
+    revision_note: str = ""
+    pdf: bytes | None = None
+
+    def terms(self) -> dict:
+        """The offer's own fields, as ``Offer`` names them."""
+        return {
+            "valid_until": self.valid_until,
+            "currency": self.currency,
+            "payment_terms": self.payment_terms,
+            "delivery_terms": self.delivery_terms,
+            "notes": self.notes,
+            "revision_note": self.revision_note,
+        }
+
+    def pdf_upload(self, name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, self.pdf or b"", content_type="application/pdf")
+
+
+@transaction.atomic
+def offer_upsert_from_erp(*, data: ErpOffer) -> str:
+    """The ERP's revision of an offer, keyed by its number and revision, made and sent with the services staff
+    use (offer_create or offer_new_revision, then offer_send: totals, PDF, the client's emails; a higher
+    revision supersedes the current one). "created", "updated" (a new revision, or a draft made in admin
+    filled and sent) or "unchanged" (nothing written). OfferConflict for what the client may have seen or
+    decided: a sent revision with other content, a revision below the last one, a new revision of an
+    accepted or rejected offer."""
+    _check_erp_offer(data)
+    revisions = list(Offer.objects.select_for_update().filter(number=data.number).order_by("pk"))
+    if not revisions:
+        offer = offer_create(
+            company=data.company,
+            by=None,
+            quote_request=data.quote_request,
+            number=data.number,
+            revision=data.revision,
+            lines=data.lines,
+            **data.terms(),
+        )
+        _send_from_erp(offer, data)
+        return "created"
+    if any(other.company_id != data.company.pk for other in revisions):
+        raise OfferConflict(_("Numărul %(number)s este al unei oferte pentru altă companie.") % _ids(data))
+    same = next((other for other in revisions if other.revision == data.revision), None)
+    if same is not None and same.status != Offer.Status.DRAFT:
+        differences = _differences(same, data)
+        if not differences:
+            return "unchanged"
+        raise OfferConflict(
+            _(
+                "Revizia %(revision)s a ofertei %(number)s a fost deja trimisă clientului și diferă (%(fields)s): "
+                "o ofertă schimbată se trimite ca revizie nouă."
+            )
+            % {**_ids(data), "fields": ", ".join(differences)}
+        )
+    offer = _erp_revision(revisions, data, same_draft=same)
+    _fill_from_erp(offer, data)
+    _send_from_erp(offer, data)
+    return "updated"
+
+
+def _ids(data: ErpOffer) -> dict:
+    return {"number": data.number, "revision": data.revision}
+
+
+def _check_erp_offer(data: ErpOffer) -> None:
+    """What the schema cannot say: the VAT rates in force today, the request's company, the model's rules."""
+    if not data.lines:
+        raise ValidationError(_("Oferta nu are niciun rând."))
+    refuse_nul(
+        {
+            "number": data.number,
+            **data.terms(),
+            "lines": [{"description": line.description, "unit": line.unit} for line in data.lines],
+        }
+    )
+    if data.quote_request is not None and data.quote_request.company_id != data.company.pk:
+        raise ValidationError(_("Cererea aparține altei companii."))
+    rates = vat.rates_on(timezone.localdate())
+    errors = []
+    for position, line in enumerate(data.lines, start=1):
+        if line.vat_rate not in (*rates, 0):
+            errors.append(
+                _("Rândul %(position)s: cota TVA de %(rate)s%% nu este în vigoare (cote în vigoare: %(rates)s, 0%%).")
+                % {"position": position, "rate": line.vat_rate, "rates": ", ".join(f"{rate}%" for rate in rates)}
+            )
+        try:
+            line.build(offer=Offer(company=data.company), position=position).full_clean(
+                exclude=["offer", "company", "product", "vat_rate"]
+            )
+        except ValidationError as error:
+            errors.extend(
+                _("Rândul %(position)s: %(error)s") % {"position": position, "error": message}
+                for message in error.messages
+            )
+    if data.pdf is not None:
+        try:
+            validate_upload(data.pdf_upload("oferta.pdf"))
+        except ValidationError as error:
+            errors.extend(_("PDF: %(error)s") % {"error": message} for message in error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _differences(offer: Offer, data: ErpOffer) -> list[str]:
+    """What the ERP's revision changes in the one the portal holds, by the API's field names."""
+    names = [name for name, value in data.terms().items() if getattr(offer, name) != value]
+    if data.quote_request is not None and offer.request_id != data.quote_request.pk:
+        names.append("quote_request")
+    stored = [stored_line_values(line) for line in offer.lines.order_by("position", "pk")]
+    if stored != [line.values() for line in data.lines]:
+        names.append("lines")
+    if data.pdf is not None and not (
+        offer.pdf_from_erp and offer.pdf_id and offer.pdf.sha256 == hashlib.sha256(data.pdf).hexdigest()
+    ):
+        names.append("pdf")
+    return names
+
+
+def _erp_revision(revisions: list[Offer], data: ErpOffer, *, same_draft: Offer | None) -> Offer:
+    """The draft to fill with the ERP's revision: one staff made in admin with this revision number (the client
+    never saw it), else a copy of the last one as staff make it. Refused for an offer the client accepted or
+    rejected, a revision below the last, or while staff prepare another revision in admin."""
+    latest = max(revisions, key=lambda other: other.revision)
+    if data.revision < latest.revision:
+        raise OfferConflict(
+            _("Revizia %(revision)s este mai mică decât ultima revizie a ofertei %(number)s (%(latest)s).")
+            % {**_ids(data), "latest": latest.revision}
+        )
+    accepted = next((other for other in revisions if other.status == Offer.Status.ACCEPTED), None)
+    current = next((other for other in revisions if other.is_current), None)
+    decided = accepted or (current if current and current.status == Offer.Status.REJECTED else None)
+    if decided is not None:
+        raise OfferConflict(
+            _("Oferta %(number)s nu mai primește o revizie nouă: revizia %(decided)s %(why)s")
+            % {**_ids(data), "decided": decided.revision, "why": why_not_open(decided)}
+        )
+    if same_draft is not None:
+        return same_draft
+    draft = next((other for other in revisions if other.status == Offer.Status.DRAFT), None)
+    if draft is not None:
+        raise OfferConflict(
+            _(
+                "Revizia %(draft)s a ofertei %(number)s este în lucru în administrare (ciornă): "
+                "trimiteți-o sau ștergeți-o întâi."
+            )
+            % {**_ids(data), "draft": draft.revision}
+        )
+    return offer_new_revision(offer=latest, by=None, note=data.revision_note, revision=data.revision)
+
+
+def _fill_from_erp(offer: Offer, data: ErpOffer) -> None:
+    """The draft takes the ERP's terms and lines, as staff edit a draft in admin."""
+    for name, value in data.terms().items():
+        setattr(offer, name, value)
+    if data.quote_request is not None:
+        offer.request = data.quote_request
+    offer.save()
+    offer.lines.all().delete()
+    OfferLine.objects.bulk_create(
+        [line.build(offer=offer, position=position) for position, line in enumerate(data.lines, start=1)]
+    )
+
+
+def _send_from_erp(offer: Offer, data: ErpOffer) -> None:
+    """Sent as staff send it; the ERP's PDF, when it gave one, takes the place of the portal's."""
+    offer = offer_send(offer=offer, by=None)
+    if data.pdf is not None:
+        offer.pdf = store_upload(company=offer.company, uploaded=data.pdf_upload(offer_pdf_name(offer)))
+        offer.pdf_from_erp = True
+        offer.save(update_fields=["pdf", "pdf_from_erp"])
+    audit.record(
+        action="offer.imported",
+        company=offer.company,
+        obj=offer,
+        revision=offer.revision,
+        total_gross=str(offer.total_gross),
+        pdf="erp" if data.pdf is not None else "portal",
+    )
