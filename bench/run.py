@@ -5,7 +5,11 @@ Run it with DJANGO_SETTINGS_MODULE=bench.settings on a database seeded by ``mana
 It measures, in one run: req/s, p50 and p99 latency of the ceiling and every client page (wrk), SQL
 queries per page for the large client and an ordinary one (Django's test client in-process), peak
 and final RSS of the gunicorn workers, Gantt data build time, PDF render time per page count and
-Celery throughput (eager vs a real worker). It rewrites the generated part of docs/PERFORMANCE.md.
+Celery throughput (eager vs a real worker), and the ERP API (bench/erp_push.py: 10,000 invoices pushed in
+bulk, pushed again, a list call's p50). It rewrites the generated part of docs/PERFORMANCE.md.
+
+BENCH_ONLY=api runs only the ERP API part (gunicorn included) and rewrites only its own lines of the
+generated part, between the bench:api markers.
 """
 
 import contextlib
@@ -40,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bench import seed  # noqa: E402
+from bench import erp_push, seed  # noqa: E402
 from billing.models import Invoice, InvoiceLine  # noqa: E402
 from billing.selectors import invoice_pdf_context  # noqa: E402
 from billing.tasks import render_invoice_pdf  # noqa: E402
@@ -67,6 +71,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CEILING_EVERY = 4  # the ceiling is measured again after every 4 pages
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+API_START, API_END = "<!-- bench:api:start -->", "<!-- bench:api:end -->"  # inside START … END
+ONLY = os.environ.get("BENCH_ONLY", "")  # "api": only the ERP API part
 FLOOR = "/__bench__/floor/"  # bench/urls.py: a logged-in page with the layout and no content
 HELPDESK_TICKET_LIST = 18  # req/s, django-helpdesk 2.6.1 ticket list (issue 10)
 
@@ -187,6 +193,9 @@ def start_gunicorn() -> subprocess.Popen:
             f"127.0.0.1:{PORT}",
             "--log-level",
             "warning",
+            # gunicorn's default 30 s would kill a worker in the middle of a slow bulk push (bench/erp_push.py)
+            "--timeout",
+            "120",
         ],
         cwd=ROOT,
         env=env,
@@ -459,6 +468,23 @@ def _worker_throughput(invoices: list[int], tickets: list[int], n_pdf: int, per_
     return {"pdf_worker": pdf_worker, "mail_worker": expected / (time.perf_counter() - started) if done else 0.0}
 
 
+# --- the ERP API -----------------------------------------------------------------------------
+
+
+def measure_api() -> list[str]:
+    """bench/erp_push.py against its own gunicorn (the same command as the pages'); its report lines."""
+    connection.close()
+    server = start_gunicorn()
+    try:
+        result = erp_push.measure(BASE, log=log)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    app.control.purge()  # the PDF, XML and email tasks of 10,000 new invoices: no worker runs them here
+    measured = f"{timezone.localtime():%Y-%m-%d %H:%M %Z}"
+    return [API_START, "", *erp_push.report(result, measured=measured, workers=WORKERS), API_END]
+
+
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -495,7 +521,7 @@ def ok(flag: bool) -> str:
     return "met" if flag else "**not met**"
 
 
-def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts) -> str:
+def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api) -> str:
     ceilings = [c["rps"] for c in http["ceilings"]]
     ceiling = statistics.median(ceilings)
     lines = [
@@ -527,7 +553,7 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
         )
     lines += _other_measurements(http, after, gantt, pdfs, celery, pdf_calls)
     lines += _targets(rows, queries, small_queries, gantt, pdf_calls, after, ceiling)
-    lines += [END]
+    lines += [*api, END]
     return "\n".join(lines)
 
 
@@ -586,6 +612,21 @@ def write_doc(generated: str) -> None:
     DOC.write_text(head + generated + tail)
 
 
+def write_api_doc(api: list[str]) -> None:
+    """Replace only the ERP API lines of the generated part (BENCH_ONLY=api)."""
+    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    block = "\n".join(api)
+    if API_START in text:
+        head, rest = text.split(API_START, 1)
+        text = head + block + rest.split(API_END, 1)[1]
+    else:
+        head, tail = text.split(END, 1)
+        text = head + block + "\n" + END + tail
+    DOC.write_text(text)
+
+
 def collect_static() -> None:
     """collectstatic (compressing plotly takes a minute), unless its output is newer than every source."""
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
@@ -597,6 +638,17 @@ def collect_static() -> None:
 
 def main() -> None:
 
+    if ONLY == "api":
+        if connection.vendor != "postgresql":
+            raise SystemExit("Run on PostgreSQL: DATABASE_URL=postgres://… (see the Makefile's BENCH_DATABASE_URL)")
+        collect_static()
+        api = measure_api()
+        write_api_doc(api)
+        log("\n".join(api))
+        log(f"Written to {DOC.relative_to(ROOT)} (the ERP API lines only)")
+        return
+    if ONLY:
+        raise SystemExit(f"BENCH_ONLY={ONLY!r}: the only partial run is BENCH_ONLY=api")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     if connection.vendor != "postgresql" or not seed.seeded():
@@ -632,7 +684,9 @@ def main() -> None:
     rows, http, after = measure_http(pages, cookie)
     log("Celery…")
     celery = celery_throughput(company)
-    generated = report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts)
+    log("ERP API…")
+    api = measure_api()
+    generated = report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api)
     write_doc(generated)
     log(generated)
     log(f"Written to {DOC.relative_to(ROOT)}")
