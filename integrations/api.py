@@ -29,7 +29,12 @@ def staff_only_reference(view):
     return view if getattr(view, "func", None) is openapi_json else staff_member_required(view)
 
 
-api = NinjaAPI(
+class ErpAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return problems.declare(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ErpAPI(
     title="Portal clienți — API ERP",
     version="1",
     description=DESCRIPTION,

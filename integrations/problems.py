@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
@@ -44,7 +44,11 @@ def schema_errors(exc: SchemaValidationError) -> list[dict]:
     """Pydantic's errors as {field, message}: the field is the path in the body ("invoices.3.lines.0.vat_rate")."""
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "payload", "query", "path", "form", "file")
+        ]
         errors.append({"field": ".".join(location), "message": error.get("msg", "")})
     return errors
 
@@ -95,6 +99,11 @@ def install(api) -> None:
     def too_big(request, exc):
         return problem(413, "The body is larger than the API accepts.")
 
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        # Too many fields or files in one multipart body, a malformed header: the request, not the server.
+        return problem(400, "The request is malformed or has too many parts.")
+
     @api.exception_handler(RateLimited)
     def too_many(request, exc):
         return problem(429, "Rate limit reached; retry later.", headers={"Retry-After": str(exc.retry_after)})
@@ -107,3 +116,44 @@ def install(api) -> None:
     def unexpected(request, exc):
         logger.exception("API error on %s", request.path)
         return problem(500, "An unexpected error; it was logged.")
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def declare(schema: dict) -> dict:
+    """Every operation's error answers in the OpenAPI schema, as problem documents: the ERP's client code and
+    Schemathesis read them from there."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = [400, 401, 403, 429, 500]
+            if method in ("post", "put", "patch"):
+                codes += [409, 413]
+            if "{" in path:
+                codes.append(404)
+            for code in codes:
+                answer = {"description": TITLES[code], "content": content}
+                if code == 429:
+                    answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+                operation["responses"].setdefault(str(code), answer)
+    return schema
