@@ -270,19 +270,23 @@ def request_create(
         attachments=len(stored),
     )
     enqueue(tasks.notify_staff_of_request, quote_request.pk)
+    _publish_created(quote_request, lines=len(lines), attachments=len(stored))
+    return quote_request
+
+
+def _publish_created(quote_request: QuoteRequest, *, lines: int, attachments: int) -> None:
     events.publish(
         "quote_request.created",
-        company=company,
+        company=quote_request.company,
         obj=quote_request,
         data={
             "number": quote_request.number,
             "delivery_option": quote_request.delivery_option,
-            "desired_date": desired_date,
-            "lines": len(lines),
-            "attachments": len(stored),
+            "desired_date": quote_request.desired_date,
+            "lines": lines,
+            "attachments": attachments,
         },
     )
-    return quote_request
 
 
 @retry_on_conflict
