@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from integrations import keys, services
@@ -38,6 +40,15 @@ def check_rate(integration: Integration) -> None:
         raise RateLimited(retry_after=60 - now.second)
 
 
+def refuse_nul(request) -> None:
+    """PostgreSQL stores no NUL character in text: a JSON body or a query that carries one is refused whole
+    (a 400 here, not a 500 at whichever query meets it first). Multipart files may hold any byte."""
+    query = request.META.get("QUERY_STRING", "")
+    in_json = request.content_type == "application/json" and (b"\\u0000" in request.body or b"\x00" in request.body)
+    if in_json or "%00" in query or "\x00" in query:
+        raise ValidationError(_("Cererea conține caractere nule (U+0000), care nu sunt permise."))
+
+
 class IntegrationKey(HttpBearer):
     openapi_scheme = "bearer"
 
@@ -49,6 +60,7 @@ class IntegrationKey(HttpBearer):
         if not keys.address_allowed(integration.allowed_networks, ip):
             raise Forbidden("network")
         check_rate(integration)
+        refuse_nul(request)
         services.record_use(integration=integration, ip=ip)
         request.integration = integration
         return integration

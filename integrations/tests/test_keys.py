@@ -112,3 +112,11 @@ def test_every_call_is_in_the_audit_log_with_its_address(client):
     entry = AuditEntry.objects.get(action="api.call")
     assert entry.data == {"integration": "ERP citire", "method": "GET", "path": "/api/v1/registrations", "status": 200}
     assert entry.ip == "203.0.113.7"
+
+
+def test_a_nul_character_anywhere_in_the_body_or_query_is_a_400_not_a_500(client):
+    _integration, key = integration_key()
+    body = '{"companies": [{"cui": "RO1\\u0000", "name": "x", "address": "a", "city": "c", "county": "Cluj"}]}'
+    response = client.post("/api/v1/companies/bulk", body, content_type="application/json", **bearer(key))
+    assert response.status_code == 400 and "U+0000" in response.json()["errors"][0]["message"]
+    assert client.get("/api/v1/registrations?updated_since=%00", **bearer(key)).status_code == 400
