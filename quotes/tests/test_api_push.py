@@ -99,10 +99,11 @@ def test_products_are_created_recognised_and_updated_by_code(client, key):
     assert entry.data["integration"] == "ERP Senior" and entry.data["created"] is False
 
 
-def test_a_bad_product_blocks_none_of_the_others(client, key):
-    results = push(client, key, CATALOGUE, "products", product(name="Robinet\x00"), product(code="CP-201"))
-    assert [(r["result"], r["status"]) for r in results] == [("rejected", 400), ("created", 201)]
-    assert list(Product.objects.values_list("code", flat=True)) == ["CP-201"]
+def test_a_nul_character_refuses_the_whole_batch(client, key):
+    """PostgreSQL stores no NUL: the API refuses such a request whole (integrations.auth.refuse_nul)."""
+    body = {"products": [product(name="Robinet\x00"), product(code="CP-201")]}
+    response = client.post(CATALOGUE, body, content_type="application/json", **bearer(key))
+    assert response.status_code == 400 and not Product.objects.exists()
 
 
 # --- offers: created, recognised --------------------------------------------------------------------------
