@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from accounts import selectors, services
 from accounts.models import Company, Membership
 from portal import audit
-from portal.api import require
+from portal.api import BulkOut, BulkResult, error_messages, require
 from portal.api_paging import Page, PullParams, pull
 
 router = Router(tags=["Companii"])
@@ -118,36 +118,20 @@ class CompaniesIn(Schema):
     companies: list[CompanyIn] = Field(..., min_length=1, max_length=1000)
 
 
-class CompanyResult(Schema):
-    key: str = Field(..., description="The CUI as sent")
-    result: Literal["created", "updated", "unchanged", "rejected"]
-    status: int
-    errors: list[str] = []
-
-
-class CompaniesOut(Schema):
-    results: list[CompanyResult]
-
-
-def _upsert_company(item: CompanyIn) -> CompanyResult:
+def _upsert_company(item: CompanyIn) -> BulkResult:
     fields = item.dict(include=set(services.COMPANY_FIELDS))
     try:
         with transaction.atomic():
             outcome = services.company_upsert(cui=item.cui, fields=fields, approve=item.approved)
     except ValidationError as error:
-        messages = (
-            [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
-        return CompanyResult(key=item.cui, result="rejected", status=400, errors=messages)
-    return CompanyResult(key=item.cui, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=item.cui, result="rejected", status=400, errors=error_messages(error))
+    return BulkResult(key=item.cui, result=outcome, status=201 if outcome == "created" else 200)
 
 
-@router.post("/companies/bulk", response=CompaniesOut, summary="Push up to 1,000 client companies")
+@router.post("/companies/bulk", response=BulkOut, summary="Push up to 1,000 client companies")
 def companies_bulk(request, payload: CompaniesIn):
     """Client companies by CUI: created (active, or pending when ``approved`` is false), updated, approved, or
     recognised ("unchanged"); checked like the admin's form (CUI check digit, Reg. Com., IBAN, county)."""
     require(request, "companies", write=True)
     with audit.acting_as(request.auth.name):
-        return CompaniesOut(results=[_upsert_company(item) for item in payload.companies])
+        return BulkOut(results=[_upsert_company(item) for item in payload.companies])

@@ -22,7 +22,7 @@ from billing import importer, selectors, services
 from billing.models import PaymentNotice
 from files.responses import file_response, safe_filename
 from portal import audit
-from portal.api import Conflict, require
+from portal.api import BulkOut, BulkResult, Conflict, require
 from portal.api_paging import Page, PullParams, pull
 from portal.api_refs import CompanyRef, FileRef, Person, company_ref, file_ref, person
 
@@ -73,19 +73,6 @@ class InvoicesIn(Schema):
     invoices: list[InvoiceIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-class Result(Schema):
-    key: str = Field(
-        ..., description="What the object is known by: 'SERIES NUMBER' (invoice), 'CUI REFERENCE' (payment)"
-    )
-    result: Literal["created", "updated", "unchanged", "rejected", "conflict"]
-    status: int = Field(..., description="The HTTP status this object alone would have had")
-    errors: list[str] = []
-
-
-class BulkOut(Schema):
-    results: list[Result]
-
-
 def _originals(efactura: EFacturaIn | None) -> services.Originals | None:
     if efactura is None:
         return None
@@ -112,19 +99,19 @@ def _as_import_row(invoice: InvoiceIn) -> tuple[dict, list[dict]]:
     return data, rows
 
 
-def upsert_one(invoice: InvoiceIn) -> Result:
+def upsert_one(invoice: InvoiceIn) -> BulkResult:
     key = f"{invoice.series} {invoice.number}"
     try:
         with transaction.atomic():
             data, rows = _as_import_row(invoice)
             outcome = importer.import_invoice(data, rows, originals=_originals(invoice.efactura))
     except (services.IssuedInvoiceChanged, services.OriginalConflict) as error:
-        return Result(key=key, result="conflict", status=409, errors=error.messages)
+        return BulkResult(key=key, result="conflict", status=409, errors=error.messages)
     except importer.Rejected as error:
-        return Result(key=key, result="rejected", status=400, errors=[str(error)])
+        return BulkResult(key=key, result="rejected", status=400, errors=[str(error)])
     except ValidationError as error:
-        return Result(key=key, result="rejected", status=400, errors=error.messages)
-    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error.messages)
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
 @router.post("/invoices/bulk", response=BulkOut, summary="Push up to 1,000 invoices and credit notes")
@@ -160,7 +147,7 @@ class PaymentsIn(Schema):
     payments: list[PaymentIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-def upsert_payment(payment: PaymentIn) -> Result:
+def upsert_payment(payment: PaymentIn) -> BulkResult:
     key = f"{payment.cui} {payment.reference}"
     data = {name: str(value) for name, value in payment.dict(exclude={"allocations"}).items()}
     allocations = [(allocation.invoice, str(allocation.amount)) for allocation in payment.allocations]
@@ -168,10 +155,10 @@ def upsert_payment(payment: PaymentIn) -> Result:
         with transaction.atomic():
             outcome = importer.import_payment(data, allocations)
     except importer.Rejected as error:
-        return Result(key=key, result="rejected", status=400, errors=[str(error)])
+        return BulkResult(key=key, result="rejected", status=400, errors=[str(error)])
     except ValidationError as error:
-        return Result(key=key, result="rejected", status=400, errors=error.messages)
-    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error.messages)
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
 @router.post("/payments/bulk", response=BulkOut, summary="Push up to 1,000 payments with their allocations")
@@ -185,7 +172,7 @@ def payments_bulk(request, payload: PaymentsIn):
 
 @router.put(
     "/invoices/{series}/{number}",
-    response={200: Result, 201: Result},
+    response={200: BulkResult, 201: BulkResult},
     summary="Create or recognise one invoice or credit note",
 )
 def invoice_put(request, series: str, number: int, payload: InvoiceIn):

@@ -14,7 +14,7 @@ from accounts.models import Company
 from contracts import services
 from contracts.models import Contract
 from portal import audit
-from portal.api import require
+from portal.api import BulkOut, BulkResult, error_messages, require
 
 router = Router(tags=["Contracte"])
 MAX_BULK = 1000
@@ -51,22 +51,11 @@ class ContractsIn(Schema):
     contracts: list[ContractIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-class Result(Schema):
-    key: str = Field(..., description="'CUI NUMBER'")
-    result: Literal["created", "updated", "unchanged", "rejected"]
-    status: int
-    errors: list[str] = []
-
-
-class BulkOut(Schema):
-    results: list[Result]
-
-
-def upsert_one(item: ContractIn) -> Result:
+def upsert_one(item: ContractIn) -> BulkResult:
     key = f"{item.cui} {item.number}"
     company = Company.objects.with_cui(item.cui).first()
     if company is None:
-        return Result(key=key, result="rejected", status=400, errors=[f"compania cu CUI „{item.cui}” nu există"])
+        return BulkResult(key=key, result="rejected", status=400, errors=[f"compania cu CUI „{item.cui}” nu există"])
     fields = item.dict(exclude={"cui", "number", "annexes"})
     try:
         with transaction.atomic():
@@ -77,13 +66,8 @@ def upsert_one(item: ContractIn) -> Result:
                 annexes=[annex.dict() for annex in item.annexes],
             )
     except ValidationError as error:
-        messages = (
-            [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
-        return Result(key=key, result="rejected", status=400, errors=messages)
-    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error_messages(error))
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
 @router.post("/contracts/bulk", response=BulkOut, summary="Push up to 1,000 contracts with their annexes")

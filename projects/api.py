@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from accounts.models import Company
 from portal import audit
-from portal.api import require
+from portal.api import BulkOut, BulkResult, error_messages, require
 from projects import services
 from projects.models import Project, Task
 
@@ -53,28 +53,11 @@ class ProjectsIn(Schema):
     projects: list[ProjectIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-class Result(Schema):
-    key: str = Field(..., description="'CUI CODE'")
-    result: Literal["created", "updated", "unchanged", "rejected"]
-    status: int
-    errors: list[str] = []
-
-
-class BulkOut(Schema):
-    results: list[Result]
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
-    return error.messages
-
-
-def upsert_one(item: ProjectIn) -> Result:
+def upsert_one(item: ProjectIn) -> BulkResult:
     key = f"{item.cui} {item.code}"
     company = Company.objects.with_cui(item.cui).first()
     if company is None:
-        return Result(key=key, result="rejected", status=400, errors=[f"compania cu CUI „{item.cui}” nu există"])
+        return BulkResult(key=key, result="rejected", status=400, errors=[f"compania cu CUI „{item.cui}” nu există"])
     try:
         with transaction.atomic():
             outcome = services.project_upsert(
@@ -84,8 +67,8 @@ def upsert_one(item: ProjectIn) -> Result:
                 tasks=[task.dict() for task in item.tasks],
             )
     except ValidationError as error:
-        return Result(key=key, result="rejected", status=400, errors=_messages(error))
-    return Result(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error_messages(error))
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
 @router.post("/projects/bulk", response=BulkOut, summary="Push up to 1,000 projects with their plans")

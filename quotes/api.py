@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 from accounts.models import Company
 from files.responses import file_response, safe_filename
 from portal import audit
-from portal.api import require
+from portal.api import BulkOut, BulkResult, error_messages, require
 from portal.api_paging import Page, PullParams, pull
 from portal.api_refs import CompanyRef, FileRef, Person, company_ref, file_ref, person
 from quotes import selectors, services
@@ -227,50 +227,33 @@ class OffersIn(Schema):
     offers: list[OfferIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-class QuotesResult(Schema):
-    key: str = Field(..., description="What the object is known by: 'CODE' (product), 'NUMBER rev REVISION' (offer)")
-    result: Literal["created", "updated", "unchanged", "rejected", "conflict"]
-    status: int = Field(..., description="The HTTP status this object alone would have had")
-    errors: list[str] = []
-
-
-class QuotesBulkOut(Schema):
-    results: list[QuotesResult]
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
-    return error.messages
-
-
-def _upsert(key: str, write) -> QuotesResult:
+def _upsert(key: str, write) -> BulkResult:
     """One object in its own transaction: refused, it saves nothing of itself and blocks none of the others."""
     try:
         with transaction.atomic():
             outcome = write()
     except services.OfferConflict as error:
-        return QuotesResult(key=key, result="conflict", status=409, errors=[str(error)])
+        return BulkResult(key=key, result="conflict", status=409, errors=[str(error)])
     except ValidationError as error:
-        return QuotesResult(key=key, result="rejected", status=400, errors=_messages(error))
+        return BulkResult(key=key, result="rejected", status=400, errors=error_messages(error))
     except IntegrityError:
         # Another call created the same key meanwhile; pushed again, it is recognised.
         message = _("Obiectul a fost scris în același timp de alt apel; trimiteți-l din nou.")
-        return QuotesResult(key=key, result="conflict", status=409, errors=[message])
-    return QuotesResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="conflict", status=409, errors=[message])
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
-@router.post("/catalogue/bulk", response=QuotesBulkOut, summary="Push up to 1,000 catalogue products")
+@router.post("/catalogue/bulk", response=BulkOut, summary="Push up to 1,000 catalogue products")
 def catalogue_bulk(request, payload: ProductsIn):
     """Products by their code: created, updated (name, unit, description, active) or recognised ("unchanged",
     nothing written), each on its own. A product the ERP stops selling is sent with `active: false`: it leaves
     the clients' request form, and the requests and offers that name it keep it."""
     require(request, "catalogue", write=True)
     with audit.acting_as(request.auth.name):
-        return QuotesBulkOut(results=[_push_product(item) for item in payload.products])
+        return BulkOut(results=[_push_product(item) for item in payload.products])
 
 
-def _push_product(item: ProductIn) -> QuotesResult:
+def _push_product(item: ProductIn) -> BulkResult:
     fields = item.dict(include=set(services.PRODUCT_FIELDS))
     return _upsert(item.code, lambda: services.product_upsert(code=item.code, fields=fields))
 
@@ -316,7 +299,7 @@ def _offer_data(item: OfferIn) -> services.ErpOffer:
     )
 
 
-@router.post("/offers/bulk", response=QuotesBulkOut, summary="Push up to 1,000 offer revisions")
+@router.post("/offers/bulk", response=BulkOut, summary="Push up to 1,000 offer revisions")
 def offers_bulk(request, payload: OffersIn):
     """Offers by their number and revision, each the whole revision (terms, lines, optionally the ERP's PDF),
     sent to the client as staff send one: the totals computed by the portal as for any offer, the client
@@ -330,8 +313,8 @@ def offers_bulk(request, payload: OffersIn):
     Each offer on its own: one refused saves nothing of itself and blocks none of the others."""
     require(request, "offers", write=True)
     with audit.acting_as(request.auth.name):
-        return QuotesBulkOut(results=[_push_offer(item) for item in payload.offers])
+        return BulkOut(results=[_push_offer(item) for item in payload.offers])
 
 
-def _push_offer(item: OfferIn) -> QuotesResult:
+def _push_offer(item: OfferIn) -> BulkResult:
     return _upsert(f"{item.number} rev {item.revision}", lambda: services.offer_upsert_from_erp(data=_offer_data(item)))

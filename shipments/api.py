@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.models import Company
 from portal import audit
-from portal.api import require
+from portal.api import BulkOut, BulkResult, error_messages, require
 from portal.api_paging import Page, PullParams, cut, window
 from portal.api_refs import CompanyRef, Person, company_ref, person
 from shipments import selectors, services
@@ -156,24 +156,6 @@ class TrackingEventsIn(Schema):
     events: list[TrackingEventIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-# Named for the section: the schema keeps one component per class name, and billing's Result has "conflict".
-class ShipmentResult(Schema):
-    key: str = Field(..., description="'CUI NUMBER' (shipment); 'NUMBER-OR-AWB STATUS TIME' (tracking event)")
-    result: Literal["created", "updated", "unchanged", "rejected"]
-    status: int = Field(..., description="The HTTP status this object alone would have had")
-    errors: list[str] = []
-
-
-class ShipmentBulkOut(Schema):
-    results: list[ShipmentResult]
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
-    return error.messages
-
-
 def _event_args(event: ShipmentEventIn) -> dict:
     return {
         "occurred_at": event.time,
@@ -184,11 +166,11 @@ def _event_args(event: ShipmentEventIn) -> dict:
     }
 
 
-def upsert_one(item: ShipmentIn) -> ShipmentResult:
+def upsert_one(item: ShipmentIn) -> BulkResult:
     key = f"{item.cui} {item.number}"
     company = Company.objects.with_cui(item.cui).first()
     if company is None:
-        return ShipmentResult(
+        return BulkResult(
             key=key,
             result="rejected",
             status=400,
@@ -204,11 +186,11 @@ def upsert_one(item: ShipmentIn) -> ShipmentResult:
                 events=[_event_args(event) for event in item.events],
             )
     except ValidationError as error:
-        return ShipmentResult(key=key, result="rejected", status=400, errors=_messages(error))
-    return ShipmentResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error_messages(error))
+    return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
-@router.post("/shipments/bulk", response=ShipmentBulkOut, summary="Push up to 1,000 shipments with items and events")
+@router.post("/shipments/bulk", response=BulkOut, summary="Push up to 1,000 shipments with items and events")
 def shipments_bulk(request, payload: ShipmentsIn):
     """Each shipment is created, updated or recognised ("unchanged") on its own, by its company's CUI and its
     number. Its items are the whole list, matched by position (the list's order). Its tracking events are
@@ -217,10 +199,10 @@ def shipments_bulk(request, payload: ShipmentsIn):
     nothing of itself and blocks none of the others."""
     require(request, "shipments", write=True)
     with audit.acting_as(request.auth.name):
-        return ShipmentBulkOut(results=[upsert_one(item) for item in payload.shipments])
+        return BulkOut(results=[upsert_one(item) for item in payload.shipments])
 
 
-def record_one(event: TrackingEventIn) -> ShipmentResult:
+def record_one(event: TrackingEventIn) -> BulkResult:
     key = f"{event.shipment or event.awb} {event.status} {event.time.isoformat()}"
     try:
         with transaction.atomic():
@@ -228,12 +210,12 @@ def record_one(event: TrackingEventIn) -> ShipmentResult:
                 number=event.shipment, awb=event.awb, carrier_code=event.carrier, **_event_args(event)
             )
     except ValidationError as error:
-        return ShipmentResult(key=key, result="rejected", status=400, errors=_messages(error))
-    return ShipmentResult(key=key, result="created" if created else "unchanged", status=201 if created else 200)
+        return BulkResult(key=key, result="rejected", status=400, errors=error_messages(error))
+    return BulkResult(key=key, result="created" if created else "unchanged", status=201 if created else 200)
 
 
 @router.post(
-    "/shipments/tracking-events/bulk", response=ShipmentBulkOut, summary="Push up to 1,000 tracking events of shipments"
+    "/shipments/tracking-events/bulk", response=BulkOut, summary="Push up to 1,000 tracking events of shipments"
 )
 def tracking_events_bulk(request, payload: TrackingEventsIn):
     """The carrier feed file's path (`manage.py import_tracking_events`): each event names its shipment by
@@ -242,4 +224,4 @@ def tracking_events_bulk(request, payload: TrackingEventsIn):
     again. Each event on its own: a bad one saves nothing and blocks none of the others."""
     require(request, "shipments", write=True)
     with audit.acting_as(request.auth.name):
-        return ShipmentBulkOut(results=[record_one(event) for event in payload.events])
+        return BulkOut(results=[record_one(event) for event in payload.events])
