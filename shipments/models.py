@@ -70,6 +70,13 @@ class Status(models.TextChoices):
     RETURNED = "returnata", _("returnată")
 
 
+class ReceiptKind(models.TextChoices):
+    """How the client received the goods: in good order, or with objections (after reporting a problem)."""
+
+    GOOD = "good", _("în stare bună")
+    WITH_OBJECTIONS = "with_objections", _("cu obiecțiuni")
+
+
 # On the way (the client's list shows these first), not yet left, finished.
 MOVING = (Status.SHIPPED, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY, Status.FAILED)
 NOT_LEFT = (Status.PREPARING, Status.READY)
@@ -93,6 +100,7 @@ class ShipmentQuerySet(CompanyScopedQuerySet):
 
 class Shipment(models.Model):
     Status = Status
+    ReceiptKind = ReceiptKind
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
@@ -174,6 +182,10 @@ class Shipment(models.Model):
         related_name="+",
         editable=False,
     )
+    # "With objections" refers to the problem report's ticket (problem_ticket_id), which a check ties it to.
+    receipt_kind = models.CharField(
+        _("primire"), max_length=16, choices=ReceiptKind.choices, blank=True, editable=False
+    )
     # The support ticket a problem report opened (support.Ticket.public_id; no FK across sections).
     problem_ticket_id = models.UUIDField(_("tichet problemă"), null=True, blank=True, editable=False)
     problem_reported_at = models.DateTimeField(_("problemă raportată la"), null=True, blank=True, editable=False)
@@ -192,6 +204,17 @@ class Shipment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(packages__gte=1), name="shipment_at_least_one_package"),
+            # A confirmed receipt has its kind, an unconfirmed one none.
+            models.CheckConstraint(
+                condition=Q(received_at__isnull=True, receipt_kind="")
+                | Q(received_at__isnull=False, receipt_kind__in=ReceiptKind.values),
+                name="shipment_receipt_has_kind",
+            ),
+            # Objections always point to the ticket the problem report opened.
+            models.CheckConstraint(
+                condition=~Q(receipt_kind=ReceiptKind.WITH_OBJECTIONS) | Q(problem_ticket_id__isnull=False),
+                name="shipment_objections_have_ticket",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +238,11 @@ class Shipment(models.Model):
     @property
     def can_confirm_receipt(self) -> bool:
         return self.status == Status.DELIVERED and self.received_at is None
+
+    @property
+    def receipt_kind_to_confirm(self) -> str:
+        """The only kind the client may confirm now: with objections once a problem is reported."""
+        return ReceiptKind.WITH_OBJECTIONS if self.problem_ticket_id else ReceiptKind.GOOD
 
     @property
     def full_address(self) -> str:

@@ -36,6 +36,8 @@ class ShipmentFactory(factory.django.DjangoModelFactory):
     weight_kg = Decimal("48.50")
     planned_ship_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=1))
     planned_delivery_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
+    received_at = None
+    receipt_kind = factory.LazyAttribute(lambda o: Shipment.ReceiptKind.GOOD if o.received_at else "")
 
 
 class ShipmentItemFactory(factory.django.DjangoModelFactory):
