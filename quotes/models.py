@@ -109,6 +109,8 @@ class QuoteRequest(models.Model):
 
     NEEDS_ADDRESS = (Delivery.ADDRESS, Delivery.COURIER)
     CANCELLABLE = (Status.SUBMITTED, Status.IN_REVIEW)
+    # Still being worked on: a follow-up of the same offer or contract is refused meanwhile.
+    OPEN = (Status.SUBMITTED, Status.IN_REVIEW, Status.OFFERED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
@@ -149,6 +151,26 @@ class QuoteRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # What the request follows up (services.request_follow_up): an expired or rejected offer the client wants
+    # offered again, or a contract near its end they want renewed. At most one, and one open request each.
+    origin_offer = models.ForeignKey(
+        "quotes.Offer",
+        verbose_name=_("ofertă de origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up_requests",
+        editable=False,
+    )
+    origin_contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract de reînnoit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal_requests",
+        editable=False,
+    )
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -157,12 +179,32 @@ class QuoteRequest(models.Model):
         verbose_name_plural = _("cereri de ofertă")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["company", "-created_at"]), models.Index(fields=["company", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(origin_offer__isnull=True) | models.Q(origin_contract__isnull=True),
+                name="quote_request_one_origin",
+            ),
+            models.UniqueConstraint(
+                fields=["origin_offer"],
+                condition=models.Q(origin_offer__isnull=False, status__in=["submitted", "in_review", "offered"]),
+                name="quote_request_one_open_per_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["origin_contract"],
+                condition=models.Q(origin_contract__isnull=False, status__in=["submitted", "in_review", "offered"]),
+                name="quote_request_one_open_per_contract",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("Cererea %(number)s") % {"number": self.number})
 
     def get_absolute_url(self) -> str:
         return reverse("quotes:request_detail", args=[self.public_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
 
 
 class QuoteRequestLine(models.Model):
@@ -328,6 +370,19 @@ class Offer(models.Model):
     )
     # The ERP sent its own PDF: kept as it is (not rendered again when the client accepts).
     pdf_from_erp = models.BooleanField(_("PDF trimis de ERP"), default=False, editable=False)
+    # Given by the client with the acceptance (services.offer_accept), for their own purchasing.
+    po_number = models.CharField(_("număr comandă client (PO)"), max_length=50, blank=True, editable=False)
+    acceptance_note = models.TextField(_("nota clientului la acceptare"), blank=True, editable=False)
+    # "Confirmare de comandă": rendered once the offer is accepted (tasks.render_order_confirmation).
+    confirmation_pdf = models.ForeignKey(
+        "files.StoredFile",
+        verbose_name=_("confirmare de comandă (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = OfferQuerySet.as_manager()
 
