@@ -64,7 +64,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.models import Company
 from billing import services
@@ -192,6 +193,40 @@ def _company(cui: str) -> Company:
     if company is None:
         raise Rejected(f"compania cu CUI „{_text(cui)}” nu există în portal")
     return company
+
+
+class Lookups:
+    """What a batch (a file, an API call) looks up once instead of per invoice: the companies by CUI and,
+    with ``preload``, the batch's invoices already in the portal with their lines, so that recognising an
+    unchanged invoice costs no query."""
+
+    def __init__(self):
+        self.companies: dict[str, Company] = {}
+        self.invoices: dict[tuple[str, int], Invoice] | None = None
+
+    def company(self, cui) -> Company:
+        key = _text(cui)
+        if key not in self.companies:
+            self.companies[key] = _company(key)
+        return self.companies[key]
+
+    def preload(self, records: list[dict]) -> None:
+        numbers: dict[str, set[int]] = {}
+        for data in records:
+            number = _digits(data.get("number"))
+            if number.isascii() and number.isdigit():
+                numbers.setdefault(_text(data.get("series")), set()).add(int(number))
+        query = Q(pk__in=[])
+        for series, wanted in numbers.items():
+            query |= Q(series=series, number__in=wanted)
+        found = Invoice.objects.filter(query).prefetch_related("lines")
+        self.invoices = {(invoice.series, invoice.number): invoice for invoice in found}
+
+    def known(self, fields: dict):
+        """The invoice as preloaded (None: not in the portal then), or NOT_LOOKED_UP without a preload."""
+        if self.invoices is None:
+            return services.NOT_LOOKED_UP
+        return self.invoices.get((fields["series"], fields["number"]))
 
 
 def _invoice_of(company: Company, ref: str, name: str) -> Invoice:
@@ -355,17 +390,33 @@ def _line_vat(row: dict, tax_point: date, where: str) -> dict:
 
 
 def import_invoice(
-    data: dict, rows: list[dict], folder: Path | None = None, originals: services.Originals | None = None
+    data: dict,
+    rows: list[dict],
+    folder: Path | None = None,
+    originals: services.Originals | None = None,
+    lookups: Lookups | None = None,
+    issued: list[int] | None = None,
 ) -> str:
     """One invoice from the ERP, as the file or the API writes it: ``data`` its header, ``rows`` its lines;
-    ``originals`` the e-Factura files sent along (the API), else those the row names in ``folder``."""
-    company = _company(data.get("cui"))
+    ``originals`` the e-Factura files sent along (the API), else those the row names in ``folder``;
+    ``lookups`` and ``issued``: the batch's (see ``Lookups`` and ``services.invoice_import``)."""
+    lookups = lookups or Lookups()
+    company = lookups.company(data.get("cui"))
     fields = _invoice_fields(data, company)
     if fields["due_date"] < fields["issue_date"]:
         raise Rejected("scadența este înaintea datei emiterii")
     lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
     originals = originals or _originals(data, folder)
-    return services.invoice_import(company=company, fields=fields, lines=lines, originals=originals)
+    known = lookups.known(fields)
+    try:
+        return services.invoice_import(
+            company=company, fields=fields, lines=lines, originals=originals, known=known, issued=issued
+        )
+    except IntegrityError:
+        if known is services.NOT_LOOKED_UP:
+            raise
+        # Another push created it after the batch looked: recognise it as a single import would.
+        return services.invoice_import(company=company, fields=fields, lines=lines, originals=originals, issued=issued)
 
 
 def import_payment(data: dict, allocations: list[tuple[str, object]]) -> str:
@@ -475,8 +526,9 @@ def import_text(text: str, *, fmt: str, folder: Path | None = None) -> Report:
     report = Report()
     # Invoices before the credit notes that reverse them, then the payments that settle both.
     ordered = sorted(invoices, key=lambda record: _text(record[1].get("kind")).lower() == Invoice.Kind.CREDIT_NOTE)
+    lookups = Lookups()
     for what, data, rows in ordered:
-        _run(report, what, lambda data=data, rows=rows: import_invoice(data, rows, folder))
+        _run(report, what, lambda data=data, rows=rows: import_invoice(data, rows, folder, lookups=lookups))
     for what, data, allocations in payments:
 
         def action(data=data, allocations=allocations):

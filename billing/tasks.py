@@ -7,6 +7,7 @@ from celery import shared_task
 
 from billing import services
 from billing.models import Invoice, InvoiceReminder, PaymentNotice
+from portal.tasks_util import send
 
 
 @shared_task
@@ -17,6 +18,15 @@ def render_invoice_pdf(invoice_id: int, force: bool = False) -> None:
 @shared_task
 def render_invoice_xml(invoice_id: int) -> None:
     services.invoice_render_xml(invoice_id=invoice_id)
+
+
+@shared_task
+def invoices_issued(invoice_ids: list[int]) -> None:
+    """What follows an issue or an ERP batch, one task per invoice and kind (each runs once): its XML, the
+    billing users' notice, its PDF. One message for a batch of 1,000 instead of 3,000 in the request."""
+    for invoice_id in invoice_ids:
+        for task in (render_invoice_xml, notify_invoice_issued, render_invoice_pdf):
+            send(task, [invoice_id])
 
 
 @shared_task

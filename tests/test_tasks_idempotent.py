@@ -312,6 +312,7 @@ CASES = [
     ("billing.tasks.render_invoice_pdf", lambda c: [_invoice(c).pk], "files.StoredFile"),
     ("billing.tasks.render_invoice_pdf", lambda c: [_invoice(c).pk, True], "files.StoredFile"),
     ("billing.tasks.render_invoice_xml", lambda c: [_invoice(c).pk], "files.StoredFile"),
+    ("billing.tasks.invoices_issued", lambda c: [[_invoice(c).pk]], "files.StoredFile"),
     ("billing.tasks.build_invoice_archive", _archive, "files.StoredFile"),
     ("billing.tasks.notify_invoice_issued", lambda c: [_invoice(c).pk], "portal.Notification"),
     ("billing.tasks.send_invoice_reminders", _reminders_due, "billing.InvoiceReminder"),

@@ -23,7 +23,7 @@ from billing.services.efactura import (
     invoice_xml_bytes,
     invoice_xml_name,
 )
-from billing.services.imports import IssuedInvoiceChanged, invoice_import, payment_import
+from billing.services.imports import NOT_LOOKED_UP, IssuedInvoiceChanged, invoice_import, payment_import
 from billing.services.invoices import (
     check_lines_vat,
     clean_invoice_fields,
@@ -58,6 +58,7 @@ from billing.services.payments import (
 from billing.services.reminders import DueReminder, due_reminders, reminder_notify, send_invoice_reminders
 
 __all__ = [
+    "NOT_LOOKED_UP",
     "DueReminder",
     "IssuedInvoiceChanged",
     "OriginalConflict",

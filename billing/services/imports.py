@@ -17,7 +17,14 @@ from accounts.models import Company
 from billing import tasks
 from billing.models import ZERO, Invoice, InvoiceLine, Payment
 from billing.services.efactura import Originals, freeze_parties, invoice_attach_originals
-from billing.services.invoices import check_lines_vat, clean_invoice_fields, invoice_refresh, release_excess
+from billing.services.invoices import (
+    check_lines_vat,
+    clean_invoice_fields,
+    invoice_refresh,
+    release_excess,
+    set_line_amounts,
+    set_totals,
+)
 from billing.services.payments import clean_payment_fields, payment_set_allocations
 from portal import audit
 from portal.money import cents
@@ -61,71 +68,102 @@ def _fiscal_changes(invoice: Invoice, fields: dict, lines: list[dict]) -> list[s
 
 
 def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice:
+    """The invoice with its lines and totals, computed before the two inserts; a credit note then refreshes
+    the invoice it reverses."""
     invoice = Invoice(company=company, issued_at=timezone.now(), **fields)
     clean_invoice_fields(invoice)
+    rows = [
+        InvoiceLine(company=company, position=position, **{name: line[name] for name in LINE_FIELDS})
+        for position, line in enumerate(lines, start=1)
+    ]
+    set_line_amounts(rows)
+    set_totals(invoice, rows)
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE and invoice.total_gross >= 0:
+        raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
+    if invoice.kind == Invoice.Kind.INVOICE and invoice.total_gross <= 0:
+        raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
     freeze_parties(invoice)
     invoice.save()
-    InvoiceLine.objects.bulk_create(
-        [
-            InvoiceLine(
-                company=company, invoice=invoice, position=position, **{name: line[name] for name in LINE_FIELDS}
-            )
-            for position, line in enumerate(lines, start=1)
-        ]
-    )
-    invoice_refresh(invoice=invoice)
+    for row in rows:
+        row.invoice = invoice
+    InvoiceLine.objects.bulk_create(rows)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        if invoice.total_gross >= 0:
-            raise ValidationError(_("O factură storno are valori negative (cantități cu minus)."))
         original = invoice_refresh(invoice=invoice.reverses)
         if original.credited > original.total_gross:
             raise ValidationError(_("Stornările depășesc valoarea facturii %(invoice)s.") % {"invoice": original})
         if original.balance < 0:
             release_excess(original)
-    elif invoice.total_gross <= 0:
-        raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
     audit.record(action="invoice.imported", company=company, obj=invoice, created=True, total=str(invoice.total_gross))
-    enqueue(tasks.render_invoice_pdf, invoice.pk)
-    enqueue(tasks.render_invoice_xml, invoice.pk)
-    enqueue(tasks.notify_invoice_issued, invoice.pk)
     return invoice
 
 
+def _recognise(invoice: Invoice, company: Company, fields: dict, lines: list[dict]) -> str:
+    """An invoice already issued: "unchanged", "updated" (its project) or refused with what it would change."""
+    if invoice.company_id != company.pk:
+        raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
+    if invoice.status == Invoice.Status.DRAFT:
+        raise ValidationError(
+            _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
+        )
+    changed = _fiscal_changes(invoice, fields, lines)
+    if changed:
+        raise IssuedInvoiceChanged(
+            _(
+                "Factura %(invoice)s a fost emisă și nu se mai schimbă (diferă: %(fields)s); "
+                "corecturile se fac printr-o factură storno."
+            )
+            % {"invoice": invoice, "fields": ", ".join(changed)}
+        )
+    if not _project_changes(invoice, fields):
+        return "unchanged"
+    invoice.project = fields["project"]
+    invoice.save(update_fields=["project", "updated_at"])
+    audit.record(action="invoice.imported", company=company, obj=invoice, created=False, changed=["project"])
+    return "updated"
+
+
+def _project_changes(invoice: Invoice, fields: dict) -> bool:
+    return invoice.project_id != (fields["project"].pk if fields["project"] else None)
+
+
+# ``known`` when the caller looked the batch's invoices up beforehand: NOT_LOOKED_UP asks this service to.
+NOT_LOOKED_UP = object()
+
+
 @transaction.atomic
-def invoice_import(*, company: Company, fields: dict, lines: list[dict], originals: Originals | None = None) -> str:
+def invoice_import(
+    *,
+    company: Company,
+    fields: dict,
+    lines: list[dict],
+    originals: Originals | None = None,
+    known: Invoice | object | None = NOT_LOOKED_UP,
+    issued: list[int] | None = None,
+) -> str:
     """Create an issued invoice keyed by series + number, or recognise it. Returns "created", "updated" or
     "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
     delivery_date, currency, exchange_rate, contract, project, notes; ``lines``: dicts of LINE_FIELDS, whose VAT
     is checked against the tax point as issuing checks it; ``originals``: what ANAF's e-Factura holds.
 
     An issued invoice is a fiscal document: a file that changes its fiscal fields or lines is refused with
-    the fields it changes; only its project may change, and its e-Factura originals be added."""
+    the fields it changes; only its project may change, and its e-Factura originals be added.
+
+    A batch (billing/importer.py's ``Lookups``) passes ``known``, the invoice as it found it with its lines (or
+    None), so an unchanged one costs no query; and ``issued``, where the new invoices' ids go for one
+    ``invoices_issued`` task after the batch instead of one each."""
     check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
-    invoice = Invoice.objects.select_for_update().filter(series=fields["series"], number=fields["number"]).first()
-    if invoice is not None and invoice.company_id != company.pk:
-        raise ValidationError(_("Factura %(invoice)s există deja pentru altă companie.") % {"invoice": invoice})
-    if invoice is not None and invoice.status == Invoice.Status.DRAFT:
-        raise ValidationError(
-            _("Factura %(invoice)s este o ciornă în portal; emiteți-o sau ștergeți-o întâi.") % {"invoice": invoice}
-        )
+    invoice = known
+    if known is NOT_LOOKED_UP or (known is not None and (originals is not None or _project_changes(known, fields))):
+        key = {"series": fields["series"], "number": fields["number"]}
+        invoice = Invoice.objects.select_for_update().filter(**key).prefetch_related("lines").first()
     if invoice is None:
         invoice, result = _create_issued(company, fields, lines), "created"
+        if issued is None:
+            enqueue(tasks.invoices_issued, [invoice.pk])
+        else:
+            issued.append(invoice.pk)
     else:
-        changed = _fiscal_changes(invoice, fields, lines)
-        if changed:
-            raise IssuedInvoiceChanged(
-                _(
-                    "Factura %(invoice)s a fost emisă și nu se mai schimbă (diferă: %(fields)s); "
-                    "corecturile se fac printr-o factură storno."
-                )
-                % {"invoice": invoice, "fields": ", ".join(changed)}
-            )
-        result = "unchanged"
-        if invoice.project != fields["project"]:
-            invoice.project = fields["project"]
-            invoice.save(update_fields=["project", "updated_at"])
-            audit.record(action="invoice.imported", company=company, obj=invoice, created=False, changed=["project"])
-            result = "updated"
+        result = _recognise(invoice, company, fields, lines)
     if originals is not None and invoice_attach_originals(invoice=invoice, originals=originals):
         result = "updated" if result == "unchanged" else result
     return result

@@ -54,17 +54,20 @@ def derive_status(*, kind: str, issued: bool, gross: Decimal, credited: Decimal,
     return Invoice.Status.ISSUED
 
 
-def invoice_refresh(*, invoice: Invoice) -> Invoice:
-    """Recompute the lines' amounts, the totals, what was credited and paid, the balance and status."""
-    lines = list(InvoiceLine.objects.filter(invoice_id=invoice.pk))
+def set_line_amounts(lines: Iterable[InvoiceLine]) -> list[InvoiceLine]:
+    """Each line's net value and VAT from its quantity, price and rate; returns the lines that changed."""
     changed = []
     for line in lines:
         net, vat = line_amounts(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
         if (net, vat) != (line.net_amount, line.vat_amount):
             line.net_amount, line.vat_amount = net, vat
             changed.append(line)
-    if changed:
-        InvoiceLine.objects.bulk_update(changed, ["net_amount", "vat_amount"])
+    return changed
+
+
+def set_totals(invoice: Invoice, lines: list[InvoiceLine], *, credited: Decimal = ZERO, paid: Decimal = ZERO) -> None:
+    """The invoice's totals, balance and status from its lines' amounts and what was credited and paid
+    (nothing for a new invoice); no query."""
     invoice.total_net = sum((line.net_amount for line in lines), ZERO)
     groups = vat_groups((line.vat_rate, line.net_amount, line.vat_category) for line in lines)
     invoice.total_vat = sum((group.vat for group in groups), ZERO)
@@ -72,12 +75,8 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         invoice.credited = invoice.amount_paid = invoice.balance = ZERO
     else:
-        credit_notes = Invoice.objects.filter(reverses_id=invoice.pk).exclude(status=Invoice.Status.DRAFT)
-        invoice.credited = -cents(credit_notes.aggregate(total=Sum("total_gross"))["total"])
-        invoice.amount_paid = cents(
-            PaymentAllocation.objects.filter(invoice_id=invoice.pk).aggregate(total=Sum("amount"))["total"]
-        )
-        invoice.balance = invoice.total_gross - invoice.credited - invoice.amount_paid
+        invoice.credited, invoice.amount_paid = credited, paid
+        invoice.balance = invoice.total_gross - credited - paid
     invoice.status = derive_status(
         kind=invoice.kind,
         issued=invoice.issued_at is not None,
@@ -85,6 +84,20 @@ def invoice_refresh(*, invoice: Invoice) -> Invoice:
         credited=invoice.credited,
         paid=invoice.amount_paid,
     )
+
+
+def invoice_refresh(*, invoice: Invoice) -> Invoice:
+    """Recompute the lines' amounts, the totals, what was credited and paid, the balance and status."""
+    lines = list(InvoiceLine.objects.filter(invoice_id=invoice.pk))
+    changed = set_line_amounts(lines)
+    if changed:
+        InvoiceLine.objects.bulk_update(changed, ["net_amount", "vat_amount"])
+    credited = paid = ZERO
+    if invoice.kind != Invoice.Kind.CREDIT_NOTE:
+        credit_notes = Invoice.objects.filter(reverses_id=invoice.pk).exclude(status=Invoice.Status.DRAFT)
+        credited = -cents(credit_notes.aggregate(total=Sum("total_gross"))["total"])
+        paid = cents(PaymentAllocation.objects.filter(invoice_id=invoice.pk).aggregate(total=Sum("amount"))["total"])
+    set_totals(invoice, lines, credited=credited, paid=paid)
     Invoice.objects.filter(pk=invoice.pk).update(
         total_net=invoice.total_net,
         total_vat=invoice.total_vat,
@@ -296,9 +309,7 @@ def invoice_issue(*, invoice: Invoice, by: User | None = None) -> Invoice:
         total=str(invoice.total_gross),
         currency=invoice.currency,
     )
-    enqueue(tasks.render_invoice_pdf, invoice.pk)
-    enqueue(tasks.render_invoice_xml, invoice.pk)
-    enqueue(tasks.notify_invoice_issued, invoice.pk)
+    enqueue(tasks.invoices_issued, [invoice.pk])
     return invoice
 
 
