@@ -122,8 +122,9 @@ class ShipmentAdmin(admin.ModelAdmin):
         "shipped_at",
         "delivered_at",
         "received_at",
+        "receipt_kind",
     )
-    list_filter = ("status", "carrier", ReceivedFilter, ProblemFilter)
+    list_filter = ("status", "carrier", ReceivedFilter, "receipt_kind", ProblemFilter)
     search_fields = ("number", "awb", "company__name", "company__cui", "delivery_city")
     list_select_related = ("company", "carrier")
     autocomplete_fields = ("company", "contract")
@@ -137,6 +138,7 @@ class ShipmentAdmin(admin.ModelAdmin):
         "tracking_link",
         "received_at",
         "received_by",
+        "receipt_kind",
         "problem_ticket_id",
         "problem_reported_at",
         "documents_link",
@@ -167,7 +169,10 @@ class ShipmentAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Clientul"), {"fields": (("received_at", "received_by"), ("problem_ticket_id", "problem_reported_at"))}),
+        (
+            _("Clientul"),
+            {"fields": (("received_at", "received_by", "receipt_kind"), ("problem_ticket_id", "problem_reported_at"))},
+        ),
         (None, {"fields": ("documents_link", ("created_at", "updated_at"))}),
     )
     inlines = [ShipmentItemInline, TrackingEventInline]

@@ -45,8 +45,15 @@ class ShipmentReportOut(Schema):
     company: CompanyRef
     at: datetime = Field(..., description="When the client reported it")
     by: Person | None
+    receipt_kind: Literal["good", "with_objections"] | None = Field(
+        ...,
+        description="A receipt's kind: in good order, or with objections (after a problem report, whose "
+        "ticket it names); null for a problem",
+    )
     text: str = Field(..., description="The problem as the client described it; empty for a receipt")
-    ticket: TicketRef | None = Field(..., description="The support ticket a problem opened (see /tickets)")
+    ticket: TicketRef | None = Field(
+        ..., description="The support ticket a problem opened (see /tickets), also on a receipt with objections"
+    )
     updated_at: datetime = Field(..., description="`at`: the list's order and `updated_since`")
 
 
@@ -55,8 +62,10 @@ class ShipmentReportPage(Page[ShipmentReportOut]):
 
 
 def _report_out(shipment: Shipment, tickets: dict) -> ShipmentReportOut:
-    ticket = tickets.get(shipment.problem_ticket_id) if shipment.report_kind == selectors.PROBLEM else None
-    if shipment.report_kind == selectors.RECEIPT:
+    receipt = shipment.report_kind == selectors.RECEIPT
+    objections = receipt and shipment.receipt_kind == Shipment.ReceiptKind.WITH_OBJECTIONS
+    ticket = tickets.get(shipment.problem_ticket_id) if objections or not receipt else None
+    if receipt:
         by, text = shipment.received_by, ""
     else:
         by, text = (ticket.opened_by, ticket.description) if ticket else (None, "")
@@ -71,6 +80,7 @@ def _report_out(shipment: Shipment, tickets: dict) -> ShipmentReportOut:
         company=company_ref(shipment.company),
         at=shipment.pull_at,
         by=person(by),
+        receipt_kind=shipment.receipt_kind if receipt else None,
         text=text,
         ticket=TicketRef(public_id=ticket.public_id, number=ticket.number) if ticket else None,
         updated_at=shipment.pull_at,

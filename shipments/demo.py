@@ -1,6 +1,6 @@
 """Demo shipments in every status, with Romanian delivery addresses, couriers, AWBs and tracking events;
-delivery notes ("aviz de însoțire") and proofs of delivery as documents; one receipt confirmed and one
-failed delivery reported to support.
+delivery notes ("aviz de însoțire") and proofs of delivery as documents; receipts confirmed, a failed
+delivery reported to support, and a damaged parcel reported to support, then received with objections.
 
 Idempotent: a shipment is found by its number and refreshed; its events are recreated relative to now
 (emails and notifications are keyed, so nobody is told twice); documents are added once.
@@ -213,12 +213,36 @@ def agroserv_specs():
             "kg": "37.50",
             "ship": -4,
             "deliver": -2,
-            "problem": True,
+            "problem": "Curierul a venit vineri după ora 16, când depozitul era închis. Vă rugăm "
+            "să reprogramați livrarea pentru luni, între 8:00 și 14:00; vă așteaptă "
+            "Gheorghe Neagu la poarta fermei.",
             "events": [
                 (96, S.SHIPPED, DEPOT, ""),
                 (80, S.IN_TRANSIT, "HUB", ""),
                 (32, S.OUT_FOR_DELIVERY, "Fundulea", ""),
                 (27, S.FAILED, "Fundulea, Călărași", "Destinatar absent; livrarea se reprogramează."),
+            ],
+        },
+        {
+            "number": "EXP-2026-0139",
+            "carrier": "sameday",
+            "awb": "1SDY270377120",
+            "site": "bucuresti",
+            "items": PANEL[1:],
+            "packages": 3,
+            "kg": "96.40",
+            "ship": -6,
+            "deliver": -5,
+            "problem": "La descărcare, unul dintre cele trei colete avea ambalajul rupt, iar senzorul de presiune "
+            "SP-16 din el are carcasa fisurată (fotografiile le trimitem în tichet). Restul mărfii este în regulă. "
+            "Vă rugăm să ne trimiteți un senzor de înlocuire.",
+            "received": True,
+            "pod": "Primit de: Mihai Ionescu, cu obiecțiuni consemnate pe aviz: un colet deteriorat.",
+            "events": [
+                (150, S.SHIPPED, DEPOT, ""),
+                (138, S.IN_TRANSIT, "HUB", ""),
+                (124, S.OUT_FOR_DELIVERY, "București", ""),
+                (120, S.DELIVERED, "București, Sector 6", "Predat lui Mihai Ionescu; un colet cu ambalajul rupt."),
             ],
         },
         {
@@ -424,20 +448,22 @@ def seed(demo: dict) -> None:
                     issued=shipment.delivered_at,
                     paragraphs=[
                         f"Marfa a fost predată la {shipment.full_address}.",
-                        f"Primit de: {shipment.contact_name}, fără obiecții la recepție.",
+                        spec.get("pod") or f"Primit de: {shipment.contact_name}, fără obiecții la recepție.",
                     ],
                 )
             user = users.get(receiver)
             if user is None:
                 continue
-            if spec.get("received") and shipment.received_at is None:
-                services.shipment_confirm_receipt(shipment=shipment, company=company, user=user)
-            if spec.get("problem") and shipment.problem_ticket_id is None:
-                services.shipment_report_problem(
-                    shipment=shipment,
-                    company=company,
-                    user=user,
-                    description="Curierul a venit vineri după ora 16, când depozitul era închis. Vă rugăm "
-                    "să reprogramați livrarea pentru luni, între 8:00 și 14:00; vă așteaptă "
-                    "Gheorghe Neagu la poarta fermei.",
-                )
+            _client_side(shipment, spec, company=company, user=user)
+
+
+def _client_side(shipment: Shipment, spec: dict, *, company, user) -> None:
+    """The client's problem report (which opens a support ticket), then the receipt: with objections
+    that point to that ticket when a problem was reported first, in good order otherwise."""
+    if spec.get("problem") and shipment.problem_ticket_id is None:
+        services.shipment_report_problem(shipment=shipment, company=company, user=user, description=spec["problem"])
+        shipment.refresh_from_db()
+    if spec.get("received") and shipment.received_at is None:
+        services.shipment_confirm_receipt(
+            shipment=shipment, company=company, user=user, kind=shipment.receipt_kind_to_confirm
+        )

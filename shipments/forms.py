@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from files.forms import CheckedFileField, upload_help
-from shipments.models import Status
+from shipments.models import ReceiptKind, Status
 from shipments.selectors import ON_THE_WAY
 
 MAX_ATTACHMENTS = 5
@@ -74,6 +74,8 @@ class ProblemReportForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    """The confirmation button's form (a POST from elsewhere without it is refused)."""
+    """The confirmation button's form (a POST from elsewhere without it is refused): the button names the
+    kind of receipt the page offers (the service decides whether that kind may be confirmed)."""
 
     confirm = forms.BooleanField(required=True, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=ReceiptKind.choices, widget=forms.HiddenInput)

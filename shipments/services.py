@@ -17,7 +17,8 @@ from portal import audit, events
 from portal.db import retry_on_conflict
 from portal.tasks_util import enqueue
 from shipments import tasks
-from shipments.models import LEFT, MOVING, Carrier, Shipment, ShipmentItem, Status, TrackingEvent
+from shipments.models import LEFT, MOVING, Carrier, ReceiptKind, Shipment, ShipmentItem, Status, TrackingEvent
+from support import selectors as support_selectors
 from support import services as support_services
 
 # Which email a status change sends (once per shipment and kind): the goods left, arrived, or did not.
@@ -198,6 +199,27 @@ def shipment_mark_delivered(
     return event
 
 
+def _ticket_ref(company: Company, public_id) -> dict | None:
+    """The ticket as the shipment events name it: {"id": public id, "number": its number}."""
+    ticket = support_selectors.tickets_for_detail(company=company).filter(public_id=public_id).first()
+    return {"id": str(ticket.public_id), "number": ticket.number} if ticket else None
+
+
+def _receipt_refused(shipment: Shipment, kind: str) -> str:
+    """Why ``kind`` cannot be confirmed now ("" if it can): after a problem report only with objections."""
+    if kind not in ReceiptKind.values:
+        return _("Alegeți cum ați primit marfa: în stare bună sau cu obiecțiuni.")
+    if shipment.status != Status.DELIVERED:
+        return _("Primirea se poate confirma doar pentru o expediere livrată.")
+    if kind == ReceiptKind.GOOD and shipment.problem_ticket_id is not None:
+        return _("Ați raportat o problemă la expedierea %(number)s; primirea se poate confirma doar cu obiecțiuni.") % {
+            "number": shipment.number
+        }
+    if kind == ReceiptKind.WITH_OBJECTIONS and shipment.problem_ticket_id is None:
+        return _("Raportați mai întâi problema; primirea cu obiecțiuni trimite la tichetul ei.")
+    return ""
+
+
 @retry_on_conflict
 @transaction.atomic
 def shipment_confirm_receipt(
@@ -205,21 +227,38 @@ def shipment_confirm_receipt(
     shipment: Shipment,
     company: Company,
     user: User,
+    kind: str = ReceiptKind.GOOD,
 ) -> tuple[Shipment, bool]:
-    """The client confirms the goods arrived; once (a second confirmation changes nothing)."""
+    """The client confirms the goods arrived, once (a second confirmation changes nothing): in good order,
+    or, once a problem is reported, only with objections, which refer to the problem's ticket."""
     shipment = Shipment.objects.for_company(company).select_for_update().get(pk=shipment.pk)
     if shipment.received_at is not None:
         return shipment, False
-    if shipment.status != Status.DELIVERED:
-        raise ValidationError(_("Primirea se poate confirma doar pentru o expediere livrată."))
-    shipment.received_at, shipment.received_by = timezone.now(), user
-    shipment.save(update_fields=["received_at", "received_by", "updated_at"])
-    audit.record(action="shipment.receipt_confirmed", company=company, user=user, obj=shipment)
+    refused = _receipt_refused(shipment, kind)
+    if refused:
+        raise ValidationError(refused)
+    shipment.received_at, shipment.received_by, shipment.receipt_kind = timezone.now(), user, kind
+    shipment.save(update_fields=["received_at", "received_by", "receipt_kind", "updated_at"])
+    ticket = _ticket_ref(company, shipment.problem_ticket_id) if kind == ReceiptKind.WITH_OBJECTIONS else None
+    audit.record(
+        action="shipment.receipt_confirmed",
+        company=company,
+        user=user,
+        obj=shipment,
+        kind=kind,
+        **({"ticket": ticket["id"]} if ticket else {}),
+    )
     events.publish(
         "shipment.receipt_confirmed",
         company=company,
         obj=shipment,
-        data={"number": shipment.number, "awb": shipment.awb, "received_at": shipment.received_at},
+        data={
+            "number": shipment.number,
+            "awb": shipment.awb,
+            "received_at": shipment.received_at,
+            "kind": kind,
+            "ticket": ticket,
+        },
     )
     return shipment, True
 

@@ -14,6 +14,7 @@ from portal.tenancy import company_member_required
 from shipments import selectors, services
 from shipments.forms import ProblemReportForm, ReceiptForm, ShipmentFilterForm
 from shipments.models import Shipment
+from support import selectors as support_selectors
 
 PER_PAGE = 25
 
@@ -55,6 +56,14 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _problem_ticket(request: HttpRequest, shipment: Shipment):
+    """The ticket the shipment's problem report opened (its number names it on the page), or None."""
+    if not shipment.problem_ticket_id:
+        return None
+    tickets = support_selectors.tickets_for_detail(company=request.company)
+    return tickets.filter(public_id=shipment.problem_ticket_id).first()
+
+
 @require_safe
 @company_member_required
 def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
@@ -73,7 +82,8 @@ def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
             "last_event": events[0] if events else None,
             "documents": documents,
             "ticket_url": ticket_url(shipment.problem_ticket_id) if shipment.problem_ticket_id else "",
-            "receipt_form": ReceiptForm(initial={"confirm": True}),
+            "ticket": _problem_ticket(request, shipment),
+            "receipt_form": ReceiptForm(initial={"confirm": True, "kind": shipment.receipt_kind_to_confirm}),
             "active_section": "shipments",
             "can_see_billing": request.membership.has_right("billing"),
         },
@@ -84,19 +94,18 @@ def shipment_detail(request: HttpRequest, public_id) -> HttpResponse:
 @company_member_required
 def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
     shipment = _shipment(request, public_id)
-    if not ReceiptForm(request.POST).is_valid():
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
         return HttpResponseBadRequest(_("Cererea nu a venit din formularul de confirmare."))
     try:
         shipment, confirmed = services.shipment_confirm_receipt(
-            shipment=shipment, company=request.company, user=request.user
+            shipment=shipment, company=request.company, user=request.user, kind=form.cleaned_data["kind"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if confirmed:
-            messages.success(
-                request, _("Ați confirmat primirea expedierii %(number)s. Mulțumim!") % {"number": shipment.number}
-            )
+            messages.success(request, _confirmed_message(shipment))
         else:
             messages.info(
                 request,
@@ -108,6 +117,15 @@ def shipment_confirm_receipt(request: HttpRequest, public_id) -> HttpResponse:
                 },
             )
     return redirect("shipments:detail", public_id=shipment.public_id)
+
+
+def _confirmed_message(shipment: Shipment) -> str:
+    if shipment.receipt_kind == Shipment.ReceiptKind.WITH_OBJECTIONS:
+        return _(
+            "Ați confirmat primirea expedierii %(number)s cu obiecțiuni. Obiecțiunile se rezolvă în tichetul "
+            "de suport deschis la raportarea problemei."
+        ) % {"number": shipment.number}
+    return _("Ați confirmat primirea expedierii %(number)s. Mulțumim!") % {"number": shipment.number}
 
 
 def _say_already_reported(request: HttpRequest, shipment: Shipment) -> None:

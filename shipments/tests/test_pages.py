@@ -81,7 +81,7 @@ def test_another_company_sees_nothing(client, member_b, delivered):
     assert delivered.number not in client.get(reverse("shipments:list")).content.decode()
     assert client.get(detail_url(delivered)).status_code == 404
     confirm = reverse("shipments:confirm_receipt", args=[delivered.public_id])
-    assert client.post(confirm, {"confirm": "on"}).status_code == 404
+    assert client.post(confirm, {"confirm": "on", "kind": "good"}).status_code == 404
     report = reverse("shipments:report_problem", args=[delivered.public_id])
     assert client.post(report, {"description": "Lipsește un colet din două."}).status_code == 404
     delivered.refresh_from_db()
@@ -113,7 +113,7 @@ def test_detail_shows_timeline_items_tracking_link_and_documents(client, member_
 def test_confirm_receipt_records_who_and_when_once(client, admin_a, member_a, delivered):
     url = reverse("shipments:confirm_receipt", args=[delivered.public_id])
     client.force_login(member_a)
-    response = client.post(url, {"confirm": "on"})
+    response = client.post(url, {"confirm": "on", "kind": "good"})
     assert response.status_code == 302 and response["Location"] == detail_url(delivered)
     delivered.refresh_from_db()
     first_at = delivered.received_at
@@ -122,7 +122,7 @@ def test_confirm_receipt_records_who_and_when_once(client, admin_a, member_a, de
     assert "Primire confirmată de Mihai Ionescu" in page and "Confirm primirea" not in page
 
     client.force_login(admin_a)
-    response = client.post(url, {"confirm": "on"}, follow=True)
+    response = client.post(url, {"confirm": "on", "kind": "good"}, follow=True)
     assert "fusese deja confirmată de Mihai Ionescu" in response.content.decode()
     delivered.refresh_from_db()
     assert (delivered.received_by, delivered.received_at) == (member_a, first_at)
@@ -134,7 +134,7 @@ def test_only_a_delivered_shipment_can_be_confirmed(client, admin_a, company_a):
     client.force_login(admin_a)
     assert "Confirm primirea" not in client.get(detail_url(shipment)).content.decode()
     url = reverse("shipments:confirm_receipt", args=[shipment.public_id])
-    response = client.post(url, {"confirm": "on"}, follow=True)
+    response = client.post(url, {"confirm": "on", "kind": "good"}, follow=True)
     assert "doar pentru o expediere livrată" in response.content.decode()
     assert client.post(url).status_code == 400  # not from the confirmation form
     shipment.refresh_from_db()
