@@ -15,7 +15,7 @@ from accounts import selectors, services
 from accounts.forms import InvitationForm, InvitationSignupForm, MembershipForm, ProfileForm
 from accounts.models import Invitation, Membership, User
 from portal.paging import paginate
-from portal.tenancy import SESSION_KEY, company_member_required, current_membership
+from portal.tenancy import choose_company, company_member_required, current_membership
 
 MEMBERS_PER_PAGE = 50
 
@@ -164,7 +164,7 @@ def _join_invited_company(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationNotOpen as error:
         messages.error(request, str(error))
         return redirect("dashboard:home")
-    request.session[SESSION_KEY] = str(membership.company.public_id)
+    choose_company(request, membership)
     messages.success(request, _("Bun venit în %(company)s!") % {"company": membership.company})
     return redirect("dashboard:home")
 
@@ -182,7 +182,7 @@ def _sign_up_and_join(request: HttpRequest, token: str, data: dict) -> HttpRespo
         messages.error(request, str(error))
         return redirect("account_login")
     login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[SESSION_KEY] = str(membership.company.public_id)
+    choose_company(request, membership)
     messages.success(request, _("Contul a fost creat. Bun venit în %(company)s!") % {"company": membership.company})
     return redirect("dashboard:home")
 
@@ -195,7 +195,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         raise Http404 from error
     membership = get_object_or_404(selectors.active_memberships_of(user=request.user), company__public_id=company_id)
-    request.session[SESSION_KEY] = str(membership.company.public_id)
+    choose_company(request, membership)
     messages.success(request, _("Lucrați acum pentru %(company)s.") % {"company": membership.company})
     return redirect("dashboard:home")
 
