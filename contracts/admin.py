@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -64,12 +67,19 @@ class ContractAdmin(admin.ModelAdmin):
     raw_id_fields = ("offer",)
     form = ContractAdminForm
     date_hierarchy = "current_end_date"
-    readonly_fields = ("current_end_date", "current_value", "documents_link", "created_at", "updated_at")
+    readonly_fields = (
+        "current_end_date",
+        "current_value",
+        "documents_link",
+        "renewal_links",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("company", ("number", "kind"), "title", "status", "offer")}),
         (_("Perioadă"), {"fields": (("signed_on", "start_date", "end_date"), "terminated_on", "current_end_date")}),
         (_("Valoare"), {"fields": (("value", "currency"), "current_value", "payment_terms")}),
-        (None, {"fields": ("description", "documents_link")}),
+        (None, {"fields": ("description", "documents_link", "renewal_links")}),
     )
     inlines = [AnnexInline]
     actions = ["activate", "terminate"]
@@ -77,6 +87,23 @@ class ContractAdmin(admin.ModelAdmin):
     @admin.display(description=_("stare"))
     def status_label(self, obj):
         return obj.display_status_label
+
+    @admin.display(description=_("cereri de reînnoire"))
+    def renewal_links(self, obj):
+        if not obj.pk:
+            return "—"
+        requests = obj.renewal_requests.order_by("-created_at")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> — {}',
+                (
+                    (reverse("admin:quotes_quoterequest_change", args=[r.pk]), r.number, r.get_status_display())
+                    for r in requests
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("documente semnate"))
     def documents_link(self, obj):

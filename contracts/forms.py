@@ -27,3 +27,15 @@ class ContractFilterForm(forms.Form):
             return {}
         sort = self.cleaned_data["sort"]
         return {"status": self.cleaned_data["status"], "sort": sort if sort in SORTS else "end"}
+
+
+class RenewalForm(forms.Form):
+    """What the client adds to a renewal request: its subject and delivery come from the contract."""
+
+    remarks = forms.CharField(
+        label=_("Observații (opțional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce doriți schimbat la reînnoire: durată, cantități, servicii incluse."),
+    )

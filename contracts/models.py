@@ -129,6 +129,11 @@ class Contract(models.Model):
         return self.DisplayStatus(self.display_status()).label
 
     @property
+    def in_renewal_window(self) -> bool:
+        """Within its notice period (the "expiră curând" days before its end): the client may ask to renew."""
+        return self.display_status() == self.DisplayStatus.EXPIRING
+
+    @property
     def days_left(self) -> int | None:
         if self.current_end_date is None:
             return None

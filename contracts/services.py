@@ -11,11 +11,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Company, User
 from contracts import tasks
 from contracts.models import Annex, Contract, ExpiryNotice
 from portal import audit
 from portal.tasks_util import enqueue
+from quotes import services as quote_services
 
 
 def contract_refresh(*, contract: Contract) -> Contract:
@@ -160,3 +161,38 @@ def contract_upsert(*, company, number: str, fields: dict, annexes: list[dict]) 
     contract_refresh(contract=contract)
     audit.record(action="contract.imported", company=company, obj=contract, created=created)
     return "created" if created else "updated"
+
+
+def renewal_lines(contract: Contract) -> list[quote_services.RequestLine]:
+    """What a renewal asks to be priced: the contract's subject, once."""
+    note = _("Reînnoirea contractului %(number)s") % {"number": contract.number}
+    return [quote_services.RequestLine(description=contract.title, quantity=Decimal("1"), unit="contract", note=note)]
+
+
+def renewal_delivery(contract: Contract) -> quote_services.FollowUp:
+    """Delivered as the offer the contract came from, else to the company's address."""
+    quote_request = contract.offer.request if contract.offer_id and contract.offer else None
+    return quote_services.follow_up_delivery(quote_request, contract.company)
+
+
+@transaction.atomic
+def contract_request_renewal(*, contract_id: int, company: Company, user: User, remarks: str = "") -> models.Model:
+    """The client's "Solicită reînnoire" within the notice period: a quote request for the contract's subject,
+    linked to it, staff told as for any request (quote_services.FollowUpExists while one is open)."""
+    contract = (
+        Contract.objects.for_company(company)
+        .visible()
+        .select_related("company", "offer__request")
+        .select_for_update(of=("self",))
+        .get(pk=contract_id)
+    )
+    if not contract.in_renewal_window:
+        raise ValidationError(
+            _("Reînnoirea se poate solicita doar în ultimele %(days)s zile dinaintea expirării contractului.")
+            % {"days": settings.CONTRACT_EXPIRING_SOON_DAYS}
+        )
+    delivery = renewal_delivery(contract)
+    follow_up = quote_services.FollowUp(delivery.delivery_option, delivery.delivery_address, remarks)
+    return quote_services.request_follow_up(
+        company=company, user=user, origin=contract, lines=renewal_lines(contract), follow_up=follow_up
+    )

@@ -91,14 +91,29 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         "line_count",
         "created_at",
     )
-    list_filter = ("status", "delivery_option", "created_at")
-    search_fields = ("number", "company__name", "company__cui", "lines__description", "remarks")
+    list_filter = (
+        "status",
+        "delivery_option",
+        ("origin_offer", admin.EmptyFieldListFilter),
+        ("origin_contract", admin.EmptyFieldListFilter),
+        "created_at",
+    )
+    search_fields = (
+        "number",
+        "company__name",
+        "company__cui",
+        "lines__description",
+        "remarks",
+        "origin_offer__number",
+        "origin_contract__number",
+    )
     list_select_related = ("company", "created_by")
     date_hierarchy = "created_at"
     fields = (
         "number",
         "company",
         "status",
+        "origin_link",
         "created_by",
         "created_at",
         "delivery_option",
@@ -122,6 +137,16 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("rânduri"), ordering="lines_total")
     def line_count(self, obj):
         return obj.lines_total
+
+    @admin.display(description=_("urmare a"))
+    def origin_link(self, obj):
+        if obj.origin_offer_id:
+            url = reverse("admin:quotes_offer_change", args=[obj.origin_offer_id])
+            return format_html('{} <a href="{}">{}</a>', _("ofertă nouă în locul ofertei"), url, obj.origin_offer)
+        if obj.origin_contract_id:
+            url = reverse("admin:contracts_contract_change", args=[obj.origin_contract_id])
+            return format_html('{} <a href="{}">{}</a>', _("reînnoirea contractului"), url, obj.origin_contract)
+        return "—"
 
     @admin.display(description=_("atașamente"))
     def attachment_links(self, obj):
@@ -366,7 +391,14 @@ class OfferAdmin(admin.ModelAdmin):
         "is_current",
         "sent_at",
     )
-    search_fields = ("number", "company__name", "company__cui", "request__number", "lines__description")
+    search_fields = (
+        "number",
+        "company__name",
+        "company__cui",
+        "request__number",
+        "lines__description",
+        "po_number",
+    )
     list_select_related = ("company", "decided_by")
     autocomplete_fields = ("company", "request")
     date_hierarchy = "created_at"
@@ -380,6 +412,10 @@ class OfferAdmin(admin.ModelAdmin):
         "decided_ip",
         "decided_total_gross",
         "rejection_reason",
+        "po_number",
+        "acceptance_note",
+        "confirmation_link",
+        "follow_up_links",
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -446,6 +482,27 @@ class OfferAdmin(admin.ModelAdmin):
         label = _("Previzualizează PDF (ciornă)") if obj.status == Offer.Status.DRAFT else _("Descarcă PDF")
         return format_html('<a href="{}">{}</a>', reverse("admin:quotes_offer_pdf", args=[obj.pk]), label)
 
+    @admin.display(description=_("confirmare de comandă"))
+    def confirmation_link(self, obj):
+        if obj.status != Offer.Status.ACCEPTED:
+            return "—"
+        url = reverse("admin:quotes_offer_confirmation", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Descarcă confirmarea de comandă (PDF)"))
+
+    @admin.display(description=_("cereri de ofertă nouă"))
+    def follow_up_links(self, obj):
+        requests = obj.follow_up_requests.order_by("-created_at")
+        if not requests:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> — {}',
+            (
+                (reverse("admin:quotes_quoterequest_change", args=[r.pk]), r.number, r.get_status_display())
+                for r in requests
+            ),
+        )
+
     @admin.display(description=_("revizii"))
     def history(self, obj):
         revisions = Offer.objects.filter(number=obj.number).order_by("revision")
@@ -466,7 +523,20 @@ class OfferAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="quotes_offer_pdf")
-        return [pdf, *super().get_urls()]
+        confirmation = path(
+            "<int:pk>/confirmare-comanda/",
+            self.admin_site.admin_view(self.confirmation_view),
+            name="quotes_offer_confirmation",
+        )
+        return [pdf, confirmation, *super().get_urls()]
+
+    def confirmation_view(self, request, pk):
+        """The order confirmation of an accepted offer; rendered here if the task has not kept it yet."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        offer = get_object_or_404(Offer, pk=pk, status=Offer.Status.ACCEPTED)
+        stored = services.order_confirmation_render(offer_id=offer.pk)
+        return file_response(stored, filename=services.order_confirmation_name(offer), inline=True)
 
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):

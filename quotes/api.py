@@ -72,6 +72,10 @@ class OfferDecisionOut(Schema):
     decided_at: datetime
     decided_by: Person | None
     reason: str = Field(..., description="The client's reason for a rejection (empty for an acceptance)")
+    po_number: str = Field(
+        ..., description="The client's purchase-order number given with an acceptance (empty if none, or a rejection)"
+    )
+    note: str = Field(..., description="The client's note to the supplier with an acceptance (empty if none)")
     currency: Literal["RON", "EUR"]
     total_gross: Decimal | None = Field(..., description="The total with VAT the client accepted or rejected")
     updated_at: datetime = Field(..., description="The decision's time: the list's order and `updated_since`")
@@ -159,6 +163,8 @@ def _decision_out(offer: Offer) -> OfferDecisionOut:
         decided_at=offer.decided_at,
         decided_by=person(offer.decided_by),
         reason=offer.rejection_reason,
+        po_number=offer.po_number,
+        note=offer.acceptance_note,
         currency=offer.currency,
         total_gross=offer.decided_total_gross,
         updated_at=offer.decided_at,

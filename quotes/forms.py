@@ -9,7 +9,7 @@ from accounts.forms import clean_phone
 from files.forms import upload_help
 from files.validation import validate_upload
 from portal.forms import AmountField
-from quotes import conf
+from quotes import conf, services
 from quotes.models import DeliveryAddress, Offer, Product, QuoteRequest
 from quotes.services import NewAddress, RequestLine
 
@@ -272,4 +272,48 @@ class RejectForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ne ajută să vă trimitem o ofertă mai potrivită."),
+    )
+
+
+class AcceptForm(forms.Form):
+    """The acceptance's optional details, checked by the service's own rules (services.clean_acceptance)."""
+
+    po_number = forms.CharField(
+        label=_("Număr comandă client / PO (opțional)"),
+        required=False,
+        max_length=services.PO_NUMBER_MAX,
+        help_text=_("Numărul comenzii din sistemul dvs. de achiziții; apare pe confirmarea de comandă."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Notă pentru furnizor (opțional)"),
+        required=False,
+        max_length=services.ACCEPTANCE_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("De exemplu persoana de contact pentru livrare sau un interval orar."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["po_number"], data["note"] = services.clean_acceptance(
+                po_number=data.get("po_number", ""), note=data.get("note", "")
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return data
+
+
+class FollowUpForm(forms.Form):
+    """What the client adds to a request made from an offer: the lines and delivery come from it."""
+
+    remarks = forms.CharField(
+        label=_("Observații (opțional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce doriți schimbat față de oferta anterioară: cantități, termene, livrare."),
     )

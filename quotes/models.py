@@ -418,6 +418,11 @@ class Offer(models.Model):
         """Can be accepted or rejected now."""
         return self.status == self.Status.SENT and self.valid_until >= timezone.localdate()
 
+    @property
+    def can_follow_up(self) -> bool:
+        """ "Cere o ofertă nouă" applies: the current revision, expired or rejected."""
+        return self.is_current and (self.status == self.Status.REJECTED or self.is_expired)
+
     def display_status(self, today: date | None = None) -> str:
         if self.status == self.Status.SENT:
             expired = self.valid_until < (today or timezone.localdate())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,14 @@ class OfferNotOpen(Exception):
 
 class OfferConflict(Exception):
     """The ERP's offer would change what the client may have seen, or one it decided; ``str()`` says why."""
+
+
+class FollowUpExists(Exception):
+    """The offer or contract already has an open request: ``existing`` is it."""
+
+    def __init__(self, existing: QuoteRequest):
+        super().__init__(existing.number)
+        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -275,17 +284,131 @@ def request_create(
 
 
 def _publish_created(quote_request: QuoteRequest, *, lines: int, attachments: int) -> None:
-    events.publish(
-        "quote_request.created",
-        company=quote_request.company,
+    data = {
+        "number": quote_request.number,
+        "delivery_option": quote_request.delivery_option,
+        "desired_date": quote_request.desired_date,
+        "lines": lines,
+        "attachments": attachments,
+    }
+    if quote_request.origin_offer_id:
+        data["origin_offer"] = str(quote_request.origin_offer.public_id)
+    if quote_request.origin_contract_id:
+        data["origin_contract"] = str(quote_request.origin_contract.public_id)
+    events.publish("quote_request.created", company=quote_request.company, obj=quote_request, data=data)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the client confirms when asking for a new offer or a renewal: the lines come from the origin."""
+
+    delivery_option: str
+    delivery_address: str = ""
+    remarks: str = ""
+
+    @property
+    def delivery_label(self) -> str:
+        return QuoteRequest.Delivery(self.delivery_option).label
+
+
+def open_follow_up(*, origin: models.Model) -> QuoteRequest | None:
+    """The request still open for an offer or a contract (at most one), else None."""
+    field = "origin_offer" if isinstance(origin, Offer) else "origin_contract"
+    return QuoteRequest.objects.filter(**{field: origin, "status__in": QuoteRequest.OPEN}).first()
+
+
+def _check_follow_up(*, company: Company, user: User, origin: models.Model, follow_up: FollowUp) -> None:
+    membership = Membership.objects.active().filter(company=company, user=user).first()
+    if membership is None or not membership.has_right("accept_offers"):
+        raise PermissionDenied
+    if origin.company_id != company.pk:
+        raise ValidationError(_("Documentul de origine aparține altei companii."))
+    existing = open_follow_up(origin=origin)
+    if existing is not None:
+        raise FollowUpExists(existing)
+    if follow_up.delivery_option not in QuoteRequest.Delivery.values:
+        raise ValidationError({"delivery_option": [_("Alegeți o opțiune de livrare.")]})
+    if follow_up.delivery_option in QuoteRequest.NEEDS_ADDRESS and not follow_up.delivery_address.strip():
+        raise ValidationError({"delivery_address": [_("Scrieți adresa de livrare.")]})
+
+
+@transaction.atomic
+def request_follow_up(
+    *, company: Company, user: User, origin: models.Model, lines: list[RequestLine], follow_up: FollowUp
+) -> QuoteRequest:
+    """A request made from an offer or a contract (``origin``, locked by the caller), its lines prefilled;
+    staff are told as for any request. FollowUpExists while the origin has an open one."""
+    _check_follow_up(company=company, user=user, origin=origin, follow_up=follow_up)
+    if not lines or any(line.quantity <= 0 for line in lines):
+        raise ValidationError(_("Documentul de origine nu are niciun rând de cerut din nou."))
+    pickup = follow_up.delivery_option == QuoteRequest.Delivery.PICKUP
+    try:
+        with transaction.atomic():
+            quote_request = QuoteRequest.objects.create(
+                company=company,
+                number=next_number("CO"),
+                created_by=user,
+                delivery_option=follow_up.delivery_option,
+                delivery_address="" if pickup else follow_up.delivery_address.strip()[:2000],
+                remarks=follow_up.remarks.strip()[:5000],
+                origin_offer=origin if isinstance(origin, Offer) else None,
+                origin_contract=None if isinstance(origin, Offer) else origin,
+            )
+    except IntegrityError as error:  # the same origin's request, written by a caller that did not lock it
+        existing = open_follow_up(origin=origin)
+        if existing is None:
+            raise ValidationError(
+                _("Cererea a fost trimisă în același timp de un coleg; reîncărcați pagina.")
+            ) from error
+        raise FollowUpExists(existing) from error
+    QuoteRequestLine.objects.bulk_create(
+        [
+            _request_line(company=company, quote_request=quote_request, position=position, line=line)
+            for position, line in enumerate(lines, start=1)
+        ]
+    )
+    audit.record(
+        action="quote_request.created",
+        company=company,
+        user=user,
         obj=quote_request,
-        data={
-            "number": quote_request.number,
-            "delivery_option": quote_request.delivery_option,
-            "desired_date": quote_request.desired_date,
-            "lines": lines,
-            "attachments": attachments,
-        },
+        lines=len(lines),
+        origin=f"{origin._meta.label_lower}:{origin.number}",
+    )
+    enqueue(tasks.notify_staff_of_request, quote_request.pk)
+    _publish_created(quote_request, lines=len(lines), attachments=0)
+    return quote_request
+
+
+def follow_up_lines(offer: Offer) -> list[RequestLine]:
+    """The offer's lines as a request asks for them: what and how much, without the prices."""
+    return [
+        RequestLine(description=line.description, quantity=line.quantity, unit=line.unit, product=line.product)
+        for line in offer.lines.select_related("product").order_by("position", "pk")
+    ]
+
+
+def follow_up_delivery(quote_request: QuoteRequest | None, company: Company) -> FollowUp:
+    """The delivery a follow-up asks for: its origin request's, else to the company's own address."""
+    if quote_request is not None:
+        return FollowUp(quote_request.delivery_option, quote_request.delivery_address)
+    return FollowUp(QuoteRequest.Delivery.ADDRESS, f"{company.address}\n{company.city}, {company.county}")
+
+
+@retry_on_conflict
+@transaction.atomic
+def offer_request_new(*, offer_id: int, company: Company, user: User, remarks: str = "") -> QuoteRequest:
+    """The client's "Cere o ofertă nouă": a request with the lines and delivery of an expired or rejected
+    offer, linked to it; what they want changed goes in ``remarks``."""
+    offer = Offer.objects.for_company(company).visible().select_for_update().get(pk=offer_id)
+    if not offer.can_follow_up:
+        raise ValidationError(
+            _("O ofertă nouă se poate cere doar pentru o ofertă expirată sau respinsă (revizia curentă).")
+        )
+    delivery = follow_up_delivery(offer.request, company)
+    follow_up = FollowUp(delivery.delivery_option, delivery.delivery_address, remarks)
+    return request_follow_up(
+        company=company, user=user, origin=offer, lines=follow_up_lines(offer), follow_up=follow_up
     )
 
 
@@ -604,7 +727,35 @@ def why_not_open(offer: Offer) -> str:
     return _("nu a fost trimisă încă.")
 
 
-def _decide(*, offer_id: int, company: Company, user: User, status: str, reason: str = "") -> Offer:
+PO_NUMBER_MAX, ACCEPTANCE_NOTE_MAX = 50, 1000
+# A purchase-order number as ERPs write them: letters (with ă â î ș ț), digits, and - / . _ # : ( ) between words.
+PO_NUMBER_PATTERN = re.compile(r"[0-9A-Za-zĂÂÎȘȚăâîșț]+(?:[ \-/._#:()]*[0-9A-Za-zĂÂÎȘȚăâîșț()]+)*")
+# Old cedilla letters (ş ţ) are kept as the comma-below ones the supplier's documents use.
+CEDILLAS = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
+def clean_acceptance(*, po_number: str = "", note: str = "") -> tuple[str, str]:
+    """The client's PO number and note as stored, or ValidationError naming the field (the form shows it)."""
+    po_number = " ".join(po_number.translate(CEDILLAS).split())
+    note = note.replace("\r\n", "\n").strip()
+    errors: dict[str, list[str]] = {}
+    if len(po_number) > PO_NUMBER_MAX:
+        errors["po_number"] = [_("Numărul comenzii are cel mult %(count)d caractere.") % {"count": PO_NUMBER_MAX}]
+    elif po_number and not PO_NUMBER_PATTERN.fullmatch(po_number):
+        errors["po_number"] = [
+            _("Numărul comenzii poate conține doar litere, cifre, spații și caracterele - / . _ # : ( ).")
+        ]
+    if len(note) > ACCEPTANCE_NOTE_MAX:
+        errors["note"] = [_("Nota are cel mult %(count)d caractere.") % {"count": ACCEPTANCE_NOTE_MAX}]
+    elif any(not char.isprintable() and char not in "\n\t" for char in note):
+        errors["note"] = [_("Nota conține caractere de control, care nu sunt permise.")]
+    if errors:
+        raise ValidationError(errors)
+    return po_number, note
+
+
+def _decide(*, offer_id: int, company: Company, user: User, status: str, details: dict[str, str]) -> Offer:
+    """``details``: the decision's own fields (the rejection's reason; the acceptance's PO number and note)."""
     offer = Offer.objects.for_company(company).select_for_update().get(pk=offer_id)
     membership = Membership.objects.active().filter(company=company, user=user).first()
     if membership is None or not membership.has_right("accept_offers"):
@@ -619,16 +770,9 @@ def _decide(*, offer_id: int, company: Company, user: User, status: str, reason:
         audit.request_ip(),
     )
     offer.decided_total_gross = offer.total_gross
-    offer.rejection_reason = reason.strip()[:2000]
-    fields = [
-        "status",
-        "decided_at",
-        "decided_by",
-        "decided_ip",
-        "decided_total_gross",
-        "rejection_reason",
-        "updated_at",
-    ]
+    for name, value in details.items():
+        setattr(offer, name, value)
+    fields = ["status", "decided_at", "decided_by", "decided_ip", "decided_total_gross", *details, "updated_at"]
     if status == Offer.Status.ACCEPTED and not offer.pdf_from_erp:
         # The portal's PDF of an accepted offer says so: rendered again on commit. The ERP's PDF is its
         # document of record and stays; the ERP learns of the decision by its webhook.
@@ -650,41 +794,60 @@ def _decide(*, offer_id: int, company: Company, user: User, status: str, reason:
         total_vat=str(offer.total_vat),
         total_gross=str(offer.total_gross),
         currency=offer.currency,
-        **({"reason": offer.rejection_reason} if offer.rejection_reason else {}),
+        **_audited_details(offer),
     )
     enqueue(tasks.notify_offer_decided, offer.pk)
+    if status == Offer.Status.ACCEPTED:
+        enqueue(tasks.render_order_confirmation, offer.pk)
     _publish_decision(offer, company)
     return offer
 
 
+def _audited_details(offer: Offer) -> dict:
+    names = {"reason": offer.rejection_reason, "po_number": offer.po_number, "note": offer.acceptance_note}
+    return {name: value for name, value in names.items() if value}
+
+
 def _publish_decision(offer: Offer, company: Company) -> None:
-    events.publish(
-        f"offer.{offer.status}",
-        company=company,
-        obj=offer,
-        data={
-            "number": offer.number,
-            "revision": offer.revision,
-            "decision": offer.status,
-            "total_net": offer.total_net,
-            "total_gross": offer.total_gross,
-            "currency": offer.currency,
-            "reason": offer.rejection_reason,
-        },
-    )
+    data = {
+        "number": offer.number,
+        "revision": offer.revision,
+        "decision": offer.status,
+        "total_net": offer.total_net,
+        "total_gross": offer.total_gross,
+        "currency": offer.currency,
+        "reason": offer.rejection_reason,
+    }
+    if offer.status == Offer.Status.ACCEPTED:
+        data.update(po_number=offer.po_number, note=offer.acceptance_note)
+    events.publish(f"offer.{offer.status}", company=company, obj=offer, data=data)
 
 
 @retry_on_conflict
 @transaction.atomic
-def offer_accept(*, offer_id: int, company: Company, user: User) -> Offer:
-    """Exactly once: the row lock makes a second click, tab or colleague wait, then get OfferNotOpen."""
-    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.ACCEPTED)
+def offer_accept(*, offer_id: int, company: Company, user: User, po_number: str = "", note: str = "") -> Offer:
+    """Exactly once: the row lock makes a second click, tab or colleague wait, then get OfferNotOpen. The
+    order confirmation PDF follows on commit."""
+    po_number, note = clean_acceptance(po_number=po_number, note=note)
+    return _decide(
+        offer_id=offer_id,
+        company=company,
+        user=user,
+        status=Offer.Status.ACCEPTED,
+        details={"po_number": po_number, "acceptance_note": note},
+    )
 
 
 @retry_on_conflict
 @transaction.atomic
 def offer_reject(*, offer_id: int, company: Company, user: User, reason: str = "") -> Offer:
-    return _decide(offer_id=offer_id, company=company, user=user, status=Offer.Status.REJECTED, reason=reason)
+    return _decide(
+        offer_id=offer_id,
+        company=company,
+        user=user,
+        status=Offer.Status.REJECTED,
+        details={"rejection_reason": reason.strip()[:2000]},
+    )
 
 
 # --- the offer PDF ----------------------------------------------------------------------------------------
@@ -711,6 +874,38 @@ def offer_render_pdf(*, offer: Offer) -> StoredFile:
             locked.save(update_fields=["pdf"])
             return stored
     raise RuntimeError(f"Offer {offer.pk} kept changing while its PDF was rendered")
+
+
+# --- the order confirmation ("Confirmare de comandă") -----------------------------------------------------
+
+
+def order_confirmation_name(offer: Offer) -> str:
+    return safe_filename(f"Confirmare comanda {offer.number} rev {offer.revision}", "pdf")
+
+
+def order_confirmation_render(*, offer_id: int) -> StoredFile | None:
+    """Render and keep the accepted offer's order confirmation once: a second run (a retried task, the download
+    racing the task) returns the one already kept. None for an offer that is not accepted."""
+    offer = selectors.offer_for_pdf(pk=offer_id)
+    if offer.status != Offer.Status.ACCEPTED:
+        return None
+    if offer.confirmation_pdf_id:
+        return offer.confirmation_pdf
+    with translation.override("ro"):
+        content = render_pdf("pdf/quotes_order_confirmation.html", selectors.offer_pdf_context(offer))
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().select_related("confirmation_pdf").get(pk=offer_id)
+        if locked.confirmation_pdf_id:
+            return locked.confirmation_pdf  # another run kept one meanwhile; an acceptance never changes
+        stored = store_generated(
+            company=locked.company,
+            name=order_confirmation_name(locked),
+            content=content,
+            content_type="application/pdf",
+        )
+        locked.confirmation_pdf = stored
+        locked.save(update_fields=["confirmation_pdf"])
+        return stored
 
 
 # --- pushed by the ERP: the catalogue and offers ----------------------------------------------------------

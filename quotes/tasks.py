@@ -20,7 +20,7 @@ def _staff_emails(*, key: str, template: str, context: dict) -> None:
 @shared_task
 def notify_staff_of_request(request_id: int) -> None:
     quote_request = (
-        QuoteRequest.objects.select_related("company", "created_by")
+        QuoteRequest.objects.select_related("company", "created_by", "origin_offer", "origin_contract")
         .prefetch_related("lines", "attachments")
         .filter(pk=request_id)
         .first()
@@ -55,6 +55,13 @@ def render_offer_pdf(offer_id: int) -> None:
     if offer is None or offer.pdf_id:
         return
     services.offer_render_pdf(offer=offer)
+
+
+@shared_task
+def render_order_confirmation(offer_id: int) -> None:
+    """The accepted offer's "Confirmare de comandă", once (a second run finds it kept)."""
+    if Offer.objects.filter(pk=offer_id, status=Offer.Status.ACCEPTED, confirmation_pdf__isnull=True).exists():
+        services.order_confirmation_render(offer_id=offer_id)
 
 
 @shared_task
@@ -97,8 +104,12 @@ def notify_offer_decided(offer_id: int) -> None:
     if offer is None:
         return
     url = settings.SITE_URL + reverse("admin:quotes_offer_change", args=[offer.pk])
+    # Staff open the confirmation from admin: rendered there on the spot if the task has not run yet.
+    confirmation_url = settings.SITE_URL + reverse("admin:quotes_offer_confirmation", args=[offer.pk])
     _staff_emails(
-        key=f"offer-decided:{offer.pk}", template="quotes_offer_decided_staff", context={"offer": offer, "url": url}
+        key=f"offer-decided:{offer.pk}",
+        template="quotes_offer_decided_staff",
+        context={"offer": offer, "url": url, "confirmation_url": confirmation_url},
     )
     path = reverse("quotes:offer_detail", args=[offer.public_id])
     members = Membership.objects.active().filter(company=offer.company).exclude(user=offer.decided_by_id)

@@ -18,4 +18,6 @@ urlpatterns = [
     path("oferte/<uuid:public_id>/pdf/", views.offer_pdf, name="offer_pdf"),
     path("oferte/<uuid:public_id>/accepta/", views.offer_accept, name="offer_accept"),
     path("oferte/<uuid:public_id>/respinge/", views.offer_reject, name="offer_reject"),
+    path("oferte/<uuid:public_id>/confirmare-comanda/", views.offer_confirmation, name="offer_confirmation"),
+    path("oferte/<uuid:public_id>/oferta-noua/", views.offer_request_new, name="offer_request_new"),
 ]

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from files.responses import file_response, safe_filename
 from files.selectors import documents_by_linked_object
@@ -16,6 +17,8 @@ from portal.tenancy import company_member_required
 from quotes import conf, selectors, services
 from quotes.forms import (
     PRODUCTS_DATALIST,
+    AcceptForm,
+    FollowUpForm,
     OfferFilterForm,
     QuoteRequestForm,
     RejectForm,
@@ -25,6 +28,8 @@ from quotes.forms import (
 from quotes.models import Offer, QuoteRequest
 
 PER_PAGE = 25
+# How long the confirmation page waits for the rendering task before rendering the PDF itself.
+CONFIRMATION_WAIT = timezone.timedelta(minutes=2)
 LINES_PREFIX = "lines"
 
 
@@ -234,6 +239,7 @@ def offer_detail(request: HttpRequest, public_id) -> HttpResponse:
             "current": current,
             "documents": [document for revision in history for document in documents[revision.pk]],
             "can_decide": can_decide,
+            "open_follow_up": next((request for request in offer.follow_ups if request.is_open), None),
             "reject_form": RejectForm(),
             "deciders": [] if can_decide else selectors.members_who_can_accept(company=request.company),
             "active_section": "offers",
@@ -254,34 +260,113 @@ def offer_pdf(request: HttpRequest, public_id) -> HttpResponse:
     return file_response(stored, filename=services.offer_pdf_name(offer))
 
 
-def _decision(request, public_id, *, accept: bool) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.for_company(request.company).visible(), public_id=public_id)
-    try:
-        if accept:
-            services.offer_accept(offer_id=offer.pk, company=request.company, user=request.user)
-            messages.success(
-                request, _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.") % {"number": offer.number}
-            )
-        else:
-            form = RejectForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user, reason=reason)
-            messages.success(
-                request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.") % {"number": offer.number}
-            )
-    except services.OfferNotOpen as error:
-        message = _("Oferta nu mai poate fi acceptată: %s") if accept else _("Oferta nu mai poate fi respinsă: %s")
-        messages.error(request, message % error)
-    return redirect(offer)
-
-
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @company_member_required(right="accept_offers")
 def offer_accept(request: HttpRequest, public_id) -> HttpResponse:
-    return _decision(request, public_id, accept=True)
+    """The confirmation page (works without JavaScript), with the optional PO number and note; POST accepts."""
+    offer = get_object_or_404(selectors.offers_for_detail(company=request.company), public_id=public_id)
+    if not offer.is_open:
+        messages.error(request, _("Oferta nu mai poate fi acceptată: %s") % services.why_not_open(offer))
+        return redirect(offer)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.offer_accept(
+                offer_id=offer.pk,
+                company=request.company,
+                user=request.user,
+                po_number=form.cleaned_data["po_number"],
+                note=form.cleaned_data["note"],
+            )
+        except services.OfferNotOpen as error:
+            messages.error(request, _("Oferta nu mai poate fi acceptată: %s") % error)
+            return redirect(offer)
+        messages.success(
+            request,
+            _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat; confirmarea de comandă se generează.")
+            % {"number": offer.number},
+        )
+        return redirect(offer)
+    return render(
+        request,
+        "quotes/offer_accept.html",
+        {"offer": offer, **selectors.offer_figures(offer), "form": form, "active_section": "offers"},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST
 @company_member_required(right="accept_offers")
 def offer_reject(request: HttpRequest, public_id) -> HttpResponse:
-    return _decision(request, public_id, accept=False)
+    offer = get_object_or_404(Offer.objects.for_company(request.company).visible(), public_id=public_id)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.offer_reject(offer_id=offer.pk, company=request.company, user=request.user, reason=reason)
+    except services.OfferNotOpen as error:
+        messages.error(request, _("Oferta nu mai poate fi respinsă: %s") % error)
+    else:
+        messages.success(
+            request, _("Oferta %(number)s a fost respinsă. Furnizorul a fost anunțat.") % {"number": offer.number}
+        )
+    return redirect(offer)
+
+
+@require_safe
+@company_member_required
+def offer_confirmation(request: HttpRequest, public_id) -> HttpResponse:
+    """The order confirmation of an accepted offer; a page saying it is being generated until the task has
+    kept it (rendered here only if the task seems lost)."""
+    offer = get_object_or_404(
+        Offer.objects.for_company(request.company)
+        .filter(status=Offer.Status.ACCEPTED)
+        .select_related("confirmation_pdf"),
+        public_id=public_id,
+    )
+    stored = offer.confirmation_pdf
+    if stored is None:
+        if timezone.now() - offer.decided_at < CONFIRMATION_WAIT:
+            return render(
+                request, "quotes/offer_confirmation_pending.html", {"offer": offer, "active_section": "offers"}
+            )
+        stored = services.order_confirmation_render(offer_id=offer.pk)
+    audit.record(action="offer.confirmation_downloaded", company=request.company, user=request.user, obj=offer)
+    return file_response(stored, filename=services.order_confirmation_name(offer), inline=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@company_member_required(right="accept_offers")
+def offer_request_new(request: HttpRequest, public_id) -> HttpResponse:
+    """ "Cere o ofertă nouă" for an expired or rejected offer: a confirmation page, then the request."""
+    offer = get_object_or_404(selectors.offers_for_detail(company=request.company), public_id=public_id)
+    existing = services.open_follow_up(origin=offer)
+    if existing is not None:
+        return _follow_up_exists(request, existing)
+    if not offer.can_follow_up:
+        messages.error(request, _("O ofertă nouă se poate cere doar pentru o ofertă expirată sau respinsă."))
+        return redirect(offer)
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            quote_request = services.offer_request_new(
+                offer_id=offer.pk, company=request.company, user=request.user, remarks=form.cleaned_data["remarks"]
+            )
+        except services.FollowUpExists as error:
+            return _follow_up_exists(request, error.existing)
+        messages.success(
+            request,
+            _("Cererea %(number)s a fost trimisă. Vă anunțăm când primiți oferta nouă.")
+            % {"number": quote_request.number},
+        )
+        return redirect(quote_request)
+    context = {"offer": offer, "delivery": services.follow_up_delivery(offer.request, request.company)}
+    return render(request, "quotes/offer_request_new.html", {**context, "form": form, "active_section": "offers"})
+
+
+def _follow_up_exists(request: HttpRequest, existing: QuoteRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _("Există deja o cerere deschisă pentru această ofertă: %(number)s. O găsiți mai jos.")
+        % {"number": existing.number},
+    )
+    return redirect(existing)

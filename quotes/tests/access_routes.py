@@ -1,5 +1,10 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from files.services import store_generated, store_upload
 from files.tests.factories import pdf_bytes, pdf_upload
+from quotes.models import Offer
 from quotes.tests.factories import OfferFactory, QuoteRequestFactory
 from tests.access import Route, everyone, object_page, section, section_action
 
@@ -15,7 +20,22 @@ def objects(cast) -> dict:
         company=company, name="oferta.pdf", content=pdf_bytes("Oferta"), content_type="application/pdf"
     )
     offer.save(update_fields=["pdf"])
-    return {"quote_request": quote_request, "quote_attachment": attachment, "offer": offer}
+    # Accepted, its order confirmation kept (the download serves it, renders nothing).
+    accepted = OfferFactory(
+        company=company, status=Offer.Status.ACCEPTED, decided_at=timezone.now(), decided_by=cast["admin_a"]
+    )
+    accepted.confirmation_pdf = store_generated(
+        company=company, name="confirmare.pdf", content=pdf_bytes("Confirmare"), content_type="application/pdf"
+    )
+    accepted.save(update_fields=["confirmation_pdf"])
+    expired = OfferFactory(company=company, valid_until=timezone.localdate() - timedelta(days=3))
+    return {
+        "quote_request": quote_request,
+        "quote_attachment": attachment,
+        "offer": offer,
+        "accepted_offer": accepted,
+        "expired_offer": expired,
+    }
 
 
 def quote_request(o) -> dict:
@@ -43,14 +63,37 @@ ROUTES = [
     Route("quotes:offer_list", get=section(), post=everyone(405)),
     Route("quotes:offer_detail", get=object_page(200), post=everyone(405), kwargs=offer),
     Route("quotes:offer_pdf", get=object_page(200), post=everyone(405), kwargs=offer),
-    # Deciding needs the "accept_offers" right: the plain member gets 403; the decision redirects
-    # to the offer (302; test_offers.py checks where and that B's attempts change nothing).
-    Route("quotes:offer_accept", get=everyone(405), post=object_page(302, right="accept_offers"), kwargs=offer),
+    # Deciding needs the "accept_offers" right: the plain member gets 403; GET is the confirmation page with
+    # the PO number and note, the decision redirects to the offer (302; test_offers.py checks where and that
+    # B's attempts change nothing).
+    Route(
+        "quotes:offer_accept",
+        get=object_page(200, right="accept_offers"),
+        post=object_page(302, right="accept_offers"),
+        kwargs=offer,
+        data=lambda o: {"po_number": "PO-4500012345", "note": "Livrare luni-vineri, 8-16."},
+    ),
     Route(
         "quotes:offer_reject",
         get=everyone(405),
         post=object_page(302, right="accept_offers"),
         kwargs=offer,
         data=lambda o: {"reason": "Termenul de livrare este prea lung."},
+    ),
+    # Any member opens the order confirmation of an accepted offer, like its PDF.
+    Route(
+        "quotes:offer_confirmation",
+        get=object_page(200),
+        post=everyone(405),
+        kwargs=lambda o: {"public_id": o["accepted_offer"].public_id},
+    ),
+    # Asking for a new offer is a commercial decision (the "accept_offers" right): GET confirms, POST sends the
+    # request and redirects to it.
+    Route(
+        "quotes:offer_request_new",
+        get=object_page(200, right="accept_offers"),
+        post=object_page(302, right="accept_offers"),
+        kwargs=lambda o: {"public_id": o["expired_offer"].public_id},
+        data=lambda o: {"remarks": "Aceleași cantități, livrare în martie."},
     ),
 ]

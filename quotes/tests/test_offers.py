@@ -250,7 +250,9 @@ def test_rejecting_asks_an_optional_reason(
 
 def test_get_is_not_a_decision(client, admin_a, offer):
     client.force_login(admin_a)
-    assert client.get(accept_url(offer)).status_code == 405
+    # Accepting asks first: GET is the confirmation page (with the PO number and note), which decides nothing.
+    page = client.get(accept_url(offer))
+    assert page.status_code == 200 and 'name="po_number"' in page.content.decode()
     assert client.get(reject_url(offer)).status_code == 405
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT
