@@ -52,13 +52,16 @@ def contracts_for_detail(*, company) -> QuerySet[Contract]:
     """The company's contracts with what the detail page reads (the view picks one, or 404)."""
     # The project model through the reverse relation: projects points at contracts, never the other way.
     Project = Contract.projects.rel.related_model
+    # The same for the quote requests asking to renew it ("Solicită reînnoire").
+    QuoteRequest = Contract.renewal_requests.rel.related_model
     return (
         Contract.objects.for_company(company)
         .visible()
-        .select_related("offer")
+        .select_related("company", "offer__request")
         .prefetch_related(
             Prefetch("annexes", queryset=Annex.objects.order_by("number")),
             Prefetch("projects", queryset=Project.objects.order_by("-planned_start")),
+            Prefetch("renewal_requests", queryset=QuoteRequest.objects.order_by("-created_at"), to_attr="renewals"),
         )
     )
 

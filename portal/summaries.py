@@ -34,6 +34,7 @@ class Card:
     empty: str
     tone: str = "primary"
     urgent: Urgent | None = None
+    links: list[Urgent] = field(default_factory=list)  # further items to open, under the urgent one
     figures: list[tuple[str, str]] = field(default_factory=list)
     chart: dict | None = None  # a plotly figure dict
     chart_rows: list = field(default_factory=list)  # the rows the chart draws, listed beside it

@@ -40,7 +40,7 @@ def requests_for_detail(*, company) -> QuerySet[QuoteRequest]:
     """The company's requests with what the detail page reads (the view picks one, or 404)."""
     return (
         QuoteRequest.objects.for_company(company)
-        .select_related("created_by", "cancelled_by")
+        .select_related("created_by", "cancelled_by", "origin_offer", "origin_contract")
         .prefetch_related(
             Prefetch("lines", queryset=QuoteRequestLine.objects.select_related("product").order_by("position")),
             "attachments",
@@ -85,7 +85,14 @@ def offers_for_detail(*, company) -> QuerySet[Offer]:
         Offer.objects.for_company(company)
         .visible()
         .select_related("request", "decided_by", "sent_by")
-        .prefetch_related(_lines())
+        .prefetch_related(_lines(), _follow_ups())
+    )
+
+
+def _follow_ups():
+    """The requests made from an offer ("Cere o ofertă nouă"), newest first."""
+    return Prefetch(
+        "follow_up_requests", queryset=QuoteRequest.objects.order_by("-created_at", "-id"), to_attr="follow_ups"
     )
 
 
@@ -117,7 +124,11 @@ def offer_figures(offer: Offer) -> dict:
 
 
 def offer_for_pdf(*, pk: int) -> Offer:
-    return Offer.objects.select_related("company", "request", "decided_by").prefetch_related(_lines()).get(pk=pk)
+    return (
+        Offer.objects.select_related("company", "request", "decided_by", "confirmation_pdf")
+        .prefetch_related(_lines())
+        .get(pk=pk)
+    )
 
 
 def offer_pdf_context(offer: Offer) -> dict:
@@ -170,10 +181,15 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
         .current()
         .with_display_status(Offer.DisplayStatus.OPEN, today=today or timezone.localdate())
     )
+    accepted = Offer.objects.for_company(company).filter(status=Offer.Status.ACCEPTED)
+    last_accepted = first_of(
+        accepted, ("-decided_at", "-id"), number="number", id="public_id", pdf="confirmation_pdf_id"
+    )
     return Summary(
         figures={
             "count": count_of(offers),
             **first_of(offers, ("valid_until", "number"), number="number", date="valid_until", id="public_id"),
+            **{f"accepted_{name}": figure for name, figure in last_accepted.items()},
         },
         card=_dashboard_card,
         feed={
@@ -203,7 +219,20 @@ def _dashboard_card(figures: dict) -> Card:
         )
         if figures["id"]
         else None,
+        links=_last_order(figures),
     )
+
+
+def _last_order(figures: dict) -> list[Urgent]:
+    """The last accepted offer's order confirmation, or the offer while its PDF is being generated."""
+    if not figures["accepted_id"]:
+        return []
+    number = figures["accepted_number"]
+    if figures["accepted_pdf"]:
+        text = _("Confirmarea de comandă pentru %(number)s (PDF)") % {"number": number}
+        return [Urgent(text, reverse("quotes:offer_confirmation", args=[figures["accepted_id"]]))]
+    text = _("Confirmarea de comandă pentru %(number)s se generează") % {"number": number}
+    return [Urgent(text, reverse("quotes:offer_detail", args=[figures["accepted_id"]]))]
 
 
 # --- the ERP's pull lists (quotes/api.py) -------------------------------------------------------------------
