@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import CharField, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import number_format
@@ -27,6 +27,7 @@ from billing.models import (
     PaymentNotice,
     PaymentNoticeInvoice,
 )
+from portal import search
 from portal.badges import badge_class
 from portal.money import cents, format_amount, vat_groups
 from portal.rows import detail_url, short_date
@@ -745,3 +746,36 @@ def notices_for_erp() -> QuerySet[PaymentNotice]:
         .prefetch_related(Prefetch("invoice_links", queryset=links))
         .annotate(pull_at=Coalesce("decided_at", "created_at"))
     )
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The invoices whose number ("FCT 1024", "1024") matches ``query``; none without the billing right,
+    exactly as /facturi/ answers 403."""
+    if not membership.has_right("billing"):
+        return []
+    invoices = (
+        Invoice.objects.for_company(company)
+        .visible()
+        .annotate(search_label=Concat("series", Value(" "), Cast("number", CharField())))
+        .filter(search.matches(query, "search_label"))
+        .order_by("-issue_date", "-id")
+    )
+    url = detail_url("billing:invoice_detail")
+    return [
+        search.group(
+            "invoices",
+            _("Facturi"),
+            "receipt",
+            invoices,
+            limit=limit,
+            hit=lambda invoice: search.Hit(
+                invoice.label,
+                f"{short_date(invoice.issue_date)} · {format_amount(invoice.total_gross)} {invoice.currency}"
+                f" · {invoice.display_status_label}",
+                url(invoice.public_id),
+            ),
+        )
+    ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.models import Annex, Contract
+from portal import search
 from portal.badges import badge_class
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
@@ -104,3 +105,27 @@ def _dashboard_card(figures: dict) -> Card:
         if figures["id"]
         else None,
     )
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The contracts whose number or title matches ``query``."""
+    contracts = (
+        Contract.objects.for_company(company)
+        .visible()
+        .filter(search.matches(query, "number", "title"))
+        .order_by("-start_date", "-id")
+    )
+    url = detail_url("contracts:detail")
+    return [
+        search.group(
+            "contracts",
+            _("Contracte"),
+            "file-earmark-check",
+            contracts,
+            limit=limit,
+            hit=lambda contract: search.Hit(str(contract), contract.display_status_label, url(contract.public_id)),
+        )
+    ]

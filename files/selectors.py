@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES
 from files.models import Document, DocumentSeen, DocumentVersion, missing_rights
+from portal import search
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
@@ -70,9 +71,7 @@ def document_list(
     documents = Document.objects.visible_to(membership)
     if query:
         documents = documents.filter(
-            Q(title__icontains=query)
-            | Q(description__icontains=query)
-            | Q(current_version__file__original_name__icontains=query)
+            search.matches(query, "title", "description", "current_version__file__original_name")
         )
     if category:
         documents = documents.filter(category=category)
@@ -209,3 +208,36 @@ def client_uploads_for_erp() -> models.QuerySet[Document]:
         .select_related("company", "created_by", "linked_type")
         .prefetch_related(models.Prefetch("versions", queryset=versions), linked_prefetch())
     )
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The documents the member may see (``visible_to``: the rights hold here as in Fișiere) whose title,
+    description or file name matches ``query``."""
+    documents = (
+        Document.objects.visible_to(membership)
+        .filter(current_version__isnull=False)
+        .filter(search.matches(query, "title", "description", "current_version__file__original_name"))
+        .select_related("current_version__file")
+        .order_by("-updated_at", "-id")
+    )
+    url = detail_url("files:detail")
+    categories = dict(Document.Category.choices)
+    return [
+        search.group(
+            "documents",
+            _("Documente"),
+            "folder2-open",
+            documents,
+            limit=limit,
+            hit=lambda document: search.Hit(
+                document.title,
+                f"{categories.get(document.category, document.category)} · "
+                f"{document.current_version.file.original_name} · {short_date(document.updated_at)}",
+                url(document.public_id),
+            ),
+            list_url=search.list_url("files:list", query),
+        )
+    ]

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import scope, security_log
+        from portal import scope, search, security_log  # noqa: F401 (search registers its lookup)
 
         security_log.connect()
         scope.install()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Company
+from portal import search
 from portal.badges import badge_class
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of
@@ -52,7 +53,7 @@ def project_list(*, company: Company, status: str = "", query: str = "") -> Quer
     if status:
         projects = projects.filter(status=status)
     if query:
-        projects = projects.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        projects = projects.filter(search.matches(query, "name", "code"))
     status_rank = Case(
         *[When(status=s, then=Value(i)) for i, s in enumerate(PROJECT_STATUS_ORDER)],
         default=Value(len(PROJECT_STATUS_ORDER)),
@@ -384,3 +385,41 @@ def _progress_chart(projects: list[Project]) -> dict | None:
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
     }
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The projects (code or name) and the tasks (title) matching ``query``; a task links to its project."""
+    projects = Project.objects.for_company(company).filter(search.matches(query, "code", "name"))
+    tasks = Task.objects.for_company(company).filter(search.matches(query, "title")).select_related("project")
+    project_url = detail_url("projects:detail")
+    project_statuses, task_statuses = dict(Project.Status.choices), dict(Task.Status.choices)
+    return [
+        search.group(
+            "projects",
+            _("Proiecte"),
+            "kanban",
+            projects.order_by("-planned_start", "-id"),
+            limit=limit,
+            hit=lambda project: search.Hit(
+                f"{project.code} — {project.name}",
+                str(project_statuses.get(project.status, project.status)),
+                project_url(project.public_id),
+            ),
+            list_url=search.list_url("projects:list", query),
+        ),
+        search.group(
+            "tasks",
+            _("Sarcini"),
+            "list-check",
+            tasks.order_by("-start", "-id"),
+            limit=limit,
+            hit=lambda task: search.Hit(
+                task.title,
+                f"{task.project.code} · {task_statuses.get(task.status, task.status)} · {short_date(task.start)}",
+                f"{project_url(task.project.public_id)}#sarcini",
+            ),
+        ),
+    ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
+from portal import search
 from portal.badges import badge_class
 from portal.money import format_amount
 from portal.rows import detail_url, short_date
@@ -54,13 +55,12 @@ def product_suggestions():
 
 
 def product_search(*, query: str, limit: int = 20) -> list[Product]:
-    # Typed text only: PostgreSQL refuses NUL in a string (a 500), and no product name is that long.
-    query = "".join(char for char in query[:200] if char.isprintable()).strip()
-    if len(query) < 2:
+    """Catalogue products by code or name, typed with or without diacritics ("pompa" finds "Pompă")."""
+    if not search.words(query):
         return []
     return list(
         Product.objects.filter(active=True)
-        .filter(Q(code__icontains=query) | Q(name__icontains=query))
+        .filter(search.matches(query, "code", "name"))
         .order_by("name", "code")[:limit]
     )
 
@@ -251,3 +251,52 @@ def decisions_for_erp() -> QuerySet[Offer]:
     return Offer.objects.filter(
         status__in=(Offer.Status.ACCEPTED, Offer.Status.REJECTED), decided_at__isnull=False
     ).select_related("company", "decided_by", "request")
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The offers and quote requests matching ``query`` (number or a line's product), newest first."""
+    offers = (
+        Offer.objects.for_company(company)
+        .visible()
+        .current()
+        .filter(search.matches(query, "number", "request__number", "lines__description"))
+        .distinct()
+        .order_by("-sent_at", "-id")
+    )
+    requests = (
+        QuoteRequest.objects.for_company(company)
+        .filter(search.matches(query, "number", "lines__description"))
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+    offer_url, request_url = detail_url("quotes:offer_detail"), detail_url("quotes:request_detail")
+    statuses = dict(QuoteRequest.Status.choices)
+    return [
+        search.group(
+            "offers",
+            _("Oferte"),
+            "file-earmark-text",
+            offers,
+            limit=limit,
+            hit=lambda offer: search.Hit(
+                _("Oferta %(number)s") % {"number": offer.number},
+                f"{offer.display_status_label} · {format_amount(offer.total_gross)} {offer.currency}",
+                offer_url(offer.public_id),
+            ),
+        ),
+        search.group(
+            "quote_requests",
+            _("Cereri de ofertă"),
+            "cart-plus",
+            requests,
+            limit=limit,
+            hit=lambda request: search.Hit(
+                str(request),
+                f"{statuses.get(request.status, request.status)} · {short_date(request.created_at)}",
+                request_url(request.public_id),
+            ),
+        ),
+    ]

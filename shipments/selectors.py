@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal import search
 from portal.badges import badge_class
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -138,3 +139,40 @@ def reports_for_erp(kind: str) -> QuerySet[Shipment]:
         .select_related("company", "carrier", "received_by")
         .annotate(pull_at=F(at), pull_key=F("pk") * 2 + parity, report_kind=Value(kind))
     )
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The shipments whose number or AWB matches ``query``."""
+    shipments = (
+        Shipment.objects.for_company(company)
+        .filter(search.matches(query, "number", "awb"))
+        .select_related("carrier")
+        .order_by("-created_at", "-id")
+    )
+    url = detail_url("shipments:detail")
+    statuses = dict(Status.choices)
+    return [
+        search.group(
+            "shipments",
+            _("Expedieri"),
+            "truck",
+            shipments,
+            limit=limit,
+            hit=lambda shipment: search.Hit(
+                shipment.number,
+                " · ".join(
+                    part
+                    for part in (
+                        f"AWB {shipment.awb}" if shipment.awb else "",
+                        str(shipment.carrier or ""),
+                        str(statuses.get(shipment.status, shipment.status)),
+                    )
+                    if part
+                ),
+                url(shipment.public_id),
+            ),
+        )
+    ]

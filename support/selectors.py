@@ -8,7 +8,7 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES, Linkable
 from files.selectors import linked_prefetch
+from portal import search
 from portal.badges import badge_class
 from portal.rows import detail_url, short_date, short_datetime
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -35,7 +36,7 @@ def ticket_list(*, company, status: str = "", category: str = "", query: str = "
     if category:
         tickets = tickets.filter(category=category)
     if query:
-        tickets = tickets.filter(Q(number__icontains=query) | Q(subject__icontains=query))
+        tickets = tickets.filter(search.matches(query, "number", "subject"))
     return (
         tickets.select_related("opened_by")
         .defer("description")
@@ -253,3 +254,33 @@ def tickets_by_public_id(public_ids) -> dict:
     if not ids:
         return {}
     return {t.public_id: t for t in Ticket.objects.filter(public_id__in=ids).select_related("opened_by")}
+
+
+# --- the global search ------------------------------------------------------------------------------------
+
+
+def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
+    """The tickets whose number or subject matches ``query``, latest activity first."""
+    tickets = (
+        Ticket.objects.for_company(company)
+        .filter(search.matches(query, "number", "subject"))
+        .defer("description")
+        .order_by("-last_activity_at", "-id")
+    )
+    url = detail_url("support:detail")
+    statuses = Ticket.client_status_labels()
+    return [
+        search.group(
+            "tickets",
+            _("Tichete"),
+            "life-preserver",
+            tickets,
+            limit=limit,
+            hit=lambda ticket: search.Hit(
+                f"{ticket.number} — {ticket.subject}",
+                f"{statuses.get(ticket.status, ticket.status)} · {short_date(ticket.last_activity_at)}",
+                url(ticket.public_id),
+            ),
+            list_url=search.list_url("support:list", query),
+        )
+    ]
