@@ -103,11 +103,10 @@ def _as_import_row(invoice: InvoiceIn) -> tuple[dict, list[dict]]:
 def upsert_one(invoice: InvoiceIn, lookups: importer.Lookups, issued: list[int]) -> BulkResult:
     key = f"{invoice.series} {invoice.number}"
     created: list[int] = []
-    try:
-        with transaction.atomic():
-            data, rows = _as_import_row(invoice)
-            originals = _originals(invoice.efactura)
-            outcome = importer.import_invoice(data, rows, originals=originals, lookups=lookups, issued=created)
+    try:  # the import writes in a savepoint of its own: a refused invoice saves nothing
+        data, rows = _as_import_row(invoice)
+        originals = _originals(invoice.efactura)
+        outcome = importer.import_invoice(data, rows, originals=originals, lookups=lookups, issued=created)
     except (services.IssuedInvoiceChanged, services.OriginalConflict) as error:
         return BulkResult(key=key, result="conflict", status=409, errors=error.messages)
     except importer.Rejected as error:

@@ -131,3 +131,72 @@ def test_payments_are_upserted_by_reference_with_their_allocations(client, key, 
     assert [r["result"] for r in results] == ["rejected", "rejected"]
     assert "ERP 999" in results[1]["errors"][0]
     assert Invoice.objects.get(number=21).amount_paid == Decimal("1000.00")
+
+
+def _numbers(company, start: int, count: int) -> list[dict]:
+    return [invoice_body(company, number) for number in range(start, start + count)]
+
+
+def _queries(client, key, invoices) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert push(client, key, *invoices).status_code == 200
+    return len(captured)
+
+
+def test_a_batch_costs_a_fixed_number_of_queries_per_invoice(client, key, company_a):
+    """Created: a savepoint, the invoice, its lines and the audit row each; unchanged: the savepoint only.
+    The company, the key and the invoices already there are looked up once per call."""
+    five, fifteen = _queries(client, key, _numbers(company_a, 1, 5)), _queries(client, key, _numbers(company_a, 6, 15))
+    assert (fifteen - five) / 10 <= 5
+    again_five = _queries(client, key, _numbers(company_a, 1, 5))
+    again_fifteen = _queries(client, key, _numbers(company_a, 6, 15))
+    assert (again_fifteen - again_five) / 10 <= 2  # SAVEPOINT and RELEASE
+
+
+def test_a_batch_sends_one_task_for_its_new_invoices(client, key, company_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        results = push(client, key, *_numbers(company_a, 1, 4)).json()["results"]
+    assert [r["result"] for r in results] == ["created"] * 4
+    task_callbacks = [c for c in callbacks if "enqueue" in getattr(c, "__qualname__", "")]
+    assert len(task_callbacks) == 1
+    assert all(invoice.pdf_id and invoice.xml_id for invoice in Invoice.objects.filter(company=company_a))
+
+
+def test_a_batch_computes_the_same_totals_as_a_refresh(client, key, company_a):
+    push(client, key, invoice_body(company_a, 1), invoice_body(company_a, 2, currency="EUR", exchange_rate="4.9771"))
+    for invoice in Invoice.objects.filter(company=company_a):
+        stored = (invoice.total_net, invoice.total_vat, invoice.total_gross, invoice.balance, invoice.status)
+        refreshed = services.invoice_refresh(invoice=invoice)
+        assert stored == (
+            refreshed.total_net,
+            refreshed.total_vat,
+            refreshed.total_gross,
+            refreshed.balance,
+            refreshed.status,
+        )
+    first = Invoice.objects.get(number=1)
+    assert first.total_gross == Decimal("3735.45") and first.status == Invoice.Status.ISSUED
+
+
+def test_an_invoice_created_meanwhile_is_recognised_not_a_500(client, key, company_a, monkeypatch):
+    """Another push created it after this batch looked its invoices up: the unique key refuses the insert,
+    and the invoice is recognised as a single import would (unchanged)."""
+    from billing import importer
+
+    push(client, key, invoice_body(company_a, 1))
+    monkeypatch.setattr(importer.Lookups, "known", lambda self, fields: None)  # "it was not there"
+    results = push(client, key, invoice_body(company_a, 1), invoice_body(company_a, 2)).json()["results"]
+    assert [r["result"] for r in results] == ["unchanged", "created"]
+    assert Invoice.objects.filter(company=company_a).count() == 2
+
+
+def test_a_batch_moves_an_invoice_to_its_project(client, key, company_a):
+    from projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory(company=company_a, code="PRJ-ERP-1")
+    push(client, key, invoice_body(company_a, 1))
+    results = push(client, key, invoice_body(company_a, 1, project="PRJ-ERP-1")).json()["results"]
+    assert results[0]["result"] == "updated" and Invoice.objects.get(number=1).project == project
