@@ -1,9 +1,11 @@
-"""Demo people and companies: two client companies, a pending registrant, a staff user."""
+"""Demo people and companies: two client companies, a user of both, a pending registrant, a staff user."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Company, Membership, User
+from portal.models import Notification
 
 DEMO_PASSWORD = "Portal-demo-2026"
 
@@ -100,6 +102,25 @@ COMPANIES = [
     },
 ]
 
+# An outside accountant who keeps the books of both clients: one login, two companies. Agroserv is
+# active at login (companies come by name), so a link to one of Termoplast's objects (her "Factură
+# nouă" notifications, an email) switches the company (portal.tenancy.CompanyMiddleware).
+TWO_COMPANIES = {
+    "person": {
+        "email": "irina.vasile@expertcont.ro",
+        "first_name": "Irina",
+        "last_name": "Vasile",
+        "phone": "0745 789 012",
+    },
+    "membership": {
+        "role": Membership.Role.MEMBER,
+        "job_title": "Contabil extern",
+        "can_accept_offers": False,
+        "can_see_billing": True,
+    },
+    "companies": ("RO42158732", "RO38915264"),
+}
+
 PENDING = {
     "company": {
         "name": "Novatech Solutions SRL",
@@ -162,6 +183,7 @@ def seed(demo: dict) -> None:
                     f"{' — ' + membership['job_title'] if membership.get('job_title') else ''}",
                 )
             )
+    logins.append(_seed_two_companies(demo, staff))
     company, _ = Company.objects.update_or_create(cui=PENDING["company"]["cui"], defaults=PENDING["company"])
     user = upsert_user(PENDING["person"])
     Membership.objects.update_or_create(
@@ -176,3 +198,47 @@ def seed(demo: dict) -> None:
         },
     )
     logins.append((user.email, f"{company.name}: înregistrare în așteptarea aprobării"))
+
+
+def _seed_two_companies(demo: dict, staff: User) -> tuple[str, "TwoCompanyLogin"]:
+    user = upsert_user(TWO_COMPANIES["person"])
+    demo["users"][user.email] = user
+    companies = [Company.objects.get(cui=cui) for cui in TWO_COMPANIES["companies"]]
+    for company in companies:
+        Membership.objects.update_or_create(
+            user=user,
+            company=company,
+            defaults={
+                **TWO_COMPANIES["membership"],
+                "status": Membership.Status.ACTIVE,
+                "approved_at": timezone.now(),
+                "approved_by": staff,
+            },
+        )
+    return user.email, TwoCompanyLogin(user=user, active=companies[0], other=companies[1])
+
+
+class TwoCompanyLogin:
+    """The login line of the user of two companies, with a link to an object of the company that is not
+    active at login. Written when seed_demo prints it: by then the sections have seeded and the
+    notifications they send after commit (a new invoice of the second company) exist."""
+
+    def __init__(self, *, user: User, active: Company, other: Company):
+        self.user, self.active, self.other = user, active, other
+
+    def __str__(self) -> str:
+        title = TWO_COMPANIES["membership"]["job_title"]
+        text = f"{self.active.name} (activă la intrare) și {self.other.name}: {title}"
+        link = (
+            Notification.objects.filter(user=self.user, company=self.other)
+            .exclude(url="")
+            .order_by("-created_at", "-id")
+            .values_list("title", "url")
+            .first()
+        )
+        if link:
+            text += f"; linkul notificării «{link[0]}» trece la {self.other.name}: {settings.SITE_URL}{link[1]}"
+        return text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)

@@ -211,9 +211,13 @@ def _follow_to_other_company(request, get_response) -> HttpResponse | None:
     return None
 
 
+# What a try changes on the request, put back after it: the company it tries and its own message storage.
+_PROBE_SWAPS = ("membership", "company", "_messages")
+
+
 def _probe(request, membership: Membership, get_response) -> int:
     """The status the view answers with ``membership``'s company; everything it did is undone."""
-    saved = {name: request.__dict__.get(name) for name in ("membership", "company", "_messages")}
+    saved = {name: request.__dict__[name] for name in _PROBE_SWAPS if name in request.__dict__}
     session = dict(request.session.items())
     request.membership, request.company = membership, membership.company
     request._messages = default_message_storage(request)
@@ -229,6 +233,8 @@ def _probe(request, membership: Membership, get_response) -> int:
     finally:
         _delete_files(_probe_files.get())
         _probe_files.reset(token)
+        for name in _PROBE_SWAPS:
+            request.__dict__.pop(name, None)
         request.__dict__.update(saved)
         if dict(request.session.items()) != session:
             request.session.clear()
