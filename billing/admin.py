@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -17,6 +18,7 @@ from billing.models import (
     Payment,
     PaymentAllocation,
     PaymentNotice,
+    PaymentNoticeInvoice,
 )
 from billing.services.efactura import MAX_ORIGINAL_BYTES
 from files.admin import document_links
@@ -468,10 +470,11 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         "currency",
         "paid_on",
         "reference",
+        "invoices_column",
         "status",
         "proof_link",
     )
-    list_filter = ("status", "currency")
+    list_filter = ("status", "currency", ("company", admin.RelatedOnlyFieldListFilter))
     search_fields = ("reference", "company__name", "company__cui", "announced_by__email")
     list_select_related = ("company", "announced_by", "proof")
     date_hierarchy = "created_at"
@@ -488,6 +491,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         "decided_at",
         "rejection_reason",
         "payment",
+        "settled_by",
         "created_at",
     )
     readonly_fields = (
@@ -505,9 +509,29 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         "decided_at",
         "rejection_reason",
         "payment",
+        "settled_by",
         "created_at",
     )
     actions = ["confirm", "reject"]
+
+    def get_queryset(self, request):
+        links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__due_date", "invoice_id")
+        return super().get_queryset(request).prefetch_related(Prefetch("invoice_links", queryset=links))
+
+    @admin.display(description=_("facturi"))
+    def invoices_column(self, obj):
+        # From the prefetch: one query for the whole page, however many notices and invoices.
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:billing_invoice_change", args=[link.invoice_id]), link.invoice.label)
+                    for link in obj.invoice_links.all()
+                ),
+            )
+            or "—"
+        )
 
     def has_add_permission(self, request):
         return False  # clients announce payments in the portal

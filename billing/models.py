@@ -489,6 +489,18 @@ class PaymentNotice(models.Model):
         on_delete=models.SET_NULL,
         related_name="notice",
     )
+    # Closed when staff confirmed another notice for the same invoices: the payment that settled them. Such a
+    # notice is "rejected" (no payment of its own; the ERP's pull list knows three statuses), with why in
+    # ``rejection_reason``, and the client sees it as closed rather than refused (``is_settled_elsewhere``).
+    settled_by = models.ForeignKey(
+        Payment,
+        verbose_name=_("închisă prin plata"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("anunțată la"), auto_now_add=True)
 
     objects = CompanyScopedQuerySet.as_manager()
@@ -501,6 +513,10 @@ class PaymentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.paid_on:%d.%m.%Y} · {self.amount} {self.currency}"
+
+    @property
+    def is_settled_elsewhere(self) -> bool:
+        return self.status == self.Status.REJECTED and self.settled_by_id is not None
 
 
 class PaymentNoticeInvoice(models.Model):
