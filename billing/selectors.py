@@ -211,9 +211,14 @@ def invoices_for_detail(*, company) -> QuerySet[Invoice]:
 
 
 def pending_notices_for(*, company, invoice: Invoice) -> list[PaymentNotice]:
+    """The payments announced for the invoice that staff have not checked yet, with who announced them (one
+    query, however many)."""
     links = PaymentNoticeInvoice.objects.filter(invoice=invoice, notice__status=PaymentNotice.Status.PENDING)
     return list(
-        PaymentNotice.objects.for_company(company).filter(pk__in=links.values("notice_id")).order_by("-created_at")
+        PaymentNotice.objects.for_company(company)
+        .filter(pk__in=links.values("notice_id"))
+        .select_related("announced_by")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -309,15 +314,92 @@ def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
         .prefetch_related(Prefetch("invoice_links", queryset=links))
         .order_by("-created_at", "-id")[:limit]
     )
-    statuses = dict(PaymentNotice.Status.choices)
+    url = detail_url("billing:notice_detail")
     for notice in notices:
-        notice.status_text = statuses.get(notice.status, notice.status)
-        notice.badge = badge_class("payment_notice", notice.status)
+        _with_status(notice)
+        notice.url = url(notice.public_id)
         notice.amount_text = format_amount(notice.amount)
         notice.paid_text = short_date(notice.paid_on)
         notice.invoices_text = ", ".join(link.invoice.label for link in notice.invoice_links.all())
         notice.rejected_because = notice.rejection_reason if notice.status == PaymentNotice.Status.REJECTED else ""
     return notices
+
+
+# Closed because another notice's payment settled its invoices: not refused, so not shown in red.
+SETTLED_BADGE = "text-bg-secondary"
+
+
+def _with_status(notice: PaymentNotice) -> PaymentNotice:
+    if notice.is_settled_elsewhere:
+        notice.status_text, notice.badge = _("închisă"), SETTLED_BADGE
+    else:
+        notice.status_text = notice.get_status_display()
+        notice.badge = badge_class("payment_notice", notice.status)
+    return notice
+
+
+def notices_for_detail(*, company) -> QuerySet[PaymentNotice]:
+    """The company's payment notices with what their page shows (the view picks one, or 404)."""
+    links = PaymentNoticeInvoice.objects.select_related("invoice").order_by("invoice__due_date", "invoice_id")
+    return (
+        PaymentNotice.objects.for_company(company)
+        .select_related("announced_by", "proof", "payment", "settled_by")
+        .prefetch_related(Prefetch("invoice_links", queryset=links))
+    )
+
+
+def notice_page(notice: PaymentNotice) -> PaymentNotice:
+    """One notice with its status shown as on the payments page."""
+    return _with_status(notice)
+
+
+# --- exports (billing/exports.py writes them) ------------------------------------------------------
+
+
+def invoice_export_rows(invoices, *, limit: int) -> list[tuple]:
+    """The filtered invoice list (``invoice_list``) as plain rows, at most ``limit`` + 1 (one query)."""
+    return list(
+        invoices.select_related(None)
+        .prefetch_related(None)
+        .values_list(
+            "series",
+            "number",
+            "kind",
+            "issue_date",
+            "due_date",
+            "reverses__series",
+            "reverses__number",
+            "project__code",
+            "currency",
+            "total_net",
+            "total_vat",
+            "total_gross",
+            "amount_paid",
+            "balance",
+            "status",
+        )[: limit + 1]
+    )
+
+
+def payment_export_rows(*, company, payments, limit: int) -> tuple[list[tuple], dict[int, list[tuple[str, Decimal]]]]:
+    """The payment list as plain rows (at most ``limit`` + 1) and, per payment, the invoices it paid with the
+    amounts: two queries, however many payments."""
+    rows = list(
+        payments.prefetch_related(None).values_list(
+            "pk", "date", "reference", "method", "amount", "currency", "allocated", "notes"
+        )[: limit + 1]
+    )
+    allocations: dict[int, list[tuple[str, Decimal]]] = {}
+    if rows and len(rows) <= limit:
+        paid = (
+            PaymentAllocation.objects.for_company(company)
+            .filter(payment_id__in=[row[0] for row in rows])
+            .order_by("invoice__due_date", "id")
+            .values_list("payment_id", "invoice__series", "invoice__number", "amount")
+        )
+        for payment_id, series, number, amount in paid:
+            allocations.setdefault(payment_id, []).append((Invoice.format_label(series, number), amount))
+    return rows, allocations
 
 
 def open_invoices(*, company):

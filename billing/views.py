@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from billing import selectors, services
+from billing import exports, selectors, services
 from billing.forms import ArchiveForm, InvoiceFilterForm, PaymentNoticeForm, StatementForm
 from billing.models import Invoice, InvoiceArchive
 from files.responses import file_response, safe_filename
@@ -196,6 +198,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         if chosen:
             initial = {"invoices": chosen, "amount": chosen[0].balance, "currency": chosen[0].currency}
     form = PaymentNoticeForm(request.POST or None, request.FILES or None, invoices=invoices, initial=initial)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -211,6 +214,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                 message=data["message"],
             )
         except ValidationError as error:
+            duplicate = getattr(error, "existing", None)  # services.DuplicateNotice: the form links it
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -221,7 +225,16 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("billing:payment_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "billing/notice_form.html", {"form": form, "active_section": "billing"}, status=status)
+    context = {"form": form, "duplicate": duplicate, "active_section": "billing"}
+    return render(request, "billing/notice_form.html", context, status=status)
+
+
+@require_safe
+@company_member_required(right="billing")
+def notice_detail(request: HttpRequest, public_id) -> HttpResponse:
+    notice = get_object_or_404(selectors.notices_for_detail(company=request.company), public_id=public_id)
+    notice = selectors.notice_page(notice)
+    return render(request, "billing/notice_detail.html", {"notice": notice, "active_section": "billing"})
 
 
 def _statement(request, *, language: str | None = None):
@@ -338,3 +351,87 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(_statement_name(result), "csv")}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- the lists as spreadsheets ----------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "csv": (exports.csv_bytes, exports.CSV_CONTENT_TYPE),
+    "xlsx": (exports.xlsx_bytes, exports.XLSX_CONTENT_TYPE),
+}
+
+
+def _too_many_rows(request: HttpRequest, back: str) -> HttpResponse:
+    messages.error(
+        request,
+        _("Exportul ar avea peste %(count)s de rânduri: alegeți o perioadă mai scurtă sau alt filtru.")
+        % {"count": number_format(exports.MAX_ROWS, force_grouping=True)},
+    )
+    query = query_without(request, "page")
+    return redirect(reverse(back) + (f"?{query}" if query else ""))
+
+
+def _export_response(request: HttpRequest, fmt: str, build, *, action: str, back: str) -> HttpResponse:
+    """The table ``build()`` makes, in Romanian, as a download; too many rows: back to the list with why."""
+    write, content_type = EXPORT_FORMATS[fmt]
+    with translation.override("ro"):
+        try:
+            table = build()
+        except exports.TooManyRows:
+            return _too_many_rows(request, back)
+        content = write(table)
+        filename = safe_filename(f"{table.title} {request.company.name} {timezone.localdate():%Y-%m-%d}", fmt)
+    audit.record(action=action, company=request.company, user=request.user, format=fmt, rows=len(table.rows))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _invoice_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The invoice list with the page's filters, every row of it (not one page)."""
+    filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
+    invoices = selectors.invoice_list(company=request.company, **filters.filters())
+
+    def build():
+        return exports.invoice_table(selectors.invoice_export_rows(invoices, limit=exports.MAX_ROWS))
+
+    return _export_response(request, fmt, build, action="invoice.list_exported", back="billing:invoice_list")
+
+
+def _payment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The payment list, every row of it, with the invoices each payment paid."""
+    payments = selectors.payment_list(company=request.company)
+
+    def build():
+        rows, allocations = selectors.payment_export_rows(
+            company=request.company, payments=payments, limit=exports.MAX_ROWS
+        )
+        return exports.payment_table(rows, allocations)
+
+    return _export_response(request, fmt, build, action="payment.list_exported", back="billing:payment_list")
+
+
+# One view per file type, without URL arguments: a list's URL, for the access rules (portal.tenancy).
+@require_safe
+@company_member_required(right="billing")
+def invoice_export_csv(request: HttpRequest) -> HttpResponse:
+    return _invoice_export(request, "csv")
+
+
+@require_safe
+@company_member_required(right="billing")
+def invoice_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _invoice_export(request, "xlsx")
+
+
+@require_safe
+@company_member_required(right="billing")
+def payment_export_csv(request: HttpRequest) -> HttpResponse:
+    return _payment_export(request, "csv")
+
+
+@require_safe
+@company_member_required(right="billing")
+def payment_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _payment_export(request, "xlsx")

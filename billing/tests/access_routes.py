@@ -1,6 +1,8 @@
+from billing import services
 from billing.models import Invoice, InvoiceArchive
 from billing.tests.factories import issued_invoice
 from files.services import store_generated
+from files.tests.factories import pdf_upload
 from tests.access import Route, everyone, object_page, section, section_action
 
 
@@ -21,7 +23,21 @@ def objects(cast) -> dict:
             company=company, name="arhiva.zip", content=b"PK\x05\x06" + bytes(18), content_type="application/zip"
         ),
     )
-    return {"invoice": invoice, "archive": archive}
+    notice = services.notice_create(
+        company=company,
+        user=cast["admin_a"],
+        paid_on=invoice.issue_date,
+        amount=invoice.balance,
+        currency=invoice.currency,
+        reference="OP 1",
+        proof=pdf_upload("ordin.pdf"),
+        invoices=[invoice],
+    )
+    return {"invoice": invoice, "archive": archive, "notice": notice}
+
+
+def notice(o) -> dict:
+    return {"public_id": o["notice"].public_id}
 
 
 def archive(o) -> dict:
@@ -34,6 +50,8 @@ def invoice(o) -> dict:
 
 ROUTES = [
     Route("billing:invoice_list", get=section(right="billing"), post=everyone(405)),
+    Route("billing:invoice_export_csv", get=section(right="billing"), post=everyone(405)),
+    Route("billing:invoice_export_xlsx", get=section(right="billing"), post=everyone(405)),
     Route("billing:invoice_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
     Route("billing:invoice_pdf", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
     Route("billing:invoice_xml", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
@@ -43,6 +61,9 @@ ROUTES = [
     Route("billing:archive_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=archive),
     Route("billing:archive_download", get=object_page(200, right="billing"), post=everyone(405), kwargs=archive),
     Route("billing:payment_list", get=section(right="billing"), post=everyone(405)),
+    Route("billing:payment_export_csv", get=section(right="billing"), post=everyone(405)),
+    Route("billing:payment_export_xlsx", get=section(right="billing"), post=everyone(405)),
+    Route("billing:notice_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=notice),
     # POST without data: the form answers 400 with its errors, nothing is saved.
     Route("billing:notice_create", get=section(right="billing"), post=section_action(400, right="billing")),
     Route("billing:statement", get=section(right="billing"), post=everyone(405)),

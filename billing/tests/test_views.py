@@ -246,7 +246,7 @@ def test_announcing_a_payment_keeps_the_proof_and_tells_staff(
     assert mailoutbox[0].to == ["contabilitate@furnizor.ro"] and "1.210,00 RON" in mailoutbox[0].subject
     assert fresh(invoices_a["late"]).status == "emisa"  # nothing is paid until staff confirm
     detail = client.get(reverse("billing:invoice_detail", args=[invoices_a["late"].public_id]))
-    assert "furnizorul o verifică" in detail.content.decode()
+    assert "Plată anunțată, în verificare" in detail.content.decode() and "OP 555" in detail.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -331,7 +331,12 @@ def test_invoice_detail_runs_a_fixed_number_of_queries(client, admin_a, company_
             credit_note(invoice, lines=[("-1", "10.00", 21)])
         for i in range(documents):
             DocumentFactory(company=company_a, title=f"Anexă {i}", linked=invoice)
-        client.post(reverse("billing:notice_create"), notice_data([invoice], reference=f"OP {payments}"))
+        for i in range(notes):  # several people announced payments: each row shows who
+            reference = f"OP {payments}-{i}"
+            client.post(
+                reverse("billing:notice_create"),
+                notice_data([invoice], reference=reference, proof=pdf_upload("ordin.pdf", reference)),
+            )
 
     add(1, 1, 1, 1)
     response = _fixed(
@@ -341,7 +346,7 @@ def test_invoice_detail_runs_a_fixed_number_of_queries(client, admin_a, company_
         django_assert_max_num_queries,
     )
     assert len(response.context["lines"]) == 23 and len(response.context["allocations"]) == 11
-    assert len(response.context["pending_notices"]) == 2
+    assert len(response.context["pending_notices"]) == 4
 
 
 def test_payment_list_runs_a_fixed_number_of_queries(client, admin_a, company_a, django_assert_max_num_queries):
