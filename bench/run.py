@@ -129,6 +129,8 @@ def pages_for(company) -> list[tuple[str, str]]:
         ("Fișiere ?categorie", reverse("files:list") + "?category=tehnic"),
         ("Fișiere ?q (căutare)", reverse("files:list") + "?q=" + quote("licență")),
         ("Fișier (detaliu)", reverse("files:detail", args=[latest(Document, "-id").public_id])),
+        # The header's search across every section, typed without diacritics (counts as one page).
+        ("Căutare (toate secțiunile)", reverse("dashboard:search") + "?q=licenta"),
     ]
 
 

@@ -855,7 +855,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             limit=limit,
             hit=lambda invoice: search.Hit(
                 invoice.label,
-                f"{short_date(invoice.issue_date)} · {format_amount(invoice.total_gross)} {invoice.currency}"
+                f"{short_date(invoice.issue_date)} · {_lei(invoice.total_gross, invoice.currency)}"
                 f" · {invoice.display_status_label}",
                 url(invoice.public_id),
             ),

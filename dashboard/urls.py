@@ -6,4 +6,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cautare/", views.search_results, name="search"),
+    path("cautare/sugestii/", views.search_suggestions, name="search_suggestions"),
 ]

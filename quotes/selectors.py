@@ -283,7 +283,8 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             limit=limit,
             hit=lambda offer: search.Hit(
                 _("Oferta %(number)s") % {"number": offer.number},
-                f"{offer.display_status_label} · {format_amount(offer.total_gross)} {offer.currency}",
+                f"{offer.display_status_label} · "
+                f"{format_amount(offer.total_gross, 'lei' if offer.currency == 'RON' else offer.currency)}",
                 offer_url(offer.public_id),
             ),
         ),

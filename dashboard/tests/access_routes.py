@@ -7,4 +7,6 @@ def objects(cast) -> dict:
 
 ROUTES = [
     Route("dashboard:home", get=section(), post=everyone(405)),
+    Route("dashboard:search", get=section(), post=everyone(405)),
+    Route("dashboard:search_suggestions", get=section(), post=everyone(405)),
 ]
