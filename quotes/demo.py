@@ -152,14 +152,12 @@ def _offer(
             "decided_total_gross": None,
             "rejection_reason": "",
             "withdrawn_at": None,
+            "po_number": "",
+            "acceptance_note": "",
             **extra,
         },
     )
-    if offer.pdf_id:  # rendered again on the next download, from the data as seeded now
-        old, offer.pdf = offer.pdf, None
-        offer.save(update_fields=["pdf"])
-        old.file.delete(save=False)
-        old.delete()
+    _forget_pdfs(offer)
     offer.lines.all().delete()
     products = {p.code: p for p in Product.objects.filter(code__in=[line[0] for line in lines])}
     OfferLine.objects.bulk_create(
@@ -203,6 +201,17 @@ def _offer(
         Offer.objects.filter(pk=offer.pk).update(withdrawn_at=now - timedelta(days=2))
     Offer.objects.filter(pk=offer.pk).update(created_at=(sent_at or now) - timedelta(hours=3))
     return offer
+
+
+def _forget_pdfs(offer: Offer) -> None:
+    """The offer's PDFs are rendered again (on the next download, or by seed), from the data as seeded now."""
+    for field in ("pdf", "confirmation_pdf"):
+        old = getattr(offer, field)
+        if old is not None:
+            setattr(offer, field, None)
+            offer.save(update_fields=[field])
+            old.file.delete(save=False)
+            old.delete()
 
 
 def seed(demo: dict) -> None:
@@ -378,7 +387,7 @@ def seed(demo: dict) -> None:
             ("TR-CURSA", "1", "450.00", "100", 21),
         ],
     )
-    _offer(
+    accepted = _offer(
         agroserv,
         of(2),
         1,
@@ -389,6 +398,9 @@ def seed(demo: dict) -> None:
         quote_request=closed,
         staff=staff,
         decided=(ana, 33, ""),
+        po_number="PO-4500018342",
+        acceptance_note="Livrare la depozitul Chitila, luni–vineri între 8 și 16.\n"
+        "Persoană de contact: Gheorghe Țuțuianu, 0744 987 321.",
         lines=[
             ("PS-4K", "1", "6890.00", "5", 21),
             ("CB-3X25", "60", "12.40", "0", 21),
@@ -478,6 +490,8 @@ def seed(demo: dict) -> None:
     )
     QuoteRequest.objects.filter(pk=termoplast_request.pk).update(status=RS.OFFERED)
     _bump("OF", 8)
+    # The accepted offer's "Confirmare de comandă", as the task renders it after an acceptance.
+    services.order_confirmation_render(offer_id=accepted.pk)
 
     for offer, people in ((current, (ana, mihai)), (soon, (ana, mihai)), (termoplast_offer, (elena, radu))):
         for user in people:
