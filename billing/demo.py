@@ -363,27 +363,35 @@ def seed(demo: dict) -> None:
 
 
 def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:
-    """Cristina (billing) announced she paid the overdue fee; staff have not checked yet."""
-    reference = f"OP {company.cui[-4:]}-{invoice.number}-B"
-    user = demo["users"].get("cristina.dobre@agroserv.ro")
+    """Cristina (billing) announced she paid the overdue fee; Ana, not knowing, announced the same transfer
+    with the bank statement's reference and her own scan. Both wait on the invoice page; staff confirming
+    one closes the other (billing.services.notices)."""
     invoice.refresh_from_db()
-    if (
-        user is None
-        or not invoice.is_open
-        or PaymentNotice.objects.filter(company=company, reference=reference).exists()
-    ):
+    if not invoice.is_open:
         return
-    services.notice_create(
-        company=company,
-        user=user,
-        paid_on=today - timedelta(days=1),
-        amount=invoice.balance,
-        currency=invoice.currency,
-        reference=reference,
-        proof=_proof(reference),
-        invoices=[invoice],
-        message="Plata a plecat ieri din contul BT.",
-    )
+    cristina = f"OP {company.cui[-4:]}-{invoice.number}-B"
+    announcements = [
+        ("cristina.dobre@agroserv.ro", cristina, 1, "Plata a plecat ieri din contul BT."),
+        ("ana.popescu@agroserv.ro", f"BT-EXTRAS-{invoice.number}", 0, "Am plătit abonamentul, vă rog confirmați."),
+    ]
+    for email, reference, days_ago, message in announcements:
+        user = demo["users"].get(email)
+        if user is None or PaymentNotice.objects.filter(company=company, reference=reference).exists():
+            continue
+        services.notice_create(
+            company=company,
+            user=user,
+            paid_on=today - timedelta(days=1),
+            amount=invoice.balance,
+            currency=invoice.currency,
+            reference=reference,
+            proof=_proof(reference),
+            invoices=[invoice],
+            message=message,
+        )
+        PaymentNotice.objects.filter(company=company, reference=reference).update(
+            created_at=timezone.now() - timedelta(days=days_ago, hours=3)
+        )
 
 
 def _signed_zip(xml: bytes, upload_index: str) -> bytes:

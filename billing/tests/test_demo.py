@@ -1,11 +1,12 @@
 """The demo invoices: every kind the supplier issues, each with an e-Factura XML that ANAF's rules accept."""
 
 import pytest
+from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from billing import demo, services
 from billing.efactura.validation import validate
-from billing.models import AnafStatus, Invoice
+from billing.models import AnafStatus, Invoice, PaymentNotice
 from contracts import demo as contracts_demo
 from portal.vat import VatCategory
 from projects import demo as projects_demo
@@ -38,3 +39,19 @@ def test_every_demo_invoice_and_credit_note_has_a_valid_xml():
     assert any("ș" in text and "ț" in text for text in texts)  # diacritics, in UTF-8
     statuses = {doc.anaf_status for doc in documents}
     assert {AnafStatus.VALIDATED, AnafStatus.UPLOADED, ""} <= statuses
+
+
+def test_the_demo_invoice_page_shows_the_payments_announced_for_it(client):
+    data: dict = {}
+    for module in (accounts_demo, contracts_demo, projects_demo, demo):
+        module.seed(data)
+    pending = PaymentNotice.objects.filter(status=PaymentNotice.Status.PENDING).select_related("announced_by")
+    assert {notice.announced_by.email for notice in pending} == {
+        "cristina.dobre@agroserv.ro",
+        "ana.popescu@agroserv.ro",
+    }
+    invoice = pending[0].invoice_links.get().invoice
+    assert invoice.is_open and {n.invoice_links.get().invoice for n in pending} == {invoice}
+    client.force_login(data["users"]["cristina.dobre@agroserv.ro"])
+    page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
+    assert "Plăți anunțate, în verificare" in page and "Cristina Dobre" in page and "Ana Popescu" in page
