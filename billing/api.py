@@ -13,7 +13,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -117,16 +117,51 @@ def upsert_one(invoice: InvoiceIn, lookups: importer.Lookups, issued: list[int])
     return BulkResult(key=key, result=outcome, status=201 if outcome == "created" else 200)
 
 
+def _refused(key: str, error: Exception) -> BulkResult:
+    errors = [str(error)] if isinstance(error, importer.Rejected) else error.messages
+    return BulkResult(key=key, result="rejected", status=400, errors=errors)
+
+
+def create_new(invoices: list[InvoiceIn], lookups: importer.Lookups, issued: list[int]) -> dict[int, BulkResult]:
+    """The batch's invoices that are not in the portal yet (credit notes and e-Factura originals aside), each
+    checked on its own, then inserted together; the results of those it handled, by ``id()``. The others (and
+    all of them if another push took one of their numbers meanwhile) are left to ``upsert_one``."""
+    results, built, seen = {}, [], set()
+    for invoice in invoices:
+        key = (invoice.series, invoice.number)
+        if invoice.kind == "storno" or invoice.efactura is not None or key in seen:
+            continue
+        seen.add(key)
+        try:
+            data, rows = _as_import_row(invoice)
+            company, fields, lines = importer.prepare_invoice(data, rows, lookups)
+            if lookups.known(fields) is not None:
+                continue
+            built.append((invoice, services.invoice_build(company=company, fields=fields, lines=lines)))
+        except (importer.Rejected, ValidationError) as error:
+            results[id(invoice)] = _refused(f"{invoice.series} {invoice.number}", error)
+    try:
+        services.invoices_create([pair for _invoice, pair in built])
+    except IntegrityError:
+        return results
+    for invoice, (created, _lines) in built:
+        results[id(invoice)] = BulkResult(key=f"{invoice.series} {invoice.number}", result="created", status=201)
+        issued.append(created.pk)
+    return results
+
+
 def upsert_all(invoices: list[InvoiceIn]) -> list[BulkResult]:
-    """The batch in one transaction, each invoice in its own savepoint (one bad invoice saves nothing of
-    itself and blocks none of the others): one commit instead of 1,000, the companies and the invoices
-    already in the portal looked up once, and one task for what follows the new invoices. Credit notes
+    """The batch in one transaction: the new invoices inserted together, the rest one by one, each in its own
+    savepoint (one bad invoice saves nothing of itself and blocks none of the others); the companies and the
+    invoices already in the portal looked up once, one task for what follows the new invoices. Credit notes
     after the invoices they reverse."""
     lookups, issued = importer.Lookups(), []
     lookups.preload([{"series": invoice.series, "number": invoice.number} for invoice in invoices])
-    ordered = sorted(invoices, key=lambda invoice: invoice.kind == "storno")
     with transaction.atomic():
-        results = {id(invoice): upsert_one(invoice, lookups, issued) for invoice in ordered}
+        results = create_new(invoices, lookups, issued)
+        for invoice in sorted(invoices, key=lambda invoice: invoice.kind == "storno"):
+            if id(invoice) not in results:
+                results[id(invoice)] = upsert_one(invoice, lookups, issued)
         if issued:
             enqueue(tasks.invoices_issued, issued)
     return [results[id(invoice)] for invoice in invoices]

@@ -389,6 +389,16 @@ def _line_vat(row: dict, tax_point: date, where: str) -> dict:
     return vat
 
 
+def prepare_invoice(data: dict, rows: list[dict], lookups: Lookups) -> tuple[Company, dict, list[dict]]:
+    """The invoice's company, header fields and lines, parsed and checked as the file and the API send them."""
+    company = lookups.company(data.get("cui"))
+    fields = _invoice_fields(data, company)
+    if fields["due_date"] < fields["issue_date"]:
+        raise Rejected("scadența este înaintea datei emiterii")
+    lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
+    return company, fields, lines
+
+
 def import_invoice(
     data: dict,
     rows: list[dict],
@@ -401,11 +411,7 @@ def import_invoice(
     ``originals`` the e-Factura files sent along (the API), else those the row names in ``folder``;
     ``lookups`` and ``issued``: the batch's (see ``Lookups`` and ``services.invoice_import``)."""
     lookups = lookups or Lookups()
-    company = lookups.company(data.get("cui"))
-    fields = _invoice_fields(data, company)
-    if fields["due_date"] < fields["issue_date"]:
-        raise Rejected("scadența este înaintea datei emiterii")
-    lines = _invoice_lines(rows, fields["kind"], tax_point=fields["delivery_date"] or fields["issue_date"])
+    company, fields, lines = prepare_invoice(data, rows, lookups)
     originals = originals or _originals(data, folder)
     known = lookups.known(fields)
     try:

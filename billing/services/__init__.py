@@ -23,7 +23,14 @@ from billing.services.efactura import (
     invoice_xml_bytes,
     invoice_xml_name,
 )
-from billing.services.imports import NOT_LOOKED_UP, IssuedInvoiceChanged, invoice_import, payment_import
+from billing.services.imports import (
+    NOT_LOOKED_UP,
+    IssuedInvoiceChanged,
+    invoice_build,
+    invoice_import,
+    invoices_create,
+    payment_import,
+)
 from billing.services.invoices import (
     check_lines_vat,
     clean_invoice_fields,
@@ -74,6 +81,7 @@ __all__ = [
     "due_reminders",
     "freeze_parties",
     "invoice_attach_originals",
+    "invoice_build",
     "invoice_delete",
     "invoice_import",
     "invoice_issue",
@@ -87,6 +95,7 @@ __all__ = [
     "invoice_signed_zip_name",
     "invoice_xml_bytes",
     "invoice_xml_name",
+    "invoices_create",
     "notice_confirm",
     "notice_create",
     "notice_notify_decided",

@@ -67,9 +67,10 @@ def _fiscal_changes(invoice: Invoice, fields: dict, lines: list[dict]) -> list[s
     return changed
 
 
-def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice:
-    """The invoice with its lines and totals, computed before the two inserts; a credit note then refreshes
-    the invoice it reverses."""
+def invoice_build(*, company: Company, fields: dict, lines: list[dict]) -> tuple[Invoice, list[InvoiceLine]]:
+    """A new issued invoice or credit note with its lines and totals, checked but not saved: its fields fit
+    together and its lines' VAT the tax point, its total has the right sign, its parties are frozen."""
+    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
     invoice = Invoice(company=company, issued_at=timezone.now(), **fields)
     clean_invoice_fields(invoice)
     rows = [
@@ -83,6 +84,31 @@ def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice
     if invoice.kind == Invoice.Kind.INVOICE and invoice.total_gross <= 0:
         raise ValidationError(_("Totalul unei facturi trebuie să fie pozitiv; corecturile vin ca storno."))
     freeze_parties(invoice)
+    return invoice, rows
+
+
+def _imported_entry(invoice: Invoice):
+    return audit.entry(
+        action="invoice.imported", company=invoice.company, obj=invoice, created=True, total=str(invoice.total_gross)
+    )
+
+
+@transaction.atomic
+def invoices_create(built: list[tuple[Invoice, list[InvoiceLine]]]) -> None:
+    """A batch's new invoices (not credit notes), each built by ``invoice_build``, in three statements: the
+    invoices, their lines, their audit entries. All or none: a unique key another push took meanwhile
+    raises IntegrityError and the caller imports them one by one instead."""
+    invoices = Invoice.objects.bulk_create([invoice for invoice, _rows in built])
+    for invoice, rows in built:
+        for row in rows:
+            row.invoice = invoice
+    InvoiceLine.objects.bulk_create([row for _invoice, rows in built for row in rows])
+    audit.record_many([_imported_entry(invoice) for invoice in invoices])
+
+
+def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice:
+    """One new invoice with its lines; a credit note then refreshes the invoice it reverses."""
+    invoice, rows = invoice_build(company=company, fields=fields, lines=lines)
     invoice.save()
     for row in rows:
         row.invoice = invoice
@@ -93,7 +119,7 @@ def _create_issued(company: Company, fields: dict, lines: list[dict]) -> Invoice
             raise ValidationError(_("Stornările depășesc valoarea facturii %(invoice)s.") % {"invoice": original})
         if original.balance < 0:
             release_excess(original)
-    audit.record(action="invoice.imported", company=company, obj=invoice, created=True, total=str(invoice.total_gross))
+    _imported_entry(invoice).save()
     return invoice
 
 
@@ -130,7 +156,6 @@ def _project_changes(invoice: Invoice, fields: dict) -> bool:
 NOT_LOOKED_UP = object()
 
 
-@transaction.atomic
 def invoice_import(
     *,
     company: Company,
@@ -152,6 +177,13 @@ def invoice_import(
     None), so an unchanged one costs no query; and ``issued``, where the new invoices' ids go for one
     ``invoices_issued`` task after the batch instead of one each."""
     check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
+    if known is not NOT_LOOKED_UP and known is not None and originals is None and not _project_changes(known, fields):
+        return _recognise(known, company, fields, lines)  # nothing to write: no transaction
+    return _import_locked(company, fields, lines, originals, known, issued)
+
+
+@transaction.atomic
+def _import_locked(company, fields, lines, originals, known, issued) -> str:
     invoice = known
     if known is NOT_LOOKED_UP or (known is not None and (originals is not None or _project_changes(known, fields))):
         key = {"series": fields["series"], "number": fields["number"]}
