@@ -144,9 +144,10 @@ class CompanyMiddleware:
 
     A user who works for two companies opens a link (an email, a notification) to an object of the
     company that is not active in the session. If the URL's view answers 404 with the active company
-    and the user is an **active** member of another company where the same GET (or HEAD) answers
-    2xx/3xx, the session switches to that company (``choose_company``, as the switcher does), the
-    user is told so (a message) and sent to the same URL again, query string included.
+    (or 403: the user lacks the right there, refused before any lookup) and the user is an **active**
+    member of another company where the same GET (or HEAD) answers 2xx/3xx, the session switches to
+    that company (``choose_company``, as the switcher does), the user is told so (a message) and sent
+    to the same URL again, query string included. Otherwise the first answer stands.
 
     Everyone else gets the 404 exactly as before: no membership (another company's member, staff), a
     pending or rejected membership, a suspended company, a deactivated user, a POST. Only views that
@@ -176,8 +177,8 @@ class CompanyMiddleware:
         request.company = SimpleLazyObject(lambda: membership.company if membership else None)
         switched_for = _pop_switched_for(request)
         response = self.get_response(request)
-        if response.status_code != 404 or switched_for == request.get_full_path():
-            return response  # a switch that still ends in 404 is not tried again: no redirect loop
+        if response.status_code not in (403, 404) or switched_for == request.get_full_path():
+            return response  # a switch that still ends in 403/404 is not tried again: no redirect loop
         return _follow_to_other_company(request, self.get_response) or response
 
 
@@ -188,7 +189,7 @@ def _pop_switched_for(request) -> str | None:
 
 
 def _other_memberships(request) -> list[Membership]:
-    """The user's other active memberships, when this 404 may be another company's object."""
+    """The user's other active memberships, when this 403/404 may be another company's object."""
     match = getattr(request, "resolver_match", None)
     if request.method not in ("GET", "HEAD") or match is None or not match.kwargs:
         return []

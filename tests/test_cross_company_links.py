@@ -189,6 +189,22 @@ def test_without_the_right_in_the_other_company_it_stays_404(client, admin_a, co
 
 
 @pytest.mark.django_db
+def test_a_right_missing_in_the_active_company_but_held_in_the_other_switches(client, member_a, company_a, company_b):
+    """member_a has no billing right in A (403 there, before any lookup) and has it in B: B's invoice opens;
+    A's own invoice keeps its 403."""
+    MembershipFactory(user=member_a, company=company_b, can_see_billing=True)
+    url = reverse("billing:invoice_detail", args=[issued_invoice(company_b).public_id])
+    own = reverse("billing:invoice_detail", args=[issued_invoice(company_a).public_id])
+    client.force_login(member_a)
+    assert client.get(own).status_code == 403
+    assert client.get(url)["Location"] == url
+    assert active_company(client) == str(company_b.public_id)
+    assert client.get(url).status_code == 200
+    assert client.get(own).status_code == 404  # from B, A's invoice: A has it, but A forbids it to them
+    assert active_company(client) == str(company_b.public_id)
+
+
+@pytest.mark.django_db
 def test_a_list_or_a_missing_id_never_switches(client, two_companies, company_a):
     client.force_login(two_companies)
     assert client.get(reverse("quotes:offer_list") + "?page=999").status_code in (200, 404)
