@@ -283,8 +283,7 @@ def offer_accept(request: HttpRequest, public_id) -> HttpResponse:
             return redirect(offer)
         messages.success(
             request,
-            _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat; confirmarea de comandă se generează.")
-            % {"number": offer.number},
+            _("Oferta %(number)s a fost acceptată. Furnizorul a fost anunțat.") % {"number": offer.number},
         )
         return redirect(offer)
     return render(

@@ -113,8 +113,11 @@ def _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox)
         page.get_by_role("link", name="Descarcă PDF").click()
     content = open(download.value.path(), "rb").read()  # noqa: SIM115
     assert content.startswith(b"%PDF-") and download.value.suggested_filename == f"Oferta-{offer.number}-rev-1.pdf"
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Acceptă oferta").click()
+    # Accepting asks first, on a page of its own (no JavaScript needed); the PO number and note are optional.
+    page.get_by_role("link", name="Acceptă oferta").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    page.get_by_role("button", name="Confirm acceptarea").click()
     page.wait_for_load_state("load")
     visitor.check()
     assert page.get_by_text(f"Oferta {offer.number} a fost acceptată").is_visible()
@@ -145,3 +148,75 @@ def test_request_offer_pdf_accept(
     assert "acceptată" in row and "Ana Popescu" in row
     assert any("a acceptat oferta" in m.subject for m in mailoutbox if m.to == ["vanzari@furnizor.ro"])
     staff_context.close()
+
+
+def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visitor, admin_a, company_a, staff):
+    from django.utils import timezone
+
+    from quotes.tests.factories import sent_offer
+
+    offer = sent_offer(
+        company_a,
+        by=staff,
+        lines=[
+            {"description": "Pompă centrifugală CP-200, 7,5 kW", "quantity": "2", "unit_price": "14250.00"},
+            {"description": "Manoperă montaj și punere în funcțiune", "quantity": "8", "unit_price": "180.00"},
+        ],
+        payment_terms="30 de zile de la emiterea facturii",
+    )
+    expired = sent_offer(company_a, by=staff)
+    Offer.objects.filter(pk=expired.pk).update(valid_until=timezone.localdate() - timezone.timedelta(days=3))
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto(f"/oferte/{offer.public_id}/")
+    page.get_by_role("link", name="Acceptă oferta").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    visitor.shot("quotes-offer-accept-confirm")
+
+    # A PO number with characters an ERP would choke on is refused on the form; nothing is accepted.
+    page.get_by_label("Număr comandă client / PO (opțional)").fill("PO;4500<12>")
+    page.get_by_role("button", name="Confirm acceptarea").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    expect(page.get_by_text("Numărul comenzii poate conține doar litere")).to_be_visible()
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.SENT
+
+    page.get_by_label("Număr comandă client / PO (opțional)").fill("PO-4500018342")
+    page.get_by_label("Notă pentru furnizor (opțional)").fill("Livrare la depozitul Chitila, luni–vineri 8–16.")
+    page.get_by_role("button", name="Confirm acceptarea").click()
+    page.wait_for_url(re.compile(rf"/oferte/{offer.public_id}/$"))
+    visitor.check()
+    expect(page.get_by_text("PO-4500018342")).to_be_visible()
+    visitor.shot("quotes-offer-accepted-po")
+    offer.refresh_from_db()
+    assert (offer.status, offer.po_number) == (Offer.Status.ACCEPTED, "PO-4500018342")
+
+    # The confirmation was rendered on commit: the link answers the PDF.
+    link = page.get_by_role("link", name="Confirmarea de comandă (PDF)")
+    href = link.get_attribute("href")
+    response = page.request.get(visitor.base_url + href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    assert "inline" in response.headers["content-disposition"]
+
+    # The dashboard links it too.
+    visitor.goto("/")
+    expect(page.get_by_role("link", name=f"Confirmarea de comandă pentru {offer.number} (PDF)")).to_be_visible()
+
+    # An expired offer: "Cere o ofertă nouă" asks first, then sends a request linked to it.
+    visitor.goto(f"/oferte/{expired.public_id}/")
+    page.get_by_role("link", name="Cere o ofertă nouă").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    visitor.shot("quotes-offer-request-new")
+    page.get_by_label("Observații (opțional)").fill("Aceleași cantități, livrare în martie.")
+    page.get_by_role("button", name="Trimite cererea").click()
+    page.wait_for_url(re.compile(r"/cerere-oferta/[0-9a-f-]{36}/$"))
+    visitor.check()
+    made = QuoteRequest.objects.get(origin_offer=expired)
+    expect(page.get_by_text(f"Cererea {made.number} a fost trimisă")).to_be_visible()
+    expect(page.get_by_role("link", name=f"{expired.number}, revizia 1")).to_be_visible()
+    visitor.shot("quotes-request-from-offer")
