@@ -54,6 +54,7 @@ class VatCategory(models.TextChoices):
 # The categories that must say why no VAT is charged (EN 16931 BR-E-10, BR-AE-10, BR-IC-10, BR-O-10),
 # with the exemption code (BT-121, VATEX list) that is the same for every such line.
 NEEDS_REASON = {VatCategory.EXEMPT, VatCategory.REVERSE_CHARGE, VatCategory.INTRA_COMMUNITY, VatCategory.OUTSIDE_SCOPE}
+CATEGORIES = frozenset(VatCategory.values)  # looked up per line of every imported invoice
 FIXED_EXEMPTION_CODES = {
     VatCategory.REVERSE_CHARGE: "VATEX-EU-AE",
     VatCategory.INTRA_COMMUNITY: "VATEX-EU-IC",
@@ -81,7 +82,7 @@ def rates_on(day: date) -> tuple[int, ...]:
 
 def check_line(*, category: str, rate: int | None, tax_point: date, reason_code: str = "", reason: str = "") -> None:
     """Refuses a line whose VAT does not fit its category or the rates in force on its tax point."""
-    if category not in VatCategory.values:
+    if category not in CATEGORIES:
         raise ValidationError(_("Categorie TVA necunoscută: %(category)s.") % {"category": category})
     if rate is None:
         raise ValidationError(_("Cota TVA lipsește."))

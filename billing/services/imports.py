@@ -70,13 +70,13 @@ def _fiscal_changes(invoice: Invoice, fields: dict, lines: list[dict]) -> list[s
 def invoice_build(*, company: Company, fields: dict, lines: list[dict]) -> tuple[Invoice, list[InvoiceLine]]:
     """A new issued invoice or credit note with its lines and totals, checked but not saved: its fields fit
     together and its lines' VAT the tax point, its total has the right sign, its parties are frozen."""
-    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
     invoice = Invoice(company=company, issued_at=timezone.now(), **fields)
     clean_invoice_fields(invoice)
     rows = [
         InvoiceLine(company=company, position=position, **{name: line[name] for name in LINE_FIELDS})
         for position, line in enumerate(lines, start=1)
     ]
+    check_lines_vat(rows, tax_point=invoice.tax_point)
     set_line_amounts(rows)
     set_totals(invoice, rows)
     if invoice.kind == Invoice.Kind.CREDIT_NOTE and invoice.total_gross >= 0:
@@ -167,8 +167,9 @@ def invoice_import(
 ) -> str:
     """Create an issued invoice keyed by series + number, or recognise it. Returns "created", "updated" or
     "unchanged" (nothing written). ``fields``: series, number, kind, reverses, issue_date, due_date,
-    delivery_date, currency, exchange_rate, contract, project, notes; ``lines``: dicts of LINE_FIELDS, whose VAT
-    is checked against the tax point as issuing checks it; ``originals``: what ANAF's e-Factura holds.
+    delivery_date, currency, exchange_rate, contract, project, notes; ``lines``: dicts of LINE_FIELDS (a new
+    invoice's VAT is checked against the tax point as issuing checks it); ``originals``: what ANAF's e-Factura
+    holds.
 
     An issued invoice is a fiscal document: a file that changes its fiscal fields or lines is refused with
     the fields it changes; only its project may change, and its e-Factura originals be added.
@@ -176,7 +177,6 @@ def invoice_import(
     A batch (billing/importer.py's ``Lookups``) passes ``known``, the invoice as it found it with its lines (or
     None), so an unchanged one costs no query; and ``issued``, where the new invoices' ids go for one
     ``invoices_issued`` task after the batch instead of one each."""
-    check_lines_vat([InvoiceLine(**line) for line in lines], tax_point=fields["delivery_date"] or fields["issue_date"])
     if known is not NOT_LOOKED_UP and known is not None and originals is None and not _project_changes(known, fields):
         return _recognise(known, company, fields, lines)  # nothing to write: no transaction
     return _import_locked(company, fields, lines, originals, known, issued)
