@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from accounts.tests.factories import PASSWORD
 from billing import services
 from billing.models import AnafStatus, Invoice, PaymentNotice
 from billing.tests.factories import issued_invoice, record_payment
-from files.tests.factories import pdf_bytes
+from files.tests.factories import pdf_bytes, pdf_upload
 from tests.browser.test_accounts_flow import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -198,3 +199,59 @@ def test_the_accountant_downloads_the_efactura_files_and_an_archive(visitor, adm
         page.get_by_role("link", name="Descarcă arhiva ZIP").click()
     names = zipfile.ZipFile(download.value.path()).namelist()
     assert len(names) == 5 and "Factura-FRN-4233-semnat-ANAF.zip" in names  # 2 PDFs, 2 XMLs, 1 signed ZIP
+
+
+def test_a_duplicate_announcement_is_refused_and_the_lists_export(visitor, admin_a, company_a, invoices):
+    """The payment announced already (same invoice, amount and reference) is refused with a link to the first
+    announcement; the invoice page lists it with who announced it; both lists offer their exports."""
+    late = invoices["late"]
+    first = services.notice_create(
+        company=company_a,
+        user=admin_a,
+        paid_on=timezone.localdate() - timedelta(days=1),
+        amount=late.balance,
+        currency="RON",
+        reference="OP 2026-118",
+        proof=pdf_upload("ordin-plata.pdf", "Ordin de plata 118"),
+        invoices=[late],
+    )
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+
+    visitor.goto(f"/facturi/{late.public_id}/")
+    pending = page.locator("table.billing-pending tbody tr")
+    assert pending.count() == 1 and "OP 2026-118" in pending.first.inner_text()
+    assert "Ana Popescu" in pending.first.inner_text()
+    visitor.shot("billing-invoice-pending")
+
+    page.get_by_role("link", name="Anunțați plata").click()
+    visitor.check()
+    page.get_by_label("Referința plății").fill("OP 2026-118")
+    page.get_by_label("Dovada plății").set_input_files(
+        {"name": "alt-scan.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Alt scan 118")}
+    )
+    page.get_by_role("button", name="Trimite anunțul de plată").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert page.get_by_text("Ați anunțat deja această plată").is_visible()
+    visitor.shot("billing-announce-duplicate")
+    page.get_by_role("link", name="Vedeți anunțul existent (OP 2026-118)").click()
+    page.wait_for_url(re.compile(f"/facturi/plati/anunturi/{first.public_id}/$"))
+    visitor.check()
+    assert page.get_by_role("heading", name="Plată anunțată OP 2026-118").is_visible()
+    visitor.shot("billing-notice")
+    assert PaymentNotice.objects.count() == 1
+
+    visitor.goto("/facturi/?status=restanta")
+    assert page.get_by_role("link", name="Export CSV").get_attribute("href") == "/facturi/export.csv?status=restanta"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export XLSX").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert [row[:2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [("FRN", 4233)]
+    visitor.shot("billing-invoices-export")
+    visitor.goto("/facturi/plati/")
+    assert page.get_by_role("link", name="Export CSV").is_visible()
+    assert page.get_by_role("link", name="Export XLSX").is_visible()
+    visitor.shot("billing-payments-export")
