@@ -28,12 +28,11 @@ def test_an_email_link_to_the_other_company_switches_and_shows_the_offer(
     path = emailed_path(mailoutbox, member_b.email)
     page = visitor.page
 
-    visitor.goto("/cont/login/")
+    # Not logged in yet, as from an email: the link asks to log in first, then goes on.
+    visitor.goto(path)
+    assert "/cont/login/" in page.url
     log_in(visitor, member_b.email)
     visitor.check()
-    expect(page.locator(".company-name").first).to_have_text(company_a.name)
-
-    visitor.goto(path)
     assert page.url == visitor.base_url + path
     expect(page.get_by_role("status").filter(has_text=f"Ați trecut la compania {company_b.name}.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text(offer.number)
@@ -44,3 +43,12 @@ def test_an_email_link_to_the_other_company_switches_and_shows_the_offer(
     visitor.goto("/oferte/")
     expect(page.get_by_text("Ați trecut la compania")).to_have_count(0)
     expect(page.get_by_role("link", name=offer.number).first).to_be_visible()
+
+    # Logged in, with company A active again: the same link switches at once.
+    visitor.goto("/")
+    page.locator(".company-name").first.click()
+    page.get_by_role("button", name=company_a.name).click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".company-name").first).to_have_text(company_a.name)
+    visitor.goto(path)
+    expect(page.get_by_role("status").filter(has_text=f"Ați trecut la compania {company_b.name}.")).to_be_visible()
