@@ -10,8 +10,11 @@
 
 import os
 import socket
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from accounts.models import Membership
@@ -55,6 +58,70 @@ def _isolated_side_effects():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
+
+
+# Object storage (S3-compatible: moto_server in CI, see .ci/run). With S3_TEST_ENDPOINT set, the tests
+# marked ``s3`` and every test of these modules (files, PDFs, downloads) keep their files in a bucket of
+# their own there instead of in memory; without it the ``s3`` tests skip (fail with CI=true).
+S3_TEST_ENDPOINT = os.environ.get("S3_TEST_ENDPOINT", "")
+S3_TEST_MODULES = (
+    "files/tests/",
+    "portal/tests/test_pdf.py",
+    "tests/test_pdf_escaping.py",
+    "quotes/tests/test_offers.py",
+    "quotes/tests/test_next_step.py",
+    "billing/tests/test_views.py",
+    "billing/tests/test_efactura_originals.py",
+    "support/tests/test_tickets.py",
+    "projects/tests/test_views.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not S3_TEST_ENDPOINT:
+        return
+    root = str(config.rootpath) + "/"
+    for item in items:
+        if str(item.path).removeprefix(root).startswith(S3_TEST_MODULES):
+            item.add_marker(pytest.mark.s3)
+
+
+def s3_endpoint_up() -> bool:
+    parts = urlsplit(S3_TEST_ENDPOINT)
+    return bool(parts.hostname) and port_open(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+
+
+@pytest.fixture(autouse=True)
+def _s3_storage(request):
+    """A fresh private bucket as the default storage, for a test marked ``s3``; emptied and removed after."""
+    if request.node.get_closest_marker("s3") is None:
+        yield None
+        return
+    require(bool(S3_TEST_ENDPOINT) and s3_endpoint_up(), f"An S3 server at S3_TEST_ENDPOINT ({S3_TEST_ENDPOINT!r})")
+    from portal.settings import s3_storage
+
+    bucket = f"portal-test-{uuid.uuid4().hex[:20]}"
+    config = s3_storage(
+        bucket=bucket,
+        endpoint_url=S3_TEST_ENDPOINT,
+        region="us-east-1",
+        access_key="test",
+        secret_key="test",
+        addressing_style="path",
+        encrypt=True,
+    )
+    config["BACKEND"] = "files.tests.s3.SharedSessionS3Storage"
+    storages = {"default": config, "staticfiles": settings.STORAGES["staticfiles"]}
+    with override_settings(STORAGES=storages):
+        from django.core.files.storage import default_storage
+
+        client = default_storage.connection.meta.client
+        client.create_bucket(Bucket=bucket)
+        yield default_storage
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                client.delete_object(Bucket=bucket, Key=item["Key"])
+        client.delete_bucket(Bucket=bucket)
 
 
 @pytest.fixture(autouse=True)

@@ -299,22 +299,86 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-if os.environ.get("S3_BUCKET"):
-    # Object storage for private files (scaled-out hosts keep nothing on local disk). Files stay
-    # private: the portal streams them after checking access; no public or signed URL is handed out.
-    STORAGES["default"] = {
+
+
+def s3_storage(
+    *,
+    bucket: str,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    addressing_style: str = "",
+    encrypt: bool = True,
+    url_seconds: int = 60,
+) -> dict:
+    """The STORAGES entry of private files on an S3-compatible server (the tests build theirs here too).
+
+    Objects stay private; keys are the StoredFile names (``companies/<company public_id>/<file public_id>.ext``,
+    files/models.py). A signed URL is made only by files/responses.py, after the view checked access.
+    """
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            # "path" for MinIO, Ceph, moto and most servers that are not AWS; AWS takes "virtual".
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": url_seconds,
             "file_overwrite": False,
+            # Encryption at rest, asked for on every write; S3_SSE=0 for a server that refuses the header.
+            "object_parameters": {"ServerSideEncryption": "AES256"} if encrypt else {},
         },
     }
+
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "")
+# How a download leaves once the view has checked access and written the audit entry (files/responses.py):
+# "stream" (the worker sends the bytes), "presigned" (a redirect to a signed object-storage URL valid
+# DOWNLOADS_URL_SECONDS), "x-accel" (nginx sends the file from local disk, told so by a header naming
+# DOWNLOADS_ACCEL_PREFIX, an `internal` location; README "Downloads").
+DOWNLOADS = os.environ.get("DOWNLOADS", "stream")
+DOWNLOADS_URL_SECONDS = int(os.environ.get("DOWNLOADS_URL_SECONDS", "60"))
+DOWNLOADS_ACCEL_PREFIX = "/" + os.environ.get("DOWNLOADS_ACCEL_PREFIX", "/_private/").strip("/") + "/"
+if DOWNLOADS not in {"stream", "presigned", "x-accel"}:
+    raise ImproperlyConfigured("DOWNLOADS must be stream, presigned or x-accel.")
+if DOWNLOADS == "presigned" and not S3_BUCKET:
+    raise ImproperlyConfigured("DOWNLOADS=presigned needs object storage (S3_BUCKET).")
+if DOWNLOADS == "x-accel" and S3_BUCKET:
+    raise ImproperlyConfigured("DOWNLOADS=x-accel serves local files: unset S3_BUCKET or use presigned.")
+if S3_BUCKET:
+    # Object storage for private files: scaled-out hosts keep nothing on local disk.
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        endpoint_url=S3_ENDPOINT_URL,
+        region=os.environ.get("S3_REGION", ""),
+        access_key=os.environ.get("S3_ACCESS_KEY_ID", ""),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        addressing_style=S3_ADDRESSING_STYLE,
+        encrypt=env_bool("S3_SSE", True),
+        url_seconds=DOWNLOADS_URL_SECONDS,
+    )
+
+
+def s3_origins(bucket: str, endpoint_url: str, addressing_style: str, region: str) -> list[str]:
+    """Where a browser fetches a signed URL from: the previews' <iframe>/<img> must be allowed to."""
+    if os.environ.get("S3_PUBLIC_ORIGIN"):
+        return env_list("S3_PUBLIC_ORIGIN")
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        host = parts.netloc if addressing_style != "virtual" else f"{bucket}.{parts.netloc}"
+        return [f"{parts.scheme}://{host}"]
+    return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"]
+
+
 FILES_MAX_UPLOAD_MB = int(os.environ.get("FILES_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -362,6 +426,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+if DOWNLOADS == "presigned":
+    # A preview (<iframe>, <img>) follows the view's redirect to the signed URL on the storage's origin.
+    _storage_origins = s3_origins(S3_BUCKET, S3_ENDPOINT_URL, S3_ADDRESSING_STYLE, os.environ.get("S3_REGION", ""))
+    for _directive in ("img-src", "frame-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += _storage_origins
 
 LOGGING = {
     "version": 1,

@@ -35,9 +35,11 @@ MZ = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
 def stored_names(company) -> list[str]:
     """Every file kept in storage for the company."""
     folder = f"companies/{company.public_id}"
-    if not default_storage.exists(folder):
+    try:
+        # Object storage has no folders: listing an unknown prefix answers nothing, a disk raises.
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:
         return []
-    return default_storage.listdir(folder)[1]
 
 
 def rows(response) -> dict[str, Document]:
