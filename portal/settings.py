@@ -135,6 +135,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite ignores select_for_update: in its default (deferred) transactions two requests that read the
+    # same row and then write it conflict, and SQLite refuses one at once ("database is locked", a 500)
+    # without waiting. BEGIN IMMEDIATE takes the write lock up front, so writers queue (up to the busy
+    # timeout) and each reads what the one before it committed; WAL lets pages be read during a write.
+    # tests/test_sqlite_concurrency.py: twenty colleagues deciding one offer at once on `make run`.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL's JIT spent 3.2 s compiling the statement's ageing query that runs in 0.2 s without it
     # (docs/PERFORMANCE.md); the portal's queries are short OLTP ones that never repay compilation.
