@@ -1,6 +1,6 @@
 """Expedieri in Chromium, desktop and phone: staff dispatch in admin and add the carrier's "în tranzit"
 event → the client sees it on the way with the timeline → staff mark it delivered → the client confirms
-receipt (with the confirmation dialog)."""
+receipt (with the confirmation dialog); after a reported problem, receipt only "cu obiecțiuni"."""
 
 import re
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shipments.models import Shipment
 from shipments.tests.factories import CarrierFactory, ShipmentFactory, ShipmentItemFactory, add_event
+from support.models import Ticket
 from tests.browser.test_accounts_flow import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -119,3 +120,59 @@ def test_staff_dispatch_client_follows_and_confirms_receipt(
 
     subjects = [m.subject for m in mailoutbox if m.to == [admin_a.email]]
     assert any("a plecat spre dvs." in s for s in subjects) and any("a fost livrată" in s for s in subjects)
+
+
+def test_after_a_reported_problem_receipt_is_confirmed_only_with_objections(visitor, admin_a, company_a):
+    """A damaged part: the client reports it (a support ticket opens), then the shipment page offers only
+    "Confirm primirea cu obiecțiuni", which names and links that ticket; the receipt says so afterwards."""
+    shipment = ShipmentFactory(company=company_a, number="EXP-2026-0139", carrier=CarrierFactory(), awb="2150077120139")
+    ShipmentItemFactory(shipment=shipment, product="Senzor de presiune 0–16 bar", code="SP-16", quantity=3)
+    add_event(shipment, "expediata", hours_ago=30, place="Depozit furnizor, Chiajna")
+    add_event(shipment, "livrata", hours_ago=2, place="București, Sector 6")
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto(reverse("shipments:detail", args=[shipment.public_id]))
+    assert page.get_by_role("button", name="Confirm primirea în stare bună").is_visible()
+
+    # 1. The client reports the damaged part: a support ticket opens.
+    page.get_by_role("link", name="Raportați o problemă").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    page.get_by_label("Ce s-a întâmplat?").fill(
+        "Un colet a sosit cu ambalajul rupt; senzorul SP-16 din el are carcasa fisurată."
+    )
+    page.get_by_role("button", name=re.compile("Trimite")).click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    shipment.refresh_from_db()
+    ticket = Ticket.objects.get(public_id=shipment.problem_ticket_id)
+
+    # 2. Back on the shipment: only "cu obiecțiuni" is offered, and it names and links the ticket.
+    visitor.goto(reverse("shipments:detail", args=[shipment.public_id]))
+    receipt = page.locator("section[aria-labelledby=receipt-title]")
+    assert page.get_by_role("button", name="Confirm primirea în stare bună").count() == 0
+    assert [text.strip() for text in receipt.get_by_role("button").all_inner_texts()] == [
+        "Confirm primirea cu obiecțiuni"
+    ]
+    ticket_link = receipt.get_by_role("link", name=ticket.number)
+    assert ticket_link.get_attribute("href") == reverse("support:detail", args=[ticket.public_id])
+    visitor.shot("shipments-detail-objections-offered")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    receipt.get_by_role("button", name="Confirm primirea cu obiecțiuni").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert dialogs == [f"Confirmați primirea cu obiecțiuni? Obiecțiunile rămân în tichetul {ticket.number}."]
+    assert page.get_by_text("Ați confirmat primirea expedierii EXP-2026-0139 cu obiecțiuni.").is_visible()
+    assert page.get_by_text(re.compile("Primire confirmată cu obiecțiuni de Ana Popescu")).is_visible()
+    visitor.shot("shipments-detail-received-with-objections")
+    shipment.refresh_from_db()
+    assert shipment.receipt_kind == "with_objections" and shipment.received_by == admin_a
+
+    # 3. The receipt's link leads to the ticket.
+    page.get_by_role("link", name=f"Obiecțiunile: tichetul {ticket.number}").click()
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert page.url.endswith(reverse("support:detail", args=[ticket.public_id]))
+    assert "Problemă la livrarea EXP-2026-0139" in page.locator("h1").inner_text()
