@@ -12,9 +12,10 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
 from accounts.models import Company, Membership
@@ -219,6 +220,25 @@ def test_the_current_company_wins_when_it_has_the_object(client, two_companies, 
     client.force_login(two_companies)
     assert client.get(reverse("quotes:offer_detail", args=[offer_a.public_id])).status_code == 200
     assert active_company(client) is None
+
+
+@pytest.mark.django_db
+def test_the_switch_costs_a_fixed_number_of_queries(client, two_companies, company_b):
+    """The try runs the object's own page once: as many queries for 60 lines as for one."""
+
+    def switch_queries(lines: int) -> int:
+        rows = [{"description": f"Articol {n}", "quantity": "1", "unit_price": "9"} for n in range(lines)]
+        offer = sent_offer(company_b, lines=rows)
+        client.logout()
+        client.force_login(two_companies)  # a new session: company A active again
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("quotes:offer_detail", args=[offer.public_id])).status_code == 302
+        return len(queries)
+
+    switch_queries(1)  # caches filled once per process (content types)
+    few = switch_queries(1)
+    assert switch_queries(60) == few
+    assert few <= 60
 
 
 # --- the try leaves nothing behind ---------------------------------------------------------------------
