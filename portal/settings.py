@@ -487,3 +487,39 @@ BILLING_REMINDER_GRACE_DAYS = int(os.environ.get("BILLING_REMINDER_GRACE_DAYS", 
 BILLING_DUE_SOON_DAYS = int(os.environ.get("BILLING_DUE_SOON_DAYS", "7"))
 SUPPORT_REOPEN_DAYS = int(os.environ.get("SUPPORT_REOPEN_DAYS", "14"))
 SUPPORT_NOTIFICATION_EMAILS = env_list("SUPPORT_NOTIFICATION_EMAILS")  # empty → STAFF_NOTIFICATION_EMAILS
+
+# --- Operations: health checks, error tracking, log format, retention ---------
+# /health/ (portal/health.py): load balancers probe it over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# /health/worker/ waits this long for a Celery worker to answer its ping.
+HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "2"))
+
+# Errors to Sentry only when SENTRY_DSN is set; no personal data leaves (portal/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal import sentry
+
+    sentry.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+    )
+
+# LOG_FORMAT=json: one JSON object per line (portal/logs.py); the default stays key=value text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "portal.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # The worker keeps the root logger configured here instead of installing its own text format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Personal data kept no longer than needed (portal/retention.py, `manage.py apply_retention`, daily).
+RETENTION_AUDIT_IP_MONTHS = int(os.environ.get("RETENTION_AUDIT_IP_MONTHS", "12"))
+RETENTION_SENT_EMAIL_MONTHS = int(os.environ.get("RETENTION_SENT_EMAIL_MONTHS", "6"))
+RETENTION_READ_NOTIFICATION_MONTHS = int(os.environ.get("RETENTION_READ_NOTIFICATION_MONTHS", "6"))
+RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["portal-apply-retention"] = {
+    "task": "portal.tasks.apply_retention",
+    "schedule": crontab(hour=3, minute=30),
+}

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from portal import retention
 from portal.models import NotificationPreference
 from portal.notifications import send_digest, send_rendered
 from portal.tasks_util import enqueue, retry_pending
@@ -44,3 +45,9 @@ def send_rendered_email(outbound_id: int) -> bool:
 
     Retried with backoff while SMTP is down (portal.celery.PortalTask), then kept in the outbox."""
     return send_rendered(outbound_id)
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Daily (Celery beat): personal data past its retention period is deleted (portal/retention.py)."""
+    return retention.apply()

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import health, views
 
 # Staff log in to admin through allauth's login: the same rate limits and two-factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +15,8 @@ portal_patterns = [
     path("notificari/citite/", views.notifications_read_all, name="notifications_read_all"),
     path("notificari/preferinte/", views.notification_settings, name="notification_settings"),
     path("notificari/<uuid:public_id>/deschide/", views.notification_open, name="notification_open"),
+    path("health/", health.health, name="health"),
+    path("health/worker/", health.health_worker, name="health_worker"),
 ]
 
 urlpatterns = [

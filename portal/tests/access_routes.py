@@ -35,4 +35,7 @@ ROUTES = [
         post=own_notification("/fisiere/"),
         kwargs=lambda o: {"public_id": o["notification"].public_id},
     ),
+    # For load balancers and monitoring: no login, up/down per component only (portal/health.py).
+    Route("portal:health", get=everyone(200), post=everyone(405)),
+    Route("portal:health_worker", get=everyone(200), post=everyone(405)),
 ]
