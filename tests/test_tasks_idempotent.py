@@ -335,6 +335,7 @@ CASES = [
     ("quotes.tasks.render_offer_pdf", lambda c: [_offer(c).pk], "files.StoredFile"),
     ("quotes.tasks.notify_offer_sent", lambda c: [_offer(c).pk], "portal.Notification"),
     ("quotes.tasks.notify_offer_decided", _decided_offer, "files.StoredFile"),
+    ("quotes.tasks.render_order_confirmation", _decided_offer, "files.StoredFile"),
     ("quotes.tasks.expire_offers", _expired_offer, "portal.AuditEntry"),
     ("shipments.tasks.send_status_notice", _shipment, "portal.Notification"),
     ("support.tasks.notify_ticket_opened", lambda c: [_ticket(c).pk], "mail.outbox"),
