@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services
-from accounts.models import Company, Invitation, Membership, User
+from accounts import privacy, services
+from accounts.models import Company, DataExport, Invitation, Membership, User
 from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
-from portal.admin_actions import run_service_for_each
+from portal.admin_actions import run_for_each, run_service_for_each
 
 
 class MembershipInline(admin.TabularInline):
@@ -134,3 +137,55 @@ class UserAdmin(admin.ModelAdmin):
     )
     filter_horizontal = ("groups", "user_permissions")
     inlines = [MembershipOfUserInline]
+    actions = ["export_personal_data", "anonymise"]
+
+    @admin.action(description=_("Exportă datele personale (ZIP)"))
+    def export_personal_data(self, request, queryset):
+        run_for_each(
+            self,
+            request,
+            queryset,
+            lambda user: privacy.export_request(user=user, requested_by=request.user),
+            lambda n: (
+                ngettext(
+                    "%(n)d export cerut; îl găsiți în „Exporturi de date personale”.",
+                    "%(n)d exporturi cerute; le găsiți în „Exporturi de date personale”.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Anonimizează (închide contul)"))
+    def anonymise(self, request, queryset):
+        if request.POST.get("confirm") != "yes":  # irreversible: a confirmation page first
+            context = {**self.admin_site.each_context(request), "users": queryset, "opts": self.model._meta}
+            return TemplateResponse(request, "admin/accounts/user/anonymise_confirm.html", context)
+        run_for_each(
+            self,
+            request,
+            queryset,
+            lambda user: privacy.account_close(user=user, by=request.user),
+            lambda n: ngettext("%(n)d persoană anonimizată.", "%(n)d persoane anonimizate.", n) % {"n": n},
+        )
+        return None
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    list_display = ("user", "requested_by", "status", "size", "created_at", "expires_at", "download")
+    list_filter = ("status",)
+    search_fields = ("user__email", "user__last_name")
+    list_select_related = ("user", "requested_by")
+    readonly_fields = ("user", "requested_by", "status", "size", "created_at", "ready_at", "expires_at", "download")
+    exclude = ("file",)
+
+    def has_add_permission(self, request):
+        return False  # made by the export service (the user's page or the user admin's action)
+
+    @admin.display(description=_("descărcare"))
+    def download(self, obj):
+        if not obj.is_ready:
+            return "—"
+        url = reverse("accounts:data_export_download", kwargs={"public_id": obj.public_id})
+        return format_html('<a href="{}">{}</a>', url, _("Descarcă"))

@@ -172,3 +172,25 @@ class ProfileForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class AccountCloseForm(forms.Form):
+    """Closing the account: the password again and an explicit confirmation (it cannot be undone)."""
+
+    password = forms.CharField(
+        label=_("Parola actuală"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(
+        label=_("Înțeleg că închiderea contului este definitivă și că nu mă voi mai putea autentifica."),
+        error_messages={"required": _("Bifați confirmarea pentru a închide contul.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Parola nu este corectă."))
+        return password

@@ -277,3 +277,43 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+def data_export_path(instance: "DataExport", filename: str) -> str:
+    return f"privacy-exports/{instance.public_id}.zip"
+
+
+class DataExport(models.Model):
+    """A ZIP of one person's own data (GDPR art. 15 and 20), built by a task, kept a few days.
+
+    Stored privately and served only to the person (or the staff member who asked for it);
+    ``apply_retention`` deletes it with its file after ``RETENTION_EXPORT_DAYS``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în pregătire")
+        READY = "ready", _("gata")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("persoana"), on_delete=models.CASCADE, related_name="data_exports")
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("cerut de"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("fișier"), upload_to=data_export_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("mărime (octeți)"), default=0)
+    created_at = models.DateTimeField(_("cerut la"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("gata la"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("se șterge la"), db_index=True)
+
+    class Meta:
+        verbose_name = _("export de date personale")
+        verbose_name_plural = _("exporturi de date personale")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts import privacy
 from accounts.models import Invitation, Membership
 from portal.notifications import notify, send_once, send_to_user_once
 
@@ -90,3 +91,9 @@ def send_invitation(invitation_id: int, token: str) -> None:
         context={"invitation": invitation, "accept_url": url},
         language=invitation.invited_by.language if invitation.invited_by else None,
     )
+
+
+@shared_task
+def build_data_export(export_id: int) -> None:
+    """Writes a person's data export ZIP and notifies them; a second run finds it built."""
+    privacy.export_build(export_id=export_id)

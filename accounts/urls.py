@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import privacy_views, views
 
 app_name = "accounts"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("companie/membri/<uuid:public_id>/respinge/", views.member_reject, name="member_reject"),
     path("companie/invitatii/<uuid:public_id>/anuleaza/", views.invitation_revoke, name="invitation_revoke"),
     path("invitatie/<str:token>/", views.invitation, name="invitation"),
+    path("confidentialitate/", privacy_views.privacy_notice, name="privacy"),
+    path("datele-mele/", privacy_views.my_data, name="my_data"),
+    path("datele-mele/export/<uuid:public_id>/", privacy_views.data_export_download, name="data_export_download"),
+    path("inchide-contul/", privacy_views.account_close, name="account_close"),
 ]

@@ -1,4 +1,9 @@
-from accounts.models import Membership
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import DataExport, Membership
 from accounts.services import invitation_create
 from accounts.tests.factories import MembershipFactory
 from tests.access import HOME, LOGIN, SAME, Route, everyone, object_page, section, section_action
@@ -25,7 +30,12 @@ def objects(cast) -> dict:
         can_accept_offers=False,
         can_see_billing=False,
     )
+    export = DataExport.objects.create(
+        user=cast["admin_a"], status=DataExport.Status.READY, expires_at=timezone.now() + timedelta(days=7)
+    )
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     return {
+        "data_export": export,
         "colleague": colleague,
         "join_request": Membership.objects.get(user=cast["pending_user"]),
         "invitation": invitation,
@@ -102,4 +112,17 @@ ROUTES = [
         post={**everyone(HOME), "anonymous": 200, "deactivated": 200},
         kwargs=lambda o: {"token": o["invitation_token"]},
     ),
+    # Privacy: the notice is public; a person's own data and account need only a login (staff and
+    # pending registrants too); an export is its owner's alone (404 for anyone else, as another
+    # company's object).
+    Route("accounts:privacy", get=everyone(200), post=everyone(405)),
+    Route("accounts:my_data", get=LOGGED_IN, post={**everyone(SAME), "anonymous": LOGIN, "deactivated": LOGIN}),
+    Route(
+        "accounts:data_export_download",
+        get={**everyone(404), "owner_admin": 200, "anonymous": LOGIN, "deactivated": LOGIN},
+        post=everyone(405),
+        kwargs=lambda o: {"public_id": o["data_export"].public_id},
+    ),
+    # Without the password and the confirmation the form answers again with its errors: nothing closes.
+    Route("accounts:account_close", get=LOGGED_IN, post=LOGGED_IN),
 ]
