@@ -60,6 +60,9 @@ def notice_create(
         }
     if errors:
         raise ValidationError(errors)
+    # One announcement at a time per company, so that a double click or two colleagues at once cannot both
+    # pass the duplicate check (NO KEY: rows that merely reference the company are not held up).
+    Company.objects.select_for_update(no_key=True).filter(pk=company.pk).values_list("pk").first()
     digest = content_sha256(proof)
     duplicate = _duplicate_of(
         company, reference=reference.strip(), amount=cents(amount), invoices=invoices, proof_sha256=digest

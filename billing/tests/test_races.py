@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from billing import services
-from billing.models import Payment
+from billing.models import Payment, PaymentNotice
 from billing.tests.factories import fresh, issued_invoice
 from conftest import require
 from files.tests.factories import pdf_upload
@@ -64,3 +64,24 @@ def test_two_payments_at_once_never_overpay_an_invoice(company_a):
     invoice = fresh(invoice)
     assert invoice.amount_paid == Decimal("1000.00") and invoice.balance == 0
     assert sum((fresh(p).unallocated for p in payments), Decimal("0")) == Decimal("400.00")
+
+
+def test_the_same_announcement_sent_twice_at_once_is_kept_once(company_a, admin_a, staff):
+    """A double click on "Trimite anunțul de plată": one notice, the other refused as its duplicate."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    invoice = issued_invoice(company_a, lines=[("1000.00", 21)])
+
+    def announce():
+        return services.notice_create(
+            company=company_a,
+            user=admin_a,
+            paid_on=timezone.localdate(),
+            amount=Decimal("1210.00"),
+            currency="RON",
+            reference="OP 1",
+            proof=pdf_upload(),
+            invoices=[invoice],
+        )
+
+    assert in_parallel(announce, announce) == ["ok", "refused"]
+    assert PaymentNotice.objects.count() == 1
