@@ -51,19 +51,22 @@ def test_accepting_an_offer_with_the_broker_down_commits_and_delivers_later(
     assert "a fost acceptată" in response.content.decode()  # true: the decision is saved
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
-    assert list(PendingTask.objects.values_list("task", "args")) == [("quotes.tasks.notify_offer_decided", [offer.pk])]
-    assert mailoutbox == [] and offer.pdf_id is None
+    assert sorted(PendingTask.objects.values_list("task", "args")) == [
+        ("quotes.tasks.notify_offer_decided", [offer.pk]),
+        ("quotes.tasks.render_order_confirmation", [offer.pk]),
+    ]
+    assert mailoutbox == [] and offer.pdf_id is None and offer.confirmation_pdf_id is None
 
     with broker_down():  # still down: kept, attempts counted
         call_command("retry_pending_tasks", stdout=mock.Mock())
-    assert PendingTask.objects.get().attempts == 1
+    assert PendingTask.objects.count() == 2 and max(PendingTask.objects.values_list("attempts", flat=True)) == 1
 
     call_command("retry_pending_tasks", stdout=mock.Mock())  # Redis back
     offer.refresh_from_db()
     assert PendingTask.objects.count() == 0
-    assert len(mailoutbox) == 1 and offer.pdf_id is not None
+    assert len(mailoutbox) == 1 and offer.pdf_id is not None and offer.confirmation_pdf_id is not None
     call_command("retry_pending_tasks", stdout=mock.Mock())
-    assert len(mailoutbox) == 1 and StoredFile.objects.filter(company=company_a).count() == 1
+    assert len(mailoutbox) == 1 and StoredFile.objects.filter(company=company_a).count() == 2
 
 
 def test_an_invitation_sent_with_the_broker_down_arrives_once_redis_is_back(
