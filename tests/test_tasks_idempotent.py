@@ -302,8 +302,25 @@ def _webhook_delivery(cast, *, due=False):
     return [] if due else [delivery.pk]
 
 
-# (task name, builder, what the first run must produce: a table label or "mail.outbox")
+def _data_export(cast):
+    from accounts import privacy
+
+    return [privacy.export_request(user=cast["admin_a"]).pk]
+
+
+def _retention_due(cast):
+    from portal.models import Notification
+
+    Notification.objects.create(
+        user=cast["admin_a"], kind="offer.sent", title="Ofertă nouă", read_at=timezone.now() - timedelta(days=400)
+    )
+    return []
+
+
+# (task name, builder, what the first run must produce: a table label or "mail.outbox"; "-label": a table
+# the first run must shrink, for a task that deletes)
 CASES = [
+    ("accounts.tasks.build_data_export", _data_export, "portal.Notification"),
     ("accounts.tasks.notify_staff_of_registration", _pending, "mail.outbox"),
     ("accounts.tasks.notify_admins_of_join_request", _pending, "portal.Notification"),
     ("accounts.tasks.send_membership_approved", _active, "mail.outbox"),
@@ -332,6 +349,7 @@ CASES = [
     ("projects.tasks.notify_client_of_reply", lambda c: _comment(c, staff=True), "portal.Notification"),
     ("quotes.tasks.notify_staff_of_request", _quote_request, "mail.outbox"),
     ("quotes.tasks.notify_staff_of_cancellation", lambda c: _quote_request(c, cancelled=True), "mail.outbox"),
+    ("portal.tasks.apply_retention", _retention_due, "-portal.Notification"),
     ("quotes.tasks.render_offer_pdf", lambda c: [_offer(c).pk], "files.StoredFile"),
     ("quotes.tasks.notify_offer_sent", lambda c: [_offer(c).pk], "portal.Notification"),
     ("quotes.tasks.notify_offer_decided", _decided_offer, "files.StoredFile"),
@@ -377,7 +395,9 @@ def test_a_task_run_twice_has_one_effect(name, build, effect, cast, mailoutbox, 
     before = snapshot()
     run(task, args, django_capture_on_commit_callbacks)
     after_first = snapshot()
-    assert after_first[effect] > before[effect], f"{name} had no effect on {effect}: the test proves nothing"
+    table = effect.removeprefix("-")
+    as_expected = after_first[table] < before[table] if effect.startswith("-") else after_first[table] > before[table]
+    assert as_expected, f"{name} had no effect on {table}: the test proves nothing"
     sent_first = [(m.subject, tuple(m.to)) for m in mailoutbox]
     run(task, args, django_capture_on_commit_callbacks)
     changed = {label: (after_first[label], count) for label, count in snapshot().items() if count != after_first[label]}
