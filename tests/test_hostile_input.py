@@ -116,7 +116,7 @@ FULL_DATA = {
         "message": "Plata",
     },
     "shipments:report_problem": lambda o: {"description": "Un colet a sosit deteriorat la descărcare."},
-    "shipments:confirm_receipt": lambda o: {"confirm": "on"},
+    "shipments:confirm_receipt": lambda o: {"confirm": "on", "kind": "good"},
 }
 
 
