@@ -894,7 +894,7 @@ def order_confirmation_render(*, offer_id: int) -> StoredFile | None:
     with translation.override("ro"):
         content = render_pdf("pdf/quotes_order_confirmation.html", selectors.offer_pdf_context(offer))
     with transaction.atomic():
-        locked = Offer.objects.select_for_update().select_related("confirmation_pdf").get(pk=offer_id)
+        locked = Offer.objects.select_for_update(of=("self",)).select_related("confirmation_pdf").get(pk=offer_id)
         if locked.confirmation_pdf_id:
             return locked.confirmation_pdf  # another run kept one meanwhile; an acceptance never changes
         stored = store_generated(

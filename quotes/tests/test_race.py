@@ -71,3 +71,31 @@ def test_a_double_click_decides_once(transactional_db, monkeypatch, company_a, a
     results = race(monkeypatch, call, call)
     assert sorted(type(r).__name__ for r in results) == ["Offer", "OfferNotOpen"], results
     assert AuditEntry.objects.filter(action="offer.accepted").count() == 1
+
+
+def test_two_tabs_ask_a_new_offer_and_a_renewal_once(transactional_db, monkeypatch, company_a, admin_a, colleague):
+    """The origin's row lock makes the second wait, then find the first request (the database's constraint
+    stands behind it)."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts import services as contract_services
+    from contracts.tests.factories import ContractFactory
+    from quotes.models import QuoteRequest
+
+    offer = OfferFactory(company=company_a, valid_until=timezone.localdate() - timedelta(days=1))
+    end = timezone.localdate() + timedelta(days=15)
+    contract = ContractFactory(company=company_a, end_date=end, current_end_date=end)
+    for ask in (
+        lambda user: services.offer_request_new(offer_id=offer.pk, company=company_a, user=user),
+        lambda user: contract_services.contract_request_renewal(contract_id=contract.pk, company=company_a, user=user),
+    ):
+        results = race(monkeypatch, *[lambda user=user, ask=ask: ask(user) for user in (admin_a, colleague)])
+        made = [r for r in results if isinstance(r, QuoteRequest)]
+        refused = [r for r in results if isinstance(r, services.FollowUpExists)]
+        assert len(made) == 1 and len(refused) == 1, results
+        assert refused[0].existing == made[0]
+    assert QuoteRequest.objects.filter(origin_offer=offer).count() == 1
+    assert QuoteRequest.objects.filter(origin_contract=contract).count() == 1
