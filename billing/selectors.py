@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import number_format
@@ -833,6 +834,19 @@ def notices_for_erp() -> QuerySet[PaymentNotice]:
 # --- the global search ------------------------------------------------------------------------------------
 
 
+def invoice_number_matches(query: str) -> Q:
+    """Invoices numbered as typed: "FCT 1024", "fct-1024", "FCT1024" or "1024". Letters and digits are read
+    apart; a number is the whole number (an index-friendly equality, not a text search over every invoice of
+    the company) or part of the series; letters are part of the series."""
+    conditions = Q()
+    for word in search.words(query):
+        for part in re.findall(r"\d+|[^\W\d_]+", word):
+            number = Q(number=int(part)) if part.isdigit() and len(part) < 10 else Q(pk__in=[])
+            series = Q(series__unaccent_icontains=part)
+            conditions &= (number | series) if part.isdigit() else series
+    return conditions
+
+
 def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
     """The invoices whose number ("FCT 1024", "1024") matches ``query``; none without the billing right,
     exactly as /facturi/ answers 403."""
@@ -841,8 +855,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
     invoices = (
         Invoice.objects.for_company(company)
         .visible()
-        .annotate(search_label=Concat("series", Value(" "), Cast("number", CharField())))
-        .filter(search.matches(query, "search_label"))
+        .filter(invoice_number_matches(query))
         .order_by("-issue_date", "-id")
     )
     url = detail_url("billing:invoice_detail")

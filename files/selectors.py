@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES
-from files.models import Document, DocumentSeen, DocumentVersion, missing_rights
+from files.models import Document, DocumentSeen, DocumentVersion, StoredFile, missing_rights
 from portal import search
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
@@ -55,6 +55,23 @@ def with_list_data(queryset, *, user, linked: bool = True):
         .annotate(is_seen=Exists(seen_current))
     )
     return documents.prefetch_related(linked_prefetch()) if linked else documents
+
+
+def document_matches(query: str, *, company) -> Q:
+    """Documents with every word of ``query`` in their title, description or current file's name, ignoring
+    case and diacritics, for the global search's first few: each word is looked up through the trigram
+    indexes in two subqueries (the document's own columns, the stored files' names), evaluated once, so a
+    search that matches nothing does not fold every document's three columns while walking them newest
+    first (0.5 s for 10,000 documents). The list page keeps the join: it counts every match anyway."""
+    condition = Q()
+    for word in search.words(query):
+        by_text = Document.objects.for_company(company).filter(
+            Q(title__unaccent_icontains=word) | Q(description__unaccent_icontains=word)
+        )
+        files = StoredFile.objects.for_company(company).filter(original_name__unaccent_icontains=word)
+        by_file = Document.objects.for_company(company).filter(current_version__file__in=files.values("pk"))
+        condition &= Q(pk__in=by_text.values("pk")) | Q(pk__in=by_file.values("pk"))
+    return condition
 
 
 def document_list(
@@ -219,7 +236,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
     documents = (
         Document.objects.visible_to(membership)
         .filter(current_version__isnull=False)
-        .filter(search.matches(query, "title", "description", "current_version__file__original_name"))
+        .filter(document_matches(query, company=company))
         .select_related("current_version__file")
         .order_by("-updated_at", "-id")
     )
@@ -234,7 +251,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             limit=limit,
             hit=lambda document: search.Hit(
                 document.title,
-                f"{categories.get(document.category, document.category)} · "
+                f"{capfirst(str(categories.get(document.category, document.category)))} · "
                 f"{document.current_version.file.original_name} · {short_date(document.updated_at)}",
                 url(document.public_id),
             ),

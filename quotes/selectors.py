@@ -257,19 +257,21 @@ def decisions_for_erp() -> QuerySet[Offer]:
 
 
 def search_groups(company, membership, query: str, limit: int) -> list[search.Group]:
-    """The offers and quote requests matching ``query`` (number or a line's product), newest first."""
+    """The offers and quote requests matching ``query`` by number or by one of their lines' products, newest
+    first. The lines are searched in a subquery (through their own index), not joined: a join would fold every
+    line of the company's offers and need a DISTINCT."""
+    offer_lines = OfferLine.objects.for_company(company).filter(search.matches(query, "description"))
     offers = (
         Offer.objects.for_company(company)
         .visible()
         .current()
-        .filter(search.matches(query, "number", "request__number", "lines__description"))
-        .distinct()
+        .filter(search.matches(query, "number", "request__number") | Q(pk__in=offer_lines.values("offer_id")))
         .order_by("-sent_at", "-id")
     )
+    request_lines = QuoteRequestLine.objects.for_company(company).filter(search.matches(query, "description"))
     requests = (
         QuoteRequest.objects.for_company(company)
-        .filter(search.matches(query, "number", "lines__description"))
-        .distinct()
+        .filter(search.matches(query, "number") | Q(pk__in=request_lines.values("request_id")))
         .order_by("-created_at", "-id")
     )
     offer_url, request_url = detail_url("quotes:offer_detail"), detail_url("quotes:request_detail")

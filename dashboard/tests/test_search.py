@@ -61,7 +61,10 @@ def test_finds_without_diacritics_in_every_section(client, admin_a, rows):
 def test_finds_an_invoice_by_number_and_a_shipment_by_awb(client, admin_a, rows):
     client.force_login(admin_a)
     assert titles(client.get(URL, {"q": "FCT 1024"}), "invoices") == ["FCT 1024"]
-    assert titles(client.get(URL, {"q": "1024"}), "invoices") == ["FCT 1024"]
+    for typed in ("1024", "fct-1024", "FCT1024", "fct 1024 "):
+        assert titles(client.get(URL, {"q": typed}), "invoices") == ["FCT 1024"], typed
+    for typed in ("FCT 1025", "102", "FCX 1024"):
+        assert titles(client.get(URL, {"q": typed}), "invoices") == [], typed
     response = client.get(URL, {"q": "1z999aa1012"})
     assert titles(response, "shipments") == ["EXP-2026-0420"]
     assert "AWB 1Z999AA10123456784" in response.content.decode()
@@ -149,3 +152,13 @@ def test_a_fixed_number_of_queries_with_thousands_of_rows(client, admin_a, compa
     fill(company_a, admin_a, 1500)
     many = count_queries(client, url, "1")
     assert many == few <= SEARCH_QUERY_CEILING, (few, many)
+
+
+def test_a_document_is_found_by_its_file_name_and_within_its_rights(client, admin_a, member_a, rows):
+    client.force_login(admin_a)
+    assert titles(client.get(URL, {"q": "document-cp-200.pdf"}), "documents") == ["Fișă tehnică pompă CP-200"]
+    assert titles(client.get(URL, {"q": "fisa document-cp"}), "documents") == ["Fișă tehnică pompă CP-200"]
+    rows["document"].category = "financiar"
+    rows["document"].save(update_fields=["category"])
+    client.force_login(member_a)  # financial documents need the billing right, as in Fișiere
+    assert titles(client.get(URL, {"q": "fisa tehnica"}), "documents") == []
