@@ -183,6 +183,12 @@ class DataExportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # made by the export service (the user's page or the user admin's action)
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # apply_retention deletes them with their file; a deleted row would leave the file behind
+
     @admin.display(description=_("descărcare"))
     def download(self, obj):
         if not obj.is_ready:
