@@ -47,17 +47,7 @@ def notice_create(
 ) -> PaymentNotice:
     """The client says they paid; the proof goes through files' upload checks. Staff are told."""
     invoices = list(invoices)
-    errors: dict[str, str] = {}
-    if amount is None or amount <= 0:
-        errors["amount"] = _("Suma trebuie să fie pozitivă.")
-    if paid_on > timezone.localdate():
-        errors["paid_on"] = _("Data plății nu poate fi în viitor.")
-    if any(invoice.company_id != company.pk or not invoice.is_open for invoice in invoices):
-        errors["invoices"] = _("Alegeți doar facturi neachitate ale companiei dvs.")
-    elif any(invoice.currency != currency for invoice in invoices):
-        errors["invoices"] = _("Facturile alese trebuie să fie în moneda plății (%(currency)s).") % {
-            "currency": currency
-        }
+    errors = _notice_errors(company, paid_on=paid_on, amount=amount, currency=currency, invoices=invoices)
     if errors:
         raise ValidationError(errors)
     # One announcement at a time per company, so that a double click or two colleagues at once cannot both
@@ -98,6 +88,23 @@ def notice_create(
     enqueue(tasks.notify_payment_notice_staff, notice.pk)
     _publish_notice(notice, company, invoices)
     return notice
+
+
+def _notice_errors(
+    company: Company, *, paid_on: date, amount: Decimal, currency: str, invoices: list[Invoice]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Suma trebuie să fie pozitivă.")
+    if paid_on > timezone.localdate():
+        errors["paid_on"] = _("Data plății nu poate fi în viitor.")
+    if any(invoice.company_id != company.pk or not invoice.is_open for invoice in invoices):
+        errors["invoices"] = _("Alegeți doar facturi neachitate ale companiei dvs.")
+    elif any(invoice.currency != currency for invoice in invoices):
+        errors["invoices"] = _("Facturile alese trebuie să fie în moneda plății (%(currency)s).") % {
+            "currency": currency
+        }
+    return errors
 
 
 class DuplicateNotice(ValidationError):
