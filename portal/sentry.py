@@ -52,6 +52,8 @@ SENSITIVE_KEYS = frozenset(
         "csrftoken",
     }
 )
+# The parts of an event whose text is scrubbed (the request and the user are handled apart).
+TEXT_PARTS = ("logentry", "message", "exception", "breadcrumbs", "extra", "contexts", "tags", "transaction", "spans")
 # Request headers that say nothing about the person; every other header is dropped.
 SAFE_HEADERS = frozenset({"accept", "accept-encoding", "content-type", "content-length", "host", "x-forwarded-proto"})
 
@@ -110,7 +112,7 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     user = event.get("user") or {}
     event["user"] = {"id": user["id"]} if "id" in user else {}
     event.pop("server_name", None)  # a host name, of no use to find a bug
-    for part in ("logentry", "message", "exception", "breadcrumbs", "extra", "contexts", "tags", "transaction"):
+    for part in TEXT_PARTS:
         if part in event:
             event[part] = scrub_value(event[part])
     if isinstance(event.get("transaction"), str):

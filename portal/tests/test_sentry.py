@@ -105,6 +105,17 @@ def test_query_strings_keep_their_names_only(scrubbed):
     assert "next=[Filtered]" in scrubbed["request"]["url"] and "token=[Filtered]" in scrubbed["request"]["url"]
 
 
+def test_a_transactions_spans_are_scrubbed_too():
+    transaction = {
+        "type": "transaction",
+        "transaction": "/cont/invitatie/Zx8kQ2pL9vN4mR7tY1wB3cD5eF6gH0jK/",
+        "spans": [{"op": "http.client", "description": "GET https://erp.internal/api?email=ana.popescu@client-a.ro"}],
+    }
+    text = json.dumps(sentry.scrub_event(transaction, {}))
+    assert "ana.popescu" not in text and "Zx8kQ2pL9vN4mR7t" not in text
+    assert "http.client" in text
+
+
 def test_public_ids_in_urls_stay():
     url = "https://portal.furnizor.ro/oferte/0b9c6a4e-3f5e-4d3b-9a63-1c8d2c6e7f10/accepta/"
     assert sentry.scrub_url(url) == url
