@@ -222,3 +222,14 @@ def test_on_object_storage_an_object_is_not_readable_without_a_signature(company
         urllib.request.urlopen(unsigned, timeout=10)  # noqa: S310 - the test server
     assert refused.value.code == 403
     assert Document.objects.count() == 1
+
+
+def test_previews_may_load_from_the_storage_origin():
+    from portal.settings import s3_origins
+
+    assert s3_origins("privat", "https://minio.intern:9000/", "path", "") == ["https://minio.intern:9000"]
+    assert s3_origins("privat", "https://s3.intern", "virtual", "") == ["https://privat.s3.intern"]
+    assert s3_origins("privat", "", "", "eu-central-1") == [
+        "https://privat.s3.amazonaws.com",
+        "https://privat.s3.eu-central-1.amazonaws.com",
+    ]
