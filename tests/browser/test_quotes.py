@@ -220,3 +220,20 @@ def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visito
     expect(page.get_by_text(f"Cererea {made.number} a fost trimisă")).to_be_visible()
     expect(page.get_by_role("link", name=f"{expired.number}, revizia 1")).to_be_visible()
     visitor.shot("quotes-request-from-offer")
+
+
+def test_a_confirmation_not_rendered_yet_says_it_is_being_generated(visitor, admin_a, company_a):
+    from quotes import services
+    from quotes.tests.factories import OfferFactory
+
+    offer = OfferFactory(company=company_a)
+    services.offer_accept(offer_id=offer.pk, company=company_a, user=admin_a, po_number="PO-77")
+    Offer.objects.filter(pk=offer.pk).update(confirmation_pdf=None)  # as if its task had not run yet
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto(f"/oferte/{offer.public_id}/")
+    expect(page.get_by_text("Confirmarea de comandă se generează.")).to_be_visible()
+    visitor.goto(f"/oferte/{offer.public_id}/confirmare-comanda/")
+    expect(page.get_by_role("heading", name=re.compile("^Confirmarea de comandă .*se generează"))).to_be_visible()
+    visitor.shot("quotes-confirmation-pending")
