@@ -11,7 +11,7 @@ from contracts.tests.factories import ContractFactory
 from dashboard.tests.test_dashboard import fill
 from files.tests.factories import DocumentFactory
 from projects.tests.factories import ProjectFactory, TaskFactory
-from quotes.tests.factories import QuoteRequestFactory, sent_offer
+from quotes.tests.factories import ProductFactory, QuoteRequestFactory, sent_offer
 from shipments.tests.factories import ShipmentFactory
 from support.tests.factories import TicketFactory
 
@@ -162,3 +162,30 @@ def test_a_document_is_found_by_its_file_name_and_within_its_rights(client, admi
     rows["document"].save(update_fields=["category"])
     client.force_login(member_a)  # financial documents need the billing right, as in Fișiere
     assert titles(client.get(URL, {"q": "fisa tehnica"}), "documents") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "found", "other"),
+    [
+        ("projects:list", "statie", "Stație de epurare Ploiești", "Modernizare hală"),
+        ("projects:list", "STATIE", "Stație de epurare Ploiești", "Modernizare hală"),
+        ("support:list", "problema", "Problemă: stație de pompare oprită", "Acces pentru un coleg"),
+        ("files:list", "fisa tehnica", "Fișă tehnică pompă CP-200", "Aviz de însoțire"),
+    ],
+)
+def test_every_list_search_ignores_diacritics_and_case(client, admin_a, company_a, rows, path, typed, found, other):
+    ProjectFactory(company=company_a, code="PRJ-2026-015", name="Modernizare hală")
+    TicketFactory(company=company_a, opened_by=admin_a, subject="Acces pentru un coleg")
+    DocumentFactory(company=company_a, title="Aviz de însoțire")
+    client.force_login(admin_a)
+    page = client.get(reverse(path), {"q": typed}).content.decode()
+    assert found in page and other not in page
+    assert other in client.get(reverse(path)).content.decode()
+
+
+def test_the_catalogue_search_ignores_diacritics(client, admin_a):
+    ProductFactory(code="PS-4", name="Pompă submersibilă 4 kW")
+    ProductFactory(code="RS-25", name="Robinet sferic inox DN25")
+    client.force_login(admin_a)
+    results = client.get(reverse("quotes:product_search"), {"q": "POMPA submersibila"}).json()["results"]
+    assert [product["code"] for product in results] == ["PS-4"]
