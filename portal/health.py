@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database, Storage
 from health_check.contrib.celery import Ping
@@ -100,11 +100,11 @@ def _respond(request: HttpRequest, checks: dict[str, HealthCheck]) -> HttpRespon
     return response
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     return _respond(request, basic_checks())
 
 
-@require_GET
+@require_safe
 def health_worker(request: HttpRequest) -> HttpResponse:
     return _respond(request, worker_checks())

@@ -110,7 +110,8 @@ def test_health_needs_no_login_and_no_session(client):
     assert "sessionid" not in response.cookies
 
 
-def test_health_refuses_post(client):
+def test_health_answers_head_and_refuses_post(client):
+    assert client.head("/health/").status_code == 200  # some probes ask HEAD
     assert client.post("/health/").status_code == 405
 
 
