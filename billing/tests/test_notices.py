@@ -4,10 +4,11 @@ the invoice page and the admin list show them."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import CompanyFactory, MembershipFactory
 from billing import services
@@ -133,6 +134,9 @@ def test_confirming_one_closes_the_pending_ones_it_settled_in_the_same_transacti
     assert AuditEntry.objects.filter(action="payment_notice.settled", object_id=str(closed.public_id)).exists()
     told = Notification.objects.get(user=colleague, kind="payment_notice.decided")
     assert "BT-118-bis" in told.title and "nu a fost confirmat" not in told.title
+    with translation.override("ro"):  # the email says the payment is recorded, not that it was refused
+        email = next(m for m in mail.outbox if colleague.email in m.to)
+        assert "Nu am putut confirma" not in email.body and "nu a fost confirmată" not in email.subject
 
 
 def test_a_partial_payment_leaves_a_different_pending_one_but_closes_the_same_payment(admin_a, company_a, staff):
