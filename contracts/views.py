@@ -43,6 +43,8 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
         membership=request.membership, user=request.user, obj=contract, page_number=query_param(request, "documents")
     )
     annex_documents = documents_by_linked_object(membership=request.membership, user=request.user, objects=annexes)
+    open_renewal = next((renewal for renewal in contract.renewals if renewal.is_open), None)
+    shown = open_renewal if contract.in_renewal_window else None  # named in the expiry alert already
     return render(
         request,
         "contracts/detail.html",
@@ -50,7 +52,8 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
             "contract": contract,
             "documents": documents,
             "annexes": [(annex, annex_documents[annex.pk]) for annex in annexes],
-            "open_renewal": next((request for request in contract.renewals if request.is_open), None),
+            "open_renewal": open_renewal,
+            "other_renewals": [renewal for renewal in contract.renewals if renewal is not shown],
             "can_request_renewal": request.membership.has_right("accept_offers"),
             "active_section": "contracts",
         },
