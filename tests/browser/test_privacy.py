@@ -26,6 +26,9 @@ def test_the_privacy_notice_from_the_footer(visitor):
     ).is_visible()
     assert page.get_by_text("ANSPDCP").first.is_visible()
     visitor.shot("privacy-notice")
+    page.get_by_role("button", name="English version").click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Privacy notice").is_visible()
 
 
 def test_a_user_downloads_their_data_from_the_notification(visitor, admin_a, company_a):
