@@ -150,25 +150,8 @@ def test_request_offer_pdf_accept(
     staff_context.close()
 
 
-def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visitor, admin_a, company_a, staff):
-    from django.utils import timezone
-
-    from quotes.tests.factories import sent_offer
-
-    offer = sent_offer(
-        company_a,
-        by=staff,
-        lines=[
-            {"description": "Pompă centrifugală CP-200, 7,5 kW", "quantity": "2", "unit_price": "14250.00"},
-            {"description": "Manoperă montaj și punere în funcțiune", "quantity": "8", "unit_price": "180.00"},
-        ],
-        payment_terms="30 de zile de la emiterea facturii",
-    )
-    expired = sent_offer(company_a, by=staff)
-    Offer.objects.filter(pk=expired.pk).update(valid_until=timezone.localdate() - timezone.timedelta(days=3))
+def _client_accepts_with_a_po_number(visitor, offer):
     page = visitor.page
-    visitor.goto("/cont/login/")
-    log_in(visitor, admin_a.email)
     visitor.goto(f"/oferte/{offer.public_id}/")
     page.get_by_role("link", name="Acceptă oferta").click()
     page.wait_for_load_state("load")
@@ -194,19 +177,9 @@ def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visito
     offer.refresh_from_db()
     assert (offer.status, offer.po_number) == (Offer.Status.ACCEPTED, "PO-4500018342")
 
-    # The confirmation was rendered on commit: the link answers the PDF.
-    link = page.get_by_role("link", name="Confirmarea de comandă (PDF)")
-    href = link.get_attribute("href")
-    response = page.request.get(visitor.base_url + href)
-    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    assert response.body().startswith(b"%PDF-")
-    assert "inline" in response.headers["content-disposition"]
 
-    # The dashboard links it too.
-    visitor.goto("/")
-    expect(page.get_by_role("link", name=f"Confirmarea de comandă pentru {offer.number} (PDF)")).to_be_visible()
-
-    # An expired offer: "Cere o ofertă nouă" asks first, then sends a request linked to it.
+def _client_asks_a_new_offer(visitor, expired):
+    page = visitor.page
     visitor.goto(f"/oferte/{expired.public_id}/")
     page.get_by_role("link", name="Cere o ofertă nouă").click()
     page.wait_for_load_state("load")
@@ -220,6 +193,42 @@ def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visito
     expect(page.get_by_text(f"Cererea {made.number} a fost trimisă")).to_be_visible()
     expect(page.get_by_role("link", name=f"{expired.number}, revizia 1")).to_be_visible()
     visitor.shot("quotes-request-from-offer")
+
+
+def test_an_offer_is_accepted_with_a_po_number_and_its_confirmation_opens(visitor, admin_a, company_a, staff):
+    from django.utils import timezone
+
+    from quotes.tests.factories import sent_offer
+
+    offer = sent_offer(
+        company_a,
+        by=staff,
+        lines=[
+            {"description": "Pompă centrifugală CP-200, 7,5 kW", "quantity": "2", "unit_price": "14250.00"},
+            {"description": "Manoperă montaj și punere în funcțiune", "quantity": "8", "unit_price": "180.00"},
+        ],
+        payment_terms="30 de zile de la emiterea facturii",
+    )
+    expired = sent_offer(company_a, by=staff)
+    Offer.objects.filter(pk=expired.pk).update(valid_until=timezone.localdate() - timezone.timedelta(days=3))
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    _client_accepts_with_a_po_number(visitor, offer)
+
+    # The confirmation was rendered on commit: the link answers the PDF.
+    href = page.get_by_role("link", name="Confirmarea de comandă (PDF)").get_attribute("href")
+    response = page.request.get(visitor.base_url + href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    assert "inline" in response.headers["content-disposition"]
+
+    # The dashboard links it too.
+    visitor.goto("/")
+    expect(page.get_by_role("link", name=f"Confirmarea de comandă pentru {offer.number} (PDF)")).to_be_visible()
+
+    # An expired offer: "Cere o ofertă nouă" asks first, then sends a request linked to it.
+    _client_asks_a_new_offer(visitor, expired)
 
 
 def test_a_confirmation_not_rendered_yet_says_it_is_being_generated(visitor, admin_a, company_a):
