@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from files.generating import generating_response, reloaded_from_generating
 from files.responses import file_response, safe_filename
 from files.selectors import documents_by_linked_object
 from portal import audit
 from portal.errors import json_endpoint
 from portal.paging import paginate, query_without
 from portal.tenancy import company_member_required
-from quotes import conf, selectors, services
+from quotes import conf, selectors, services, tasks
 from quotes.forms import (
     PRODUCTS_DATALIST,
     AcceptForm,
@@ -28,8 +29,6 @@ from quotes.forms import (
 from quotes.models import Offer, QuoteRequest
 
 PER_PAGE = 25
-# How long the confirmation page waits for the rendering task before rendering the PDF itself.
-CONFIRMATION_WAIT = timezone.timedelta(minutes=2)
 LINES_PREFIX = "lines"
 
 
@@ -253,11 +252,26 @@ def offer_pdf(request: HttpRequest, public_id) -> HttpResponse:
     offer = get_object_or_404(
         Offer.objects.for_company(request.company).visible().select_related("pdf"), public_id=public_id
     )
-    stored = offer.pdf or services.offer_render_pdf(offer=offer)
+    if offer.pdf is None:
+        return _generating(request, offer, tasks.render_offer_pdf, _("PDF-ul ofertei %(number)s se generează"))
     audit.record(
         action="offer.pdf_downloaded", company=request.company, user=request.user, obj=offer, revision=offer.revision
     )
-    return file_response(stored, filename=services.offer_pdf_name(offer))
+    return file_response(offer.pdf, filename=services.offer_pdf_name(offer), inline=reloaded_from_generating(request))
+
+
+def _generating(request: HttpRequest, offer: Offer, task, title: str) -> HttpResponse:
+    """The offer's PDF or order confirmation is not kept yet: files.generating's page, the task asked for once."""
+    return generating_response(
+        request,
+        task=task,
+        args=(offer.pk,),
+        title=title % {"number": offer.number},
+        message=_("Pregătim PDF-ul pentru oferta %(number)s.") % {"number": offer.number},
+        back_url=reverse("quotes:offer_detail", args=[offer.public_id]),
+        back_label=_("Înapoi la ofertă"),
+        active_section="offers",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -315,7 +329,7 @@ def offer_reject(request: HttpRequest, public_id) -> HttpResponse:
 @company_member_required
 def offer_confirmation(request: HttpRequest, public_id) -> HttpResponse:
     """The order confirmation of an accepted offer; a page saying it is being generated until the task has
-    kept it (rendered here only if the task seems lost)."""
+    kept it (asked for again, once in a while, if the task seems lost)."""
     offer = get_object_or_404(
         Offer.objects.for_company(request.company)
         .filter(status=Offer.Status.ACCEPTED)
@@ -324,11 +338,9 @@ def offer_confirmation(request: HttpRequest, public_id) -> HttpResponse:
     )
     stored = offer.confirmation_pdf
     if stored is None:
-        if timezone.now() - offer.decided_at < CONFIRMATION_WAIT:
-            return render(
-                request, "quotes/offer_confirmation_pending.html", {"offer": offer, "active_section": "offers"}
-            )
-        stored = services.order_confirmation_render(offer_id=offer.pk)
+        return _generating(
+            request, offer, tasks.render_order_confirmation, _("Confirmarea de comandă %(number)s se generează")
+        )
     audit.record(action="offer.confirmation_downloaded", company=request.company, user=request.user, obj=offer)
     return file_response(stored, filename=services.order_confirmation_name(offer), inline=True)
 

@@ -435,10 +435,15 @@ def test_pdf_totals_equal_the_page_and_an_accepted_pdf_says_so(client, admin_a, 
     assert timezone.localtime(offer.decided_at).strftime("%d.%m.%Y %H:%M") in html
 
 
-def test_download_serves_the_stored_pdf_and_renders_only_if_missing(client, admin_a, member_a, company_a, monkeypatch):
+def test_download_serves_the_stored_pdf_and_has_it_generated_if_missing(
+    client, admin_a, member_a, company_a, monkeypatch, django_capture_on_commit_callbacks
+):
     offer = sent_offer(company_a)
     client.force_login(member_a)  # no right needed to read
     url = reverse("quotes:offer_pdf", args=[offer.public_id])
+    with django_capture_on_commit_callbacks(execute=True):  # never rendered in the request: the task does it
+        waiting = client.get(url)
+    assert waiting.status_code == 200 and "se generează" in waiting.content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="Oferta-{offer.number}-rev-1.pdf"'
