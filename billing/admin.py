@@ -19,6 +19,7 @@ from billing.models import (
     PaymentAllocation,
     PaymentNotice,
     PaymentNoticeInvoice,
+    StatementExport,
 )
 from billing.services.efactura import MAX_ORIGINAL_BYTES
 from files.admin import document_links
@@ -641,6 +642,24 @@ class InvoiceArchiveAdmin(admin.ModelAdmin):
     search_fields = ("company__name", "company__cui", "requested_by__email")
     list_select_related = ("company", "requested_by")
     readonly_fields = [f.name for f in InvoiceArchive._meta.fields] + ["invoice_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatementExport)
+class StatementExportAdmin(admin.ModelAdmin):
+    """Statements of account clients asked for as PDF or CSV: built by a task, deleted a week later."""
+
+    list_display = ("created_at", "company", "requested_by", "date_from", "date_to", "currency", "format", "status")
+    list_filter = ("status", "format", "currency")
+    search_fields = ("company__name", "company__cui", "requested_by__email")
+    list_select_related = ("company", "requested_by")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in StatementExport._meta.fields]
 
     def has_add_permission(self, request):
         return False

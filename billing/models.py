@@ -593,3 +593,62 @@ class InvoiceArchive(models.Model):
     @property
     def invoice_count(self) -> int:
         return len(self.invoice_ids)
+
+
+class StatementExport(models.Model):
+    """A statement of account ("fișă client") as a PDF or a long CSV, built by a task and kept for a week.
+
+    The request only records what was asked for; the task writes the file and notifies whoever asked.
+    The same request again (same period, currency and format, not expired) is answered with this one.
+    """
+
+    KEEP_DAYS = 7
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("în pregătire")
+        READY = "ready", _("gata")
+        FAILED = "failed", _("eșuată")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cerută de"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date_from = models.DateField(_("de la"))
+    date_to = models.DateField(_("până la"))
+    currency = models.CharField(_("moneda"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.ForeignKey(
+        "files.StoredFile", verbose_name=_("fișier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.CharField(_("eroare"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("cerută la"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("gata la"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expiră la"), db_index=True)
+
+    objects = CompanyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export fișă client")
+        verbose_name_plural = _("exporturi fișă client")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["company", "requested_by", "date_from", "date_to", "currency", "format"],
+                name="billing_statement_export_same",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y} {self.currency} {self.format}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

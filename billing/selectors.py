@@ -7,8 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import number_format
@@ -430,6 +443,7 @@ class Movement:
     credit: Decimal
     balance: Decimal = ZERO
     url: str = ""
+    pk: int | None = None
 
 
 @dataclass
@@ -446,6 +460,7 @@ class Statement:
     ageing: list[tuple[str, str, Decimal]] = field(default_factory=list)
     ageing_total: Decimal = ZERO
     unallocated: Decimal = ZERO
+    movement_count: int = 0
 
     @property
     def reconciles(self) -> bool:
@@ -543,25 +558,28 @@ def _opening_balance(invoices, payments, date_from: date) -> Decimal:
 
 def _document_movements(invoices, date_from: date, date_to: date) -> list[Movement]:
     """The invoices and credit notes issued in the period, as debits linking to their pages."""
+    return _documents_as_movements(
+        invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to).order_by("issue_date", "series", "number")
+    )
+
+
+def _documents_as_movements(documents) -> list[Movement]:
     # Tuples rather than model instances: a year of a large client is thousands of movements.
     url = detail_url("billing:invoice_detail")
     movements = []
-    documents = (
-        invoices.filter(issue_date__gte=date_from, issue_date__lte=date_to)
-        .order_by("issue_date", "series", "number")
-        .values_list(
-            "issue_date",
-            "kind",
-            "series",
-            "number",
-            "due_date",
-            "total_gross",
-            "public_id",
-            "reverses__series",
-            "reverses__number",
-        )
+    rows = documents.values_list(
+        "pk",
+        "issue_date",
+        "kind",
+        "series",
+        "number",
+        "due_date",
+        "total_gross",
+        "public_id",
+        "reverses__series",
+        "reverses__number",
     )
-    for issued, kind, series, number, due_date, gross, public_id, original_series, original_number in documents:
+    for pk, issued, kind, series, number, due_date, gross, public_id, original_series, original_number in rows:
         label = Invoice.format_label(series, number)
         if kind == Invoice.Kind.CREDIT_NOTE:
             detail = (
@@ -576,13 +594,17 @@ def _document_movements(invoices, date_from: date, date_to: date) -> list[Moveme
             movement = Movement(
                 issued, "invoice", _("Factură %(invoice)s") % {"invoice": label}, "", due_date, gross, ZERO
             )
-        movement.url = url(public_id)
+        movement.url, movement.pk = url(public_id), pk
         movements.append(movement)
     return movements
 
 
 def _payment_movements(payments, date_from: date, date_to: date) -> list[Movement]:
     """The payments received in the period, as credits with their method and reference."""
+    return _payments_as_movements(payments.filter(date__gte=date_from, date__lte=date_to).order_by("date", "id"))
+
+
+def _payments_as_movements(payments) -> list[Movement]:
     methods = dict(Payment.Method.choices)
     return [
         Movement(
@@ -593,13 +615,144 @@ def _payment_movements(payments, date_from: date, date_to: date) -> list[Movemen
             None,
             ZERO,
             paid,
+            pk=pk,
         )
-        for paid_on, method, reference, paid in (
-            payments.filter(date__gte=date_from, date__lte=date_to)
-            .order_by("date", "id")
-            .values_list("date", "method", "reference", "amount")
-        )
+        for pk, paid_on, method, reference, paid in payments.values_list("pk", "date", "method", "reference", "amount")
     ]
+
+
+# The statement page: totals by aggregates and one page of movements whose running balance the database
+# computes (a window over the period's documents and payments), so a page costs the same for a week or for
+# a large client's year. The PDF and the CSV, built by a task, read the whole period with statement() above.
+
+
+def statement_summary(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> Statement:
+    """What statement() says of the period without its movements: opening, totals, closing, ageing, and the
+    number of movements (``movement_count``). Six queries whatever the number of documents."""
+    invoices = Invoice.objects.for_company(company).visible().filter(currency=currency)
+    payments = Payment.objects.for_company(company).filter(currency=currency)
+    period = (date_from, date_to)
+    invoiced = invoices.aggregate(
+        before=Sum("total_gross", filter=Q(issue_date__lt=date_from)),
+        debit=Sum("total_gross", filter=Q(issue_date__range=period)),
+        count=Count("pk", filter=Q(issue_date__range=period)),
+    )
+    paid = payments.aggregate(
+        before=Sum("amount", filter=Q(date__lt=date_from)),
+        credit=Sum("amount", filter=Q(date__range=period)),
+        count=Count("pk", filter=Q(date__range=period)),
+    )
+    result = Statement(
+        company=company,
+        currency=currency,
+        date_from=date_from,
+        date_to=date_to,
+        opening=cents(invoiced["before"]) - cents(paid["before"]),
+        total_debit=cents(invoiced["debit"]),
+        total_credit=cents(paid["credit"]),
+        movement_count=invoiced["count"] + paid["count"],
+    )
+    result.closing = result.opening + result.total_debit - result.total_credit
+    result.ageing, result.ageing_total = _ageing(invoices, date_to)
+    result.unallocated = result.ageing_total - result.closing
+    return result
+
+
+def statement_movement_count(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> int:
+    """How many rows the period's statement has (documents and payments): two counts."""
+    period = (date_from, date_to)
+    documents = Invoice.objects.for_company(company).visible().filter(currency=currency, issue_date__range=period)
+    payments = Payment.objects.for_company(company).filter(currency=currency, date__range=period)
+    return documents.count() + payments.count()
+
+
+class StatementMovements:
+    """The period's movements as a sequence a Paginator pages: a slice runs statement_movements()."""
+
+    def __init__(self, summary: Statement):
+        self.summary = summary
+
+    def count(self) -> int:
+        return self.summary.movement_count
+
+    def __len__(self) -> int:
+        return self.summary.movement_count
+
+    def __getitem__(self, index: slice) -> list[Movement]:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.summary.movement_count
+        return statement_movements(self.summary, offset=start, limit=max(stop - start, 0))
+
+
+# Same day: documents before payments (like the ERP), documents by series and number, payments as recorded.
+_MOVEMENT_ORDER = "row_date, row_group, row_series, row_number, row_id"
+
+
+def _movement_rows_sql(summary: Statement) -> tuple[str, list]:
+    """The period's documents (debits) and payments (credits) as one union, each row with its amount in cents:
+    integer sums stay exact on SQLite, which keeps decimals as floating point."""
+    company, currency, period = summary.company, summary.currency, (summary.date_from, summary.date_to)
+    documents = (
+        Invoice.objects.for_company(company)
+        .visible()
+        .filter(currency=currency, issue_date__range=period)
+        .annotate(
+            row_date=F("issue_date"),
+            row_group=Value(0, output_field=IntegerField()),
+            row_series=F("series"),
+            row_number=F("number"),
+            row_id=F("pk"),
+            row_cents=Cast(Round(F("total_gross") * 100), BigIntegerField()),
+        )
+    )
+    payments = (
+        Payment.objects.for_company(company)
+        .filter(currency=currency, date__range=period)
+        .annotate(
+            row_date=F("date"),
+            row_group=Value(1, output_field=IntegerField()),
+            row_series=Value("", output_field=CharField()),
+            row_number=Value(0, output_field=IntegerField()),
+            row_id=F("pk"),
+            row_cents=Cast(Round(F("amount") * -100), BigIntegerField()),
+        )
+    )
+    columns = ("row_date", "row_group", "row_series", "row_number", "row_id", "row_cents")
+    union = documents.values_list(*columns).order_by().union(payments.values_list(*columns).order_by(), all=True)
+    return union.query.sql_with_params()
+
+
+def statement_movements(summary: Statement, *, offset: int, limit: int) -> list[Movement]:
+    """``limit`` movements of the period from ``offset``, with the running balance from the database. Three
+    queries: the window over the period (one page of ids and balances back), then that page's documents and
+    payments. The SQL is built by the ORM from the company-scoped querysets above; only the window and the
+    paging around it are written here (Django has no window over a union)."""
+    union_sql, params = _movement_rows_sql(summary)
+    # Only constants and the ORM's own SQL are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT row_group, row_id, running FROM ("  # noqa: S608
+        f"SELECT {_MOVEMENT_ORDER}, SUM(row_cents) OVER ("
+        f"ORDER BY {_MOVEMENT_ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running "
+        f"FROM ({union_sql}) AS movements"
+        f") AS ranked ORDER BY {_MOVEMENT_ORDER} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        page = cursor.fetchall()
+    invoice_ids = [row_id for group, row_id, _running in page if group == 0]
+    payment_ids = [row_id for group, row_id, _running in page if group == 1]
+    found = {}
+    if invoice_ids:
+        invoices = Invoice.objects.for_company(summary.company).filter(pk__in=invoice_ids)
+        found.update({(0, m.pk): m for m in _documents_as_movements(invoices)})
+    if payment_ids:
+        payments = Payment.objects.for_company(summary.company).filter(pk__in=payment_ids)
+        found.update({(1, m.pk): m for m in _payments_as_movements(payments)})
+    movements = []
+    for group, row_id, running in page:
+        movement = found[(group, row_id)]
+        movement.balance = summary.opening + Decimal(int(running)).scaleb(-2)
+        movements.append(movement)
+    return movements
 
 
 def movement_rows(movements: list[Movement]) -> list[Movement]:

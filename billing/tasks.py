@@ -66,3 +66,14 @@ def notify_payment_notice_decided(notice_id: int) -> None:
     notice = PaymentNotice.objects.select_related("company", "announced_by", "payment").filter(pk=notice_id).first()
     if notice is not None:
         services.notice_notify_decided(notice=notice)
+
+
+@shared_task
+def build_statement_export(export_id: int) -> None:
+    services.statement_export_build(export_id=export_id)
+
+
+@shared_task
+def delete_expired_statement_exports() -> int:
+    """Daily (Celery beat): statement exports older than a week, with their files."""
+    return services.statement_exports_delete_expired()

@@ -23,4 +23,10 @@ urlpatterns = [
     path("fisa-client/", views.statement, name="statement"),
     path("fisa-client/pdf/", views.statement_pdf, name="statement_pdf"),
     path("fisa-client/csv/", views.statement_csv, name="statement_csv"),
+    path("fisa-client/exporturi/<uuid:public_id>/", views.statement_export, name="statement_export"),
+    path(
+        "fisa-client/exporturi/<uuid:public_id>/descarca/",
+        views.statement_export_download,
+        name="statement_export_download",
+    ),
 ]

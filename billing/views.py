@@ -1,6 +1,3 @@
-import io
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,20 +9,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from billing import exports, selectors, services
+from billing import exports, selectors, services, tasks
 from billing.forms import ArchiveForm, InvoiceFilterForm, PaymentNoticeForm, StatementForm
-from billing.models import Invoice, InvoiceArchive
+from billing.models import Invoice, InvoiceArchive, StatementExport
+from files.generating import generating_response, reloaded_from_generating
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
-from portal.exports import csv_writer
-from portal.money import cents, format_amount
+from portal.money import format_amount
 from portal.paging import paginate, query_param, query_without
-from portal.pdf import render_pdf
 from portal.tenancy import company_member_required
 
 PER_PAGE = 25
-STATEMENT_PER_PAGE = 100
+STATEMENT_PER_PAGE = 50
+EXPORT_REFRESH_SECONDS = 5
 
 
 def _invoice_list_page(request: HttpRequest, *, archive_form: ArchiveForm | None = None) -> HttpResponse:
@@ -91,10 +88,22 @@ def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
     invoice = get_object_or_404(
         Invoice.objects.for_company(request.company).visible().select_related("pdf"), public_id=public_id
     )
-    # Rendered by a task when the invoice was issued; only if that has not happened yet, here and now.
-    stored = invoice.pdf or services.invoice_render_pdf(invoice_id=invoice.pk)
+    if invoice.pdf is None:
+        # Rendered by a task when the invoice was issued; if that has not happened yet, asked for again.
+        return generating_response(
+            request,
+            task=tasks.render_invoice_pdf,
+            args=(invoice.pk,),
+            title=_("PDF-ul facturii %(invoice)s se generează") % {"invoice": invoice.label},
+            message=_("Pregătim PDF-ul facturii."),
+            back_url=reverse("billing:invoice_detail", args=[invoice.public_id]),
+            back_label=_("Înapoi la factură"),
+            active_section="billing",
+        )
     audit.record(action="invoice.downloaded", company=request.company, user=request.user, obj=invoice)
-    return file_response(stored, filename=services.invoice_pdf_name(invoice))
+    return file_response(
+        invoice.pdf, filename=services.invoice_pdf_name(invoice), inline=reloaded_from_generating(request)
+    )
 
 
 @require_safe
@@ -237,30 +246,26 @@ def notice_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "billing/notice_detail.html", {"notice": notice, "active_section": "billing"})
 
 
-def _statement(request, *, language: str | None = None):
+def _statement_period(request) -> tuple[StatementForm, dict | None]:
     form = StatementForm(request.GET)
-    if not form.is_valid():
-        return form, None
-    data = form.cleaned_data
-    with translation.override(language or translation.get_language()):
-        return form, selectors.statement(
-            company=request.company, date_from=data["date_from"], date_to=data["date_to"], currency=data["currency"]
-        )
+    return form, (form.cleaned_data if form.is_valid() else None)
 
 
 @require_safe
 @company_member_required(right="billing")
 def statement(request: HttpRequest) -> HttpResponse:
-    form, result = _statement(request)
-    export_query = urlencode({key: form.data[key] for key in ("date_from", "date_to", "currency")}) if result else ""
-    page = carried = None
-    if result:
-        # A year of a large client is thousands of movements: the page shows them 100 at a time, each page
-        # starting from the balance carried from the previous one (the PDF and CSV keep the whole period).
-        page = paginate(request, result.movements, per_page=STATEMENT_PER_PAGE, rows=selectors.movement_rows)
-        if page.number > 1:
+    form, period = _statement_period(request)
+    result = page = carried = None
+    if period:
+        result = selectors.statement_summary(company=request.company, **period)
+        # One page of movements at a time, its running balance from the database, each page starting from
+        # the balance carried from the previous one (the PDF and CSV keep the whole period).
+        movements = selectors.StatementMovements(result)
+        page = paginate(request, movements, per_page=STATEMENT_PER_PAGE, rows=selectors.movement_rows)
+        if page.number > 1 and page.object_list:
             first = page.object_list[0]
             carried = first.balance - first.debit + first.credit
+    export_query = urlencode({key: form.data[key] for key in ("date_from", "date_to", "currency")}) if result else ""
     return render(
         request,
         "billing/statement.html",
@@ -277,80 +282,88 @@ def statement(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _statement_name(result) -> str:
-    return f"Fisa client {result.company.name} {result.date_from:%Y-%m-%d} {result.date_to:%Y-%m-%d} {result.currency}"
+def _statement_export(request: HttpRequest, period: dict, fmt: str) -> HttpResponse:
+    """Ask for the file; a page says it is being prepared (a notification follows), or the file when ready."""
+    export = services.statement_export_request(company=request.company, user=request.user, fmt=fmt, **period)
+    if export.status == StatementExport.Status.READY:
+        return redirect("billing:statement_export_download", export.public_id)
+    return _export_page(request, export)
 
 
 @require_safe
 @company_member_required(right="billing")
 def statement_pdf(request: HttpRequest) -> HttpResponse:
-    # Documents (PDF, CSV) are Romanian whatever the page language, like the invoices they list.
-    _form, result = _statement(request, language="ro")
-    if result is None:
+    _form, period = _statement_period(request)
+    if period is None:
         return redirect("billing:statement")
-    with translation.override("ro"):
-        content = render_pdf("pdf/billing_statement.html", selectors.statement_pdf_context(result))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{safe_filename(_statement_name(result), "pdf")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def csv_amount(value: Decimal) -> Decimal:
-    """An amount for the CSV: a number rounded to the cent, which the writer prints as "1234,50" (no thousands
-    separator, decimal comma: what Romanian Excel reads as a number). A number, not text, so that a negative
-    balance stays a number and is not taken for a formula (portal/exports.py)."""
-    return cents(value)
-
-
-def statement_csv_text(result) -> str:
-    """The statement for Excel with Romanian regional settings: ``;`` between fields, decimal comma,
-    dd.mm.yyyy dates (the CSV is written with a UTF-8 BOM so diacritics survive). Text from the data (the
-    company's name, payment references) cannot start a formula: portal.exports neutralises it."""
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, decimal_comma=True, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Fișă client"), result.company.name, result.company.cui])
-    writer.writerow(
-        [_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"), result.currency]
-    )
-    writer.writerow([])
-    writer.writerow([_("Data"), _("Document"), _("Detalii"), _("Scadența"), _("Debit"), _("Credit"), _("Sold")])
-    writer.writerow([f"{result.date_from:%d.%m.%Y}", _("Sold inițial"), "", "", "", "", csv_amount(result.opening)])
-    for movement in result.movements:
-        writer.writerow(
-            [
-                f"{movement.date:%d.%m.%Y}",
-                movement.document,
-                movement.detail,
-                f"{movement.due_date:%d.%m.%Y}" if movement.due_date else "",
-                csv_amount(movement.debit) if movement.kind != "payment" else "",
-                csv_amount(movement.credit) if movement.kind == "payment" else "",
-                csv_amount(movement.balance),
-            ]
-        )
-    writer.writerow(["", _("Total rulaj"), "", "", csv_amount(result.total_debit), csv_amount(result.total_credit), ""])
-    writer.writerow([f"{result.date_to:%d.%m.%Y}", _("Sold final"), "", "", "", "", csv_amount(result.closing)])
-    writer.writerow([])
-    writer.writerow([_("Vechimea soldului la %(date)s") % {"date": f"{result.date_to:%d.%m.%Y}"}, _("Suma")])
-    for _key, label, amount in result.ageing:
-        writer.writerow([label, csv_amount(amount)])
-    writer.writerow([_("Total facturi neachitate"), csv_amount(result.ageing_total)])
-    writer.writerow([_("Plăți nealocate (avans)"), csv_amount(result.unallocated)])
-    return buffer.getvalue()
+    return _statement_export(request, period, StatementExport.Format.PDF)
 
 
 @require_safe
 @company_member_required(right="billing")
 def statement_csv(request: HttpRequest) -> HttpResponse:
-    _form, result = _statement(request, language="ro")
-    if result is None:
+    """A short period's CSV at once; a long one (more than CSV_DIRECT_ROWS movements) built like the PDF."""
+    _form, period = _statement_period(request)
+    if period is None:
         return redirect("billing:statement")
-    with translation.override("ro"):
-        text = statement_csv_text(result)
-    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{safe_filename(_statement_name(result), "csv")}"'
+    if selectors.statement_movement_count(company=request.company, **period) > services.CSV_DIRECT_ROWS:
+        return _statement_export(request, period, StatementExport.Format.CSV)
+    content = services.statement_csv_bytes(company=request.company, **period)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    name = services.statement_file_name(request.company, fmt="csv", **period)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _export_page(request: HttpRequest, export: StatementExport) -> HttpResponse:
+    """Being prepared: 202, refreshed every few seconds; expired: 410; ready or failed: 200."""
+    status = 200
+    if export.is_expired:
+        status = 410
+    elif export.status == StatementExport.Status.PENDING:
+        status = 202
+    statement_query = urlencode(
+        {"date_from": export.date_from.isoformat(), "date_to": export.date_to.isoformat(), "currency": export.currency}
+    )
+    response = render(
+        request,
+        "billing/statement_export.html",
+        {
+            "export": export,
+            "statement_query": statement_query,
+            "refresh_seconds": EXPORT_REFRESH_SECONDS,
+            "active_section": "billing",
+        },
+        status=status,
+    )
+    if status == 202:
+        response["Retry-After"] = str(EXPORT_REFRESH_SECONDS)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _company_export(request: HttpRequest, public_id) -> StatementExport:
+    return get_object_or_404(
+        StatementExport.objects.for_company(request.company).select_related("file", "company"), public_id=public_id
+    )
+
+
+@require_safe
+@company_member_required(right="billing")
+def statement_export(request: HttpRequest, public_id) -> HttpResponse:
+    return _export_page(request, _company_export(request, public_id))
+
+
+@require_safe
+@company_member_required(right="billing")
+def statement_export_download(request: HttpRequest, public_id) -> HttpResponse:
+    """The file (the notification's link); the page while it is being prepared, failed or expired (410)."""
+    export = _company_export(request, public_id)
+    if export.is_expired or export.status != StatementExport.Status.READY or export.file is None:
+        return _export_page(request, export)
+    audit.record(action="billing.statement_downloaded", company=request.company, user=request.user, obj=export)
+    return file_response(export.file, filename=services.export_file_name(export))
 
 
 # --- the lists as spreadsheets ----------------------------------------------------------------------------

@@ -88,6 +88,26 @@ def _archive(cast):
     return [archive.pk]
 
 
+def _statement_export(cast, *, expired: bool = False):
+    from billing import services
+    from billing.models import StatementExport
+
+    invoice = _invoice(cast)
+    export = services.statement_export_request(
+        company=invoice.company,
+        user=cast["admin_a"],
+        date_from=invoice.issue_date,
+        date_to=invoice.issue_date,
+        currency=invoice.currency,
+        fmt="csv",
+    )
+    if not expired:
+        return [export.pk]
+    services.statement_export_build(export_id=export.pk)
+    StatementExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    return []
+
+
 def _overdue_invoice(cast):
     from billing.tests.factories import issued_invoice
 
@@ -331,6 +351,12 @@ CASES = [
     ("billing.tasks.render_invoice_xml", lambda c: [_invoice(c).pk], "files.StoredFile"),
     ("billing.tasks.invoices_issued", lambda c: [[_invoice(c).pk]], "files.StoredFile"),
     ("billing.tasks.build_invoice_archive", _archive, "files.StoredFile"),
+    ("billing.tasks.build_statement_export", _statement_export, "files.StoredFile"),
+    (
+        "billing.tasks.delete_expired_statement_exports",
+        lambda c: _statement_export(c, expired=True),
+        "portal.AuditEntry",
+    ),
     ("billing.tasks.notify_invoice_issued", lambda c: [_invoice(c).pk], "portal.Notification"),
     ("billing.tasks.send_invoice_reminders", _reminders_due, "billing.InvoiceReminder"),
     ("billing.tasks.send_invoice_reminder_emails", _reminder, "mail.outbox"),
@@ -343,13 +369,13 @@ CASES = [
     ("portal.tasks.send_user_digest", _user_digest, "mail.outbox"),
     ("portal.tasks.retry_pending_tasks", _pending_task, "mail.outbox"),
     ("portal.tasks.send_rendered_email", _rendered_email, "mail.outbox"),
+    ("portal.tasks.apply_retention", _retention_due, "-portal.Notification"),
     ("projects.tasks.notify_milestone_reached", _milestone, "portal.Notification"),
     ("projects.tasks.notify_milestone_schedule", _project, "portal.Notification"),
     ("projects.tasks.notify_manager_of_comment", _comment, "mail.outbox"),
     ("projects.tasks.notify_client_of_reply", lambda c: _comment(c, staff=True), "portal.Notification"),
     ("quotes.tasks.notify_staff_of_request", _quote_request, "mail.outbox"),
     ("quotes.tasks.notify_staff_of_cancellation", lambda c: _quote_request(c, cancelled=True), "mail.outbox"),
-    ("portal.tasks.apply_retention", _retention_due, "-portal.Notification"),
     ("quotes.tasks.render_offer_pdf", lambda c: [_offer(c).pk], "files.StoredFile"),
     ("quotes.tasks.notify_offer_sent", lambda c: [_offer(c).pk], "portal.Notification"),
     ("quotes.tasks.notify_offer_decided", _decided_offer, "files.StoredFile"),

@@ -5,6 +5,7 @@
 - ``notices``   — payments announced by clients: create, confirm, reject, and who is told
 - ``reminders`` — overdue reminder stages and their emails
 - ``archives``  — a ZIP of invoices' PDFs and XMLs for the client's accountant, built by a task
+- ``statement_exports`` — the statement of account as a PDF or a long CSV, built by a task, kept a week
 - ``efactura``  — the parties frozen at issue, the portal's e-Factura XML, the ERP's originals from ANAF
 - ``imports``   — invoices and payments from the ERP's CSV exports
 
@@ -63,8 +64,18 @@ from billing.services.payments import (
     validate_allocations,
 )
 from billing.services.reminders import DueReminder, due_reminders, reminder_notify, send_invoice_reminders
+from billing.services.statement_exports import (
+    CSV_DIRECT_ROWS,
+    export_file_name,
+    statement_csv_bytes,
+    statement_export_build,
+    statement_export_request,
+    statement_exports_delete_expired,
+    statement_file_name,
+)
 
 __all__ = [
+    "CSV_DIRECT_ROWS",
     "NOT_LOOKED_UP",
     "DueReminder",
     "IssuedInvoiceChanged",
@@ -79,6 +90,7 @@ __all__ = [
     "clean_payment_fields",
     "derive_status",
     "due_reminders",
+    "export_file_name",
     "freeze_parties",
     "invoice_attach_originals",
     "invoice_build",
@@ -110,5 +122,10 @@ __all__ = [
     "release_excess",
     "reminder_notify",
     "send_invoice_reminders",
+    "statement_csv_bytes",
+    "statement_export_build",
+    "statement_export_request",
+    "statement_exports_delete_expired",
+    "statement_file_name",
     "validate_allocations",
 ]

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from billing import services
-from billing.models import Invoice, InvoiceArchive
+from billing.models import Invoice, InvoiceArchive, StatementExport
 from billing.tests.factories import issued_invoice
 from files.services import store_generated
 from files.tests.factories import pdf_upload
@@ -33,7 +37,23 @@ def objects(cast) -> dict:
         proof=pdf_upload("ordin.pdf"),
         invoices=[invoice],
     )
-    return {"invoice": invoice, "archive": archive, "notice": notice}
+    statement = StatementExport.objects.create(
+        company=company,
+        requested_by=cast["admin_a"],
+        date_from=invoice.issue_date,
+        date_to=invoice.issue_date,
+        format=StatementExport.Format.PDF,
+        status=StatementExport.Status.READY,
+        file=store_generated(
+            company=company, name="fisa.pdf", content=b"%PDF-1.4 fisa", content_type="application/pdf"
+        ),
+        expires_at=timezone.now() + timedelta(days=StatementExport.KEEP_DAYS),
+    )
+    return {"invoice": invoice, "archive": archive, "notice": notice, "statement": statement}
+
+
+def statement(o) -> dict:
+    return {"public_id": o["statement"].public_id}
 
 
 def notice(o) -> dict:
@@ -67,6 +87,14 @@ ROUTES = [
     # POST without data: the form answers 400 with its errors, nothing is saved.
     Route("billing:notice_create", get=section(right="billing"), post=section_action(400, right="billing")),
     Route("billing:statement", get=section(right="billing"), post=everyone(405)),
-    Route("billing:statement_pdf", get=section(right="billing"), post=everyone(405)),
+    # The PDF is built by a task: 202 and a page saying it is being prepared.
+    Route("billing:statement_pdf", get=section_action(202, right="billing"), post=everyone(405)),
     Route("billing:statement_csv", get=section(right="billing"), post=everyone(405)),
+    Route("billing:statement_export", get=object_page(200, right="billing"), post=everyone(405), kwargs=statement),
+    Route(
+        "billing:statement_export_download",
+        get=object_page(200, right="billing"),
+        post=everyone(405),
+        kwargs=statement,
+    ),
 ]

@@ -180,18 +180,25 @@ def test_the_page_and_the_pdf_show_the_same_totals(client, admin_a, company_a):
     assert sum(line.net_amount + line.vat_amount for line in context["lines"]) == invoice.total_gross
 
 
-def test_pdf_is_served_from_storage_and_rendered_only_if_missing(client, admin_a, company_a):
+def test_pdf_is_served_from_storage_and_generated_by_the_task_if_missing(
+    client, admin_a, company_a, django_capture_on_commit_callbacks
+):
     invoice = issued_invoice(company_a, series="FRN", number=88)
     client.force_login(admin_a)
     url = reverse("billing:invoice_pdf", args=[invoice.public_id])
-    response = client.get(url)  # the on_commit task did not run in this test: rendered here
+    with django_capture_on_commit_callbacks(execute=True):  # the task did not run in this test
+        waiting = client.get(url)
+    assert waiting.status_code == 200 and waiting["Retry-After"] == "5"
+    assert "se generează" in waiting.content.decode() and 'http-equiv="refresh"' in waiting.content.decode()
+    response = client.get(url)  # the task ran after the first answer
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="Factura-FRN-88.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     stored = fresh(invoice).pdf
     assert stored is not None and stored.company == company_a
-    client.get(url)
+    # The generating page's reload opens it in the browser instead of downloading it again and again.
+    assert client.get(url, {"generat": "1"})["Content-Disposition"].startswith("inline")
     assert StoredFile.objects.count() == 1
     assert AuditEntry.objects.filter(action="invoice.downloaded").count() == 2
 

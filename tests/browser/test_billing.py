@@ -255,3 +255,35 @@ def test_a_duplicate_announcement_is_refused_and_the_lists_export(visitor, admin
     assert page.get_by_role("link", name="Export CSV").is_visible()
     assert page.get_by_role("link", name="Export XLSX").is_visible()
     visitor.shot("billing-payments-export")
+
+
+def test_the_statement_pdf_is_prepared_then_downloaded_from_the_notification(visitor, admin_a, invoices):
+    """Issue 20 H: the statement's PDF is built by a task (run eagerly here, after the request's commit): the
+    request answers with a page saying it is being prepared, and the notification's link downloads it."""
+    from django.urls import reverse
+
+    from billing.models import StatementExport
+
+    page = visitor.page
+    visitor.goto("/cont/login/")
+    log_in(visitor, admin_a.email)
+    visitor.goto("/facturi/fisa-client/")
+    page.get_by_role("link", name="PDF", exact=True).click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Fișa client se pregătește").is_visible()
+    assert page.get_by_role("status").get_by_text("primiți și o notificare").is_visible()
+    visitor.shot("billing-statement-preparing")
+
+    visitor.goto(reverse("portal:notifications"))
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile(r"Fișa client .* \(RON, PDF\) este gata de descărcat")).click()
+    assert re.fullmatch(r"Fisa-client-.*-RON\.pdf", info.value.suggested_filename)
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF-")
+
+    export = StatementExport.objects.get()
+    visitor.goto(reverse("billing:statement_export", args=[export.public_id]))
+    assert page.get_by_role("heading", name="Fișa client este gata").is_visible()
+    with page.expect_download() as again:
+        page.get_by_role("link", name="Descarcă PDF").click()
+    assert again.value.suggested_filename == info.value.suggested_filename
+    visitor.shot("billing-statement-ready")

@@ -1,0 +1,215 @@
+"""The statement of account ("fișă client") as a file: the PDF, and the CSV of a long period, are built by a
+task into a ``StatementExport`` kept for a week (a large client's year takes seconds to render: never in the
+request); whoever asked is notified with the link. A short CSV is still written in the request.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Company, User
+from billing import selectors, tasks
+from billing.models import StatementExport
+from files.responses import safe_filename
+from files.services import store_generated
+from portal import audit
+from portal.exports import csv_writer
+from portal.money import cents
+from portal.notifications import notify
+from portal.pdf import render_pdf
+from portal.tasks_util import enqueue
+
+logger = logging.getLogger("billing.statement_exports")
+
+# A CSV of up to this many movements is written in the request (a few tens of milliseconds); a longer one
+# (a large client's year: thousands) is built by the task like the PDF.
+CSV_DIRECT_ROWS = 500
+
+CONTENT_TYPES = {StatementExport.Format.PDF: "application/pdf", StatementExport.Format.CSV: "text/csv; charset=utf-8"}
+
+
+def statement_file_name(company: Company, date_from: date, date_to: date, currency: str, fmt: str) -> str:
+    return safe_filename(f"Fisa client {company.name} {date_from:%Y-%m-%d} {date_to:%Y-%m-%d} {currency}", fmt)
+
+
+def export_file_name(export: StatementExport) -> str:
+    return statement_file_name(export.company, export.date_from, export.date_to, export.currency, export.format)
+
+
+def csv_amount(value: Decimal) -> Decimal:
+    """An amount for the CSV: a number rounded to the cent, which the writer prints as "1234,50" (no thousands
+    separator, decimal comma: what Romanian Excel reads as a number). A number, not text, so that a negative
+    balance stays a number and is not taken for a formula (portal/exports.py)."""
+    return cents(value)
+
+
+def statement_csv_text(result: selectors.Statement) -> str:
+    """The statement for Excel with Romanian regional settings: ``;`` between fields, decimal comma,
+    dd.mm.yyyy dates (the CSV is written with a UTF-8 BOM so diacritics survive). Text from the data (the
+    company's name, payment references) cannot start a formula: portal.exports neutralises it."""
+    buffer = io.StringIO()
+    writer = csv_writer(buffer, decimal_comma=True, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Fișă client"), result.company.name, result.company.cui])
+    writer.writerow(
+        [_("Perioada"), f"{result.date_from:%d.%m.%Y}", f"{result.date_to:%d.%m.%Y}", _("Moneda"), result.currency]
+    )
+    writer.writerow([])
+    writer.writerow([_("Data"), _("Document"), _("Detalii"), _("Scadența"), _("Debit"), _("Credit"), _("Sold")])
+    writer.writerow([f"{result.date_from:%d.%m.%Y}", _("Sold inițial"), "", "", "", "", csv_amount(result.opening)])
+    for movement in result.movements:
+        writer.writerow(
+            [
+                f"{movement.date:%d.%m.%Y}",
+                movement.document,
+                movement.detail,
+                f"{movement.due_date:%d.%m.%Y}" if movement.due_date else "",
+                csv_amount(movement.debit) if movement.kind != "payment" else "",
+                csv_amount(movement.credit) if movement.kind == "payment" else "",
+                csv_amount(movement.balance),
+            ]
+        )
+    writer.writerow(["", _("Total rulaj"), "", "", csv_amount(result.total_debit), csv_amount(result.total_credit), ""])
+    writer.writerow([f"{result.date_to:%d.%m.%Y}", _("Sold final"), "", "", "", "", csv_amount(result.closing)])
+    writer.writerow([])
+    writer.writerow([_("Vechimea soldului la %(date)s") % {"date": f"{result.date_to:%d.%m.%Y}"}, _("Suma")])
+    for _key, label, amount in result.ageing:
+        writer.writerow([label, csv_amount(amount)])
+    writer.writerow([_("Total facturi neachitate"), csv_amount(result.ageing_total)])
+    writer.writerow([_("Plăți nealocate (avans)"), csv_amount(result.unallocated)])
+    return buffer.getvalue()
+
+
+def statement_csv_bytes(*, company: Company, date_from: date, date_to: date, currency: str) -> bytes:
+    """The CSV file, Romanian whatever the page language (like the invoices it lists)."""
+    with translation.override("ro"):
+        result = selectors.statement(company=company, date_from=date_from, date_to=date_to, currency=currency)
+        return statement_csv_text(result).encode("utf-8-sig")
+
+
+def statement_pdf_bytes(*, company: Company, date_from: date, date_to: date, currency: str) -> bytes:
+    with translation.override("ro"):
+        result = selectors.statement(company=company, date_from=date_from, date_to=date_to, currency=currency)
+        return render_pdf("pdf/billing_statement.html", selectors.statement_pdf_context(result))
+
+
+BUILDERS = {StatementExport.Format.PDF: statement_pdf_bytes, StatementExport.Format.CSV: statement_csv_bytes}
+
+
+@transaction.atomic
+def statement_export_request(
+    *, company: Company, user: User, date_from: date, date_to: date, currency: str, fmt: str
+) -> StatementExport:
+    """The export of this period, currency and format the user asked for and that has not expired (being
+    built or ready), else a new one, built by a task after commit."""
+    now = timezone.now()
+    existing = (
+        StatementExport.objects.for_company(company)
+        .filter(
+            requested_by=user,
+            date_from=date_from,
+            date_to=date_to,
+            currency=currency,
+            format=fmt,
+            status__in=(StatementExport.Status.PENDING, StatementExport.Status.READY),
+            expires_at__gt=now,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    export = StatementExport.objects.create(
+        company=company,
+        requested_by=user,
+        date_from=date_from,
+        date_to=date_to,
+        currency=currency,
+        format=fmt,
+        expires_at=now + timedelta(days=StatementExport.KEEP_DAYS),
+    )
+    audit.record(action="billing.statement_requested", company=company, user=user, obj=export, format=fmt)
+    enqueue(tasks.build_statement_export, export.pk)
+    return export
+
+
+def statement_export_build(*, export_id: int) -> StatementExport | None:
+    """Build the file once (a second run finds it built and does nothing) and tell whoever asked for it."""
+    export = StatementExport.objects.select_related("company", "requested_by").filter(pk=export_id).first()
+    if export is None or export.status != StatementExport.Status.PENDING or export.is_expired:
+        return export
+    build = BUILDERS[export.format]
+    try:
+        content = build(
+            company=export.company, date_from=export.date_from, date_to=export.date_to, currency=export.currency
+        )
+    except Exception as error:
+        # The page says so and offers to ask again (a new request makes a new export).
+        logger.exception("event=statement_export_failed export=%s", export_id)
+        StatementExport.objects.filter(pk=export_id, status=StatementExport.Status.PENDING).update(
+            status=StatementExport.Status.FAILED, error=repr(error)[:500], finished_at=timezone.now()
+        )
+        return export
+    with transaction.atomic():
+        current = StatementExport.objects.select_for_update().get(pk=export_id)
+        if current.status != StatementExport.Status.PENDING:
+            return current  # another run kept its file meanwhile
+        stored = store_generated(
+            company=export.company,
+            name=export_file_name(export),
+            content=content,
+            content_type=CONTENT_TYPES[export.format],
+        )
+        StatementExport.objects.filter(pk=export_id).update(
+            status=StatementExport.Status.READY, file=stored, finished_at=timezone.now()
+        )
+    export.refresh_from_db()
+    _notify_ready(export)
+    return export
+
+
+def _notify_ready(export: StatementExport) -> None:
+    user = export.requested_by
+    if user is None:
+        return
+    with translation.override(user.language):
+        title = _("Fișa client %(start)s – %(end)s (%(currency)s, %(format)s) este gata de descărcat.") % {
+            "start": f"{export.date_from:%d.%m.%Y}",
+            "end": f"{export.date_to:%d.%m.%Y}",
+            "currency": export.currency,
+            "format": export.get_format_display(),
+        }
+    notify(
+        user=user,
+        company=export.company,
+        kind="invoice.statement_ready",
+        title=title,
+        url=reverse("billing:statement_export_download", args=[export.public_id]),
+        key=f"statement-export:{export.pk}",
+    )
+
+
+def statement_exports_delete_expired(*, now=None) -> int:
+    """Daily (Celery beat): the exports past their week, and their files (the row, then the stored object).
+    Each deletion is in the company's audit log; a second run finds nothing to delete."""
+    expired = list(
+        StatementExport.objects.filter(expires_at__lte=now or timezone.now()).select_related("company", "file")
+    )
+    for export in expired:
+        with transaction.atomic():
+            audit.record(action="billing.statement_export_deleted", company=export.company, obj=export)
+            StatementExport.objects.filter(pk=export.pk).delete()
+            if export.file is not None:
+                export.file.delete()
+                # The object only once the rows are gone for good.
+                transaction.on_commit(lambda file=export.file.file: file.delete(save=False))
+    if expired:
+        logger.info("event=statement_exports_deleted count=%s", len(expired))
+    return len(expired)
