@@ -268,8 +268,11 @@ def test_a_download_is_audited_and_marked_seen_once(client, two_companies, compa
 
 
 @pytest.mark.django_db
-def test_a_pdf_rendered_by_the_try_is_not_kept(client, two_companies, company_b, offer_b):
-    """The offer's PDF is not rendered yet: the try renders and stores one, and both row and file go."""
+def test_a_pdf_not_kept_yet_is_asked_for_after_the_switch_not_by_the_try(
+    client, two_companies, company_b, offer_b, django_capture_on_commit_callbacks
+):
+    """The offer's PDF is not rendered yet: the try renders and stores nothing (a download never renders in
+    the request, files/generating.py); after the switch the page says it is being generated and its task runs."""
     assert offer_b.pdf is None
     before = all_files(default_storage)
     url = reverse("quotes:offer_pdf", args=[offer_b.public_id])
@@ -280,6 +283,9 @@ def test_a_pdf_rendered_by_the_try_is_not_kept(client, two_companies, company_b,
     assert offer_b.pdf is None
     assert all_files(default_storage) == before
 
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(url)
+    assert waiting.status_code == 200 and "se generează" in waiting.content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     offer_b.refresh_from_db()
