@@ -359,7 +359,20 @@ def seed(demo: dict) -> None:
             )
         if index == 0:
             _announce(company, demo, issued[2], today)
+            _statement_export(company, demo, today)
         _efactura(company, index)
+
+
+def _statement_export(company, demo: dict, today: date) -> None:
+    """Cristina (billing) asked for this year's statement as a PDF: built by the task, kept a week, announced
+    by a notification whose link downloads it (billing/services/statement_exports.py)."""
+    user = demo["users"].get("cristina.dobre@agroserv.ro")
+    if user is None:
+        return
+    export = services.statement_export_request(
+        company=company, user=user, date_from=today.replace(month=1, day=1), date_to=today, currency="RON", fmt="pdf"
+    )
+    services.statement_export_build(export_id=export.pk)
 
 
 def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:

@@ -55,3 +55,19 @@ def test_the_demo_invoice_page_shows_the_payments_announced_for_it(client):
     client.force_login(data["users"]["cristina.dobre@agroserv.ro"])
     page = client.get(reverse("billing:invoice_detail", args=[invoice.public_id])).content.decode()
     assert "Plăți anunțate, în verificare" in page and "Cristina Dobre" in page and "Ana Popescu" in page
+
+
+def test_the_demo_statement_pdf_waits_in_cristinas_notifications(client):
+    from billing.models import StatementExport
+    from portal.models import Notification
+
+    data: dict = {}
+    for module in (accounts_demo, contracts_demo, projects_demo, demo):
+        module.seed(data)
+    cristina = data["users"]["cristina.dobre@agroserv.ro"]
+    export = StatementExport.objects.get(requested_by=cristina)
+    assert export.status == StatementExport.Status.READY and export.format == "pdf"
+    notification = Notification.objects.get(user=cristina, kind="invoice.statement_ready")
+    client.force_login(cristina)
+    response = client.get(notification.url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
