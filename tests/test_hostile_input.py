@@ -81,7 +81,7 @@ QUERY_PARAMETERS = (
     "unread",
 )
 
-ACCEPTED = {200, 302, 400, 403, 404}
+ACCEPTED = {200, 202, 302, 400, 403, 404}  # 202: taken, built by a task (the statement's PDF)
 
 # Complete valid data for forms whose access-matrix data is minimal (objs → data).
 FULL_DATA = {

@@ -53,10 +53,12 @@ def test_twenty_concurrent_accepts_decide_once(transactional_db, monkeypatch, co
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED and offer.decided_by == decided[0].decided_by
     assert AuditEntry.objects.filter(action="offer.accepted").count() == 1
-    # One email to staff (one address), one PDF stored for the offer.
+    # One email to staff (one address).
     assert OutboundEmail.objects.filter(key__startswith=f"offer-decided:{offer.pk}:").count() == 1
     assert [m.subject for m in mailoutbox].count(mailoutbox[0].subject) == 1 and len(mailoutbox) == 1
-    assert offer.pdf_id is not None and StoredFile.objects.filter(company=company_a).count() == 1
+    # The offer's PDF and its order confirmation, once each.
+    assert offer.pdf_id is not None and offer.confirmation_pdf_id is not None
+    assert StoredFile.objects.filter(company=company_a).count() == 2
     print(f"\n20 concurrent accepts: {elapsed:.2f}s")
 
 
