@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import models
+from django.utils import translation
 from django.utils.formats import number_format
 
 CENT = Decimal("0.01")
@@ -28,12 +29,51 @@ def cents(value) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_amount(value, currency: str = "") -> str:
-    """1234.5 → "1.234,50" in Romanian (what ``|floatformat:"2g"`` shows), followed by the currency if given."""
+def format_amount(value) -> str:
+    """1234.5 → "1.234,50" in Romanian (what ``|floatformat:"2g"`` shows): the bare number, for a table
+    column whose header names the currency. With the currency beside it, use ``format_money``."""
     if value is None:
         return ""
-    text = number_format(cents(value), 2, force_grouping=True)
-    return f"{text} {currency}" if currency else text
+    return number_format(cents(value), 2, force_grouping=True)
+
+
+def format_money(amount, currency: str) -> str:
+    """An amount with its currency once, in the active language: "50.430,70 lei" / "1.234,50 EUR" in
+    Romanian, "RON 50,430.70" / "EUR 1,234.50" in English. None (no amount) is "".
+
+    English puts the ISO code first, as CLDR's English pattern does for a currency without an English symbol
+    (and as English-language invoices and bank statements write RON); Romanian writes the amount first and
+    the leu as "lei", the way Romanians read it. The sign goes first in both: "-RON 12.00", "-12,00 lei".
+    """
+    if amount is None:
+        return ""
+    value = cents(amount)
+    digits = number_format(abs(value), 2, force_grouping=True)
+    sign = "-" if value < 0 else ""
+    if (translation.get_language() or "").startswith("en"):
+        return f"{sign}{currency} {digits}"
+    return f"{sign}{digits} {'lei' if currency == Currency.RON else currency}"
+
+
+_FILE_SIZE_UNITS = ("KB", "MB", "GB")
+
+
+def format_file_size(size) -> str:
+    """Bytes as people read them, in the active language's decimal mark: "850 B", "12 KB", "1,5 MB" (ro),
+    "1.5 MB" (en). Django's filesizeformat writes "KO"/"MO" in Romanian, which Romanian users do not."""
+    if size is None:
+        return ""
+    value = Decimal(size)
+    if value < 1024:
+        return f"{number_format(value, 0)} B"
+    for unit in _FILE_SIZE_UNITS:
+        value /= 1024
+        if value < 1024 or unit == _FILE_SIZE_UNITS[-1]:
+            break
+    # One decimal below 10 (1,5 MB), none above (120 KB) nor when it is 0 (2 MB, not 2,0 MB).
+    value = value.quantize(Decimal("0.1") if value < 10 else Decimal(1), rounding=ROUND_HALF_UP)
+    places = 0 if value == value.to_integral_value() else 1
+    return f"{number_format(value, places)} {unit}"
 
 
 class LineAmounts(NamedTuple):

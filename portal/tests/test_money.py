@@ -1,10 +1,13 @@
-"""portal.money: one line's amounts and the VAT groups, shared by offers and invoices."""
+"""portal.money: one line's amounts and the VAT groups, shared by offers and invoices; how an amount and a
+file size read in each language."""
 
 from decimal import Decimal as D
 
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
-from portal.money import VatGroup, line_amounts, vat_groups
+from portal.money import VatGroup, format_file_size, format_money, line_amounts, vat_groups
 
 
 @pytest.mark.parametrize(
@@ -56,3 +59,54 @@ def test_each_vat_category_is_its_own_group():
         ("E", 0, D("101.00")),
         ("Z", 0, D("50.00")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "ro", "en"),
+    [
+        (D("50430.70"), "RON", "50.430,70 lei", "RON 50,430.70"),
+        (D("1234.5"), "EUR", "1.234,50 EUR", "EUR 1,234.50"),
+        (D("-7647.2"), "RON", "-7.647,20 lei", "-RON 7,647.20"),  # a credit note: the sign first
+        (D("0"), "RON", "0,00 lei", "RON 0.00"),
+        (D("0.005"), "RON", "0,01 lei", "RON 0.01"),  # half up, as the invoices round
+        (D("-0.005"), "EUR", "-0,01 EUR", "-EUR 0.01"),
+        ("1234567890.125", "RON", "1.234.567.890,13 lei", "RON 1,234,567,890.13"),
+        (12, "EUR", "12,00 EUR", "EUR 12.00"),
+        (None, "RON", "", ""),
+    ],
+)
+def test_format_money_writes_the_currency_once_in_the_active_language(amount, currency, ro, en):
+    with translation.override("ro"):
+        assert format_money(amount, currency) == ro
+    with translation.override("en"):
+        assert format_money(amount, currency) == en
+
+
+@pytest.mark.parametrize(
+    ("size", "ro", "en"),
+    [
+        (0, "0 B", "0 B"),
+        (850, "850 B", "850 B"),
+        (1024, "1 KB", "1 KB"),
+        (1536, "1,5 KB", "1.5 KB"),
+        (250 * 1024, "250 KB", "250 KB"),
+        (20 * 1024 * 1024, "20 MB", "20 MB"),
+        (int(9.96 * 1024 * 1024), "10 MB", "10 MB"),
+        (3 * 1024**3 // 2, "1,5 GB", "1.5 GB"),
+        (None, "", ""),
+    ],
+)
+def test_format_file_size_says_kb_and_mb_in_both_languages(size, ro, en):
+    with translation.override("ro"):
+        assert format_file_size(size) == ro
+    with translation.override("en"):
+        assert format_file_size(size) == en
+
+
+def test_the_template_filters_read_the_active_language():
+    template = Template("{% load money %}{{ amount|money:currency }} · {{ size|file_size }}")
+    context = Context({"amount": D("50430.7"), "currency": "RON", "size": 1536})
+    with translation.override("ro"):
+        assert template.render(context) == "50.430,70 lei · 1,5 KB"
+    with translation.override("en"):
+        assert template.render(context) == "RON 50,430.70 · 1.5 KB"
