@@ -10,6 +10,7 @@ from accounts import privacy, services
 from accounts.models import Company, DataExport, Invitation, Membership, User
 from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
 from portal.admin_actions import run_for_each, run_service_for_each
+from portal.money import format_file_size
 
 
 class MembershipInline(admin.TabularInline):
@@ -173,11 +174,20 @@ class UserAdmin(admin.ModelAdmin):
 
 @admin.register(DataExport)
 class DataExportAdmin(admin.ModelAdmin):
-    list_display = ("user", "requested_by", "status", "size", "created_at", "expires_at", "download")
+    list_display = ("user", "requested_by", "status", "file_size", "created_at", "expires_at", "download")
     list_filter = ("status",)
     search_fields = ("user__email", "user__last_name")
     list_select_related = ("user", "requested_by")
-    readonly_fields = ("user", "requested_by", "status", "size", "created_at", "ready_at", "expires_at", "download")
+    readonly_fields = (
+        "user",
+        "requested_by",
+        "status",
+        "file_size",
+        "created_at",
+        "ready_at",
+        "expires_at",
+        "download",
+    )
     exclude = ("file",)
 
     def has_add_permission(self, request):
@@ -188,6 +198,10 @@ class DataExportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # apply_retention deletes them with their file; a deleted row would leave the file behind
+
+    @admin.display(description=_("mărime"), ordering="size")
+    def file_size(self, obj):
+        return format_file_size(obj.size)
 
     @admin.display(description=_("descărcare"))
     def download(self, obj):

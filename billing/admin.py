@@ -26,7 +26,7 @@ from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each, run_service_for_each
 from portal.admin_filters import display_status_filter
-from portal.money import format_amount
+from portal.money import format_money, money_column
 
 # --- invoices -------------------------------------------------------------------------------------
 
@@ -157,9 +157,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         "kind",
         "issue_date",
         "due_date",
-        "total_gross",
-        "balance",
-        "currency",
+        money_column("total_gross", _("total")),
+        money_column("balance", _("rest de plată")),
         "status_label",
     )
     list_filter = (
@@ -406,7 +405,15 @@ class PaymentAllocationInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("date", "company", "amount", "currency", "method", "reference", "allocated", "credit")
+    list_display = (
+        "date",
+        "company",
+        money_column("amount", _("sumă")),
+        "method",
+        "reference",
+        money_column("allocated", _("alocat")),
+        "credit",
+    )
     list_filter = ("method", "currency")
     search_fields = ("reference", "company__name", "company__cui")
     list_select_related = ("company",)
@@ -426,7 +433,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("nealocat (avans)"))
     def credit(self, obj):
-        return obj.unallocated
+        return format_money(obj.unallocated, obj.currency)
 
     def save_model(self, request, obj, form, change):
         services.payment_save(payment=obj, by=request.user)
@@ -467,8 +474,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
         "created_at",
         "company",
         "announced_by",
-        "amount",
-        "currency",
+        money_column("amount", _("sumă")),
         "paid_on",
         "reference",
         "invoices_column",
@@ -552,7 +558,7 @@ class PaymentNoticeAdmin(admin.ModelAdmin):
                 (
                     reverse("admin:billing_invoice_change", args=[link.invoice_id]),
                     link.invoice,
-                    format_amount(link.invoice.balance, link.invoice.currency),
+                    format_money(link.invoice.balance, link.invoice.currency),
                 )
                 for link in links
             ),

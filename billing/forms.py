@@ -11,7 +11,7 @@ from billing.models import OPEN_FILTER, Invoice
 from billing.selectors import SORTS
 from files.forms import CheckedFileField, upload_help
 from portal.forms import AmountField
-from portal.money import Currency, format_amount
+from portal.money import Currency, format_money
 
 
 class DateInput(forms.DateInput):
@@ -115,11 +115,10 @@ class StatementForm(forms.Form):
 
 class InvoiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, invoice: Invoice) -> str:
-        return _("%(invoice)s — scadentă %(date)s — rest %(balance)s %(currency)s") % {
+        return _("%(invoice)s — scadentă %(date)s — rest %(balance)s") % {
             "invoice": invoice,
             "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
-            "balance": format_amount(invoice.balance),
-            "currency": invoice.currency,
+            "balance": format_money(invoice.balance, invoice.currency),
         }
 
 

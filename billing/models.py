@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.conf import due_soon_days
-from portal.money import ZERO, Currency, VatRate, cents
+from portal.money import ZERO, Currency, VatRate, cents, format_money
 from portal.tenancy import CompanyFromParent, CompanyScopedQuerySet
 from portal.vat import RATE_CHOICES, VatCategory
 
@@ -411,7 +411,8 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["company", "-date"])]
 
     def __str__(self) -> str:
-        return f"{self.reference or self.get_method_display()} · {self.date:%d.%m.%Y} · {self.amount} {self.currency}"
+        amount = format_money(self.amount, self.currency)
+        return f"{self.reference or self.get_method_display()} · {self.date:%d.%m.%Y} · {amount}"
 
     @property
     def unallocated(self) -> Decimal:
@@ -442,7 +443,7 @@ class PaymentAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment} → {self.invoice}: {self.amount}"
+        return f"{self.payment} → {self.invoice}: {format_money(self.amount, self.payment.currency)}"
 
 
 class PaymentNotice(models.Model):
@@ -512,7 +513,7 @@ class PaymentNotice(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_notice_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.reference} · {self.paid_on:%d.%m.%Y} · {self.amount} {self.currency}"
+        return f"{self.reference} · {self.paid_on:%d.%m.%Y} · {format_money(self.amount, self.currency)}"
 
     @property
     def is_settled_elsewhere(self) -> bool:

@@ -43,7 +43,7 @@ from billing.models import (
 )
 from portal import search
 from portal.badges import badge_class
-from portal.money import cents, format_amount, vat_groups
+from portal.money import cents, format_amount, format_money, vat_groups
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, first_of
 from portal.vat import VatCategory
@@ -107,8 +107,8 @@ def with_row_values(invoices, *, today: date | None = None) -> list[Invoice]:
         invoice.is_due_soon = invoice.is_open and 0 <= days_left <= soon
         invoice.issue_date_text = short_date(invoice.issue_date)
         invoice.due_date_text = short_date(invoice.due_date)
-        invoice.total_text = format_amount(invoice.total_gross)
-        invoice.balance_text = format_amount(invoice.balance)
+        invoice.total_text = format_money(invoice.total_gross, invoice.currency)
+        invoice.balance_text = format_money(invoice.balance, invoice.currency)
         invoice.original_label = invoice.reverses.label if invoice.reverses else ""
     return invoices
 
@@ -264,7 +264,7 @@ def legal_mentions(invoice: Invoice, lines) -> list[str]:
             % {
                 "currency": invoice.currency,
                 "rate": number_format(invoice.exchange_rate, 4),
-                "vat": format_amount(invoice.vat_in_lei, Currency.RON),
+                "vat": format_money(invoice.vat_in_lei, Currency.RON),
             }
         )
     return mentions
@@ -309,8 +309,8 @@ def payment_rows(payments) -> list[Payment]:
     for payment in payments:
         payment.date_text = short_date(payment.date)
         payment.method_label = capfirst(str(methods.get(payment.method, payment.method)))
-        payment.amount_text = format_amount(payment.amount)
-        payment.unallocated_text = format_amount(payment.unallocated) if payment.unallocated else ""
+        payment.amount_text = format_money(payment.amount, payment.currency)
+        payment.unallocated_text = format_money(payment.unallocated, payment.currency) if payment.unallocated else ""
         payment.paid_invoices = [
             (url(allocation.invoice.public_id), allocation.invoice.label, format_amount(allocation.amount))
             for allocation in payment.allocations.all()
@@ -332,7 +332,7 @@ def recent_notices(*, company, limit: int = 10) -> list[PaymentNotice]:
     for notice in notices:
         _with_status(notice)
         notice.url = url(notice.public_id)
-        notice.amount_text = format_amount(notice.amount)
+        notice.amount_text = format_money(notice.amount, notice.currency)
         notice.paid_text = short_date(notice.paid_on)
         notice.invoices_text = ", ".join(link.invoice.label for link in notice.invoice_links.all())
         notice.rejected_because = notice.rejection_reason if notice.status == PaymentNotice.Status.REJECTED else ""
@@ -817,9 +817,9 @@ def _dashboard_card(company, figures: dict, today: date) -> Card:
     overdue_count = sum(t.overdue_count for t in totals)
     amounts = []
     for t in totals:
-        amounts.append((_("De plată (%(currency)s)") % {"currency": t.currency}, _lei(t.outstanding, t.currency)))
+        amounts.append((_("De plată"), format_money(t.outstanding, t.currency)))
         if t.overdue:
-            amounts.append((_("Restant (%(currency)s)") % {"currency": t.currency}, _lei(t.overdue, t.currency)))
+            amounts.append((_("Restant"), format_money(t.overdue, t.currency)))
     return Card(
         "billing",
         _("Facturi"),
@@ -839,10 +839,6 @@ def _dashboard_card(company, figures: dict, today: date) -> Card:
         figures=amounts,
         chart=_invoiced_and_paid_chart(company, today),
     )
-
-
-def _lei(amount, currency: str) -> str:
-    return format_amount(amount, "lei" if currency == "RON" else currency)
 
 
 _MONTHS = [
@@ -1021,7 +1017,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             limit=limit,
             hit=lambda invoice: search.Hit(
                 invoice.label,
-                f"{short_date(invoice.issue_date)} · {_lei(invoice.total_gross, invoice.currency)}"
+                f"{short_date(invoice.issue_date)} · {format_money(invoice.total_gross, invoice.currency)}"
                 f" · {invoice.display_status_label}",
                 url(invoice.public_id),
             ),

@@ -16,7 +16,7 @@ from files.generating import generating_response, reloaded_from_generating
 from files.responses import file_response, safe_filename
 from files.selectors import documents_linked_to
 from portal import audit
-from portal.money import format_amount
+from portal.money import format_money
 from portal.paging import paginate, query_param, query_without
 from portal.tenancy import company_member_required
 
@@ -230,7 +230,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Mulțumim! Plata de %(amount)s a fost anunțată; o confirmăm după ce o găsim în extrasul de cont.")
-                % {"amount": format_amount(data["amount"], data["currency"])},
+                % {"amount": format_money(data["amount"], data["currency"])},
             )
             return redirect("billing:payment_list")
     status = 400 if request.method == "POST" else 200

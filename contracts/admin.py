@@ -11,6 +11,7 @@ from contracts.models import Annex, Contract, ExpiryNotice
 from files.admin import document_links
 from portal.admin_actions import run_service_for_each
 from portal.admin_filters import display_status_filter
+from portal.money import money_column
 
 
 class ContractAdminForm(forms.ModelForm):
@@ -57,8 +58,7 @@ class ContractAdmin(admin.ModelAdmin):
         "status_label",
         "start_date",
         "current_end_date",
-        "current_value",
-        "currency",
+        money_column("current_value", _("valoare")),
     )
     list_filter = (display_status_filter(Contract, _("stare (după date)")), "status", "kind", "currency")
     search_fields = ("number", "title", "company__name", "company__cui")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from contracts.models import Annex, Contract
 from portal import search
 from portal.badges import badge_class
-from portal.money import format_amount
+from portal.money import format_money
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
@@ -45,7 +45,7 @@ def contract_rows(contracts, *, today: date | None = None) -> list[Contract]:
         contract.badge = badge_class("contract", status)
         contract.start_text = short_date(contract.start_date)
         contract.end_text = short_date(contract.current_end_date)
-        contract.value_text = format_amount(contract.current_value)
+        contract.value_text = format_money(contract.current_value, contract.currency)
     return contracts
 
 

@@ -17,6 +17,7 @@ from files.forms import upload_help
 from files.links import LINKABLES
 from files.models import CategoryAccess, Document, DocumentVersion, RequiredRight, StoredFile
 from files.validation import validate_upload
+from portal.money import format_file_size
 
 
 def document_links(obj, *, category: str, upload_label=None, listing_label=None) -> str:
@@ -279,7 +280,7 @@ class CategoryAccessAdmin(admin.ModelAdmin):
 
 @admin.register(StoredFile)
 class StoredFileAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "company", "content_type", "size", "uploaded_by", "created_at")
+    list_display = ("original_name", "company", "content_type", "file_size", "uploaded_by", "created_at")
     list_filter = ("content_type", "created_at")
     search_fields = ("original_name", "company__name", "sha256")
     list_select_related = ("company", "uploaded_by")
@@ -289,11 +290,15 @@ class StoredFileAdmin(admin.ModelAdmin):
         "file",
         "original_name",
         "content_type",
-        "size",
+        "file_size",
         "sha256",
         "uploaded_by",
         "created_at",
     )
+
+    @admin.display(description=_("mărime"), ordering="size")
+    def file_size(self, obj):
+        return format_file_size(obj.size)
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
@@ -26,6 +25,7 @@ from portal import audit
 from portal.api import require
 from portal.api_paging import Page, PullParams, pull
 from portal.api_refs import CompanyRef, FileRef, LinkedRef, Person, company_ref, file_ref, linked_ref, person
+from portal.money import format_file_size
 
 router = Router(tags=["Fișiere"])
 
@@ -169,8 +169,8 @@ def check_size(uploaded: UploadedFile) -> None:
             _("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.")
             % {
                 "name": uploaded.name,
-                "size": filesizeformat(uploaded.size),
-                "limit": filesizeformat(max_upload_size()),
+                "size": format_file_size(uploaded.size),
+                "limit": format_file_size(max_upload_size()),
             },
         )
 

@@ -1,5 +1,4 @@
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from files.links import LINKABLES
@@ -7,6 +6,7 @@ from files.models import Document, hidden_categories
 from files.selectors import SORTS
 from files.validation import allowed_extensions_text, max_upload_size, validate_upload
 from portal.forms import QueryForm
+from portal.money import format_file_size
 
 
 def visible_categories(membership) -> list[tuple[str, str]]:
@@ -17,7 +17,7 @@ def visible_categories(membership) -> list[tuple[str, str]]:
 
 def upload_help() -> str:
     return _("Maximum %(size)s. Tipuri acceptate: %(types)s.") % {
-        "size": filesizeformat(max_upload_size()),
+        "size": format_file_size(max_upload_size()),
         "types": allowed_extensions_text(),
     }
 

@@ -9,7 +9,6 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Replace
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from files.links import LINKABLES
 from files.models import Document, DocumentSeen, DocumentVersion, StoredFile, missing_rights
 from portal import search
+from portal.money import format_file_size
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 
@@ -118,7 +118,7 @@ def with_row_values(documents, *, linked: bool = True) -> list[Document]:
         document.source_label = str(sources.get(document.source, document.source))
         target = document.linked if linked else None
         document.linked_text = f"{capfirst(document.linked_type.name)}: {target}" if target else ""
-        document.file_text = f"{file.extension.upper()}, {filesizeformat(file.size)}"
+        document.file_text = f"{file.extension.upper()}, {format_file_size(file.size)}"
         document.updated_text = short_date(document.updated_at)
     return documents
 

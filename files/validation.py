@@ -12,8 +12,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from portal.money import format_file_size
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def validate_upload(uploaded) -> FileType:
     if uploaded.size > max_upload_size():
         raise _refuse(
             _("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.")
-            % {"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_upload_size())}
+            % {"name": name, "size": format_file_size(uploaded.size), "limit": format_file_size(max_upload_size())}
         )
     file_type = ALLOWED.get(extension)
     if file_type is None:

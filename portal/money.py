@@ -55,6 +55,23 @@ def format_money(amount, currency: str) -> str:
     return f"{sign}{digits} {'lei' if currency == Currency.RON else currency}"
 
 
+def money_column(field: str, description, *, currency: str = "currency", ordering: str | None = None):
+    """An admin list column showing ``obj.<field>`` with its currency once (``obj.<currency>``, a dotted path
+    for a related object's), sortable by the field: ``list_display = (money_column("total_gross", _("total")),)``.
+    """
+
+    def column(obj) -> str:
+        owner = obj
+        for name in currency.split("."):
+            owner = getattr(owner, name)
+        return format_money(getattr(obj, field), owner)
+
+    column.short_description = description
+    column.admin_order_field = ordering or field
+    column.__name__ = f"{field}_money"
+    return column
+
+
 _FILE_SIZE_UNITS = ("KB", "MB", "GB")
 
 

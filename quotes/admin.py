@@ -15,6 +15,7 @@ from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_service_for_each
 from portal.admin_filters import display_status_filter
+from portal.money import format_file_size, format_money, money_column
 from portal.pdf import render_pdf
 from quotes import conf, selectors, services
 from quotes.models import DeliveryAddress, Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
@@ -67,7 +68,7 @@ class OfferOfRequestInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("oferte pentru această cerere")
-    fields = ("offer_link", "revision", "status", "total_gross", "currency", "valid_until", "sent_at")
+    fields = ("offer_link", "revision", "status", "total", "valid_until", "sent_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -76,6 +77,10 @@ class OfferOfRequestInline(admin.TabularInline):
     @admin.display(description=_("ofertă"))
     def offer_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:quotes_offer_change", args=[obj.pk]), obj.number)
+
+    @admin.display(description=_("total cu TVA"))
+    def total(self, obj):
+        return format_money(obj.total_gross, obj.currency)
 
 
 @admin.register(QuoteRequest)
@@ -155,12 +160,12 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join(
             mark_safe("<br>"),
-            '<a href="{}">{}</a> ({} KB)',
+            '<a href="{}">{}</a> ({})',
             (
                 (
                     reverse("admin:quotes_quoterequest_attachment", args=[obj.pk, f.pk]),
                     f.original_name,
-                    max(1, f.size // 1024),
+                    format_file_size(f.size),
                 )
                 for f in files
             ),
@@ -377,8 +382,7 @@ class OfferAdmin(admin.ModelAdmin):
         "revision",
         "company",
         "status_label",
-        "total_gross",
-        "currency",
+        money_column("total_gross", _("total cu TVA")),
         "valid_until",
         "sent_at",
         "decided_by",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Membership
 from portal import search
 from portal.badges import badge_class
-from portal.money import format_amount
+from portal.money import format_money
 from portal.rows import detail_url, short_date
 from portal.summaries import Card, Summary, Urgent, count_of, first_of
 from quotes import conf
@@ -166,7 +166,7 @@ def offer_rows(offers) -> list[Offer]:
         offer.badge = badge_class("offer", status)
         offer.sent_text = short_date(offer.sent_at)
         offer.valid_text = short_date(offer.valid_until)
-        offer.total_text = format_amount(offer.total_gross)
+        offer.total_text = format_money(offer.total_gross, offer.currency)
     return offers
 
 
@@ -285,8 +285,7 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             limit=limit,
             hit=lambda offer: search.Hit(
                 _("Oferta %(number)s") % {"number": offer.number},
-                f"{offer.display_status_label} · "
-                f"{format_amount(offer.total_gross, 'lei' if offer.currency == 'RON' else offer.currency)}",
+                f"{offer.display_status_label} · {format_money(offer.total_gross, offer.currency)}",
                 offer_url(offer.public_id),
             ),
         ),

@@ -29,7 +29,7 @@ from files.models import StoredFile
 from files.responses import safe_filename
 from files.services import store_generated
 from portal import audit, vat
-from portal.money import Currency, cents, format_amount, line_amounts, vat_groups
+from portal.money import Currency, cents, format_money, line_amounts, vat_groups
 from portal.notifications import notify
 from portal.pdf import render_pdf
 from portal.tasks_util import enqueue
@@ -258,7 +258,7 @@ def _check_total(invoice: Invoice) -> None:
             _("Factura storno depășește ce a rămas nestornat din %(invoice)s (%(left)s).")
             % {
                 "invoice": original,
-                "left": format_amount(original.total_gross - original.credited, original.currency),
+                "left": format_money(original.total_gross - original.credited, original.currency),
             }
         )
 

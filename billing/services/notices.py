@@ -25,7 +25,7 @@ from billing.services.payments import payment_record
 from files.services import store_upload
 from portal import audit, events
 from portal.db import retry_on_conflict
-from portal.money import cents, format_amount
+from portal.money import cents, format_money
 from portal.notifications import notify, send_once, send_to_user_once
 from portal.rows import short_date
 from portal.tasks_util import enqueue
@@ -151,7 +151,7 @@ def _duplicate_of(
                 % {
                     "date": short_date(notice.created_at),
                     "reference": notice.reference,
-                    "amount": format_amount(notice.amount, notice.currency),
+                    "amount": format_money(notice.amount, notice.currency),
                     "status": notice.get_status_display(),
                 },
                 notice,

@@ -18,7 +18,7 @@ from accounts.models import Company, User
 from billing.models import ZERO, Invoice, Payment, PaymentAllocation, PaymentNotice
 from billing.services.invoices import invoice_refresh, payment_refresh
 from portal import audit
-from portal.money import cents, format_amount
+from portal.money import cents, format_money
 
 
 def _allocatable(invoice: Invoice, payment: Payment) -> str | None:
@@ -62,15 +62,15 @@ def validate_allocations(*, payment: Payment, rows: Iterable[tuple[Invoice, Deci
         if amount > payable:
             errors.append(
                 _("Pe %(invoice)s se mai pot aloca cel mult %(left)s.")
-                % {"invoice": invoice, "left": format_amount(max(payable, ZERO), invoice.currency)}
+                % {"invoice": invoice, "left": format_money(max(payable, ZERO), invoice.currency)}
             )
     total = sum((amount for _invoice, amount in rows), ZERO)
     if total > payment.amount:
         errors.append(
             _("Alocările (%(total)s) depășesc suma plății (%(amount)s).")
             % {
-                "total": format_amount(total, payment.currency),
-                "amount": format_amount(payment.amount, payment.currency),
+                "total": format_money(total, payment.currency),
+                "amount": format_money(payment.amount, payment.currency),
             }
         )
     if errors:
@@ -83,7 +83,7 @@ def clean_payment_fields(payment: Payment) -> None:
         errors["amount"] = _("Suma trebuie să fie pozitivă.")
     elif payment.pk and payment.amount is not None and payment.amount < payment.allocated:
         errors["amount"] = _("Plata are deja %(allocated)s alocați pe facturi: suma nu poate fi mai mică.") % {
-            "allocated": format_amount(payment.allocated, payment.currency)
+            "allocated": format_money(payment.allocated, payment.currency)
         }
     if payment.pk and payment.allocations.exclude(invoice__currency=payment.currency).exists():
         errors["currency"] = _("Plata are alocări pe facturi în altă monedă.")

@@ -190,7 +190,7 @@ def test_the_allocation_inline_refuses_too_much(client, staff, company_a):
         **inline("allocations", [{"invoice": invoice.pk, "amount": "300.00"}]),
     }
     response = client.post(reverse("admin:billing_payment_add"), data)
-    assert response.status_code == 200 and "cel mult 100,00 RON" in response.content.decode()
+    assert response.status_code == 200 and "cel mult 100,00 lei" in response.content.decode()
     assert not Payment.objects.exists() and fresh(invoice).status == "emisa"
 
 

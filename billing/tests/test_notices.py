@@ -196,7 +196,7 @@ def test_the_invoice_page_lists_its_pending_announcements_with_who(client, admin
     page = response.content.decode()
     assert "Plăți anunțate, în verificare" in page
     assert "OP 118" in page and "OP 119" in page and "OP 120" not in page
-    assert "Ana Popescu" in page and "Ion Vasilescu" in page and "600,00 RON" in page
+    assert "Ana Popescu" in page and "Ion Vasilescu" in page and "600,00 lei" in page
 
 
 def test_the_notice_page_is_the_companys_own(client, admin_a, member_b, company_a, invoice):

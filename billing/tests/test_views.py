@@ -81,7 +81,7 @@ def test_list_shows_outstanding_and_overdue_per_currency(client, admin_a, invoic
     ron, eur = response.context["totals"]
     assert (ron.currency, ron.outstanding, ron.overdue, ron.credit) == ("RON", D("1715.00"), D("1210.00"), D("50.00"))
     assert (eur.currency, eur.outstanding, eur.overdue) == ("EUR", D("100.00"), D("0.00"))
-    assert 'data-total="outstanding-RON">1.715,00' in page and 'data-total="overdue-RON">1.210,00' in page
+    assert 'data-total="outstanding-RON">1.715,00 lei<' in page and 'data-total="overdue-RON">1.210,00 lei<' in page
     assert "A 5" not in page and "4 documente" in page
     assert "table-danger" in page and "table-warning" in page  # overdue and due-soon highlighting
 
@@ -158,7 +158,7 @@ def test_detail_shows_lines_vat_payments_and_balance(client, admin_a, company_a,
     page = response.content.decode()
     invoice = fresh(invoice)
     assert invoice.balance == D("242.00") + D("55.50") - D("55.50") - D("100.00")
-    assert 'data-total="gross">297,50 RON' in page and 'data-total="balance">142,00 RON' in page
+    assert 'data-total="gross">297,50 lei' in page and 'data-total="balance">142,00 lei' in page
     assert "OP 991" in page and "Aviz de însoțire" in page and "Factură storno" in page
     assert [row["rate"] for row in response.context["vat_rows"]] == [21, 11]
 
@@ -216,7 +216,7 @@ def test_regenerating_replaces_the_stored_pdf(company_a, django_capture_on_commi
 def test_payments_page_lists_allocations_notices_and_credit(client, admin_a, invoices_a):
     client.force_login(admin_a)
     page = client.get(reverse("billing:payment_list")).content.decode()
-    assert "OP 3" in page and "A 3" in page and "avans nealocat de 50,00 RON" in page
+    assert "OP 3" in page and "A 3" in page and "avans nealocat de 50,00 lei:" in page
 
 
 # --- announcing a payment -------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_announcing_a_payment_keeps_the_proof_and_tells_staff(
     assert notice.company == company_a and notice.announced_by == admin_a and notice.status == "pending"
     assert notice.proof.company == company_a and notice.proof.original_name == "ordin.pdf"
     assert [link.invoice for link in notice.invoice_links.all()] == [invoices_a["late"]]
-    assert mailoutbox[0].to == ["contabilitate@furnizor.ro"] and "1.210,00 RON" in mailoutbox[0].subject
+    assert mailoutbox[0].to == ["contabilitate@furnizor.ro"] and "1.210,00 lei" in mailoutbox[0].subject
     assert fresh(invoices_a["late"]).status == "emisa"  # nothing is paid until staff confirm
     detail = client.get(reverse("billing:invoice_detail", args=[invoices_a["late"].public_id]))
     assert "Plată anunțată, în verificare" in detail.content.decode() and "OP 555" in detail.content.decode()

@@ -164,5 +164,5 @@ def test_the_form_shows_the_refusal_on_the_file_field():
 def test_the_form_help_text_states_the_limit_and_types(settings):
     settings.FILES_MAX_UPLOAD_MB = 20
     help_text = str(DocumentUploadForm().fields["file"].help_text)
-    assert "20,0" in help_text  # Django's Romanian filesizeformat: "20,0 MO"
+    assert "Maximum 20 MB." in help_text  # not Django's Romanian filesizeformat: "20,0 MO"
     assert "pdf" in help_text and "docx" in help_text

@@ -135,7 +135,7 @@ def test_the_accept_page_confirms_with_the_two_optional_fields(client, admin_a, 
     assert f'href="{accept_url(offer)}"' in page  # the button opens the confirmation, it decides nothing
     page = client.get(accept_url(offer)).content.decode()
     assert 'name="po_number"' in page and 'name="note"' in page and "Confirm acceptarea" in page
-    assert "4.840,00 RON" in page
+    assert "4.840,00 lei" in page
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT
 

@@ -154,8 +154,8 @@ def test_detail_shows_lines_totals_and_the_decision_buttons(client, admin_a, com
     assert (totals.net, totals.vat, totals.gross) == (offer.total_net, offer.total_vat, offer.total_gross)
     assert totals.net == Decimal("6816.34")  # 6616.35 + 199.99
     assert (
-        "6.816,34 RON" in page
-        and f"{offer.total_gross:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " RON" in page
+        "6.816,34 lei" in page
+        and f"{offer.total_gross:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + " lei" in page
     )
     assert accept_url(offer) in page and reject_url(offer) in page and "data-confirm" in page
     assert 'name="reason"' in page
@@ -219,7 +219,7 @@ def test_accepting_records_who_when_ip_revision_and_totals(
     }
     staff_mail = [m for m in mailoutbox if m.to == ["vanzari@furnizor.ro"]]
     assert len(staff_mail) == 1 and "a acceptat oferta" in staff_mail[0].subject
-    assert "192.0.2.10" in staff_mail[0].body and "4.840,00 RON" in staff_mail[0].body
+    assert "192.0.2.10" in staff_mail[0].body and "4.840,00 lei" in staff_mail[0].body
     assert offer.pdf is not None  # rendered again, with the acceptance
     page = client.get(offer.get_absolute_url()).content.decode()
     assert "Oferta %s a fost acceptată" % offer.number in page
