@@ -2,13 +2,20 @@
 allauth's and ours), no English left in the admin."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import django.contrib.admin
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation.trans_real import DjangoTranslation
+
+from billing.forms import PaymentNoticeForm
+from billing.models import Invoice
+from portal.forms import AmountField, WholeNumberField, largest_number
+from quotes.forms import RequestLineForm
 
 CEDILLA = re.compile("[şţŞŢ]")
 
@@ -62,3 +69,71 @@ def test_admin_form_errors_read_in_romanian():
         assert ngettext("Please correct the error below.", "Please correct the errors below.", 3) == (
             "Corectați erorile de mai jos."
         )
+
+
+# --- Number errors say what is allowed, in the reader's locale ------------------------------------
+
+
+def quantity_errors(quantity: str) -> list[str]:
+    form = RequestLineForm(data={"product": "Cablu", "quantity": quantity})
+    form.is_valid()
+    return form.errors.get("quantity", [])
+
+
+@pytest.mark.parametrize("typed", ["1e30", "1000000000", "1 000 000 000"])
+def test_a_quantity_with_too_many_digits_says_the_largest_allowed(typed):
+    with translation.override("ro"):
+        assert quantity_errors(typed) == ["Introduceți cel mult 999.999.999,999."]
+
+
+def test_a_quantity_with_too_many_decimals_says_how_many_are_allowed():
+    with translation.override("ro"):
+        assert quantity_errors("1,23456") == ["Introduceți cel mult 3 zecimale."]
+        assert quantity_errors("999999999,999") == []
+
+
+def test_the_quantity_keeps_its_own_zero_message():
+    with translation.override("ro"):
+        assert quantity_errors("0") == ["Cantitatea trebuie să fie mai mare decât zero."]
+
+
+def test_the_largest_quantity_is_written_in_the_english_locale():
+    with translation.override("en"):
+        (message,) = quantity_errors("1e30")
+    assert "999,999,999.999" in message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("0", "Introduceți cel puțin 0,01."),
+        ("-5", "Introduceți cel puțin 0,01."),
+        ("1e30", "Introduceți cel mult 999.999.999.999,99."),
+        ("10.001", "Introduceți cel mult 2 zecimale."),
+    ],
+)
+def test_the_payment_notice_amount_says_what_is_allowed(typed, error):
+    with translation.override("ro"):
+        form = PaymentNoticeForm(data={"amount": typed}, invoices=Invoice.objects.none())
+        form.is_valid()
+        assert form.errors["amount"] == [error]
+
+
+def test_one_decimal_and_whole_numbers():
+    with translation.override("ro"):
+        with pytest.raises(ValidationError) as one_decimal:
+            AmountField(max_digits=4, decimal_places=1, localize=True).clean("1,25")
+        with pytest.raises(ValidationError) as whole:
+            AmountField(max_digits=4, decimal_places=0, localize=True).clean("1,5")
+        with pytest.raises(ValidationError) as too_large:
+            WholeNumberField(min_value=0, max_value=2147483647).clean("99999999999")
+    assert one_decimal.value.messages == ["Introduceți cel mult o zecimală."]
+    assert whole.value.messages == ["Introduceți un număr întreg."]
+    assert too_large.value.messages == ["Introduceți cel mult 2.147.483.647."]
+
+
+def test_largest_number():
+    assert largest_number(12, 3) == Decimal("999999999.999")
+    assert largest_number(14, 2) == Decimal("999999999999.99")
+    assert largest_number(5, 0) == Decimal("99999")
