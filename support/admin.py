@@ -327,6 +327,8 @@ class TicketAdmin(admin.ModelAdmin):
             if not message_form.has_changed() or not message_form.cleaned_data.get("body"):
                 continue
             data = message_form.cleaned_data
+            # A public reply carries the new status: the client gets one email that says both.
+            status = None if data["is_internal"] else getattr(request, "_support_new_status", None)
             try:
                 formset.new_objects.append(
                     services.ticket_staff_message(
@@ -335,14 +337,17 @@ class TicketAdmin(admin.ModelAdmin):
                         body=data["body"],
                         is_internal=data["is_internal"],
                         attachments=data["attachments"],
+                        status=status,
                     )
                 )
+                if status:
+                    request._support_new_status = None
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # After the reply: "answered, now waiting for you" reads in that order in the client's mailbox.
+        # A status not carried by a public reply (none written, or an internal note) is set on its own.
         status = getattr(request, "_support_new_status", None)
         if status:
             try:

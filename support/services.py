@@ -262,17 +262,33 @@ def ticket_reply(
 
 @transaction.atomic
 def ticket_staff_message(
-    *, ticket: Ticket, user: User, body: str, is_internal: bool = False, attachments: Sequence[UploadedFile] = ()
+    *,
+    ticket: Ticket,
+    user: User,
+    body: str,
+    is_internal: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    status: str | None = None,
 ) -> Message:
     """A staff reply (the client is emailed) or an internal note (nobody outside staff ever sees it).
 
     The first public reply answers the ticket (first-response target) and moves "deschis" to "în lucru".
+    With ``status`` the ticket also moves there, as ``ticket_set_status`` would; a public reply then tells
+    the client both in one email (an internal note leaves the status change its own email).
     """
     if not user.is_staff:
         raise ValidationError(_("Doar personalul furnizorului poate răspunde ca suport."))
+    if status is not None and status not in Ticket.Status.values:
+        raise ValidationError(_("Stare necunoscută."))
     ticket = _locked(ticket)
     body = _clean_text(body, field="body", max_length=BODY_MAX)
-    return _post_staff_message(ticket, user=user, body=body, is_internal=is_internal, attachments=attachments)
+    message = _post_staff_message(ticket, user=user, body=body, is_internal=is_internal, attachments=attachments)
+    change = None
+    if status is not None and status != ticket.status:
+        change = _staff_sets_status(ticket, status, by=user, now=message.created_at, notify=is_internal)
+    if not is_internal:
+        enqueue(tasks.notify_ticket_message, message.pk, change.pk if change else None)
+    return message
 
 
 class ReplyChanged(Exception):
@@ -306,6 +322,7 @@ def ticket_erp_reply(
         author_name=(author_name or "").strip()[:120],
         erp_key=erp_key,
     )
+    enqueue(tasks.notify_ticket_message, message.pk)
     return message, "created"
 
 
@@ -320,7 +337,7 @@ def _post_staff_message(
     erp_key: str = "",
 ) -> Message:
     """The supplier's message on ``ticket`` (locked by the caller): the first public one answers the ticket
-    (first-response target) and moves "deschis" to "în lucru"; a public one emails the client."""
+    (first-response target) and moves "deschis" to "în lucru". The caller enqueues the client's email."""
     now = timezone.now()
     message = Message.objects.create(
         company=ticket.company,
@@ -348,9 +365,17 @@ def _post_staff_message(
         attachments=len(stored),
         **({"erp_key": erp_key} if erp_key else {}),
     )
-    if not is_internal:
-        enqueue(tasks.notify_ticket_message, message.pk)
     return message
+
+
+def _staff_sets_status(ticket: Ticket, status: str, *, by: User, now, notify: bool) -> StatusChange:
+    """Staff move ``ticket`` (locked by the caller) to ``status``, audited; ``notify`` emails the client."""
+    old = ticket.status
+    change = _set_status(ticket, status, by=by, by_staff=True, now=now, notify=notify)
+    ticket.last_activity_at = now
+    ticket.save(update_fields=TICKET_FIELDS)
+    audit.record(action="ticket.status_changed", company=ticket.company, user=by, obj=ticket, old=old, new=status)
+    return change
 
 
 @transaction.atomic
@@ -364,12 +389,7 @@ def ticket_set_status(*, ticket: Ticket, status: str, by: User) -> Ticket:
             _("Tichetul %(number)s este deja %(status)s.")
             % {"number": ticket.number, "status": ticket.get_status_display()}
         )
-    now = timezone.now()
-    old = ticket.status
-    _set_status(ticket, status, by=by, by_staff=True, now=now, notify=True)
-    ticket.last_activity_at = now
-    ticket.save(update_fields=TICKET_FIELDS)
-    audit.record(action="ticket.status_changed", company=ticket.company, user=by, obj=ticket, old=old, new=status)
+    _staff_sets_status(ticket, status, by=by, now=timezone.now(), notify=True)
     return ticket
 
 

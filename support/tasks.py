@@ -1,7 +1,8 @@
 """Ticket emails, sent after commit; each is keyed by event and recipient, so a retry sends nothing twice.
 
 Staff hear of new tickets, client replies and client status changes; the client (the opener and
-every colleague who wrote on the ticket) hears of staff replies and staff status changes.
+every colleague who wrote on the ticket) hears of staff replies and staff status changes, one email
+for a reply that also changed the status.
 Internal notes never reach a task that writes to a client.
 """
 
@@ -67,18 +68,20 @@ def notify_ticket_opened(ticket_id: int) -> None:
 
 
 @shared_task
-def notify_ticket_message(message_id: int) -> None:
+def notify_ticket_message(message_id: int, change_id: int | None = None) -> None:
+    """A public message; ``change_id``: the status the staff reply also set, told in the same email."""
     message = _ticket(Message.objects.select_related("author"), message_id)
     if message is None or message.is_internal:
         return
     ticket = message.ticket
     key = f"ticket-message:{message.pk}"
     if message.from_staff:
+        change = StatusChange.objects.filter(pk=change_id, ticket=ticket).first() if change_id else None
         _to_clients(
             ticket,
             key=key,
             template="support_reply",
-            context={"message": message},
+            context={"message": message, "change": change},
             title=lambda t: _("Răspuns nou la tichetul %(number)s") % {"number": t.number},
         )
     else:

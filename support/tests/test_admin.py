@@ -145,8 +145,28 @@ def test_reply_then_status_assignment_and_priority_in_one_save(
         "Senzor defect (E42)",
     )
     assert ticket.first_response_due == ticket.created_at + timedelta(hours=2)
-    subjects = [m.subject for m in mailoutbox]
-    assert len(subjects) == 2 and "Răspuns la tichetul" in subjects[0] and "așteaptă" in subjects[1]
+    # One email says both: the reply and the new status.
+    [email] = mailoutbox
+    assert "Răspuns la tichetul" in email.subject and "așteaptă" in email.subject
+    assert "Ce serie are aparatul?" in email.body and "Tichetul este acum: așteaptă" in email.body
+    assert "Echipa de suport așteaptă răspunsul dvs." in email.alternatives[0][0]
+
+
+def test_internal_note_with_a_status_change_emails_only_the_status(
+    client, staff, ticket, admin_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    data = form_data(
+        client,
+        ticket,
+        **{"messages-2-0-body": "Doar pentru noi.", "messages-2-0-is_internal": "on", "status": Ticket.Status.RESOLVED},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change_url(ticket), data).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    [email] = mailoutbox
+    assert "rezolvat" in email.subject and "Doar pentru noi." not in email.body
 
 
 def test_actions_call_the_services(client, staff, ticket, admin_a, mailoutbox, django_capture_on_commit_callbacks):

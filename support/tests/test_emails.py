@@ -93,6 +93,41 @@ def test_status_change_by_staff_emails_the_client_in_their_language(
     assert len(mailoutbox) == 1
 
 
+@pytest.mark.parametrize("status", [Ticket.Status.WAITING, Ticket.Status.RESOLVED])
+def test_a_staff_reply_that_changes_the_status_sends_one_email_that_says_both(
+    company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks, status
+):
+    ticket = services.ticket_open(company=company_a, user=admin_a, subject="Senzor", description="D")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.ticket_staff_message(ticket=ticket, user=staff, body="Am schimbat senzorul.", status=status)
+    ticket.refresh_from_db()
+    assert ticket.status == status and ticket.first_responded_at
+    change = StatusChange.objects.get(ticket=ticket, to_status=status)
+    assert change.by == staff and change.by_staff
+    [email] = mailoutbox
+    label = str(Ticket.Status(status).label)
+    assert email.to == [admin_a.email] and ticket.number in email.subject and label in email.subject
+    html = email.alternatives[0][0]
+    for part in (email.body, html):
+        assert "Am schimbat senzorul." in part and f"Tichetul este acum: {label}." in part
+        assert f"https://portal.example.ro{ticket.get_absolute_url()}" in part
+    assert admin_a.notifications.filter(kind="ticket.updated").count() == 1
+    tasks.notify_ticket_message(message.pk, change.pk)  # a redelivered task
+    assert len(mailoutbox) == 1
+
+
+def test_a_reply_with_the_status_the_reply_sets_anyway_is_a_plain_reply(
+    company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    ticket = services.ticket_open(company=company_a, user=admin_a, subject="S", description="D")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_staff_message(ticket=ticket, user=staff, body="Preluat.", status=Ticket.Status.IN_PROGRESS)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.IN_PROGRESS
+    [email] = mailoutbox
+    assert "Tichetul este acum" not in email.body
+
+
 def test_client_close_and_reopen_tell_staff_not_the_client(
     company_a, admin_a, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
