@@ -1,12 +1,13 @@
 """Expedieri in Chromium, desktop and phone: staff dispatch in admin and add the carrier's "în tranzit"
 event → the client sees it on the way with the timeline → staff mark it delivered → the client confirms
-receipt (with the confirmation dialog); after a reported problem, receipt only "cu obiecțiuni"."""
+receipt (after the confirmation dialog); after a reported problem, receipt only "cu obiecțiuni"."""
 
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shipments.models import Shipment
 from shipments.tests.factories import CarrierFactory, ShipmentFactory, ShipmentItemFactory, add_event
@@ -77,12 +78,13 @@ def _client_confirms_receipt(visitor, shipment, admin_a):
     visitor.check()
     assert page.locator("h1 + .badge").inner_text().strip() == "livrată"
     visitor.shot("shipments-detail-delivered")
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Confirm primirea").click()
+    dialog = page.get_by_role("dialog", name="Confirmați că ați primit marfa în stare bună?")
+    expect(dialog).to_contain_text(shipment.number)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Confirm primirea în stare bună").click()
     page.wait_for_load_state("load")
     visitor.check()
-    assert dialogs == ["Confirmați că ați primit marfa în stare bună?"]
     assert page.get_by_text("Ați confirmat primirea expedierii EXP-2026-0142").is_visible()
     assert page.get_by_text(re.compile("Primire confirmată de Ana Popescu")).is_visible()
     visitor.shot("shipments-detail-received")
@@ -158,12 +160,13 @@ def test_after_a_reported_problem_receipt_is_confirmed_only_with_objections(visi
     ticket_link = receipt.get_by_role("link", name=ticket.number)
     assert ticket_link.get_attribute("href") == reverse("support:detail", args=[ticket.public_id])
     visitor.shot("shipments-detail-objections-offered")
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     receipt.get_by_role("button", name="Confirm primirea cu obiecțiuni").click()
+    dialog = page.get_by_role("dialog", name="Confirmați primirea cu obiecțiuni?")
+    expect(dialog).to_contain_text(f"Obiecțiunile rămân în tichetul {ticket.number}.")
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Confirm primirea cu obiecțiuni").click()
     page.wait_for_load_state("load")
     visitor.check()
-    assert dialogs == [f"Confirmați primirea cu obiecțiuni? Obiecțiunile rămân în tichetul {ticket.number}."]
     assert page.get_by_text("Ați confirmat primirea expedierii EXP-2026-0139 cu obiecțiuni.").is_visible()
     assert page.get_by_text(re.compile("Primire confirmată cu obiecțiuni de Ana Popescu")).is_visible()
     visitor.shot("shipments-detail-received-with-objections")
