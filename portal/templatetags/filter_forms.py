@@ -124,3 +124,13 @@ def _input(field: forms.BoundField, value, classes: str, attrs: dict) -> str:
         classes,
         _attrs(attrs),
     )
+
+
+@register.filter
+def active_filter_count(form) -> int:
+    """How many of a list's filters the query string sets ("Filtre (2)"); the order of the list is not a filter."""
+    if not isinstance(form, forms.Form) or not form.is_bound:
+        return 0
+    return sum(
+        1 for field in form if field.name != "sort" and not field.is_hidden and field.data not in (None, "", [], False)
+    )
