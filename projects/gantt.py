@@ -11,6 +11,11 @@ spanning the phase); bars coloured by status with a darker inner bar for the don
 tasks outlined in red; milestones as diamonds; dependencies as elbow lines from the end of the
 predecessor to the start of the successor, ending in an arrowhead; a dotted line for today and a
 dashed one for the planned end of the project. Only the time axis zooms and pans.
+
+The figure counts rows in row units (row 0 at the top). gantt.js lays it out for the page's width: it wraps
+every label whole (never cut) over as many lines as it needs, gives each row the height of its label, puts
+the labels in a column left of the bars at desktop width and above each bar at phone width, and draws the
+date axis in a separate strip that stays in view while the page scrolls.
 """
 
 from __future__ import annotations
@@ -28,12 +33,9 @@ from projects.models import Project, Task
 from projects.selectors import Schedule
 
 DAY_MS = 86_400_000
-ROW_PX = 26
-LABEL_CHARS = 42
-COMPACT_LABEL_CHARS = 17
-PHONE_SPAN_DAYS = 100
-LABEL_PX = 290  # the labels' column at desktop width
-COMPACT_LABEL_PX = 132  # and at phone width, where labels are shorter
+ROW_PX = 26  # a row with a one-line label
+LINE_PX = 15  # each further line of a wrapped label
+LABEL_PX = 290  # the labels' column at desktop width (at phone width each label is above its bar)
 COMPACT_WIDTH_PX = 576  # below this chart width: phone layout (gantt.js)
 LABEL_DOMAIN = 0.28  # the column's share before gantt.js sizes it
 
@@ -141,7 +143,8 @@ def _locale() -> dict:
 
 def _label_trace(labels: dict, meta: str, *, bold: bool = False) -> dict:
     """Row labels as a text trace on their own axis: plotly lays out 500 axis tick labels one
-    measurement at a time (seconds); a text trace draws them in a few milliseconds."""
+    measurement at a time (seconds); a text trace draws them in a few milliseconds. Whole labels: gantt.js
+    wraps them to the column's width."""
     return {
         "type": "scatter",
         "mode": "text",
@@ -149,10 +152,10 @@ def _label_trace(labels: dict, meta: str, *, bold: bool = False) -> dict:
         "meta": meta,
         "xaxis": "x2",
         "yaxis": "y",
-        "x": [1] * len(labels["y"]),
+        "x": [0] * len(labels["y"]),
         "y": labels["y"],
         "text": labels["text"],
-        "textposition": "middle left",
+        "textposition": "middle right",
         "textfont": {"size": 12, "color": "#212529", "weight": "bold" if bold else "normal"},
         "hoverinfo": "skip",
         "cliponaxis": False,
@@ -160,27 +163,12 @@ def _label_trace(labels: dict, meta: str, *, bold: bool = False) -> dict:
     }
 
 
-def _focus(schedule: Schedule, first: date, last: date, pad: timedelta) -> list[str] | None:
-    """At phone width a long project starts zoomed on the weeks around today, reaching back to the
-    late tasks (the toolbar's autoscale button shows it all): bars stay wide enough to read and touch."""
-    today = schedule.today
-    if (last - first).days <= PHONE_SPAN_DAYS or not first <= today <= last:
-        return None
-    back = min(
-        [today - timedelta(days=PHONE_SPAN_DAYS // 3), *(task.end - timedelta(days=5) for task in schedule.late_tasks)]
-    )
-    back = max(back, today - timedelta(days=PHONE_SPAN_DAYS * 2 // 3))
-    begin = max(first - pad, back)
-    end = min(last + pad, begin + timedelta(days=PHONE_SPAN_DAYS))
-    return [begin.isoformat(), end.isoformat()]
-
-
 @dataclass
 class _Rows:
     """Which row each task and phase heading takes, their labels, and the phases' background bands."""
 
-    phase_labels: dict = field(default_factory=lambda: {"y": [], "text": [], "compact": []})
-    task_labels: dict = field(default_factory=lambda: {"y": [], "text": [], "compact": []})
+    phase_labels: dict = field(default_factory=lambda: {"y": [], "text": []})
+    task_labels: dict = field(default_factory=lambda: {"y": [], "text": []})
     bands: list[dict] = field(default_factory=list)
     of_task: dict[int, int] = field(default_factory=dict)
     phases: list[tuple[int, object]] = field(default_factory=list)
@@ -189,8 +177,7 @@ class _Rows:
 
 def _label(labels: dict, row: int, text: str) -> None:
     labels["y"].append(row)
-    labels["text"].append(escape(_clip(text, LABEL_CHARS), quote=False))
-    labels["compact"].append(escape(_clip(text, COMPACT_LABEL_CHARS), quote=False))
+    labels["text"].append(escape(text, quote=False))
 
 
 def _layout_rows(schedule: Schedule, words: _Words) -> _Rows:
@@ -204,11 +191,7 @@ def _layout_rows(schedule: Schedule, words: _Words) -> _Rows:
             rows.count += 1
         for task in phase.tasks:
             rows.of_task[task.pk] = rows.count
-            prefix = "◆ " if task.is_milestone else ""
-            labels = rows.task_labels
-            labels["y"].append(rows.count)
-            labels["text"].append(escape(prefix + _clip(task.title, LABEL_CHARS), quote=False))
-            labels["compact"].append(escape(prefix + _clip(task.title, COMPACT_LABEL_CHARS), quote=False))
+            _label(rows.task_labels, rows.count, ("◆ " if task.is_milestone else "") + task.title)
             rows.count += 1
         if schedule.grouped and index % 2 == 0:
             rows.bands.append(
@@ -518,13 +501,8 @@ def gantt_payload(project: Project, schedule: Schedule) -> dict:
     return {
         "figure": {"data": data, "layout": layout},
         "config": _config(project),
-        "labels": {"wide_px": LABEL_PX, "compact_px": COMPACT_LABEL_PX, "compact_width": COMPACT_WIDTH_PX},
-        "compact": {
-            "phase-labels": rows.phase_labels["compact"],
-            "task-labels": rows.task_labels["compact"],
-            "font_size": 11,
-            "nticks": 4,
-            "range": _focus(schedule, first, last, pad),
-        },
+        "rows": {"row_px": ROW_PX, "line_px": LINE_PX},
+        "labels": {"wide_px": LABEL_PX, "compact_width": COMPACT_WIDTH_PX},
+        "compact": {"font_size": 11, "nticks": 5},
         "locale": _locale(),
     }

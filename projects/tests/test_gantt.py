@@ -91,7 +91,17 @@ def test_rows_are_grouped_under_phase_headings(sample):
     ]
     assert phases["textfont"]["weight"] == "bold" and phases["xaxis"] == tasks["xaxis"] == "x2"
     assert trace(sample, "Faze")["y"] == [0, 3, 6]
-    assert sample["compact"]["task-labels"][2] == "Configurarea mod…"  # 17 characters at phone width
+    # The first row is the top one, at the edge of the y range: no empty band above it.
+    assert sample["figure"]["layout"]["yaxis"]["range"] == [7.5, -0.5]
+
+
+def test_labels_are_whole_for_gantt_js_to_wrap():
+    title = "Configurarea companiei, a gestiunilor și a punctelor de lucru din toate județele"
+    payload = gantt_payload(project(), build_schedule([task(1, title, 0, 3)], [], today=today()))
+    labels = trace(payload, "task-labels")
+    assert labels["text"] == [title]  # never cut: at phone width gantt.js wraps it over several lines
+    assert labels["x"] == [0] and labels["textposition"] == "middle right"  # left-aligned in their column
+    assert payload["rows"] == {"row_px": 26, "line_px": 15} and payload["labels"]["compact_width"] == 576
 
 
 def test_bars_are_coloured_by_status_with_the_done_fraction_and_late_outline(sample):
@@ -138,13 +148,12 @@ def test_user_text_is_escaped():
     assert trace(payload, "task-labels")["text"] == ["&lt;img src=x onerror=alert(1)&gt;"]
 
 
-def test_phones_start_on_the_weeks_around_today():
-    tasks = [task(1, "Lung", -200, 200)]
+def test_phones_show_the_whole_project_so_every_row_has_its_bar():
+    tasks = [task(1, "Primul", -200, -190), task(2, "Lung", -200, 200)]
     payload = gantt_payload(project(), build_schedule(tasks, [], today=today()))
-    begin, end = payload["compact"]["range"]
-    assert begin <= today().isoformat() <= end
-    short = gantt_payload(project(), build_schedule([task(1, "Scurt", -5, 5)], [], today=today()))
-    assert short["compact"]["range"] is None
+    begin, end = payload["figure"]["layout"]["xaxis"]["range"]
+    assert begin <= days(-200).isoformat() and end >= days(200).isoformat()
+    assert "range" not in payload["compact"]  # no zoom on the weeks around today that leaves the first rows empty
 
 
 def synthetic(count: int) -> tuple[list[Task], list[tuple[int, int]]]:

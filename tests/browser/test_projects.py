@@ -48,6 +48,30 @@ def hover_a_visible_bar(page):
     return label.first.text_content()
 
 
+def assert_whole_labels_and_a_sticky_axis(page):
+    """Every task's label is whole (wrapped, never cut with "…"), the first row starts at the top of the plot,
+    and halfway down the chart the date axis is still in view, just under the page's sticky header."""
+    labels = page.locator("#gantt-chart .textpoint").all_text_contents()
+    assert len(labels) > 40 and not any("…" in label for label in labels)
+    gap = page.evaluate(
+        """() => {
+        const plot = document.querySelector('#gantt-chart .nsewdrag').getBoundingClientRect();
+        const first = document.querySelector('#gantt-chart .textpoint').getBoundingClientRect();
+        return first.top - plot.top;
+    }"""
+    )
+    assert 0 <= gap < 26, gap  # no empty band above the first row
+    page.evaluate(
+        "() => { const chart = document.getElementById('gantt-chart');"
+        " window.scrollTo(0, chart.getBoundingClientRect().top + window.scrollY + chart.offsetHeight / 2); }"
+    )
+    page.wait_for_timeout(200)
+    header = page.locator(".portal-header").bounding_box()
+    axis = page.locator("#gantt-axis").bounding_box()
+    assert abs(axis["y"] - (header["y"] + header["height"])) < 2, (axis, header)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def test_client_follows_a_project_on_its_gantt_chart(visitor, company_a, admin_a, staff):
     demo.seed({"companies": [company_a], "users": {}, "staff": staff})
     project = Project.objects.get(company=company_a, code="PRJ-2026-014")
@@ -68,8 +92,9 @@ def test_client_follows_a_project_on_its_gantt_chart(visitor, company_a, admin_a
     # The chart is drawn: task bars, milestone diamonds, dependency lines, the Romanian time axis.
     assert page.locator("#gantt-chart.js-plotly-plot .bars path").count() > 40
     assert page.locator("#gantt-chart .scatterlayer .point").count() > 5
-    assert page.locator("#gantt-chart .xtick text").count() >= 3
+    assert page.locator("#gantt-axis .xtick text").count() >= 3  # the dates are drawn in the sticky strip
     visitor.shot("project-detail")
+    assert_whole_labels_and_a_sticky_axis(page)
 
     text = hover_a_visible_bar(page)
     assert re.search(r"Stare: (finalizat|în lucru|neînceput|în așteptare)", text), text
