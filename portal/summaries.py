@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery
+from django.db.models import Aggregate, Count, IntegerField, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 
@@ -62,3 +62,32 @@ def first_of(queryset: QuerySet, ordering: tuple, **fields: str) -> dict:
     """Fields of the first row of ``queryset`` in ``ordering``, each as a scalar subquery."""
     ordered = queryset.order_by(*ordering)
     return {name: Subquery(ordered.values(field)[:1]) for name, field in fields.items()}
+
+
+# Joins the texts of ``texts_of``: a control character no name or title holds, so the card can split them.
+TEXT_SEPARATOR = "\x1f"
+
+
+class _JoinedTexts(Aggregate):
+    """A group's texts joined by ``TEXT_SEPARATOR``: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(TEXT_SEPARATOR))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def texts_of(queryset: QuerySet, expression) -> Coalesce:
+    """The values of ``expression`` over one company's rows of ``queryset`` (in no order), as one scalar
+    subquery; ``split_texts`` reads them back."""
+    joined = queryset.order_by().values("company").annotate(texts=_JoinedTexts(expression)).values("texts")
+    return Coalesce(Subquery(joined), Value(""), output_field=TextField())
+
+
+def split_texts(value: str) -> list[str]:
+    """The texts of a ``texts_of`` figure, sorted."""
+    return sorted(text for text in value.split(TEXT_SEPARATOR) if text)

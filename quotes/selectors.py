@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -17,7 +18,7 @@ from portal import search
 from portal.badges import badge_class
 from portal.money import format_money
 from portal.rows import detail_url, short_date
-from portal.summaries import Card, Summary, Urgent, count_of, first_of
+from portal.summaries import Card, Summary, Urgent, count_of, first_of, split_texts, texts_of
 from quotes import conf
 from quotes.models import Offer, OfferLine, Product, QuoteRequest, QuoteRequestLine
 from quotes.totals import offer_totals
@@ -172,9 +173,12 @@ def offer_rows(offers) -> list[Offer]:
 
 # --- the dashboard ----------------------------------------------------------------------------------------
 
+DECIDERS_NAMED = 3  # the names the offers' card lists to a member who may not decide; "and N more" after them
+
 
 def dashboard_summary(company, membership, *, today: date | None = None) -> Summary:
-    """The offers waiting for the client's decision, the first to expire, and the quotes' activity."""
+    """The offers waiting for a decision, the first to expire, and the quotes' activity. A member who may not
+    decide reads who can: the names come with the other figures, in the dashboard's one query."""
     offers = (
         Offer.objects.for_company(company)
         .visible()
@@ -185,11 +189,13 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
     last_accepted = first_of(
         accepted, ("-decided_at", "-id"), number="number", id="public_id", pdf="confirmation_pdf_id"
     )
+    may_decide = membership.has_right("accept_offers")
     return Summary(
         figures={
             "count": count_of(offers),
             **first_of(offers, ("valid_until", "number"), number="number", date="valid_until", id="public_id"),
             **{f"accepted_{name}": figure for name, figure in last_accepted.items()},
+            **({} if may_decide else {"deciders": texts_of(_deciders(company), _member_name())}),
         },
         card=_dashboard_card,
         feed={
@@ -202,16 +208,28 @@ def dashboard_summary(company, membership, *, today: date | None = None) -> Summ
     )
 
 
+def _deciders(company) -> QuerySet[Membership]:
+    """The company's active members who may accept or reject an offer."""
+    return Membership.objects.for_company(company).active().with_right("accept_offers")
+
+
+def _member_name():
+    """A member's full name as ``User.get_full_name`` writes it, or the email when the name is empty."""
+    full_name = Trim(Concat("user__first_name", Value(" "), "user__last_name"))
+    return Coalesce(NullIf(full_name, Value("")), "user__email", output_field=CharField())
+
+
 def _dashboard_card(figures: dict) -> Card:
     count = figures["count"]
+    count_label, empty = _decision_texts(count, figures.get("deciders"))
     return Card(
         "offers",
         _("Oferte de analizat"),
         "file-earmark-text",
         reverse("quotes:offer_list") + "?status=open",
         count,
-        ngettext("ofertă așteaptă decizia dvs.", "oferte așteaptă decizia dvs.", count),
-        _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
+        count_label,
+        empty,
         tone="warning" if count else "primary",
         urgent=Urgent(
             _("%(offer)s expiră pe %(date)s") % {"offer": figures["number"], "date": short_date(figures["date"])},
@@ -221,6 +239,25 @@ def _dashboard_card(figures: dict) -> Card:
         else None,
         links=_last_order(figures),
     )
+
+
+def _decision_texts(count: int, deciders: str | None) -> tuple[str, str]:
+    """What the card says after the count, and when there is nothing to decide: to a member who may decide,
+    "your decision"; to one who may not, whose decision (``deciders``: the names, None for the first)."""
+    if deciders is None:
+        return (
+            ngettext("ofertă așteaptă decizia dvs.", "oferte așteaptă decizia dvs.", count),
+            _("Nicio ofertă nu așteaptă decizia dvs. Cereți una din „Cerere ofertă”."),
+        )
+    empty = _("Nicio ofertă nu așteaptă o decizie. Cereți una din „Cerere ofertă”.")
+    names = split_texts(deciders)
+    if not names:
+        return ngettext("ofertă așteaptă o decizie", "oferte așteaptă o decizie", count), empty
+    named = ", ".join(names[:DECIDERS_NAMED])
+    if len(names) > DECIDERS_NAMED:
+        named = _("%(names)s și încă %(count)d") % {"names": named, "count": len(names) - DECIDERS_NAMED}
+    text = ngettext("ofertă așteaptă decizia: %(names)s", "oferte așteaptă decizia: %(names)s", count)
+    return text % {"names": named}, empty
 
 
 def _last_order(figures: dict) -> list[Urgent]:
