@@ -858,19 +858,19 @@ _MONTHS = [
 
 
 def _invoiced_and_paid_chart(company, today: date) -> dict | None:
-    """Invoiced vs paid per month over the last 12 months, as a plotly figure dict (one query)."""
-    start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-    invoiced, paid = _monthly_totals(company, start)
+    """Invoiced vs paid per month over the last 12 months up to the current one, months without either
+    included, as a plotly figure dict (one query)."""
+    months = _twelve_months(today)
+    invoiced, paid = _monthly_totals(company, months[0])
     if not invoiced and not paid:
         return None
     currency = _chart_currency(invoiced)
-    months = _twelve_months(start)
     labels = [f"{_MONTHS[m.month - 1]} {m.strftime('%y')}" for m in months]
     return _chart_figure(
         labels,
         _month_series(invoiced, currency, months),
         _month_series(paid, currency, months),
-        unit="lei" if currency == "RON" else currency,
+        currency=currency,
     )
 
 
@@ -908,14 +908,10 @@ def _chart_currency(invoiced: list[dict]) -> str:
     return max(counts, key=counts.get) if counts else "RON"
 
 
-def _twelve_months(start: date) -> list[date]:
-    """The first day of each of the 12 months from ``start``."""
-    months = []
-    month = start
-    for _i in range(12):
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
+def _twelve_months(today: date) -> list[date]:
+    """The first day of the 11 months before ``today``'s and of its own, oldest first."""
+    current = today.year * 12 + today.month - 1
+    return [date(index // 12, index % 12 + 1, 1) for index in range(current - 11, current + 1)]
 
 
 def _month_series(rows: list[dict], currency: str, months: list[date]) -> list[float]:
@@ -928,38 +924,38 @@ def _month_series(rows: list[dict], currency: str, months: list[date]) -> list[f
     return [round(by_month.get(m, 0.0), 2) for m in months]
 
 
-def _chart_figure(labels: list[str], invoiced: list[float], paid: list[float], *, unit: str) -> dict:
-    """The plotly figure: invoiced and paid bars side by side per month, and the same numbers as a table."""
-    hover = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
+def _chart_figure(labels: list[str], invoiced: list[float], paid: list[float], *, currency: str) -> dict:
+    """The plotly figure: invoiced and paid bars side by side per month, and the same numbers as a table.
+    Touching or hovering a month shows both amounts, written as everywhere else in the portal (the hover
+    text is ours: plotly's number format knows no "lei"). ``compact`` is what dashboard.js changes at phone
+    width: slanted month labels, the margins grown to hold them."""
+    unit = "lei" if currency == "RON" else currency
+
+    def bars(name: str, values: list[float], colour: str) -> dict:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": labels,
+            "y": values,
+            "marker": {"color": colour},
+            "customdata": [format_money(value, currency) for value in values],
+            "hovertemplate": "%{fullData.name}: %{customdata}<extra></extra>",
+        }
+
     return {
-        "data": [
-            {
-                "type": "bar",
-                "name": str(_("Facturat")),
-                "x": labels,
-                "y": invoiced,
-                "marker": {"color": "#0b5ed7"},
-                "hovertemplate": hover,
-            },
-            {
-                "type": "bar",
-                "name": str(_("Plătit")),
-                "x": labels,
-                "y": paid,
-                "marker": {"color": "#198754"},
-                "hovertemplate": hover,
-            },
-        ],
+        "data": [bars(str(_("Facturat")), invoiced, "#0b5ed7"), bars(str(_("Plătit")), paid, "#198754")],
         "layout": {
             "barmode": "group",
             "height": 300,
-            "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
-            "legend": {"orientation": "h", "y": -0.2},
+            "margin": {"l": 8, "r": 8, "t": 10, "b": 8},
+            "hovermode": "x unified",
+            "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
             "separators": formats.get_format("DECIMAL_SEPARATOR") + formats.get_format("THOUSAND_SEPARATOR"),
-            "yaxis": {"title": {"text": unit}, "tickformat": ",.0f", "fixedrange": True},
-            "xaxis": {"fixedrange": True},
+            "yaxis": {"tickformat": ",.0f", "fixedrange": True, "automargin": True},
+            "xaxis": {"fixedrange": True, "automargin": True, "tickangle": 0},
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
+        "compact": {"xaxis.tickangle": -60, "legend.y": -0.3},
         "table": list(zip(labels, invoiced, paid, strict=True)),
         "currency": unit,
     }

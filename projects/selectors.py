@@ -359,6 +359,8 @@ def _dashboard_card(company: Company, count: int, today: date) -> Card:
 
 
 def _progress_chart(projects: list[Project]) -> dict | None:
+    """Each active project's progress as a bar, the first on top; its code, name and progress on hover.
+    The axis' ends stay inside the card: "100 %" needs the right margin, the codes grow the left one."""
     if not projects:
         return None
     names = [f"{p.code}" for p in projects][::-1]
@@ -373,16 +375,17 @@ def _progress_chart(projects: list[Project]) -> dict | None:
                 "marker": {"color": "#0b5ed7"},
                 "text": [f"{v} %" for v in values],
                 "textposition": "auto",
-                "hovertemplate": "%{y}: %{x} %<extra></extra>",
+                "hovertemplate": "<b>%{y}</b> — %{customdata}<br>%{x} %<extra></extra>",
                 "customdata": [p.name for p in projects][::-1],
             }
         ],
         "layout": {
             "height": 60 + 34 * len(projects),
-            "margin": {"l": 110, "r": 10, "t": 10, "b": 30},
-            "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+            "margin": {"l": 8, "r": 24, "t": 10, "b": 8},
+            "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True, "automargin": True},
             "yaxis": {"fixedrange": True, "automargin": True},
             "font": {"family": "system-ui, sans-serif", "size": 12},
+            "hoverlabel": {"align": "left"},
         },
     }
 
