@@ -10,6 +10,7 @@ from accounts import privacy, services
 from accounts.models import Company, DataExport, Invitation, Membership, User
 from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
 from portal.admin_actions import run_for_each, run_service_for_each
+from portal.forms import NUMBER_FIELD_OVERRIDES
 from portal.money import format_file_size
 
 
@@ -174,6 +175,7 @@ class UserAdmin(admin.ModelAdmin):
 
 @admin.register(DataExport)
 class DataExportAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     list_display = ("user", "requested_by", "status", "file_size", "created_at", "expires_at", "download")
     list_filter = ("status",)
     search_fields = ("user__email", "user__last_name")

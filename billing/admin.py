@@ -26,6 +26,7 @@ from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_for_each, run_service_for_each
 from portal.admin_filters import display_status_filter
+from portal.forms import NUMBER_FIELD_OVERRIDES
 from portal.money import format_money, money_column
 
 # --- invoices -------------------------------------------------------------------------------------
@@ -46,6 +47,7 @@ class InvoiceLineFormSet(forms.BaseInlineFormSet):
 
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     formset = InvoiceLineFormSet
     extra = 0
     fields = ("position", *InvoiceLine.ENTERED_FIELDS, "net_amount", "vat_amount")
@@ -150,6 +152,7 @@ class EFacturaOriginalsForm(forms.Form):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = InvoiceAdminForm
     list_display = (
         "label",
@@ -396,6 +399,7 @@ class AllocationFormSet(forms.BaseInlineFormSet):
 
 class PaymentAllocationInline(admin.TabularInline):
     model = PaymentAllocation
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     fk_name = "payment"
     formset = AllocationFormSet
     extra = 1
@@ -405,6 +409,7 @@ class PaymentAllocationInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     list_display = (
         "date",
         "company",

@@ -11,6 +11,7 @@ from contracts.models import Annex, Contract, ExpiryNotice
 from files.admin import document_links
 from portal.admin_actions import run_service_for_each
 from portal.admin_filters import display_status_filter
+from portal.forms import NUMBER_FIELD_OVERRIDES
 from portal.money import money_column
 
 
@@ -44,12 +45,14 @@ class ContractAdminForm(forms.ModelForm):
 
 class AnnexInline(admin.StackedInline):
     model = Annex
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     extra = 0
     fields = (("number", "title"), ("signed_on", "effective_date"), ("value_change", "new_end_date"), "description")
 
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     list_display = (
         "number",
         "title",
@@ -140,6 +143,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(ExpiryNotice)
 class ExpiryNoticeAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     list_display = ("contract", "days_before", "end_date", "created_at")
     list_filter = ("days_before",)
     search_fields = ("contract__number", "contract__company__name")

@@ -17,6 +17,7 @@ from files.forms import upload_help
 from files.links import LINKABLES
 from files.models import CategoryAccess, Document, DocumentVersion, RequiredRight, StoredFile
 from files.validation import validate_upload
+from portal.forms import NUMBER_FIELD_OVERRIDES, WholeNumberField
 from portal.money import format_file_size
 
 
@@ -91,7 +92,7 @@ def linkable_types():
 
 class LinkFields(forms.Form):
     linked_type = forms.ModelChoiceField(label=_("Legat de (tip)"), queryset=ContentType.objects.none(), required=False)
-    linked_id = forms.IntegerField(
+    linked_id = WholeNumberField(
         label=_("Legat de (id)"),
         required=False,
         min_value=1,
@@ -181,6 +182,7 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = DocumentAdminForm
     list_display = (
         "title",
@@ -280,6 +282,7 @@ class CategoryAccessAdmin(admin.ModelAdmin):
 
 @admin.register(StoredFile)
 class StoredFileAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     list_display = ("original_name", "company", "content_type", "file_size", "uploaded_by", "created_at")
     list_filter = ("content_type", "created_at")
     search_fields = ("original_name", "company__name", "sha256")

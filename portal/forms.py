@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +105,11 @@ class WholeNumberField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         explain_number_limits(self)
+
+
+# A ModelAdmin's or inline's formfield_overrides: the staff's number fields explain their limits too.
+NUMBER_FIELD_OVERRIDES = {
+    models.DecimalField: {"form_class": AmountField},
+    models.IntegerField: {"form_class": WholeNumberField},
+    models.BigIntegerField: {"form_class": WholeNumberField},
+}

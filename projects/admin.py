@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
+from portal.forms import NUMBER_FIELD_OVERRIDES
 from projects import selectors, services
 from projects.models import Comment, CommentAttachment, Project, Task
 from projects.progress import progress_annotations, sums_from_annotations
@@ -157,6 +158,7 @@ class TaskFormSet(forms.BaseInlineFormSet):
 
 class TaskInline(admin.TabularInline):
     model = Task
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = TaskAdminForm
     formset = TaskFormSet
     extra = 0
@@ -299,6 +301,7 @@ class LateFilter(admin.SimpleListFilter):
 class TaskAdmin(admin.ModelAdmin):
     """All tasks of all clients: find the late ones, the milestones of the coming weeks."""
 
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = TaskAdminForm
     list_display = ("title", "project", "phase", "start", "end", "is_milestone", "status", "progress", "responsible")
     list_filter = ("status", "is_milestone", LateFilter, ("end", admin.DateFieldListFilter), "project__company")

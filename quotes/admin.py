@@ -15,6 +15,7 @@ from files.admin import document_links
 from files.responses import file_response, safe_filename
 from portal.admin_actions import run_service_for_each
 from portal.admin_filters import display_status_filter
+from portal.forms import NUMBER_FIELD_OVERRIDES, WholeNumberField
 from portal.money import format_file_size, format_money, money_column
 from portal.pdf import render_pdf
 from quotes import conf, selectors, services
@@ -265,7 +266,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
 
 class OfferLineForm(forms.ModelForm):
-    position = forms.IntegerField(
+    position = WholeNumberField(
         label=_("nr."),
         required=False,
         min_value=0,
@@ -299,6 +300,7 @@ class OfferLineForm(forms.ModelForm):
 
 class OfferLineInline(admin.TabularInline):
     model = OfferLine
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = OfferLineForm
     extra = 0
     fields = (

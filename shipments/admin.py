@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from files.admin import document_links
 from portal.admin_actions import run_service_for_each
+from portal.forms import NUMBER_FIELD_OVERRIDES
 from shipments import services
 from shipments.models import Carrier, Shipment, ShipmentItem, TrackingEvent
 
@@ -22,6 +23,7 @@ class CarrierAdmin(admin.ModelAdmin):
 
 class ShipmentItemInline(admin.TabularInline):
     model = ShipmentItem
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     extra = 0
     fields = ("position", "product", "code", "quantity", "unit")
 
@@ -111,6 +113,7 @@ class ProblemFilter(IsSetFilter):
 
 @admin.register(Shipment)
 class ShipmentAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELD_OVERRIDES
     form = ShipmentForm
     list_display = (
         "number",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import django.contrib.admin
 import pytest
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -14,7 +16,7 @@ from django.utils.translation.trans_real import DjangoTranslation
 
 from billing.forms import PaymentNoticeForm
 from billing.models import Invoice
-from portal.forms import AmountField, WholeNumberField, largest_number
+from portal.forms import AmountField, WholeNumberField, largest_number, number_limit_messages
 from quotes.forms import RequestLineForm
 
 CEDILLA = re.compile("[şţŞŢ]")
@@ -137,3 +139,26 @@ def test_largest_number():
     assert largest_number(12, 3) == Decimal("999999999.999")
     assert largest_number(14, 2) == Decimal("999999999999.99")
     assert largest_number(5, 0) == Decimal("99999")
+
+
+def admin_forms(request):
+    """The form of every admin page and inline where staff can type (add or change)."""
+    for model_admin in admin.site._registry.values():
+        if model_admin.has_add_permission(request) or model_admin.has_change_permission(request):
+            yield model_admin, model_admin.get_form(request)
+        for inline in model_admin.get_inline_instances(request):
+            if inline.has_add_permission(request, None) or inline.has_change_permission(request):
+                yield inline, inline.get_formset(request).form
+
+
+@pytest.mark.django_db
+def test_every_number_field_the_staff_types_into_says_what_is_allowed(rf, staff):
+    request = rf.get("/admin/")
+    request.user = staff
+    silent = []
+    for model_admin, form_class in admin_forms(request):
+        for name, field in form_class.base_fields.items():
+            number = isinstance(field, forms.DecimalField | forms.IntegerField) and not field.disabled
+            if number and number_limit_messages(field).keys() - field.error_messages.keys():
+                silent.append(f"{type(model_admin).__name__}.{name}")
+    assert not silent, f"add formfield_overrides = NUMBER_FIELD_OVERRIDES (portal.forms): {silent}"
