@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import tasks
@@ -79,15 +79,12 @@ def export_build(*, export_id: int) -> DataExport | None:
 
 def _notify_ready(export: DataExport) -> None:
     recipient = export.requested_by or export.user
-    with translation.override(recipient.language):
-        title = _("Exportul datelor personale este gata: descărcați-l în %(days)d zile.") % {
-            "days": settings.RETENTION_EXPORT_DAYS
-        }
     notify(
         user=recipient,
         company=None,
         kind="account.data_export",
-        title=title,
+        message="account.data_export",
+        params={"days": settings.RETENTION_EXPORT_DAYS},
         url=reverse("accounts:data_export_download", kwargs={"public_id": export.public_id}),
         key=f"data-export:{export.pk}",
     )

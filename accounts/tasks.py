@@ -3,8 +3,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts import privacy
 from accounts.models import Invitation, Membership
@@ -34,13 +32,12 @@ def notify_admins_of_join_request(membership_id: int) -> None:
     url = settings.SITE_URL + reverse("accounts:members")
     admins = Membership.objects.active().filter(company=membership.company, role=Membership.Role.ADMIN)
     for admin in admins.select_related("user"):
-        with override(admin.user.language):
-            title = _("%(name)s cere acces la %(company)s") % {"name": membership.user, "company": membership.company}
         notify(
             user=admin.user,
             company=membership.company,
             kind="membership.requested",
-            title=title,
+            message="membership.requested",
+            params={"name": str(membership.user), "company": membership.company.name},
             url=reverse("accounts:members"),
             key=f"join-request:{membership.pk}",
         )

@@ -1,8 +1,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership
 from contracts import services
@@ -26,11 +24,6 @@ def send_expiry_notice_emails(notice_id: int) -> None:
     context = {"contract": contract, "notice": notice, "url": settings.SITE_URL + path}
     admins = Membership.objects.active().filter(company=contract.company, role=Membership.Role.ADMIN)
     for membership in admins.select_related("user"):
-        with override(membership.user.language):
-            title = _("Contractul %(number)s expiră în %(days)s zile") % {
-                "number": contract.number,
-                "days": notice.days_before,
-            }
         send_to_user_once(
             key=f"contract-expiry:{notice.pk}", user=membership.user, template="contract_expiring", context=context
         )
@@ -38,7 +31,8 @@ def send_expiry_notice_emails(notice_id: int) -> None:
             user=membership.user,
             company=contract.company,
             kind="contract.expiring",
-            title=title,
+            message="contract.expiring",
+            params={"number": contract.number, "days": notice.days_before},
             url=path,
             key=f"contract-expiry:{notice.pk}",
         )

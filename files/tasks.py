@@ -1,8 +1,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership
 from files.models import Document, DocumentVersion
@@ -22,11 +20,15 @@ def notify_new_document_version(version_id: int) -> None:
         if not Document.objects.visible_to(membership).filter(pk=document.pk).exists():
             continue
         key = f"document-version:{version.pk}"
-        with override(membership.user.language):
-            title = (_("Document nou: %(title)s") if version.number == 1 else _("Versiune nouă: %(title)s")) % {
-                "title": document.title
-            }
-        notify(user=membership.user, company=document.company, kind="document.new", title=title, url=url, key=key)
+        notify(
+            user=membership.user,
+            company=document.company,
+            kind="document.new",
+            message="document.new" if version.number == 1 else "document.version",
+            params={"title": document.title},
+            url=url,
+            key=key,
+        )
         send_to_user_once(
             key=key,
             user=membership.user,

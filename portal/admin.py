@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import AuditEntry, Notification, OutboundEmail, PendingTask
 
@@ -27,10 +28,17 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "company", "kind", "title", "read_at")
+    list_display = ("created_at", "user", "company", "kind", "text", "read_at")
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    # The title is the text in Romanian at creation: what staff search for.
     search_fields = ("title", "user__email", "company__name")
     list_select_related = ("company", "user")
+    fields = ("created_at", "user", "company", "kind", "text", "message", "params", "title", "url", "read_at", "key")
+    readonly_fields = ("created_at", "text")
+
+    @admin.display(description=_("text"))
+    def text(self, notification: Notification) -> str:
+        return notification.text
 
 
 @admin.register(OutboundEmail)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.notification_messages import render_message
 from portal.tenancy import CompanyScopedQuerySet
 from portal.topics import Delivery, Topic
 
@@ -48,7 +49,13 @@ class AuditEntry(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification for one user about one event of their company."""
+    """An in-app notification for one user about one event of their company.
+
+    Its text is ``message`` (a key of ``portal.notification_messages.MESSAGES``) with ``params``, written
+    in the reader's language when shown (``text``). ``title`` keeps the text in the site's language at
+    creation: searched in the admin, and shown as is where no message applies (rows older than the
+    messages whose title the migration could not read).
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("creată la"), auto_now_add=True)
@@ -67,7 +74,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("tip"), max_length=64)
-    title = models.CharField(_("titlu"), max_length=200)
+    message = models.CharField(_("mesaj"), max_length=64, blank=True)
+    params = models.JSONField(_("parametri"), default=dict, blank=True)
+    title = models.CharField(_("text la creare"), max_length=200)
     url = models.CharField(_("legătură"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("citită la"), null=True, blank=True)
     # Names the event, so a task that runs twice notifies once.
@@ -87,7 +96,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The notification in the active language (the reader's)."""
+        return render_message(self.message, self.params, self.title)
 
 
 class NotificationPreference(models.Model):

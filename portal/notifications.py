@@ -1,7 +1,9 @@
 """Notifications: an in-app row now, an email after commit, each delivered once.
 
 Templates live in ``templates/emails/<name>_subject.txt``, ``<name>_body.txt`` and
-``<name>_body.html`` and are rendered in the recipient's language.
+``<name>_body.html`` and are rendered in the recipient's language. An in-app notification stores a
+message key and its parameters (``portal.notification_messages``), written in the reader's language
+when shown: the list page, the daily digest.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from portal.models import Notification, NotificationPreference, OutboundEmail
+from portal.notification_messages import MESSAGES, render_message
 from portal.topics import Delivery, topic_of
 
 
@@ -116,13 +119,25 @@ def send_to_user_once(*, key: str, user, template: str, context: dict) -> bool:
     )
 
 
-def notify(*, user, company, kind: str, title: str, url: str = "", key: str = "") -> Notification:
-    """An in-app notification; with a ``key``, the same event notifies a user once."""
+def notify(
+    *, user, company, kind: str, message: str, params: dict | None = None, url: str = "", key: str = ""
+) -> Notification:
+    """An in-app notification; with a ``key``, the same event notifies a user once.
+
+    ``message`` is a key of ``MESSAGES`` and ``params`` its JSON parameters: the text is written in the
+    reader's language when shown (``Notification.text``), not now.
+    """
+    if message not in MESSAGES:
+        raise ValueError(f"Unknown notification message: {message!r}")
+    params = params or {}
+    with translation.override(settings.LANGUAGE_CODE):
+        title = render_message(message, params, "")[:200]
+    if not title:
+        raise ValueError(f"The parameters {sorted(params)} do not fit the message {message!r}")
+    fields = {"company": company, "kind": kind, "message": message, "params": params, "title": title, "url": url}
     if not key:
-        return Notification.objects.create(user=user, company=company, kind=kind, title=title[:200], url=url)
-    notification, _created = Notification.objects.get_or_create(
-        user=user, key=key, defaults={"company": company, "kind": kind, "title": title[:200], "url": url}
-    )
+        return Notification.objects.create(user=user, **fields)
+    notification, _created = Notification.objects.get_or_create(user=user, key=key, defaults=fields)
     return notification
 
 

@@ -3,8 +3,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_once, send_to_user_once
@@ -23,13 +21,12 @@ def notify_milestone_reached(task_id: int) -> None:
     project = task.project
     url = project.get_absolute_url()
     for membership in _members(project.company):
-        with override(membership.user.language):
-            title = _("Jalon atins: %(milestone)s (%(project)s)") % {"milestone": task.title, "project": project.name}
         notify(
             user=membership.user,
             company=project.company,
             kind="project.milestone",
-            title=title,
+            message="project.milestone",
+            params={"milestone": task.title, "project": project.name},
             url=url,
             key=f"milestone-reached:{task.pk}",
         )
@@ -49,13 +46,12 @@ def notify_milestone_schedule(project_id: int, event_id: int) -> None:
     milestones = list(Task.objects.filter(project=project, is_milestone=True).open().order_by("start", "position"))
     url = project.get_absolute_url()
     for membership in _members(project.company):
-        with override(membership.user.language):
-            title = _("Calendarul jaloanelor s-a actualizat: %(project)s") % {"project": project.name}
         notify(
             user=membership.user,
             company=project.company,
             kind="project.milestones",
-            title=title,
+            message="project.milestones",
+            params={"project": project.name},
             url=url,
             key=f"milestones:{event_id}",
         )
@@ -97,13 +93,12 @@ def notify_client_of_reply(comment_id: int) -> None:
     project = comment.project
     url = project.get_absolute_url() + "#comentarii"
     for membership in _members(project.company):
-        with override(membership.user.language):
-            title = _("Mesaj nou de la furnizor: %(project)s") % {"project": project.name}
         notify(
             user=membership.user,
             company=project.company,
             kind="project.reply",
-            title=title,
+            message="project.reply",
+            params={"project": project.name},
             url=url,
             key=f"project-reply:{comment.pk}",
         )

@@ -500,8 +500,7 @@ def seed(demo: dict) -> None:
                 company=offer.company,
                 kind="offer.sent",
                 key=f"offer-sent:{offer.pk}",
-                title=f"Ofertă nouă: {offer.number}"
-                if offer.revision == 1
-                else f"Ofertă revizuită: {offer.number}, revizia {offer.revision}",
+                message="offer.sent" if offer.revision == 1 else "offer.revised",
+                params={"number": offer.number, "revision": offer.revision},
                 url=reverse("quotes:offer_detail", args=[offer.public_id]),
             )

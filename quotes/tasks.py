@@ -3,8 +3,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_once, send_to_user_once
@@ -74,13 +72,15 @@ def notify_offer_sent(offer_id: int) -> None:
     key = f"offer-sent:{offer.pk}"
     for membership in Membership.objects.active().filter(company=offer.company).select_related("user"):
         user = membership.user
-        with override(user.language):
-            title = (
-                _("Ofertă nouă: %(number)s")
-                if offer.revision == 1
-                else _("Ofertă revizuită: %(number)s, revizia %(revision)s")
-            ) % {"number": offer.number, "revision": offer.revision}
-        notify(user=user, company=offer.company, kind="offer.sent", title=title, url=path, key=key)
+        notify(
+            user=user,
+            company=offer.company,
+            kind="offer.sent",
+            message="offer.sent" if offer.revision == 1 else "offer.revised",
+            params={"number": offer.number, "revision": offer.revision},
+            url=path,
+            key=key,
+        )
         send_to_user_once(
             key=key,
             user=user,
@@ -114,17 +114,12 @@ def notify_offer_decided(offer_id: int) -> None:
     path = reverse("quotes:offer_detail", args=[offer.public_id])
     members = Membership.objects.active().filter(company=offer.company).exclude(user=offer.decided_by_id)
     for membership in members.select_related("user"):
-        with override(membership.user.language):
-            title = (
-                _("Oferta %(number)s a fost acceptată")
-                if offer.status == Offer.Status.ACCEPTED
-                else _("Oferta %(number)s a fost respinsă")
-            ) % {"number": offer.number}
         notify(
             user=membership.user,
             company=offer.company,
             kind=f"offer.{offer.status}",
-            title=title,
+            message="offer.accepted" if offer.status == Offer.Status.ACCEPTED else "offer.rejected",
+            params={"number": offer.number},
             url=path,
             key=f"offer-decided:{offer.pk}",
         )

@@ -3,30 +3,16 @@
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership
 from portal.notifications import notify, send_to_user_once
 from shipments.models import Shipment
 
-# kind → (statuses it still applies to, email template, in-app title)
+# kind → (statuses it still applies to, email template); the in-app message is "shipment.<kind>".
 NOTICES = {
-    "dispatched": (
-        ("expediata", "in_tranzit", "in_livrare"),
-        "shipments_dispatched",
-        lambda s: _("Expedierea %(number)s a plecat spre dvs.") % {"number": s.number},
-    ),
-    "delivered": (
-        ("livrata",),
-        "shipments_delivered",
-        lambda s: _("Expedierea %(number)s a fost livrată") % {"number": s.number},
-    ),
-    "failed": (
-        ("livrare_esuata",),
-        "shipments_failed",
-        lambda s: _("Livrarea expedierii %(number)s a eșuat") % {"number": s.number},
-    ),
+    "dispatched": (("expediata", "in_tranzit", "in_livrare"), "shipments_dispatched"),
+    "delivered": (("livrata",), "shipments_delivered"),
+    "failed": (("livrare_esuata",), "shipments_failed"),
 }
 
 
@@ -37,7 +23,7 @@ def send_status_notice(shipment_id: int, kind: str) -> None:
     Once per shipment and kind, whatever the retries. A notice that no longer applies (the goods were
     delivered before the "left" notice went out) is not sent.
     """
-    statuses, template, title = NOTICES[kind]
+    statuses, template = NOTICES[kind]
     shipment = (
         Shipment.objects.select_related("company", "carrier").prefetch_related("items").filter(pk=shipment_id).first()
     )
@@ -54,8 +40,13 @@ def send_status_notice(shipment_id: int, kind: str) -> None:
     key = f"shipment:{shipment.pk}:{kind}"
     for membership in Membership.objects.active().filter(company=shipment.company).select_related("user"):
         user = membership.user
-        with override(user.language):
-            notify(
-                user=user, company=shipment.company, kind=f"shipment.{kind}", title=title(shipment), url=path, key=key
-            )
+        notify(
+            user=user,
+            company=shipment.company,
+            kind=f"shipment.{kind}",
+            message=f"shipment.{kind}",
+            params={"number": shipment.number},
+            url=path,
+            key=key,
+        )
         send_to_user_once(key=key, user=user, template=template, context=context)

@@ -9,10 +9,9 @@ Internal notes never reach a task that writes to a client.
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import Membership, User
+from portal.notification_messages import label_msgid
 from portal.notifications import notify, send_once, send_to_user_once
 from support import conf
 from support.models import Message, StatusChange, Ticket
@@ -44,15 +43,20 @@ def _to_staff(ticket: Ticket, *, key: str, template: str, context: dict) -> None
         send_to_user_once(key=key, user=assignee, template=template, context=context)
 
 
-def _to_clients(ticket: Ticket, *, key: str, template: str, context: dict, title) -> None:
+def _to_clients(ticket: Ticket, *, key: str, template: str, context: dict, notification: str, params: dict) -> None:
     path = reverse("support:detail", args=[ticket.public_id])
     context = {**context, "ticket": ticket, "url": settings.SITE_URL + path}
     for user in client_recipients(ticket):
         send_to_user_once(key=key, user=user, template=template, context=context)
-        with override(user.language):
-            notify(
-                user=user, company=ticket.company, kind="ticket.updated", title=str(title(ticket)), url=path, key=key
-            )
+        notify(
+            user=user,
+            company=ticket.company,
+            kind="ticket.updated",
+            message=notification,
+            params={"number": ticket.number, **params},
+            url=path,
+            key=key,
+        )
 
 
 def _ticket(queryset, pk):
@@ -82,7 +86,8 @@ def notify_ticket_message(message_id: int, change_id: int | None = None) -> None
             key=key,
             template="support_reply",
             context={"message": message, "change": change},
-            title=lambda t: _("Răspuns nou la tichetul %(number)s") % {"number": t.number},
+            notification="ticket.reply",
+            params={},
         )
     else:
         _to_staff(ticket, key=key, template="support_reply_staff", context={"message": message})
@@ -101,9 +106,8 @@ def notify_status_change(change_id: int) -> None:
             key=key,
             template="support_status",
             context={"change": change},
-            title=lambda t: (
-                _("Tichetul %(number)s: %(status)s") % {"number": t.number, "status": change.get_to_status_display()}
-            ),
+            notification="ticket.status",
+            params={"status": label_msgid(Ticket.Status(change.to_status).label)},
         )
     else:
         _to_staff(ticket, key=key, template="support_status_staff", context={"change": change})

@@ -343,7 +343,14 @@ handler404 = not_found
 def test_the_try_keeps_no_read_mark_message_session_key_nor_task(
     client, two_companies, company_b, offer_b, django_capture_on_commit_callbacks
 ):
-    notification = notify(user=two_companies, company=company_b, kind="offer.sent", title="Ofertă nouă", url="/")
+    notification = notify(
+        user=two_companies,
+        company=company_b,
+        kind="offer.sent",
+        message="offer.sent",
+        params={"number": offer_b.number},
+        url="/",
+    )
     url = reverse("portal:busy_offer", args=[offer_b.public_id])
     client.force_login(two_companies)
     VISITS.clear()

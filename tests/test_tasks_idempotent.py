@@ -184,7 +184,12 @@ def _digest_setup(cast):
 
     NotificationPreference.objects.create(user=cast["admin_a"], topic="offers", delivery=Delivery.DIGEST)
     notify(
-        user=cast["admin_a"], company=cast["company_a"], kind="offer.sent", title="Ofertă nouă: OF-1", key="digest-test"
+        user=cast["admin_a"],
+        company=cast["company_a"],
+        kind="offer.sent",
+        message="offer.sent",
+        params={"number": "OF-1"},
+        key="digest-test",
     )
 
 

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Company, User
 from billing import tasks
@@ -140,17 +139,12 @@ def _notify_ready(archive: InvoiceArchive) -> None:
     user = archive.requested_by
     if user is None:
         return
-    with translation.override(user.language):
-        title = ngettext(
-            "Arhiva cu %(count)s factură (PDF și XML) este gata de descărcat.",
-            "Arhiva cu %(count)s facturi (PDF și XML) este gata de descărcat.",
-            archive.invoice_count,
-        ) % {"count": archive.invoice_count}
     notify(
         user=user,
         company=archive.company,
         kind="invoice.archive_ready",
-        title=title,
+        message="invoice.archive_ready",
+        params={"count": archive.invoice_count},
         url=reverse("billing:archive_detail", args=[archive.public_id]),
         key=f"invoice-archive:{archive.pk}",
     )

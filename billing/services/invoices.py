@@ -365,15 +365,12 @@ def invoice_notify_issued(*, invoice: Invoice) -> None:
         return
     path = reverse("billing:invoice_detail", args=[invoice.public_id])
     for membership in selectors.billing_recipients(company=invoice.company):
-        with translation.override(membership.user.language):
-            title = (
-                _("Factură storno nouă: %(invoice)s") if invoice.is_credit_note else _("Factură nouă: %(invoice)s")
-            ) % {"invoice": invoice}
         notify(
             user=membership.user,
             company=invoice.company,
             kind="invoice.issued",
-            title=title,
+            message="invoice.credit_note" if invoice.is_credit_note else "invoice.issued",
+            params={"invoice": invoice.label},
             url=path,
             key=f"invoice-issued:{invoice.pk}",
         )

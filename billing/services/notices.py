@@ -323,19 +323,18 @@ def notice_notify_decided(*, notice: PaymentNotice) -> None:
             "url": settings.SITE_URL + path,
         },
     )
-    with translation.override(user.language):
-        if notice.status == PaymentNotice.Status.CONFIRMED:
-            title = _("Plata %(reference)s a fost confirmată")
-        elif notice.is_settled_elsewhere:
-            title = _("Anunțul plății %(reference)s a fost închis")
-        else:
-            title = _("Plata %(reference)s nu a fost confirmată")
-        title %= {"reference": notice.reference}
+    if notice.status == PaymentNotice.Status.CONFIRMED:
+        message = "payment_notice.confirmed"
+    elif notice.is_settled_elsewhere:
+        message = "payment_notice.closed"
+    else:
+        message = "payment_notice.rejected"
     notify(
         user=user,
         company=notice.company,
         kind="payment_notice.decided",
-        title=title,
+        message=message,
+        params={"reference": notice.reference},
         url=path,
         key=f"payment-notice-decided:{notice.pk}",
     )

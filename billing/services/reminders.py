@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from billing import selectors, tasks
 from billing.conf import reminder_grace_days, reminder_stages
@@ -94,17 +93,12 @@ def reminder_notify(*, reminder: InvoiceReminder) -> None:
         send_to_user_once(
             key=f"invoice-reminder:{reminder.pk}", user=membership.user, template="billing_reminder", context=context
         )
-        with translation.override(membership.user.language):
-            title = (
-                _("Factura %(invoice)s este scadentă pe %(date)s")
-                if reminder.stage < 0
-                else _("Factura %(invoice)s este restantă")
-            ) % {"invoice": invoice, "date": invoice.due_date.strftime("%d.%m.%Y")}
         notify(
             user=membership.user,
             company=invoice.company,
             kind="invoice.reminder",
-            title=title,
+            message="invoice.due" if reminder.stage < 0 else "invoice.overdue",
+            params={"invoice": invoice.label, "date": invoice.due_date.isoformat()},
             url=path,
             key=f"invoice-reminder:{reminder.pk}",
         )

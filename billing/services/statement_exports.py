@@ -179,18 +179,17 @@ def _notify_ready(export: StatementExport) -> None:
     user = export.requested_by
     if user is None:
         return
-    with translation.override(user.language):
-        title = _("Fișa client %(start)s – %(end)s (%(currency)s, %(format)s) este gata de descărcat.") % {
-            "start": f"{export.date_from:%d.%m.%Y}",
-            "end": f"{export.date_to:%d.%m.%Y}",
-            "currency": export.currency,
-            "format": export.get_format_display(),
-        }
     notify(
         user=user,
         company=export.company,
         kind="invoice.statement_ready",
-        title=title,
+        message="invoice.statement_ready",
+        params={
+            "start": export.date_from.isoformat(),
+            "end": export.date_to.isoformat(),
+            "currency": export.currency,
+            "format": export.get_format_display(),
+        },
         url=reverse("billing:statement_export_download", args=[export.public_id]),
         key=f"statement-export:{export.pk}",
     )

@@ -9,7 +9,8 @@ def objects(cast) -> dict:
         user=cast["admin_a"],
         company=cast["company_a"],
         kind="document.new",
-        title="Document nou: Fișă tehnică",
+        message="document.new",
+        params={"title": "Fișă tehnică"},
         url="/fisiere/",
     )
     return {"notification": notification}

@@ -29,6 +29,12 @@ def test_topic_of(name, topic):
     assert topic_of(name) == topic
 
 
+def offer_sent(user, company, number: str, url: str = "/oferte/"):
+    return notify(
+        user=user, company=company, kind="offer.sent", message="offer.sent", params={"number": number}, url=url
+    )
+
+
 def email_about_a_contract(user, key="k1"):
     from contracts.tests.factories import ContractFactory
 
@@ -72,12 +78,33 @@ def test_daily_digest_has_exactly_the_chosen_items_once_a_day(admin_a, member_a,
     NotificationPreference.objects.create(user=admin_a, topic=Topic.OFFERS, delivery=Delivery.DIGEST)
     NotificationPreference.objects.create(user=admin_a, topic=Topic.DOCUMENTS, delivery=Delivery.DIGEST)
     NotificationPreference.objects.create(user=admin_a, topic=Topic.PROJECTS, delivery=Delivery.NEVER)
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="Ofertă nouă OF-12", url="/oferte/")
-    notify(user=admin_a, company=company_a, kind="document.new", title="Document nou: Manual", url="/fisiere/")
-    notify(user=admin_a, company=company_a, kind="project.milestone", title="Jalon atins", url="/proiecte/")
-    notify(user=admin_a, company=company_a, kind="ticket.updated", title="Răspuns la tichet", url="/suport/")
-    notify(user=member_a, company=company_a, kind="offer.sent", title="Ofertă pentru Mihai", url="/oferte/")
-    old = notify(user=admin_a, company=company_a, kind="offer.sent", title="Ofertă veche", url="/oferte/")
+    offer_sent(admin_a, company_a, "OF-12")
+    notify(
+        user=admin_a,
+        company=company_a,
+        kind="document.new",
+        message="document.new",
+        params={"title": "Manual"},
+        url="/fisiere/",
+    )
+    notify(
+        user=admin_a,
+        company=company_a,
+        kind="project.milestone",
+        message="project.milestone",
+        params={"milestone": "Recepție", "project": "Linia 2"},
+        url="/proiecte/",
+    )
+    notify(
+        user=admin_a,
+        company=company_a,
+        kind="ticket.updated",
+        message="ticket.reply",
+        params={"number": "T-7"},
+        url="/suport/",
+    )
+    offer_sent(member_a, company_a, "OF-MIHAI")
+    old = offer_sent(admin_a, company_a, "OF-OLD")
     Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
 
     today = timezone.localdate()
@@ -86,27 +113,27 @@ def test_daily_digest_has_exactly_the_chosen_items_once_a_day(admin_a, member_a,
     assert not send_digest(user=member_a, day=today)
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body
-    assert "Ofertă nouă OF-12" in body and "Document nou: Manual" in body
-    assert "Jalon atins" not in body and "Răspuns la tichet" not in body
-    assert "Ofertă pentru Mihai" not in body and "Ofertă veche" not in body
+    assert "Ofertă nouă: OF-12" in body and "Document nou: Manual" in body
+    assert "Jalon atins" not in body and "T-7" not in body
+    assert "OF-MIHAI" not in body and "OF-OLD" not in body
     assert mailoutbox[0].to == [admin_a.email]
 
 
 def test_next_digest_starts_after_the_last_one(admin_a, company_a, mailoutbox):
     NotificationPreference.objects.create(user=admin_a, topic=Topic.OFFERS, delivery=Delivery.DIGEST)
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="Prima ofertă", url="/oferte/")
+    offer_sent(admin_a, company_a, "OF-FIRST")
     today = timezone.localdate()
     send_digest(user=admin_a, day=today)
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="A doua ofertă", url="/oferte/")
+    offer_sent(admin_a, company_a, "OF-SECOND")
     send_digest(user=admin_a, day=today + timedelta(days=1))
-    assert "Prima ofertă" not in mailoutbox[1].body and "A doua ofertă" in mailoutbox[1].body
+    assert "OF-FIRST" not in mailoutbox[1].body and "OF-SECOND" in mailoutbox[1].body
 
 
 def test_digest_task_fans_out(admin_a, company_a, mailoutbox, django_capture_on_commit_callbacks):
     from portal.tasks import send_daily_digests
 
     NotificationPreference.objects.create(user=admin_a, topic=Topic.OFFERS, delivery=Delivery.DIGEST)
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="Ofertă", url="/oferte/")
+    offer_sent(admin_a, company_a, "OF-1")
     # Enqueued like every task (on commit, outbox if the broker is down).
     with django_capture_on_commit_callbacks(execute=True):
         assert send_daily_digests() == 1
@@ -116,16 +143,16 @@ def test_digest_task_fans_out(admin_a, company_a, mailoutbox, django_capture_on_
 
 
 def test_bell_counts_unread_of_the_current_company(client, admin_a, company_a, company_b):
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="A1", url="/oferte/")
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="A2", url="/oferte/")
-    notify(user=admin_a, company=company_b, kind="offer.sent", title="B1", url="/oferte/")
+    offer_sent(admin_a, company_a, "A1")
+    offer_sent(admin_a, company_a, "A2")
+    offer_sent(admin_a, company_b, "B1")
     client.force_login(admin_a)
     page = client.get(reverse("dashboard:home")).content.decode()
     assert '>2<span class="visually-hidden"> necitite' in page
 
 
 def test_open_marks_read_and_follows_the_link(client, admin_a, company_a):
-    notification = notify(user=admin_a, company=company_a, kind="document.new", title="Doc", url="/fisiere/")
+    notification = offer_sent(admin_a, company_a, "OF-1", url="/fisiere/")
     client.force_login(admin_a)
     response = client.post(reverse("portal:notification_open", args=[notification.public_id]))
     assert response["Location"] == "/fisiere/"
@@ -134,15 +161,15 @@ def test_open_marks_read_and_follows_the_link(client, admin_a, company_a):
 
 
 def test_open_never_redirects_off_site(client, admin_a, company_a):
-    notification = notify(user=admin_a, company=company_a, kind="document.new", title="x", url="https://evil.example/")
+    notification = offer_sent(admin_a, company_a, "OF-1", url="https://evil.example/")
     client.force_login(admin_a)
     response = client.post(reverse("portal:notification_open", args=[notification.public_id]))
     assert response["Location"] == reverse("portal:notifications")
 
 
 def test_mark_all_read_touches_only_mine(client, admin_a, member_a, company_a):
-    notify(user=admin_a, company=company_a, kind="offer.sent", title="a", url="/")
-    theirs = notify(user=member_a, company=company_a, kind="offer.sent", title="b", url="/")
+    offer_sent(admin_a, company_a, "a")
+    theirs = offer_sent(member_a, company_a, "b")
     client.force_login(admin_a)
     client.post(reverse("portal:notifications_read_all"))
     assert not Notification.objects.filter(user=admin_a, read_at__isnull=True).exists()
@@ -169,12 +196,12 @@ def test_list_runs_fixed_queries(client, admin_a, company_a, django_assert_max_n
     from django.test.utils import CaptureQueriesContext
 
     for i in range(3):
-        notify(user=admin_a, company=company_a, kind="offer.sent", title=f"n{i}", url="/")
+        offer_sent(admin_a, company_a, f"n{i}")
     client.force_login(admin_a)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("portal:notifications"))
     for i in range(80):
-        notify(user=admin_a, company=company_a, kind="offer.sent", title=f"m{i}", url="/")
+        offer_sent(admin_a, company_a, f"m{i}")
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("portal:notifications"))
     assert "Pagina 1 din 3" in response.content.decode()

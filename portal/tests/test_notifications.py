@@ -151,10 +151,19 @@ def test_render_email_restores_the_active_language(probe_templates):
 
 @pytest.mark.django_db
 def test_notify_creates_an_in_app_notification(member_a, company_a):
-    notification = notify(user=member_a, company=company_a, kind="offer.new", title="x" * 300, url="/oferte/")
+    notification = notify(
+        user=member_a,
+        company=company_a,
+        kind="offer.sent",
+        message="document.new",
+        params={"title": "x" * 300},
+        url="/oferte/",
+    )
     assert Notification.objects.get() == notification
-    assert (notification.user, notification.company, notification.kind) == (member_a, company_a, "offer.new")
-    assert notification.title == "x" * 200
+    assert (notification.user, notification.company, notification.kind) == (member_a, company_a, "offer.sent")
+    assert (notification.message, notification.params) == ("document.new", {"title": "x" * 300})
+    # The Romanian text at creation, cut to the column (searched in the admin).
+    assert notification.title == ("Document nou: " + "x" * 300)[:200]
     assert notification.read_at is None
 
 
