@@ -76,7 +76,7 @@ class Company(models.Model):
         REJECTED = "rejected", _("respinsă")
         SUSPENDED = "suspended", _("suspendată")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("denumire"), max_length=200)
     cui = models.CharField(
         _("CUI"),
@@ -172,7 +172,7 @@ class Membership(models.Model):
     # The rights a plain member can be given; administrators hold every right, manage_members only they.
     RIGHT_FIELDS = {"accept_offers": "can_accept_offers", "billing": "can_see_billing"}
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, verbose_name=_("utilizator"), on_delete=models.CASCADE, related_name="memberships")
     company = models.ForeignKey(
         Company, verbose_name=_("companie"), on_delete=models.CASCADE, related_name="memberships"
@@ -240,7 +240,7 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """A company admin's invitation for a colleague; the emailed token is stored only hashed."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         Company, verbose_name=_("companie"), on_delete=models.CASCADE, related_name="invitations"
     )
@@ -248,7 +248,7 @@ class Invitation(models.Model):
     role = models.CharField(_("rol"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
     can_accept_offers = models.BooleanField(_("poate accepta oferte"), default=False)
     can_see_billing = models.BooleanField(_("vede facturi și plăți"), default=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("amprenta codului de invitație"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, verbose_name=_("invitat de"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -294,7 +294,7 @@ class DataExport(models.Model):
         PENDING = "pending", _("în pregătire")
         READY = "ready", _("gata")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, verbose_name=_("persoana"), on_delete=models.CASCADE, related_name="data_exports")
     requested_by = models.ForeignKey(
         User, verbose_name=_("cerut de"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -86,7 +86,7 @@ class Invoice(models.Model):
 
     OPEN = (Status.ISSUED, Status.PARTIALLY_PAID)
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="invoices"
     )
@@ -296,7 +296,7 @@ class Invoice(models.Model):
 class InvoiceLine(CompanyFromParent):
     company_parent = "invoice"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="+"
     )
@@ -363,7 +363,7 @@ class Payment(models.Model):
         CASH = "numerar", _("numerar")
         OFFSET = "compensare", _("compensare")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="payments"
     )
@@ -454,7 +454,7 @@ class PaymentNotice(models.Model):
         CONFIRMED = "confirmed", _("confirmată")
         REJECTED = "rejected", _("respinsă")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.PROTECT, related_name="payment_notices"
     )
@@ -564,7 +564,7 @@ class InvoiceArchive(models.Model):
         READY = "ready", _("gata")
         FAILED = "failed", _("eșuată")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="+"
     )
@@ -614,7 +614,7 @@ class StatementExport(models.Model):
         PDF = "pdf", "PDF"
         CSV = "csv", "CSV"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="+"
     )

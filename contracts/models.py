@@ -187,10 +187,12 @@ class Annex(CompanyFromParent):
 class ExpiryNotice(models.Model):
     """One expiry warning per contract and threshold (e.g. 30 days before the end)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="expiry_notices")
-    days_before = models.PositiveIntegerField()
-    end_date = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="expiry_notices", verbose_name=_("contract")
+    )
+    days_before = models.PositiveIntegerField(_("zile înainte de expirare"))
+    end_date = models.DateField(_("data expirării"))
+    created_at = models.DateTimeField(_("trimisă la"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notificare de expirare")

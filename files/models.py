@@ -21,7 +21,7 @@ def stored_file_path(instance: "StoredFile", filename: str) -> str:
 class StoredFile(models.Model):
     """One private file (an upload or a generated PDF). Served only by views that check access."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="stored_files"
     )
@@ -29,7 +29,7 @@ class StoredFile(models.Model):
     original_name = models.CharField(_("nume original"), max_length=255)
     content_type = models.CharField(_("tip"), max_length=100)
     size = models.PositiveBigIntegerField(_("mărime (octeți)"))
-    sha256 = models.CharField(max_length=64, editable=False)
+    sha256 = models.CharField(_("amprentă SHA-256"), max_length=64, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("încărcat de"),
@@ -116,7 +116,7 @@ class Document(models.Model):
         SUPPLIER = "supplier", _("de la furnizor")
         CLIENT = "client", _("încărcat de companie")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="documents"
     )

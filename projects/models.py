@@ -26,7 +26,7 @@ class Project(models.Model):
 
     CLOSED = (Status.DONE, Status.CANCELLED)
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="projects"
     )
@@ -130,7 +130,7 @@ class Task(models.Model):
 
     CLOSED = (Status.DONE, Status.CANCELLED)
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="project_tasks"
     )
@@ -215,7 +215,7 @@ class Task(models.Model):
 class Comment(models.Model):
     """A message in a project's thread: from a client member, or from the supplier (staff, in admin)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
         "accounts.Company", verbose_name=_("companie"), on_delete=models.CASCADE, related_name="project_comments"
     )
