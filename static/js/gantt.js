@@ -146,6 +146,7 @@
       var result = Object.assign({}, trace);
       if (wrapped[index]) {
         result.text = wrapped[index];
+        result.x = trace.y.map(function () { return 0; }); // the column's left edge (a fragment cached before: 1)
         result.y = trace.y.map(function (row) { return rows.label[row]; });
         result.textposition = compact ? "bottom right" : "middle right";
         result.textfont = Object.assign({}, trace.textfont, { size: fontSize });
