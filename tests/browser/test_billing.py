@@ -56,7 +56,7 @@ def invoices(company_a):
 def _client_filters_the_overdue_invoices(visitor):
     page = visitor.page
     visitor.goto("/facturi/")
-    assert page.get_by_text("Restant (RON)").is_visible()
+    assert page.get_by_text("Restant", exact=True).is_visible()
     visitor.shot("billing-invoices")
     page.get_by_label("Stare").select_option("restanta")
     page.get_by_role("button", name="Filtrează").click()

@@ -107,7 +107,7 @@ def _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox)
     visitor.goto("/oferte/")
     page.get_by_role("link", name=offer.number).click()
     visitor.check()
-    assert page.get_by_text("34.272,77 RON").first.is_visible()
+    assert page.get_by_text("34.272,77 lei").first.is_visible()
     visitor.shot("quotes-offer-detail")
     with page.expect_download() as download:
         page.get_by_role("link", name="Descarcă PDF").click()
