@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
@@ -12,6 +13,27 @@ from accounts.validators import normalize_cui, normalize_iban, normalize_reg_com
 from portal.admin_actions import run_for_each, run_service_for_each
 from portal.forms import NUMBER_FIELD_OVERRIDES
 from portal.money import format_file_size
+
+
+def name_authenticators_in_romanian() -> None:
+    """allauth.mfa's Authenticator declares no verbose names, so its admin read "Authenticators",
+    "Created at", "Last used at". Only the names the admin shows change: migrations read
+    ``_meta.original_attrs`` and each field's ``_verbose_name``, which keep allauth's values."""
+    meta = Authenticator._meta
+    meta.verbose_name = _("metodă de autentificare în doi pași")
+    meta.verbose_name_plural = _("metode de autentificare în doi pași")
+    labels = {
+        "user": _("utilizator"),
+        "type": _("tip"),
+        "data": _("date"),
+        "created_at": _("adăugată la"),
+        "last_used_at": _("folosită ultima dată la"),
+    }
+    for name, label in labels.items():
+        meta.get_field(name).verbose_name = label
+
+
+name_authenticators_in_romanian()
 
 
 class MembershipInline(admin.TabularInline):

@@ -80,7 +80,7 @@ class Notification(models.Model):
     url = models.CharField(_("legătură"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("citită la"), null=True, blank=True)
     # Names the event, so a task that runs twice notifies once.
-    key = models.CharField(max_length=200, blank=True)
+    key = models.CharField(_("cheia evenimentului"), max_length=200, blank=True)
 
     objects = CompanyScopedQuerySet.as_manager()
 

@@ -3,13 +3,18 @@ allauth's and ours), no English left in the admin."""
 
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
+import allauth
+import django
 import django.contrib.admin
 import pytest
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation.trans_real import DjangoTranslation
@@ -162,3 +167,116 @@ def test_every_number_field_the_staff_types_into_says_what_is_allowed(rf, staff)
             if number and number_limit_messages(field).keys() - field.error_messages.keys():
                 silent.append(f"{type(model_admin).__name__}.{name}")
     assert not silent, f"add formfield_overrides = NUMBER_FIELD_OVERRIDES (portal.forms): {silent}"
+
+
+# --- The admin in Romanian --------------------------------------------------------------------------
+
+
+def english_msgids() -> set[str]:
+    """Every msgid of Django's and allauth's catalogues (read from their en .po files)."""
+    roots = [Path(django.__file__).parent, Path(allauth.__file__).parent]
+    msgids = set()
+    for root in roots:
+        for po in root.glob("**/locale/en/LC_MESSAGES/*.po"):
+            text = po.read_text(encoding="utf-8")
+            for entry in re.finditer(r'^msgid(?:_plural)? ((?:"(?:[^"\\]|\\.)*"\s*)+)', text, re.M):
+                msgids.add("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', entry.group(1))).replace('\\"', '"'))
+    msgids.discard("")
+    return msgids
+
+
+class VisibleText(HTMLParser):
+    """Text nodes and the attributes people read (or hear): title, aria-label, placeholder, alt."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style", "template")
+        self.texts += [
+            value for name, value in attrs if name in ("title", "aria-label", "placeholder", "alt") and value
+        ]
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style", "template")
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_leftovers(html: str, english: set[str]) -> set[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    # A msgid Romanian writes the same way ("Email", "WebAuthn", "English" in the language menu) is no leftover.
+    return {
+        text
+        for text in parser.texts
+        if (msgid := text.removesuffix(":")) in english and gettext(msgid) != msgid and msgid not in BOOLEAN_ICONS
+    }
+
+
+# Django writes the boolean icons' alt text in English, untranslated (admin_list._boolean_icon).
+BOOLEAN_ICONS = {"True", "False", "None"}
+
+
+def admin_pages(staff) -> list[str]:
+    pages = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if model_admin.has_add_permission(type("Request", (), {"user": staff})()):
+            pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    return pages
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_no_english_leftovers(client, staff, admin_a, member_a):
+    client.force_login(staff)
+    english = english_msgids()
+    leftovers = {}
+    with translation.override("ro"):
+        for url in admin_pages(staff):
+            pages = [client.get(url, HTTP_ACCEPT_LANGUAGE="ro")]
+            if url.endswith("/add/"):
+                pages.append(client.post(url, {}, HTTP_ACCEPT_LANGUAGE="ro"))  # a form with errors
+            for response in pages:
+                assert response.status_code in (200, 302), url
+                if found := english_leftovers(response.content.decode(), english):
+                    leftovers[url] = sorted(found)
+    assert not leftovers, leftovers
+
+
+@pytest.mark.django_db
+def test_every_field_the_admin_shows_has_a_romanian_name(rf, staff):
+    """A field without verbose_name shows its attribute name in English ("Public id", "Created at")."""
+    request = rf.get("/admin/")
+    request.user = staff
+    unnamed = []
+    for model_admin, form_class in admin_forms(request):
+        model = model_admin.model
+        shown = {*form_class.base_fields, *model_admin.get_readonly_fields(request)}
+        if isinstance(model_admin, admin.ModelAdmin):
+            shown |= {name for name in model_admin.get_list_display(request) if isinstance(name, str)}
+        for name in shown:
+            field = next((f for f in model._meta.get_fields() if f.name == name), None)
+            if (
+                field is not None
+                and getattr(field, "_verbose_name", "") is None
+                and field.verbose_name == (name.replace("_", " "))
+            ):
+                unnamed.append(f"{model.__name__}.{name}")
+    assert not unnamed, unnamed
+
+
+@pytest.mark.django_db
+def test_the_two_factor_methods_read_in_romanian(client, staff):
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={})
+    client.force_login(staff)
+    with translation.override("ro"):
+        page = client.get(reverse("admin:mfa_authenticator_changelist"), HTTP_ACCEPT_LANGUAGE="ro").content.decode()
+    assert "Metode de autentificare în doi pași" in page
+    assert "Folosită ultima dată la" in page
+    assert "Authenticators" not in page
+    assert "Last used at" not in page
