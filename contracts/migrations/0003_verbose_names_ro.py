@@ -5,30 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0002_offer_links'),
+        ("contracts", "0002_offer_links"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='expirynotice',
-            name='contract',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_notices', to='contracts.contract', verbose_name='contract'),
+            model_name="expirynotice",
+            name="contract",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="expiry_notices",
+                to="contracts.contract",
+                verbose_name="contract",
+            ),
         ),
         migrations.AlterField(
-            model_name='expirynotice',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='trimisă la'),
+            model_name="expirynotice",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="trimisă la"),
         ),
         migrations.AlterField(
-            model_name='expirynotice',
-            name='days_before',
-            field=models.PositiveIntegerField(verbose_name='zile înainte de expirare'),
+            model_name="expirynotice",
+            name="days_before",
+            field=models.PositiveIntegerField(verbose_name="zile înainte de expirare"),
         ),
         migrations.AlterField(
-            model_name='expirynotice',
-            name='end_date',
-            field=models.DateField(verbose_name='data expirării'),
+            model_name="expirynotice",
+            name="end_date",
+            field=models.DateField(verbose_name="data expirării"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0007_notification_message_params'),
+        ("portal", "0007_notification_message_params"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='key',
-            field=models.CharField(blank=True, max_length=200, verbose_name='cheia evenimentului'),
+            model_name="notification",
+            name="key",
+            field=models.CharField(blank=True, max_length=200, verbose_name="cheia evenimentului"),
         ),
     ]
