@@ -187,15 +187,24 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         stored = get_object_or_404(quote_request.attachments.all(), pk=file_pk)
         return file_response(stored, filename=safe_filename(stored.original_name.rsplit(".", 1)[0], stored.extension))
 
+    @staticmethod
+    def _offer_can_be_created(quote_request: QuoteRequest) -> bool:
+        """The page's button: a request nobody has offered yet and the client has not cancelled."""
+        return quote_request.status != QuoteRequest.Status.CANCELLED and not quote_request.offers.exists()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "quote_actions": [("_create_offer", _("Creează o ofertă din această cerere"))],
-        }
+        quote_request = self.get_object(request, object_id)
+        buttons = []
+        if quote_request is not None and self._offer_can_be_created(quote_request):
+            buttons.append(("_create_offer", _("Creează ofertă")))
+        extra_context = {**(extra_context or {}), "quote_actions": buttons}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):
         if "_create_offer" in request.POST:
+            if not self._offer_can_be_created(obj):  # a page left open while a colleague made the offer
+                self.message_user(request, _("Cererea are deja o ofertă sau a fost anulată."), messages.ERROR)
+                return redirect(request.path)
             try:
                 offer = services.offer_create(company=obj.company, by=request.user, quote_request=obj)
             except ValidationError as error:
