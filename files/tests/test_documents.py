@@ -159,7 +159,7 @@ def test_the_upload_page_states_the_limit(client, admin_a, settings):
     settings.FILES_MAX_UPLOAD_MB = 20
     client.force_login(admin_a)
     page = client.get(reverse("files:upload")).content.decode()
-    assert "20,0" in page and "Tipuri acceptate" in page
+    assert "Maximum 20 MB." in page and "Tipuri acceptate" in page
 
 
 def test_a_file_over_the_limit_is_refused_by_the_view(client, admin_a, company_a, settings):
