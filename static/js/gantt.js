@@ -27,6 +27,7 @@
   var LINE_PX = (payload.rows && payload.rows.line_px) || 15;
   var AXIS_PX = 60; // the strip: the toolbar's line, then the dates
   var LABEL_GAP = 8;
+  var MIN_HEIGHT_PX = 160;
 
   if (payload.locale) {
     Plotly.register({
@@ -168,6 +169,8 @@
       }
       return Object.assign({}, shape, { y0: pixelsOf(rows, shape.y0), y1: pixelsOf(rows, shape.y1) });
     });
+    // A short project keeps room under its rows for a hover label of six lines.
+    layout.margin.b += Math.max(0, MIN_HEIGHT_PX - rows.total - layout.margin.t - layout.margin.b);
     layout.height = rows.total + layout.margin.t + layout.margin.b;
     layout.yaxis.range = [rows.total, 0];
     if (compact) {
