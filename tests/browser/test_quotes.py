@@ -118,6 +118,8 @@ def _client_downloads_and_accepts_the_offer(visitor, offer, admin_a, mailoutbox)
     page.wait_for_load_state("load")
     visitor.check()
     page.get_by_role("button", name="Confirm acceptarea").click()
+    with page.expect_navigation():  # the last word is the dialog's
+        page.get_by_role("dialog").get_by_role("button", name="Acceptă oferta").click()
     page.wait_for_load_state("load")
     visitor.check()
     assert page.get_by_text(f"Oferta {offer.number} a fost acceptată").is_visible()
@@ -161,6 +163,8 @@ def _client_accepts_with_a_po_number(visitor, offer):
     # A PO number with characters an ERP would choke on is refused on the form; nothing is accepted.
     page.get_by_label("Număr comandă client / PO (opțional)").fill("PO;4500<12>")
     page.get_by_role("button", name="Confirm acceptarea").click()
+    with page.expect_navigation():  # the last word is the dialog's
+        page.get_by_role("dialog").get_by_role("button", name="Acceptă oferta").click()
     page.wait_for_load_state("load")
     visitor.check()
     expect(page.get_by_text("Numărul comenzii poate conține doar litere")).to_be_visible()
@@ -170,6 +174,8 @@ def _client_accepts_with_a_po_number(visitor, offer):
     page.get_by_label("Număr comandă client / PO (opțional)").fill("PO-4500018342")
     page.get_by_label("Notă pentru furnizor (opțional)").fill("Livrare la depozitul Chitila, luni–vineri 8–16.")
     page.get_by_role("button", name="Confirm acceptarea").click()
+    with page.expect_navigation():  # the last word is the dialog's
+        page.get_by_role("dialog").get_by_role("button", name="Acceptă oferta").click()
     page.wait_for_url(re.compile(rf"/oferte/{offer.public_id}/$"))
     visitor.check()
     expect(page.get_by_text("PO-4500018342")).to_be_visible()
