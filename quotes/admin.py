@@ -52,6 +52,19 @@ class DeliveryAddressAdmin(admin.ModelAdmin):
 # --- quote requests ---------------------------------------------------------------------------------------
 
 
+class AwaitingOfferFilter(admin.SimpleListFilter):
+    """The work queue's "cereri fără ofertă": the same rows as its count."""
+
+    title = _("ofertă")
+    parameter_name = "oferta"
+
+    def lookups(self, request, model_admin):
+        return [("fara", _("fără ofertă (cereri deschise)"))]
+
+    def queryset(self, request, queryset):
+        return selectors.requests_awaiting_offer(queryset) if self.value() == "fara" else queryset
+
+
 class QuoteRequestLineInline(admin.TabularInline):
     model = QuoteRequestLine
     extra = 0
@@ -99,6 +112,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     )
     list_filter = (
         "status",
+        AwaitingOfferFilter,
         "delivery_option",
         ("origin_offer", admin.EmptyFieldListFilter),
         ("origin_contract", admin.EmptyFieldListFilter),
@@ -384,6 +398,20 @@ class OfferAdminForm(forms.ModelForm):
         return data
 
 
+class ExpiringSoonFilter(admin.SimpleListFilter):
+    """The work queue's "oferte care expiră curând": the same rows as its count."""
+
+    title = _("valabilitate")
+    parameter_name = "valabilitate"
+
+    def lookups(self, request, model_admin):
+        days = conf.offer_expiry_warning_days()
+        return [("expira_curand", _("trimise, expiră în cel mult %(days)d zile") % {"days": days})]
+
+    def queryset(self, request, queryset):
+        return selectors.offers_expiring_soon(queryset) if self.value() == "expira_curand" else queryset
+
+
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
     form = OfferAdminForm
@@ -401,6 +429,7 @@ class OfferAdmin(admin.ModelAdmin):
     )
     list_filter = (
         display_status_filter(Offer, _("stare (pentru client)")),
+        ExpiringSoonFilter,
         "status",
         "currency",
         "is_current",

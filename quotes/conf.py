@@ -19,3 +19,8 @@ def max_attachments() -> int:
 def product_suggestions() -> int:
     """How many catalogue products the request form lists (the search endpoint finds the rest)."""
     return int(getattr(settings, "QUOTES_PRODUCT_SUGGESTIONS", 200))
+
+
+def offer_expiry_warning_days() -> int:
+    """A sent offer valid for at most this many more days is "about to expire" in the admin's work queue."""
+    return int(getattr(settings, "QUOTES_OFFER_EXPIRY_WARNING_DAYS", 7))

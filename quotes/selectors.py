@@ -339,3 +339,17 @@ def search_groups(company, membership, query: str, limit: int) -> list[search.Gr
             ),
         ),
     ]
+
+
+def requests_awaiting_offer(queryset: QuerySet[QuoteRequest] | None = None) -> QuerySet[QuoteRequest]:
+    """Requests still open on the client's side for which staff have made no offer, not even a draft."""
+    queryset = QuoteRequest.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=QuoteRequest.CANCELLABLE, offers__isnull=True)
+
+
+def offers_expiring_soon(queryset: QuerySet[Offer] | None = None, *, today: date | None = None) -> QuerySet[Offer]:
+    """Sent offers still open whose validity ends within ``conf.offer_expiry_warning_days()``."""
+    queryset = Offer.objects.all() if queryset is None else queryset
+    today = today or timezone.localdate()
+    last_day = today + timezone.timedelta(days=conf.offer_expiry_warning_days())
+    return queryset.filter(status=Offer.Status.SENT, valid_until__gte=today, valid_until__lte=last_day)

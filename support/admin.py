@@ -44,6 +44,7 @@ class BreachedFilter(admin.SimpleListFilter):
             ("raspuns", _("răspuns depășit")),
             ("rezolvare", _("rezolvare depășită")),
             ("in_termen", _("în termen")),
+            ("aproape", _("de rezolvat acum (depășit sau aproape)")),
         ]
 
     def queryset(self, request, queryset):
@@ -56,6 +57,8 @@ class BreachedFilter(admin.SimpleListFilter):
             return queryset.filter(late_resolution=True)
         if value == "in_termen":
             return queryset.filter(breached=False)
+        if value == "aproape":
+            return queryset.near_deadline()
         return queryset
 
 

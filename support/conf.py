@@ -29,6 +29,11 @@ def sla_targets(priority: str) -> tuple[timedelta, timedelta]:
     return timedelta(hours=response), timedelta(hours=resolution)
 
 
+def sla_warning() -> timedelta:
+    """A target this close counts as near: the admin's work queue lists the ticket before it is late."""
+    return timedelta(hours=int(getattr(settings, "SUPPORT_SLA_WARNING_HOURS", 4)))
+
+
 def reopen_days() -> int:
     """A resolved or closed ticket can be reopened by the client for this many days."""
     return int(getattr(settings, "SUPPORT_REOPEN_DAYS", 14))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy import CompanyScopedQuerySet
-from support.conf import reopen_days
+from support.conf import reopen_days, sla_warning
 
 
 def awaiting_client_first():
@@ -48,6 +48,15 @@ class TicketQuerySet(CompanyScopedQuerySet):
 
     def not_breached(self, now: datetime | None = None):
         return self.with_breach(now).filter(breached=False)
+
+    def near_deadline(self, now: datetime | None = None):
+        """Tickets staff owe something now: open or in progress, their next target (the first response, then
+        the resolution) past or within ``sla_warning()``. A ticket waiting for the client owes nothing."""
+        limit = (now or timezone.now()) + sla_warning()
+        return self.filter(status__in=[Ticket.Status.OPEN, Ticket.Status.IN_PROGRESS]).filter(
+            Q(first_responded_at__isnull=True, first_response_due__lte=limit)
+            | Q(first_responded_at__isnull=False, resolution_due__lte=limit)
+        )
 
 
 class Ticket(models.Model):
