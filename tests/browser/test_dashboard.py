@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
 
 from tests.browser.conftest import VIEWPORTS, Visitor
 from tests.browser.test_accounts_flow import log_in
@@ -20,6 +21,26 @@ EXPECTED = {
 }
 
 
+def assert_the_chart_ends_this_month_with_amounts_on_hover(page):
+    """The billing chart's last month is the current one, its label whole inside the chart; hovering its
+    invoiced bar shows the month's amounts written as money."""
+    from billing.selectors import _MONTHS
+
+    today = timezone.localdate()
+    chart = page.locator('[data-chart="billing-chart-data"]')
+    chart.scroll_into_view_if_needed()
+    label = chart.locator(".xtick text").last
+    with translation.override("ro"):
+        assert label.text_content() == f"{_MONTHS[today.month - 1]} {today:%y}"
+    inside, text = chart.bounding_box(), label.bounding_box()
+    assert inside["x"] <= text["x"] and text["x"] + text["width"] <= inside["x"] + inside["width"], (inside, text)
+    bar = chart.locator(".trace.bars").first.locator("path").last.bounding_box()
+    page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + max(bar["height"] / 2, 1))
+    hover = chart.locator(".hoverlayer")
+    page.wait_for_function("el => el.textContent.includes('lei')", arg=hover.element_handle())
+    assert "Facturat:" in hover.text_content() and "Plătit:" in hover.text_content()
+
+
 def test_every_card_leads_to_its_filtered_list(browser, live_server):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     from accounts.demo import DEMO_PASSWORD
@@ -33,6 +54,7 @@ def test_every_card_leads_to_its_filtered_list(browser, live_server):
         visitor.check()
         page.wait_for_selector(".dashboard-chart .main-svg")
         visitor.shot("dashboard-demo")
+        assert_the_chart_ends_this_month_with_amounts_on_hover(page)
         cards = page.locator("[data-card]")
         assert cards.count() == len(EXPECTED)
         for key, (heading, query) in EXPECTED.items():
