@@ -20,7 +20,7 @@ COMPANIES = [
             "address": "Str. Fabricii nr. 12",
             "city": "București",
             "county": "Sector 6",
-            "iban": "RO49AAAA1B31007593840000",
+            "iban": "RO64BTRLRONCRT0415873201",
             "status": Company.Status.ACTIVE,
         },
         "people": [
@@ -71,7 +71,7 @@ COMPANIES = [
             "address": "Calea Turzii nr. 178",
             "city": "Cluj-Napoca",
             "county": "Cluj",
-            "iban": "RO66BACX0000001234567890",
+            "iban": "RO70BRDE441SV72905384410",
             "status": Company.Status.ACTIVE,
         },
         "people": [
@@ -129,6 +129,7 @@ PENDING = {
         "address": "Bd. Independenței nr. 5",
         "city": "Iași",
         "county": "Iași",
+        "iban": "RO72INGB0000999912345678",
         "status": Company.Status.PENDING,
     },
     "person": {

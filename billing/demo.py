@@ -20,10 +20,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from billing import services
+from billing import selectors, services
 from billing.models import AnafStatus, Invoice, InvoiceLine, Payment, PaymentNotice
+from billing.services.statement_exports import statement_pdf_bytes
+from files import services as files_services
+from files.models import Document
+from portal.money import format_money
 from portal.pdf import render_pdf
 from portal.vat import VatCategory
 
@@ -361,6 +365,44 @@ def seed(demo: dict) -> None:
             _announce(company, demo, issued[2], today)
             _statement_export(company, demo, today)
         _efactura(company, index)
+        _statement_document(company, demo, today)
+
+
+def last_quarter(today: date) -> tuple[date, date]:
+    """The last quarter that has ended: the period of the demo's "Situație de plăți"."""
+    this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_day = this_quarter - timedelta(days=1)
+    return date(last_day.year, last_day.month - 2, 1), last_day
+
+
+def statement_document_title(date_from: date) -> str:
+    quarter = ("I", "II", "III", "IV")[(date_from.month - 1) // 3]
+    return f"Situație de plăți trimestrul {quarter} {date_from.year}"
+
+
+def _statement_document(company, demo: dict, today: date) -> None:
+    """The quarter's payment statement shared in Fișiere (financial: billing right only): the statement of
+    account rendered from the company's own demo invoices and payments, so it agrees with Facturi."""
+    date_from, date_to = last_quarter(today)
+    title = statement_document_title(date_from)
+    if Document.objects.filter(company=company, title=title).exists():
+        return
+    result = selectors.statement(company=company, date_from=date_from, date_to=date_to, currency="RON")
+    invoices = sum(1 for movement in result.movements if movement.kind == "invoice")
+    content = statement_pdf_bytes(company=company, date_from=date_from, date_to=date_to, currency="RON")
+    with translation.override("ro"):
+        balance = format_money(result.closing, "RON")
+    files_services.document_create(
+        company=company,
+        title=title,
+        category=Document.Category.FINANCIAL,
+        description=(
+            f"Fișa clientului {MONTHS_RO[date_from.month - 1]}–{MONTHS_RO[date_to.month - 1]} {date_to.year}: "
+            f"facturi emise {invoices}, încasări și sold la {date_to:%d.%m.%Y}: {balance}."
+        ),
+        uploaded=SimpleUploadedFile(f"Situatie plati T{(date_from.month + 2) // 3} {date_from.year}.pdf", content),
+        user=demo["staff"],
+    )
 
 
 def _statement_export(company, demo: dict, today: date) -> None:

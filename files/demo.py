@@ -23,8 +23,9 @@ from portal.pdf import render_pdf
 
 C = Document.Category
 
-# Which right a category needs (admin: "Acces pe categorie"): the payment statement is seen only by
-# members who see invoices, so mihai.ionescu@agroserv.ro (no billing right) does not see it.
+# Which right a category needs (admin: "Acces pe categorie"): the payment statement (billing/demo.py makes it
+# from the company's invoices) is seen only by members who see invoices, so mihai.ionescu@agroserv.ro (no
+# billing right) does not see it.
 CATEGORY_RULES = {C.FINANCIAL: RequiredRight.BILLING}
 
 # (title, category, description, days ago, file spec, second version or None, client upload)
@@ -117,23 +118,6 @@ DOCUMENTS = [
                 ("Garnitură mecanică GM-45", "612,50 lei"),
                 ("Rulment 6310-2Z", "148,90 lei"),
                 ("Cuplaj elastic CE-42", "455,00 lei"),
-            ],
-        ),
-    },
-    {
-        "title": "Situație de plăți trimestrul III 2026",
-        "category": C.FINANCIAL,
-        "days": 20,
-        "description": "Facturi emise și încasări în perioada iulie–septembrie.",
-        "file": (
-            "pdf",
-            "SP-T3-2026",
-            ["Sold la 30.09.2026: 0,00 lei. Vă mulțumim pentru plățile la termen."],
-            ("Factură", "Valoare"),
-            [
-                ("FE 2026-0412 din 04.07.2026", "18.450,00 lei"),
-                ("FE 2026-0488 din 02.08.2026", "7.260,00 lei"),
-                ("FE 2026-0533 din 05.09.2026", "11.979,00 lei"),
             ],
         ),
     },

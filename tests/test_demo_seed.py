@@ -1,18 +1,30 @@
 """seed_demo, run once with its tasks (as after the command's commit), shows what issue 19 added: a user of two
 companies whose printed link switches the company; an accepted offer with its PO number and order confirmation,
 an expired offer to ask again and a contract to renew; a parcel received with objections naming its ticket.
+And it agrees with itself (issue 21): each client its own IBAN, a payment statement made of the company's own
+invoices, and no warning printed (WeasyPrint, fontconfig) while seeding.
 
 One seed for the three: a full demo with its PDFs is the slowest fixture of the suite."""
 
 import re
+import shutil
+import subprocess
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from accounts.demo import TWO_COMPANIES
-from accounts.models import Membership
+from accounts.models import Company, Membership
+from accounts.validators import iban_is_valid
+from billing import selectors as billing_selectors
+from billing.demo import last_quarter, statement_document_title
 from contracts.models import Contract
+from files.models import Document
 from portal.management.commands.seed_demo import Command
+from portal.money import format_money
 from portal.tenancy import SESSION_KEY
 from quotes.models import Offer
 from shipments.models import Shipment
@@ -60,11 +72,45 @@ def check_receipt_with_objections(client) -> None:
     assert f"Obiecțiunile: tichetul {ticket.number}" in page
 
 
+def check_ibans() -> None:
+    ibans = list(Company.objects.values_list("iban", flat=True))
+    assert len(ibans) == 3 and len(set(ibans)) == 3 and settings.SUPPLIER["iban"] not in ibans
+    assert all(iban.startswith("RO") and len(iban) == 24 and iban_is_valid(iban) for iban in ibans)
+
+
+def check_statement_documents(demo: dict) -> None:
+    """The "Situație de plăți" of each company is its statement of account for the last quarter."""
+    date_from, date_to = last_quarter(timezone.localdate())
+    assert not Document.objects.filter(description__contains="FE 2026").exists()
+    for company in demo["companies"]:
+        document = Document.objects.select_related("current_version__file").get(
+            company=company, title=statement_document_title(date_from)
+        )
+        statement = billing_selectors.statement(company=company, date_from=date_from, date_to=date_to)
+        invoices = [movement.document for movement in statement.movements if movement.kind == "invoice"]
+        assert invoices and f"facturi emise {len(invoices)}," in document.description
+        assert format_money(statement.closing, "RON") in document.description
+        if shutil.which("pdftotext"):  # poppler-utils: the figures printed in the PDF itself
+            pdf = document.current_version.file.file.open("rb").read()
+            text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+            text = " ".join(text.split())
+            assert all(number in text for number in invoices) and "FE 2026" not in text
+            assert format_money(statement.closing, "RON").replace(" lei", "") in text
+
+
 def test_the_demo_shows_two_companies_next_steps_and_a_receipt_with_objections(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, caplog, capfd
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    capfd.readouterr()
+    with warnings.catch_warnings(record=True) as caught, django_capture_on_commit_callbacks(execute=True):
+        warnings.simplefilter("always")
         demo = Command().seed()
+    printed = capfd.readouterr().err
+    assert [str(warning.message) for warning in caught] == []
+    assert [record.getMessage() for record in caplog.records if record.levelname == "WARNING"] == []
+    assert "Fontconfig" not in printed and "WARNING" not in printed
     check_two_companies(client, demo)
     check_next_steps()
     check_receipt_with_objections(client)
+    check_ibans()
+    check_statement_documents(demo)
