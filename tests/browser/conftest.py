@@ -19,6 +19,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+# The page's and the window's widths, and (to name the culprit) the first elements reaching past the window.
+SIDEWAYS_SCROLL_JS = """() => ({
+  page: document.documentElement.scrollWidth,
+  window: window.innerWidth,
+  wide: [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(e => !e.parentElement.closest(".table-responsive") || getComputedStyle(e).position === "absolute")
+    .slice(0, 5)
+    .map(e => [e.tagName.toLowerCase(), ...(e.id ? ["#" + e.id] : []), ...[...e.classList].map(c => "." + c)].join("")),
+})"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -79,6 +89,13 @@ class Visitor:
         ]
         assert not bad, f"axe on {self.page.url}:\n{json.dumps(bad, indent=1, ensure_ascii=False)}"
         assert not self.csp_violations, f"CSP violations on {self.page.url}: {self.csp_violations}"
+        if self.viewport == "phone":
+            self.check_no_sideways_scroll()
+
+    def check_no_sideways_scroll(self):
+        """At phone width the page itself never scrolls sideways (a wide table scrolls inside its .table-responsive)."""
+        widths = self.page.evaluate(SIDEWAYS_SCROLL_JS)
+        assert widths["page"] <= widths["window"], f"{self.page.url} scrolls sideways at phone width: {widths}"
 
     def shot(self, name: str):
         SCREENSHOTS.mkdir(exist_ok=True)

@@ -46,6 +46,7 @@ def test_filters_fold_behind_one_button_on_a_phone(visitor, browser, admin_a):
     else:
         expect(filters).to_be_hidden()
         toggle.click()
+        expect(page.locator("#filter-panel")).to_have_class(re.compile(r"\bshow\b"))  # opened, not still opening
         expect(filters).to_be_visible()
         expect(toggle).to_have_attribute("aria-expanded", "true")
         visitor.check()
