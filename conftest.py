@@ -125,6 +125,15 @@ def _s3_storage(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: SQLite gives the next test's rows the same ids, and a cached
+    dashboard keyed by a company's id and stamp would otherwise be found again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def tenancy_scope_violations():
     """The run-time tenancy scope (portal/scope.py) raises on an unscoped read in a client view; this
     also fails the test when a view swallowed that exception. The list is the test's to inspect."""

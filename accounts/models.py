@@ -93,6 +93,10 @@ class Company(models.Model):
     status = models.CharField(_("stare"), max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("înregistrată la"), auto_now_add=True)
     approved_at = models.DateTimeField(_("aprobată la"), null=True, blank=True)
+    # Changed by database triggers (dashboard/stamps.py) in the transaction that changes what the
+    # dashboard's cards read (data) or which documents a member sees (documents): the keys of its caches.
+    data_stamp = models.BigIntegerField(default=0, editable=False)
+    documents_stamp = models.BigIntegerField(default=0, editable=False)
 
     objects = CompanyQuerySet.as_manager()
 

@@ -15,19 +15,17 @@ from portal.tenancy import company_member_required
 @company_member_required
 def home(request: HttpRequest) -> HttpResponse:
     summaries = selectors.summaries(request.company, request.membership, today=timezone.localdate())
-    cards = selectors.cards(request.company, summaries)
-    by_key = {card.key: card for card in cards}
-    billing, projects = by_key.get("billing"), by_key["projects"]
+    overview = selectors.overview(request.company, request.membership, summaries, today=timezone.localdate())
     return render(
         request,
         "dashboard/home.html",
         {
-            "cards": cards,
-            "billing_chart": billing.chart if billing else None,
-            "progress_chart": projects.chart,
-            "active_projects": projects.chart_rows,
+            "cards": overview.cards,
+            "billing_chart": overview.billing_chart,
+            "progress_chart": overview.progress_chart,
+            "active_projects": overview.active_projects,
             "activity": selectors.activity(request.company, summaries),
-            "is_new_client": not any(card.count for card in cards) and not projects.chart_rows,
+            "is_new_client": overview.is_new_client,
         },
     )
 

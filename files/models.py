@@ -264,3 +264,27 @@ def hidden_categories(membership):
     if not missing:
         return CategoryAccess.objects.none().values_list("category", flat=True)
     return CategoryAccess.objects.filter(required_right__in=missing).values_list("category", flat=True)
+
+
+class UnreadDocuments(models.Model):
+    """How many documents one member has not opened, and the newest of them: the dashboard's files card.
+
+    Counted again only when it is out of date: the company's documents changed since (``stamp`` is not
+    ``Company.documents_stamp``, which the database moves with every document, membership or category rule
+    change) or the member opened a document (``opened`` changes, ``stamp`` is cleared). See
+    ``selectors.unread_documents``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    stamp = models.BigIntegerField()
+    opened = models.BigIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+    newest_title = models.CharField(max_length=200, blank=True)
+    newest_id = models.UUIDField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="unread_documents_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.company_id}: {self.count}"

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from files.links import LINKABLES
-from files.models import Document, DocumentSeen, DocumentVersion, StoredFile, missing_rights
+from files.models import Document, DocumentSeen, DocumentVersion, StoredFile, UnreadDocuments, missing_rights
 from portal import search
 from portal.money import format_file_size
 from portal.rows import detail_url, short_date
-from portal.summaries import Card, Summary, Urgent, count_of, first_of
+from portal.summaries import Card, Summary, Urgent
 
 SORTS = {
     "new": ("-updated_at", "-id"),
@@ -160,17 +160,10 @@ def documents_by_linked_object(*, membership, user, objects) -> dict[int, list[D
 
 
 def dashboard_summary(company, membership, *, today=None) -> Summary:
-    """The documents the member may see and has not opened (in their current version), the latest first,
-    and the documents' activity without the entries about documents the member may not see."""
-    unopened = with_list_data(Document.objects.visible_to(membership), user=membership.user_id, linked=False).filter(
-        is_seen=False
-    )
+    """The member's unread documents (their own card, from ``unread_documents``), and the documents'
+    activity without the entries about documents the member may not see."""
     return Summary(
-        figures={
-            "count": count_of(unopened),
-            **first_of(unopened, ("-updated_at", "-id"), title="title", id="public_id"),
-        },
-        card=_dashboard_card,
+        own_card=lambda: _dashboard_card(unread_documents(membership)),
         feed={
             "document.created": gettext_lazy("a adăugat documentul"),
             "document.version_added": gettext_lazy("a adăugat o versiune nouă pentru"),
@@ -182,8 +175,38 @@ def dashboard_summary(company, membership, *, today=None) -> Summary:
     )
 
 
-def _dashboard_card(figures: dict) -> Card:
-    count = figures["count"]
+def unread_documents(membership) -> UnreadDocuments:
+    """The documents the member may see and has not opened (in their current version), and the newest of
+    them: one query while nothing changed, three after a change (``UnreadDocuments``)."""
+    company = membership.company
+    counter = UnreadDocuments.objects.filter(user=membership.user_id, company=company).first()
+    if counter is not None and counter.stamp == company.documents_stamp:
+        return counter
+    unopened = with_list_data(Document.objects.visible_to(membership), user=membership.user_id, linked=False).filter(
+        is_seen=False
+    )
+    newest = unopened.order_by("-updated_at", "-id").values("title", "public_id").first() or {}
+    fresh = UnreadDocuments(
+        user_id=membership.user_id,
+        company=company,
+        stamp=company.documents_stamp,
+        opened=counter.opened if counter else 0,
+        count=unopened.count() if newest else 0,
+        newest_title=newest.get("title", ""),
+        newest_id=newest.get("public_id"),
+    )
+    # Stored only if no document was opened meanwhile (``opened`` unchanged): that count may be older.
+    if counter is None:
+        UnreadDocuments.objects.bulk_create([fresh], ignore_conflicts=True)
+    else:
+        UnreadDocuments.objects.filter(company=company, user=membership.user_id, opened=counter.opened).update(
+            stamp=fresh.stamp, count=fresh.count, newest_title=fresh.newest_title, newest_id=fresh.newest_id
+        )
+    return fresh
+
+
+def _dashboard_card(unread: UnreadDocuments) -> Card:
+    count = unread.count
     return Card(
         "files",
         _("Fișiere noi"),
@@ -192,7 +215,9 @@ def _dashboard_card(figures: dict) -> Card:
         count,
         ngettext("document nedeschis", "documente nedeschise", count),
         _("Ați deschis toate documentele primite de la furnizor."),
-        urgent=Urgent(figures["title"], reverse("files:detail", args=[figures["id"]])) if figures["id"] else None,
+        urgent=Urgent(unread.newest_title, reverse("files:detail", args=[unread.newest_id]))
+        if unread.newest_id
+        else None,
     )
 
 

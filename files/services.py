@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Company, User
 from files import tasks
 from files.links import linkable
-from files.models import Document, DocumentSeen, DocumentVersion, StoredFile
+from files.models import Document, DocumentSeen, DocumentVersion, StoredFile, UnreadDocuments
 from files.validation import validate_upload
 from portal import audit, events
 from portal.tasks_util import enqueue
@@ -203,8 +205,22 @@ def _publish_upload(document: Document, version: DocumentVersion, stored: Stored
 
 
 def document_mark_seen(*, document: Document, user: User) -> None:
+    """The user has opened the document's current version; their unread count is then counted again."""
     number = document.current_version.number if document.current_version else 0
-    DocumentSeen.objects.update_or_create(user=user, document=document, defaults={"version_number": number})
+    seen = DocumentSeen.objects.filter(user=user, document=document)
+    if not seen.filter(version_number__lt=number).update(version_number=number, seen_at=timezone.now()):
+        _seen, created = DocumentSeen.objects.get_or_create(
+            user=user, document=document, defaults={"version_number": number}
+        )
+        if not created:
+            return
+    # An upsert, so that a count a concurrent dashboard made before this open cannot be stored as current.
+    UnreadDocuments.objects.bulk_create(
+        [UnreadDocuments(user=user, company_id=document.company_id, stamp=-1, opened=time.time_ns())],
+        update_conflicts=True,
+        unique_fields=["user", "company"],
+        update_fields=["stamp", "opened"],
+    )
 
 
 def record_download(*, document: Document, version: DocumentVersion, user: User, inline: bool) -> None:

@@ -44,8 +44,12 @@ class Card:
 class Summary:
     # Name -> scalar subquery on the company's row (``count_of``, ``first_of``).
     figures: dict = field(default_factory=dict)
-    # Builds the card from the figures' values, by the same names.
+    # Builds the card from the figures' values, by the same names. The same for every member of the
+    # company with the same rights: the dashboard caches it until the company's data changes.
     card: Callable[[dict], Card] | None = None
+    # Or a card of the member's own (what they have not opened yet), built at every visit from what the
+    # section keeps per member.
+    own_card: Callable[[], Card] | None = None
     # Audit action -> what the feed says the actor did; only the actions this member may see.
     feed: dict[str, Promise] = field(default_factory=dict)
     # Leaves out of the feed's audit entries those about objects the member may not see.

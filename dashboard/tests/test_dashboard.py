@@ -14,7 +14,7 @@ from django.utils import timezone
 from billing.models import Invoice, Payment
 from billing.services import invoices as billing_invoices
 from contracts.tests.factories import ContractFactory
-from dashboard.selectors import cards, summaries
+from dashboard.selectors import cards, company_cards, summaries
 from files.models import Document, DocumentVersion
 from files.tests.factories import StoredFileFactory
 from portal import audit
@@ -139,22 +139,30 @@ def queries(client, url="/"):
     return len(captured), response
 
 
-# Session, user, memberships (3) + the cards' figures (1) + active projects (1) + account totals (1) +
-# the billing chart (1) + the activity feed (1).
-DASHBOARD_QUERY_CEILING = 8
+# After a change: session, user, memberships (3) + the cards' figures (1) + active projects (1) + account
+# totals (1) + the billing chart (1) + the member's unread documents (read, counted, newest, stored: 4) +
+# the activity feed (1).
+# While nothing changed: 3 + the unread documents (1) + the feed (1).
+DASHBOARD_QUERY_CEILING = 12
+DASHBOARD_CACHED_QUERY_CEILING = 5
 
 
 def test_a_fixed_number_of_queries_with_thousands_of_rows(client, admin_a, company_a):
-    fill(company_a, admin_a, 3)
+    """The rows are inserted in bulk (no model code runs): the database's triggers move the company's
+    stamps, so the dashboard counts again, and then serves the same counts from its cache."""
     client.force_login(admin_a)
-    client.get("/")
+    client.get("/profil/")
+    fill(company_a, admin_a, 3)
     few, _response = queries(client)
+    few_cached, _response = queries(client)
     fill(company_a, admin_a, 1500)
     many, response = queries(client)
+    many_cached, cached_response = queries(client)
     assert many == few <= DASHBOARD_QUERY_CEILING, (few, many)
-    print(f"dashboard: {many} queries with 1,503 rows in every section")
-    page = response.content.decode()
-    assert "1503" in page  # e.g. offers waiting: every card counts in SQL, not by loading rows
+    assert many_cached == few_cached <= DASHBOARD_CACHED_QUERY_CEILING, (few_cached, many_cached)
+    print(f"dashboard: {many} queries after a change, {many_cached} from the cache, 1,503 rows in every section")
+    for page in (response.content.decode(), cached_response.content.decode()):
+        assert "1503" in page  # e.g. offers waiting: every card counts in SQL, not by loading rows
 
 
 def test_every_card_counts_and_points_to_the_right_item(admin_a, company_a, company_b, member_b):
@@ -172,7 +180,8 @@ def test_every_card_counts_and_points_to_the_right_item(admin_a, company_a, comp
     )
     ShipmentFactory(company=company_a, status=ShipmentStatus.DELIVERED, received_at=None, number="EXP-LIVRATA")
     membership = admin_a.memberships.get(company=company_a)
-    by_key = {card.key: card for card in cards(company_a, summaries(company_a, membership, today=today()))}
+    sections = summaries(company_a, membership, today=today())
+    by_key = {card.key: card for card in cards(sections, company_cards(company_a, sections))}
     assert by_key["offers"].count == 5 and soonest.number in by_key["offers"].urgent.text
     assert by_key["support"].count == 5 and by_key["support"].urgent.text == "T-VECHI: Cel mai vechi"
     assert by_key["shipments"].count == 4 and ("Livrate, de confirmat", "1") in by_key["shipments"].figures
