@@ -133,6 +133,7 @@ def test_a_double_click_sends_one_post_and_the_button_says_it_is_sending(visitor
     send = page.locator("form[action$='/raspuns/'] button[type=submit]")
     expect(send).to_be_disabled()
     expect(send).to_have_text("Se trimite…")
+    visitor.shot("dialogs-sending")
     wait_until(page, lambda: posts)
     page.wait_for_timeout(500)  # room for a second request, had the second click sent one
     assert posts == ["POST"]
