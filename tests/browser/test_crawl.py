@@ -109,7 +109,7 @@ def _invoices(company, admin):
         reference="BT-EXTRAS-4235",
         proof=pdf_upload("ordin-plata-BT-EXTRAS-4235.pdf"),
         invoices=[late],
-        message="Am plătit, vă rog confirmați.",
+        message="OP BT-EXTRAS-4235",
     )
     paid = issued_invoice(company, lines=[("2", "750.00", 21), ("1", "95.00", 11)])
     record_payment(company, "1920.45", invoices=[paid], reference="OP 1")
