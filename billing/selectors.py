@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -23,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -666,11 +667,30 @@ def statement_movement_count(*, company, date_from: date, date_to: date, currenc
     return documents.count() + payments.count()
 
 
-class StatementMovements:
-    """The period's movements as a sequence a Paginator pages: a slice runs statement_movements()."""
+# The statement page reads what changes only with the company's invoices and payments (which move
+# Company.data_stamp in the same transaction, dashboard/stamps.py): its summary and each page of movements
+# are cached under that stamp, so paging, returning and exporting do not sum ten years again.
+STATEMENT_CACHE_SECONDS = 3600
 
-    def __init__(self, summary: Statement):
+
+def statement_cache_key(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> str:
+    language = translation.get_language()
+    return f"billing:statement:{company.pk}:{company.data_stamp}:{currency}:{date_from}:{date_to}:{language}"
+
+
+def cached_statement_summary(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> Statement:
+    period = {"company": company, "date_from": date_from, "date_to": date_to, "currency": currency}
+    key = statement_cache_key(**period)
+    return cache.get_or_set(f"{key}:summary", lambda: statement_summary(**period), STATEMENT_CACHE_SECONDS)
+
+
+class StatementMovements:
+    """The period's movements as a sequence a Paginator pages: a slice runs statement_movements(), or is read
+    from the cache under ``cache_key``."""
+
+    def __init__(self, summary: Statement, *, cache_key: str = ""):
         self.summary = summary
+        self.cache_key = cache_key
 
     def count(self) -> int:
         return self.summary.movement_count
@@ -680,7 +700,13 @@ class StatementMovements:
 
     def __getitem__(self, index: slice) -> list[Movement]:
         start, stop = index.start or 0, index.stop if index.stop is not None else self.summary.movement_count
-        return statement_movements(self.summary, offset=start, limit=max(stop - start, 0))
+
+        def movements():
+            return statement_movements(self.summary, offset=start, limit=max(stop - start, 0))
+
+        if not self.cache_key:
+            return movements()
+        return cache.get_or_set(f"{self.cache_key}:{start}:{stop}", movements, STATEMENT_CACHE_SECONDS)
 
 
 # Same day: documents before payments (like the ERP), documents by series and number, payments as recorded.

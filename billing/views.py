@@ -257,10 +257,11 @@ def statement(request: HttpRequest) -> HttpResponse:
     form, period = _statement_period(request)
     result = page = carried = None
     if period:
-        result = selectors.statement_summary(company=request.company, **period)
+        result = selectors.cached_statement_summary(company=request.company, **period)
         # One page of movements at a time, its running balance from the database, each page starting from
         # the balance carried from the previous one (the PDF and CSV keep the whole period).
-        movements = selectors.StatementMovements(result)
+        cache_key = selectors.statement_cache_key(company=request.company, **period)
+        movements = selectors.StatementMovements(result, cache_key=cache_key)
         page = paginate(request, movements, per_page=STATEMENT_PER_PAGE, rows=selectors.movement_rows)
         if page.number > 1 and page.object_list:
             first = page.object_list[0]

@@ -312,3 +312,20 @@ def test_ageing_on_any_day_is_what_each_invoice_owed_that_day(company_a, history
     rows, total = selectors._ageing(invoices, as_of)
     assert {key: amount for key, _label, amount in rows} == expected
     assert total == sum(expected.values())
+
+
+def test_the_page_is_served_from_the_cache_until_an_invoice_or_payment_changes(client, admin_a, company_a):
+    """Summary and pages are cached under the company's data stamp, which the database moves with every
+    invoice and payment (dashboard/stamps.py): a new payment shows at once, even recorded behind the ORM's
+    back."""
+    from billing.models import Payment
+
+    issued_invoice(company_a, lines=[("1000.00", 21)], issue_date=date(2026, 2, 1))
+    client.force_login(admin_a)
+    params = {"date_from": "2026-01-01", "date_to": "2026-06-30"}
+    assert "1.210,00" in client.get(reverse("billing:statement"), params).content.decode()
+    payment = record_payment(company_a, "210.00", paid_on=date(2026, 3, 1))
+    page = client.get(reverse("billing:statement"), params).content.decode()
+    assert "1.000,00" in page  # the closing balance after the payment
+    Payment.objects.filter(pk=payment.pk).update(amount=Decimal("110.00"))
+    assert "1.100,00" in client.get(reverse("billing:statement"), params).content.decode()
