@@ -24,7 +24,10 @@ def _document(request, public_id) -> Document:
 @company_member_required
 def document_list(request: HttpRequest) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None, membership=request.membership)
-    documents = selectors.document_list(membership=request.membership, user=request.user, **filters.filters())
+    wanted = filters.filters()
+    documents = selectors.document_list(membership=request.membership, user=request.user, **wanted)
+    if wanted.get("query") and not wanted.get("only_new"):
+        documents = selectors.with_cached_count(documents, membership=request.membership, filters=wanted)
     page = paginate(request, documents, per_page=PER_PAGE, rows=selectors.with_row_values)
     return render(
         request,
