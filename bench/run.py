@@ -44,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bench import erp_push, seed  # noqa: E402
+from bench import downloads, erp_push, seed  # noqa: E402
 from billing.models import Invoice, InvoiceLine  # noqa: E402
 from billing.selectors import invoice_pdf_context  # noqa: E402
 from billing.tasks import render_invoice_pdf  # noqa: E402
@@ -523,7 +523,7 @@ def ok(flag: bool) -> str:
     return "met" if flag else "**not met**"
 
 
-def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api) -> str:
+def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api, downloaded) -> str:
     ceilings = [c["rps"] for c in http["ceilings"]]
     ceiling = statistics.median(ceilings)
     lines = [
@@ -554,6 +554,7 @@ def report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_c
             f"{small_queries.get(row['name'], (0, '—'))[1]} |"
         )
     lines += _other_measurements(http, after, gantt, pdfs, celery, pdf_calls)
+    lines += downloaded
     lines += _targets(rows, queries, small_queries, gantt, pdf_calls, after, ceiling)
     lines += [*api, END]
     return "\n".join(lines)
@@ -668,6 +669,12 @@ def main() -> None:
     small_names = dict(pages_for(small.memberships.get().company))
     small_queries = count_queries(small, list(small_names.items()))
     pdf_calls = pdfs_rendered_during(large, pages)
+    log("Downloads…")
+    download_client = client_for(large)
+    downloaded = downloads.report_lines(
+        downloads.renders_during_downloads(download_client, company),
+        downloads.large_download_cost(download_client, company),
+    )
 
     counts = {
         "invoices": Invoice.objects.filter(company=company).count(),
@@ -688,7 +695,9 @@ def main() -> None:
     celery = celery_throughput(company)
     log("ERP API…")
     api = measure_api()
-    generated = report(rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api)
+    generated = report(
+        rows, http, after, queries, small_queries, gantt, pdfs, celery, pdf_calls, counts, api, downloaded
+    )
     write_doc(generated)
     log(generated)
     log(f"Written to {DOC.relative_to(ROOT)}")
