@@ -1,7 +1,10 @@
 """Paging a list page and the query strings its links carry: one way for every section."""
 
+import hashlib
+import types
 from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, QueryDict
 
@@ -56,3 +59,13 @@ def paginate(request: HttpRequest, items, *, per_page: int, rows: Callable[[Iter
     if rows is not None:
         page.object_list = rows(page.object_list)
     return page
+
+
+def with_cached_count(queryset, *, key: str, seconds: int = 600):
+    """``queryset`` with its count read from the cache under ``key`` (which must change whenever the count
+    may: the company's stamp, the rights, the filters), for the lists whose count is the costly part of a
+    search. Paginator asks ``count()``; the page's slice is a clone and queries as usual."""
+    count = cache.get_or_set(f"count:{hashlib.sha256(key.encode()).hexdigest()}", queryset.count, seconds)
+    # A method of the queryset, as Paginator checks (a plain function would make it call len(): every row).
+    queryset.count = types.MethodType(lambda self: count, queryset)
+    return queryset

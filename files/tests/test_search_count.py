@@ -42,3 +42,15 @@ def test_the_second_page_does_not_count_again(client, member_a, company_a, setti
         response = client.get(reverse("files:list"), {"q": "pompa", "page": 2})
     assert response.status_code == 200 and "30 de documente" in response.content.decode()
     assert not [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT")]
+
+
+def test_a_ticket_search_count_follows_the_tickets(client, member_a, company_a):
+    from support.models import Ticket
+    from support.tests.factories import TicketFactory
+
+    for _ in range(2):
+        TicketFactory(company=company_a, opened_by=member_a, subject="Stație oprită")
+    client.force_login(member_a)
+    assert "2 tichete" in client.get(reverse("support:list"), {"q": "statie"}).content.decode()
+    Ticket.objects.filter(company=company_a).update(subject="Altceva")  # behind the ORM's back
+    assert "2 tichete" not in client.get(reverse("support:list"), {"q": "statie"}).content.decode()
