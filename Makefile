@@ -52,7 +52,7 @@ messages: venv
 
 # Refresh the catalogues after changing UI text (then translate the new entries in locale/*/django.po).
 makemessages: venv
-	$(PY) manage.py makemessages -l ro -l en --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file --no-wrap
+	$(PY) manage.py makemessages -l ro -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore="*/tests" --no-obsolete --add-location=file --no-wrap
 
 # Benchmark (not part of `make test`): the bench data on PostgreSQL, gunicorn -w 3, wrk; writes
 # docs/PERFORMANCE.md. About 8 minutes the first time (seeding), 5 after. BENCH_DURATION=10 for 10 s runs.

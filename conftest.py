@@ -125,6 +125,17 @@ def _s3_storage(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Romanian: a request in English leaves its language active in the thread, and a
+    model's message read outside a request would then follow the previous test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: SQLite gives the next test's rows the same ids, and a cached
     dashboard keyed by a company's id and stamp would otherwise be found again."""

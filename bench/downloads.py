@@ -1,5 +1,5 @@
 """Issue 20's download checks for `make bench`: no download route renders a PDF or builds a ZIP while it
-answers, and a large file costs the worker only its authorisation when nginx (X-Accel-Redirect) or object
+answers, and a large file costs the worker only its authorisation when nginx (an internal redirect) or object
 storage (a presigned URL) sends the bytes.
 
 Every client route whose name says it hands out a file is listed in ``ROUTES`` with how to find an object of
@@ -158,7 +158,7 @@ def _through_wsgi(handler, path: str, cookie: str) -> int:
 
 def large_download_cost(client, company, repeat: int = 20) -> dict:
     """The worker's time for a 50 MB document: streamed (the worker reads and sends every byte) and with
-    X-Accel-Redirect (the worker authorises, audits and answers a header; nginx sends the file). Through
+    nginx's internal redirect (the worker authorises, audits and answers a header; nginx sends the file). Through
     Django's WSGI handler as a gunicorn worker calls it (no test client); medians of ``repeat`` requests,
     wall and CPU time of this process."""
     document = _large_document(company)
@@ -214,7 +214,7 @@ def report_lines(renders: dict, large: dict) -> list[str]:
         f"({accel['cpu']:.1f} ms CPU, median of 20; status {accel['status']}, nginx sends the bytes); streamed by the "
         f"worker itself {stream['wall']:.0f} ms ({stream['cpu']:.0f} ms CPU, median of 3).",
         f"- Target, no download route builds a PDF or a ZIP while answering: {_ok(not rendering)}.",
-        f"- Target, a {large['size_mb']:.0f} MB download costs the worker < 20 ms (X-Accel-Redirect): "
+        f"- Target, a {large['size_mb']:.0f} MB download costs the worker < 20 ms (nginx's internal redirect): "
         f"{_ok(accel['wall'] < 20)} ({accel['wall']:.1f} ms).",
         "",
     ]

@@ -639,16 +639,20 @@ def collect_static() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def main() -> None:
+def main_api() -> None:
+    """BENCH_ONLY=api: the ERP API's lines alone."""
+    if connection.vendor != "postgresql":
+        raise SystemExit("Run on PostgreSQL: DATABASE_URL=postgres://… (see the Makefile's BENCH_DATABASE_URL)")
+    collect_static()
+    api = measure_api()
+    write_api_doc(api)
+    log("\n".join(api))
+    log(f"Written to {DOC.relative_to(ROOT)} (the ERP API lines only)")
 
+
+def main() -> None:
     if ONLY == "api":
-        if connection.vendor != "postgresql":
-            raise SystemExit("Run on PostgreSQL: DATABASE_URL=postgres://… (see the Makefile's BENCH_DATABASE_URL)")
-        collect_static()
-        api = measure_api()
-        write_api_doc(api)
-        log("\n".join(api))
-        log(f"Written to {DOC.relative_to(ROOT)} (the ERP API lines only)")
+        main_api()
         return
     if ONLY:
         raise SystemExit(f"BENCH_ONLY={ONLY!r}: the only partial run is BENCH_ONLY=api")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal.money import format_file_size
@@ -137,9 +139,11 @@ def validate_upload(uploaded) -> FileType:
     if uploaded.size == 0:
         raise _refuse(_("Fișierul „%(name)s” este gol.") % {"name": name})
     if uploaded.size > max_upload_size():
+        size, limit = format_file_size(uploaded.size), format_file_size(max_upload_size())
+        if size == limit:  # 20.3 MB reads "20 MB" like the limit: say by how much
+            size = f"{number_format(Decimal(uploaded.size) / 2**20, 2)} MB"
         raise _refuse(
-            _("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.")
-            % {"name": name, "size": format_file_size(uploaded.size), "limit": format_file_size(max_upload_size())}
+            _("Fișierul „%(name)s” are %(size)s; limita este %(limit)s.") % {"name": name, "size": size, "limit": limit}
         )
     file_type = ALLOWED.get(extension)
     if file_type is None:

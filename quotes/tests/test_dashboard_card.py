@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory
-from dashboard.selectors import cards, summaries
+from dashboard.selectors import cards, company_cards, summaries
 from quotes.tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def offers_card(user, company):
     membership = user.memberships.get(company=company)
-    by_key = {card.key: card for card in cards(company, summaries(company, membership, today=timezone.localdate()))}
+    sections = summaries(company, membership, today=timezone.localdate())
+    by_key = {card.key: card for card in cards(sections, company_cards(company, sections))}
     return by_key["offers"]
 
 
