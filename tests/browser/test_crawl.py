@@ -7,6 +7,7 @@ English text of the catalogue on a Romanian page, no Romanian msgid of it on an 
 that skipped gettext: hard-coded, or stored in Romanian).
 """
 
+import gettext
 import re
 import uuid
 from datetime import timedelta
@@ -16,7 +17,6 @@ from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
-import polib
 import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve
@@ -36,7 +36,7 @@ from tests.browser.test_accounts_flow import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"  # compiled by make test
 # Routes a crawl must not open: they log out, download a file, answer JSON, or change something on GET.
 SKIPPED_ROUTE = re.compile(
     r"logout|pdf|xml|csv|xlsx|zip|download|descarca|attachment|preview|suggestions|product_search|health"
@@ -148,11 +148,14 @@ def catalogue_texts() -> tuple[frozenset[str], frozenset[str]]:
     """(Romanian msgids, English msgstrs) of the translated entries whose two sides differ: the texts that
     tell a page's language. A fragment found on both sides (a name, a code) tells nothing."""
     romanian, english = set(), set()
-    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
-        sources = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
-        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-        romanian.update(f for text in sources for f in fragments(text))
-        english.update(f for text in translations for f in fragments(text))
+    with CATALOGUE.open("rb") as compiled:
+        entries = gettext.GNUTranslations(compiled)._catalog  # msgid, or (msgid, plural form), to msgstr
+    for key, translation in entries.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        if not msgid or not translation:
+            continue  # the header
+        romanian.update(fragments(msgid))
+        english.update(fragments(translation))
     shared = romanian & english
     return (
         frozenset(f.casefold() for f in romanian - shared if distinctive(f, single_word_if_romanian=True)),
