@@ -42,6 +42,9 @@ def route_modules():
 
 MODULES = route_modules()
 ROUTES = [route for module in MODULES for route in module.ROUTES]
+# Each route's objects come from its own app's module: a test builds only those (all of them for the
+# tests that walk every route).
+MODULE_OF = {route.key: module for module in MODULES for route in module.ROUTES}
 ROUTES_BY_KEY = {route.key: route for route in ROUTES}
 # Each route's main case, without its variants (the hostile-input and mass-assignment tests walk these).
 ROUTES_BY_NAME = {route.name: route for route in ROUTES if not route.variant}
@@ -72,7 +75,7 @@ def test_every_client_route_is_listed():
 
 
 @pytest.fixture
-def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, deactivated_a, staff):
+def objs(request, company_a, company_b, admin_a, member_a, member_b, pending_user, deactivated_a, staff):
     cast = {
         "company_a": company_a,
         "company_b": company_b,
@@ -83,7 +86,9 @@ def objs(company_a, company_b, admin_a, member_a, member_b, pending_user, deacti
         "staff": staff,
     }
     objects = dict(cast)
-    for module in MODULES:
+    params = request.node.callspec.params if hasattr(request.node, "callspec") else {}
+    route_key = params.get("route_key") or (ROUTES_BY_NAME[params["route_name"]].key if "route_name" in params else "")
+    for module in [MODULE_OF[route_key]] if route_key else MODULES:
         objects.update(module.objects(cast))
     objects["users"] = {
         "anonymous": None,
