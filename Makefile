@@ -56,13 +56,14 @@ makemessages: venv
 
 # Benchmark (not part of `make test`): the bench data on PostgreSQL, gunicorn -w 3, wrk; writes
 # docs/PERFORMANCE.md. About 8 minutes the first time (seeding), 5 after. BENCH_DURATION=10 for 10 s runs.
-# BENCH_ONLY=api make bench: only the ERP API part (10,000 invoices pushed in bulk, pushed again, a list's p50).
+# BENCH_ONLY=api make bench: only the ERP API part (10,000 invoices pushed in bulk, pushed again, a list's p50);
+# BENCH_ONLY=downloads: only the download checks (every download route, a 50 MB download's cost).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DJANGO_SETTINGS_MODULE=bench.settings
 
 bench: venv messages
-	@if [ "$$BENCH_ONLY" != api ] && ! command -v wrk >/dev/null; then \
+	@if [ -z "$$BENCH_ONLY" ] && ! command -v wrk >/dev/null; then \
 	  if [ "$(SUDO)" = NONE ] || ! command -v apt-get >/dev/null; then \
 	    echo ""; echo "The benchmark needs wrk. Install it, then run make bench again:"; \
 	    echo "  sudo apt-get install -y wrk      (macOS: brew install wrk)"; echo ""; exit 1; \

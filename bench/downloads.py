@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from weasyprint import HTML
 
-from billing.models import Invoice, InvoiceArchive, StatementExport
+from billing.models import Invoice, InvoiceArchive, ListExport, StatementExport
 from files import services as files_services
 from files.models import Document, DocumentVersion, StoredFile
 from quotes.models import Offer
@@ -43,6 +43,8 @@ ROUTES: dict[str, Callable] = {
     "billing:invoice_export_xlsx": lambda c: "",
     "billing:payment_export_csv": lambda c: "",
     "billing:payment_export_xlsx": lambda c: "",
+    # Asked for just above: the bench's web worker only sends the task, so the link answers "being prepared".
+    "billing:list_export_download": lambda c: _arg(ListExport.objects.filter(company=c).order_by("-id")),
     "billing:archive_download": lambda c: _arg(InvoiceArchive.objects.filter(company=c)),
     "billing:statement_pdf": lambda c: "?" + _year(),
     "billing:statement_csv": lambda c: "?" + _year(),
@@ -55,6 +57,7 @@ ROUTES: dict[str, Callable] = {
     "accounts:data_export_download": None,
 }
 EXTRA_ARGS = {"files:download_version": [1]}
+START, END = "<!-- bench:downloads:start -->", "<!-- bench:downloads:end -->"  # in docs/PERFORMANCE.md
 LARGE_FILE_MB = 50
 
 
@@ -188,6 +191,7 @@ def report_lines(renders: dict, large: dict) -> list[str]:
     routes = renders["routes"]
     rendering = [f"{name} ({r['pdf']} PDF, {r['zip']} ZIP)" for name, r in routes.items() if r["pdf"] or r["zip"]]
     lines = [
+        START,
         "Downloads (in-process, the large client's admin, Celery tasks sent to Redis and not run):",
         "",
         f"- {len(routes)} download routes requested: "
@@ -216,6 +220,7 @@ def report_lines(renders: dict, large: dict) -> list[str]:
         f"- Target, no download route builds a PDF or a ZIP while answering: {_ok(not rendering)}.",
         f"- Target, a {large['size_mb']:.0f} MB download costs the worker < 20 ms (nginx's internal redirect): "
         f"{_ok(accel['wall'] < 20)} ({accel['wall']:.1f} ms).",
+        END,
         "",
     ]
     return lines

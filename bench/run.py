@@ -9,7 +9,8 @@ Celery throughput (eager vs a real worker), and the ERP API (bench/erp_push.py: 
 bulk, pushed again, a list call's p50). It rewrites the generated part of docs/PERFORMANCE.md.
 
 BENCH_ONLY=api runs only the ERP API part (gunicorn included) and rewrites only its own lines of the
-generated part, between the bench:api markers.
+generated part, between the bench:api markers; BENCH_ONLY=downloads likewise the download checks
+(bench/downloads.py, between the bench:downloads markers).
 """
 
 import contextlib
@@ -72,7 +73,7 @@ CEILING_EVERY = 4  # the ceiling is measured again after every 4 pages
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 API_START, API_END = "<!-- bench:api:start -->", "<!-- bench:api:end -->"  # inside START … END
-ONLY = os.environ.get("BENCH_ONLY", "")  # "api": only the ERP API part
+ONLY = os.environ.get("BENCH_ONLY", "")  # "api" or "downloads": only that part
 FLOOR = "/__bench__/floor/"  # bench/urls.py: a logged-in page with the layout and no content
 HELPDESK_TICKET_LIST = 18  # req/s, django-helpdesk 2.6.1 ticket list (issue 10)
 
@@ -615,15 +616,15 @@ def write_doc(generated: str) -> None:
     DOC.write_text(head + generated + tail)
 
 
-def write_api_doc(api: list[str]) -> None:
-    """Replace only the ERP API lines of the generated part (BENCH_ONLY=api)."""
+def write_part(lines: list[str], start: str, end: str) -> None:
+    """Replace only one part of the generated text, between its markers (a partial run: BENCH_ONLY)."""
     text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
     if START not in text:
         text += f"\n{START}\n{END}\n"
-    block = "\n".join(api)
-    if API_START in text:
-        head, rest = text.split(API_START, 1)
-        text = head + block + rest.split(API_END, 1)[1]
+    block = "\n".join(lines)
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         head, tail = text.split(END, 1)
         text = head + block + "\n" + END + tail
@@ -645,17 +646,39 @@ def main_api() -> None:
         raise SystemExit("Run on PostgreSQL: DATABASE_URL=postgres://… (see the Makefile's BENCH_DATABASE_URL)")
     collect_static()
     api = measure_api()
-    write_api_doc(api)
+    write_part(api, API_START, API_END)
     log("\n".join(api))
     log(f"Written to {DOC.relative_to(ROOT)} (the ERP API lines only)")
 
 
+def measure_downloads(large: User) -> list[str]:
+    client = client_for(large)
+    company = large.memberships.get().company
+    return downloads.report_lines(
+        downloads.renders_during_downloads(client, company), downloads.large_download_cost(client, company)
+    )
+
+
+def main_downloads() -> None:
+    """BENCH_ONLY=downloads: the download checks' lines alone."""
+    if connection.vendor != "postgresql" or not seed.seeded():
+        raise SystemExit("Run on PostgreSQL after: DATABASE_URL=… python manage.py seed_bench")
+    collect_static()
+    lines = measure_downloads(User.objects.get(email=seed.LARGE_EMAIL))
+    write_part(lines, downloads.START, downloads.END)
+    log("\n".join(lines))
+    log(f"Written to {DOC.relative_to(ROOT)} (the download lines only)")
+
+
+PARTIAL_RUNS = {"api": main_api, "downloads": main_downloads}
+
+
 def main() -> None:
-    if ONLY == "api":
-        main_api()
-        return
     if ONLY:
-        raise SystemExit(f"BENCH_ONLY={ONLY!r}: the only partial run is BENCH_ONLY=api")
+        if ONLY not in PARTIAL_RUNS:
+            raise SystemExit(f"BENCH_ONLY={ONLY!r}: the partial runs are {', '.join(PARTIAL_RUNS)}")
+        PARTIAL_RUNS[ONLY]()
+        return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     if connection.vendor != "postgresql" or not seed.seeded():
@@ -674,11 +697,7 @@ def main() -> None:
     small_queries = count_queries(small, list(small_names.items()))
     pdf_calls = pdfs_rendered_during(large, pages)
     log("Downloads…")
-    download_client = client_for(large)
-    downloaded = downloads.report_lines(
-        downloads.renders_during_downloads(download_client, company),
-        downloads.large_download_cost(download_client, company),
-    )
+    downloaded = measure_downloads(large)
 
     counts = {
         "invoices": Invoice.objects.filter(company=company).count(),

@@ -15,6 +15,7 @@ from billing.models import (
     InvoiceArchive,
     InvoiceLine,
     InvoiceReminder,
+    ListExport,
     Payment,
     PaymentAllocation,
     PaymentNotice,
@@ -661,19 +662,34 @@ class InvoiceArchiveAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(StatementExport)
-class StatementExportAdmin(admin.ModelAdmin):
-    """Statements of account clients asked for as PDF or CSV: built by a task, deleted a week later."""
+class BuiltExportAdmin(admin.ModelAdmin):
+    """Files clients asked for, built by a task and deleted after ``RETENTION_EXPORT_DAYS``: read only."""
 
-    list_display = ("created_at", "company", "requested_by", "date_from", "date_to", "currency", "format", "status")
-    list_filter = ("status", "format", "currency")
     search_fields = ("company__name", "company__cui", "requested_by__email")
     list_select_related = ("company", "requested_by")
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in StatementExport._meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StatementExport)
+class StatementExportAdmin(BuiltExportAdmin):
+    """Statements of account clients asked for as PDF or CSV."""
+
+    list_display = ("created_at", "company", "requested_by", "date_from", "date_to", "currency", "format", "status")
+    list_filter = ("status", "format", "currency")
+
+
+@admin.register(ListExport)
+class ListExportAdmin(BuiltExportAdmin):
+    """Invoice and payment lists clients asked for as XLSX, or as a CSV too long for the request."""
+
+    list_display = ("created_at", "company", "requested_by", "kind", "format", "status", "expires_at")
+    list_filter = ("status", "kind", "format")

@@ -607,23 +607,19 @@ class InvoiceArchive(models.Model):
         return len(self.invoice_ids)
 
 
-class StatementExport(models.Model):
-    """A statement of account ("fișă client") as a PDF or a long CSV, built by a task and kept for a week.
+class BuiltExport(models.Model):
+    """A file a client asked for, built by a task and kept ``RETENTION_EXPORT_DAYS`` (7) days
+    (billing/services/built_exports.py).
 
-    The request only records what was asked for; the task writes the file and notifies whoever asked.
-    The same request again (same period, currency and format, not expired) is answered with this one.
+    The request only records what was asked for; the task writes the file and notifies whoever asked. The
+    same request again is answered with the same export while it is being built, or ready and the company's
+    data unchanged.
     """
-
-    KEEP_DAYS = 7
 
     class Status(models.TextChoices):
         PENDING = "pending", _("în pregătire")
         READY = "ready", _("gata")
         FAILED = "failed", _("eșuată")
-
-    class Format(models.TextChoices):
-        PDF = "pdf", "PDF"
-        CSV = "csv", "CSV"
 
     public_id = models.UUIDField(_("identificator public"), default=uuid.uuid4, unique=True, editable=False)
     company = models.ForeignKey(
@@ -632,10 +628,6 @@ class StatementExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("cerută de"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    date_from = models.DateField(_("de la"))
-    date_to = models.DateField(_("până la"))
-    currency = models.CharField(_("moneda"), max_length=3, choices=Currency.choices, default=Currency.RON)
-    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
     status = models.CharField(_("stare"), max_length=8, choices=Status.choices, default=Status.PENDING)
     file = models.ForeignKey(
         "files.StoredFile", verbose_name=_("fișier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -644,13 +636,36 @@ class StatementExport(models.Model):
     created_at = models.DateTimeField(_("cerută la"), auto_now_add=True)
     finished_at = models.DateTimeField(_("gata la"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expiră la"), db_index=True)
+    # The company's data stamp when asked for (dashboard/stamps.py): a ready file is given again only while
+    # the company's invoices and payments have not changed since.
+    data_stamp = models.BigIntegerField(default=0, editable=False)
 
     objects = CompanyScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class StatementExport(BuiltExport):
+    """A statement of account ("fișă client") as a PDF or a long CSV."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+
+    date_from = models.DateField(_("de la"))
+    date_to = models.DateField(_("până la"))
+    currency = models.CharField(_("moneda"), max_length=3, choices=Currency.choices, default=Currency.RON)
+    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+
+    class Meta(BuiltExport.Meta):
         verbose_name = _("export fișă client")
         verbose_name_plural = _("exporturi fișă client")
-        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
                 fields=["company", "requested_by", "date_from", "date_to", "currency", "format"],
@@ -661,6 +676,27 @@ class StatementExport(models.Model):
     def __str__(self) -> str:
         return f"{self.company} · {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y} {self.currency} {self.format}"
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
+
+class ListExport(BuiltExport):
+    """The invoice or the payment list, with the filters the client had set, as XLSX (an XLSX is a ZIP:
+    never built in a request) or as a CSV too long to write in one."""
+
+    class Kind(models.TextChoices):
+        INVOICES = "invoice", _("facturi")
+        PAYMENTS = "payment", _("plăți")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    kind = models.CharField(_("lista"), max_length=7, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    filters = models.JSONField(_("filtre"), default=dict, blank=True)
+
+    class Meta(BuiltExport.Meta):
+        verbose_name = _("export de listă")
+        verbose_name_plural = _("exporturi de liste")
+        indexes = [models.Index(fields=["company", "requested_by", "kind", "format"], name="billing_list_export_same")]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.get_kind_display()} {self.format}"

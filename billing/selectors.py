@@ -678,10 +678,15 @@ def statement_cache_key(*, company, date_from: date, date_to: date, currency: st
     return f"billing:statement:{company.pk}:{company.data_stamp}:{currency}:{date_from}:{date_to}:{language}"
 
 
-def cached_statement_summary(*, company, date_from: date, date_to: date, currency: str = Currency.RON) -> Statement:
+def cached_statement(
+    *, company, date_from: date, date_to: date, currency: str = Currency.RON
+) -> tuple[Statement, StatementMovements]:
+    """The period's summary and its movements to page, both cached under one key that holds the company's
+    stamp (any change to its invoices or payments makes a new key)."""
     period = {"company": company, "date_from": date_from, "date_to": date_to, "currency": currency}
     key = statement_cache_key(**period)
-    return cache.get_or_set(f"{key}:summary", lambda: statement_summary(**period), STATEMENT_CACHE_SECONDS)
+    summary = cache.get_or_set(f"{key}:summary", lambda: statement_summary(**period), STATEMENT_CACHE_SECONDS)
+    return summary, StatementMovements(summary, cache_key=key)
 
 
 class StatementMovements:

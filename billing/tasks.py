@@ -74,6 +74,5 @@ def build_statement_export(export_id: int) -> None:
 
 
 @shared_task
-def delete_expired_statement_exports() -> int:
-    """Daily (Celery beat): statement exports older than a week, with their files."""
-    return services.statement_exports_delete_expired()
+def build_list_export(export_id: int) -> None:
+    services.list_export_build(export_id=export_id)

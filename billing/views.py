@@ -1,19 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from billing import exports, selectors, services, tasks
 from billing.forms import ArchiveForm, InvoiceFilterForm, PaymentNoticeForm, StatementForm
-from billing.models import Invoice, InvoiceArchive, StatementExport
+from billing.models import BuiltExport, Invoice, InvoiceArchive, ListExport, StatementExport
 from files.generating import generating_response, reloaded_from_generating
-from files.responses import file_response, safe_filename
+from files.responses import file_response
 from files.selectors import documents_linked_to
 from portal import audit
 from portal.money import format_money
@@ -257,11 +258,9 @@ def statement(request: HttpRequest) -> HttpResponse:
     form, period = _statement_period(request)
     result = page = carried = None
     if period:
-        result = selectors.cached_statement_summary(company=request.company, **period)
         # One page of movements at a time, its running balance from the database, each page starting from
         # the balance carried from the previous one (the PDF and CSV keep the whole period).
-        cache_key = selectors.statement_cache_key(company=request.company, **period)
-        movements = selectors.StatementMovements(result, cache_key=cache_key)
+        result, movements = selectors.cached_statement(company=request.company, **period)
         page = paginate(request, movements, per_page=STATEMENT_PER_PAGE, rows=selectors.movement_rows)
         if page.number > 1 and page.object_list:
             first = page.object_list[0]
@@ -317,22 +316,23 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_page(request: HttpRequest, export: StatementExport) -> HttpResponse:
-    """Being prepared: 202, refreshed every few seconds; expired: 410; ready or failed: 200."""
+def _built_export_page(request: HttpRequest, export: BuiltExport, page: dict) -> HttpResponse:
+    """Being prepared: 202, refreshed every few seconds; expired: 410; ready or failed: 200. ``page`` holds
+    what differs between exports: title, headings by status, description, links."""
     status = 200
     if export.is_expired:
         status = 410
-    elif export.status == StatementExport.Status.PENDING:
+    elif export.status == BuiltExport.Status.PENDING:
         status = 202
-    statement_query = urlencode(
-        {"date_from": export.date_from.isoformat(), "date_to": export.date_to.isoformat(), "currency": export.currency}
-    )
+    state = "expired" if export.is_expired else export.status
     response = render(
         request,
-        "billing/statement_export.html",
+        "billing/built_export.html",
         {
+            **page,
             "export": export,
-            "statement_query": statement_query,
+            "heading": page["headings"][state],
+            "keep_days": settings.RETENTION_EXPORT_DAYS,
             "refresh_seconds": EXPORT_REFRESH_SECONDS,
             "active_section": "billing",
         },
@@ -342,6 +342,34 @@ def _export_page(request: HttpRequest, export: StatementExport) -> HttpResponse:
         response["Retry-After"] = str(EXPORT_REFRESH_SECONDS)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _export_page(request: HttpRequest, export: StatementExport) -> HttpResponse:
+    query = urlencode(
+        {"date_from": export.date_from.isoformat(), "date_to": export.date_to.isoformat(), "currency": export.currency}
+    )
+    back_url = f"{reverse('billing:statement')}?{query}"
+    dates = {
+        "start": date_format(export.date_from, "SHORT_DATE_FORMAT"),
+        "end": date_format(export.date_to, "SHORT_DATE_FORMAT"),
+    }
+    page = {
+        "title": _("Fișă client"),
+        "crumbs": [(reverse("billing:invoice_list"), _("Facturi")), (back_url, _("Fișă client"))],
+        "headings": {
+            "expired": _("Fișierul a expirat"),
+            "ready": _("Fișa client este gata"),
+            "failed": _("Fișa client nu a putut fi pregătită"),
+            "pending": _("Fișa client se pregătește"),
+        },
+        "description": _("Fișa contului %(start)s – %(end)s (%(currency)s), %(format)s")
+        % {**dates, "currency": export.currency, "format": export.get_format_display()},
+        "check_url": reverse("billing:statement_export", args=[export.public_id]),
+        "download_url": reverse("billing:statement_export_download", args=[export.public_id]),
+        "back_url": back_url,
+        "back_label": _("Înapoi la fișa client"),
+    }
+    return _built_export_page(request, export, page)
 
 
 def _company_export(request: HttpRequest, public_id) -> StatementExport:
@@ -368,11 +396,10 @@ def statement_export_download(request: HttpRequest, public_id) -> HttpResponse:
 
 
 # --- the lists as spreadsheets ----------------------------------------------------------------------------
+# A short CSV is written in the request; every XLSX (a ZIP) and a long CSV are built by a task into a
+# ListExport: the request records it and answers its page (202), or the file when the same one is ready.
 
-EXPORT_FORMATS = {
-    "csv": (exports.csv_bytes, exports.CSV_CONTENT_TYPE),
-    "xlsx": (exports.xlsx_bytes, exports.XLSX_CONTENT_TYPE),
-}
+LIST_BACK = {ListExport.Kind.INVOICES: "billing:invoice_list", ListExport.Kind.PAYMENTS: "billing:payment_list"}
 
 
 def _too_many_rows(request: HttpRequest, back: str) -> HttpResponse:
@@ -385,67 +412,113 @@ def _too_many_rows(request: HttpRequest, back: str) -> HttpResponse:
     return redirect(reverse(back) + (f"?{query}" if query else ""))
 
 
-def _export_response(request: HttpRequest, fmt: str, build, *, action: str, back: str) -> HttpResponse:
-    """The table ``build()`` makes, in Romanian, as a download; too many rows: back to the list with why."""
-    write, content_type = EXPORT_FORMATS[fmt]
-    with translation.override("ro"):
-        try:
-            table = build()
-        except exports.TooManyRows:
-            return _too_many_rows(request, back)
-        content = write(table)
-        filename = safe_filename(f"{table.title} {request.company.name} {timezone.localdate():%Y-%m-%d}", fmt)
-    audit.record(action=action, company=request.company, user=request.user, format=fmt, rows=len(table.rows))
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _list_export(request: HttpRequest, kind: str, fmt: str, *, rows: int, filters: dict) -> HttpResponse:
+    """``rows``: how many the filtered list holds; ``filters``: the invoice list's (none for payments)."""
+    back = LIST_BACK[kind]
+    if rows > exports.MAX_ROWS:
+        return _too_many_rows(request, back)
+    if fmt == ListExport.Format.CSV and rows <= services.CSV_DIRECT_ROWS:
+        table = services.list_table(company=request.company, kind=kind, filters=filters)
+        audit.record(action=f"{kind}.list_exported", company=request.company, user=request.user, format=fmt)
+        response = HttpResponse(exports.csv_bytes(table), content_type=exports.CSV_CONTENT_TYPE)
+        with translation.override("ro"):
+            name = services.list_file_name(company=request.company, title=table.title, fmt=fmt)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    export = services.list_export_request(
+        company=request.company, user=request.user, kind=kind, fmt=fmt, filters=filters
+    )
+    if export.status == BuiltExport.Status.READY:
+        return redirect("billing:list_export_download", export.public_id)
+    return _list_export_page(request, export)
+
+
+def _list_export_page(request: HttpRequest, export: ListExport) -> HttpResponse:
+    back_url = reverse(LIST_BACK[export.kind])
+    if export.kind == ListExport.Kind.INVOICES:
+        query = urlencode(export.filters)
+        back_url += f"?{query}" if query else ""
+        crumbs = [(back_url, _("Facturi"))]
+        description = _("Lista facturilor, cu filtrele alese, în format %(format)s")
+    else:
+        crumbs = [(reverse("billing:invoice_list"), _("Facturi")), (back_url, _("Plăți"))]
+        description = _("Lista plăților în format %(format)s")
+    page = {
+        "title": _("Export"),
+        "crumbs": crumbs,
+        "headings": {
+            "expired": _("Fișierul a expirat"),
+            "ready": _("Exportul este gata"),
+            "failed": _("Exportul nu a putut fi pregătit"),
+            "pending": _("Exportul se pregătește"),
+        },
+        "description": description % {"format": export.get_format_display()},
+        "check_url": reverse("billing:list_export", args=[export.public_id]),
+        "download_url": reverse("billing:list_export_download", args=[export.public_id]),
+        "back_url": back_url,
+        "back_label": _("Înapoi la listă"),
+    }
+    return _built_export_page(request, export, page)
 
 
 def _invoice_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The invoice list with the page's filters, every row of it (not one page)."""
-    filters = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
-    invoices = selectors.invoice_list(company=request.company, **filters.filters())
-
-    def build():
-        return exports.invoice_table(selectors.invoice_export_rows(invoices, limit=exports.MAX_ROWS))
-
-    return _export_response(request, fmt, build, action="invoice.list_exported", back="billing:invoice_list")
+    form = InvoiceFilterForm(request.GET or None, projects=selectors.project_choices(company=request.company))
+    filters = form.filters()
+    rows = selectors.invoice_list(company=request.company, **filters).count()
+    return _list_export(request, ListExport.Kind.INVOICES, fmt, rows=rows, filters=filters)
 
 
 def _payment_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The payment list, every row of it, with the invoices each payment paid."""
-    payments = selectors.payment_list(company=request.company)
-
-    def build():
-        rows, allocations = selectors.payment_export_rows(
-            company=request.company, payments=payments, limit=exports.MAX_ROWS
-        )
-        return exports.payment_table(rows, allocations)
-
-    return _export_response(request, fmt, build, action="payment.list_exported", back="billing:payment_list")
+    rows = selectors.payment_list(company=request.company).count()
+    return _list_export(request, ListExport.Kind.PAYMENTS, fmt, rows=rows, filters={})
 
 
 # One view per file type, without URL arguments: a list's URL, for the access rules (portal.tenancy).
 @require_safe
 @company_member_required(right="billing")
 def invoice_export_csv(request: HttpRequest) -> HttpResponse:
-    return _invoice_export(request, "csv")
+    return _invoice_export(request, ListExport.Format.CSV)
 
 
 @require_safe
 @company_member_required(right="billing")
 def invoice_export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _invoice_export(request, "xlsx")
+    return _invoice_export(request, ListExport.Format.XLSX)
 
 
 @require_safe
 @company_member_required(right="billing")
 def payment_export_csv(request: HttpRequest) -> HttpResponse:
-    return _payment_export(request, "csv")
+    return _payment_export(request, ListExport.Format.CSV)
 
 
 @require_safe
 @company_member_required(right="billing")
 def payment_export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _payment_export(request, "xlsx")
+    return _payment_export(request, ListExport.Format.XLSX)
+
+
+def _company_list_export(request: HttpRequest, public_id) -> ListExport:
+    return get_object_or_404(
+        ListExport.objects.for_company(request.company).select_related("file", "company"), public_id=public_id
+    )
+
+
+@require_safe
+@company_member_required(right="billing")
+def list_export(request: HttpRequest, public_id) -> HttpResponse:
+    return _list_export_page(request, _company_list_export(request, public_id))
+
+
+@require_safe
+@company_member_required(right="billing")
+def list_export_download(request: HttpRequest, public_id) -> HttpResponse:
+    """The file (the notification's link); the page while it is being prepared, failed or expired (410)."""
+    export = _company_list_export(request, public_id)
+    if export.is_expired or export.status != BuiltExport.Status.READY or export.file is None:
+        return _list_export_page(request, export)
+    audit.record(action=f"{export.kind}.list_downloaded", company=request.company, user=request.user, obj=export)
+    return file_response(export.file, filename=services.list_export_file_name(export))

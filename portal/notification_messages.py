@@ -64,6 +64,8 @@ MESSAGES: dict[str, Message] = {
         _("Fișa client %(start)s – %(end)s (%(currency)s, %(format)s) este gata de descărcat."),
         dates=("start", "end"),
     ),
+    "invoice.list_export_ready": Message(_("Lista facturilor (%(format)s) este gata de descărcat.")),
+    "payment.list_export_ready": Message(_("Lista plăților (%(format)s) este gata de descărcat.")),
     "account.data_export": Message(_("Exportul datelor personale este gata: descărcați-l în %(days)d zile.")),
 }
 

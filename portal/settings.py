@@ -217,11 +217,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.send_invoice_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Statement PDFs/CSVs are kept a week (billing/services/statement_exports.py).
-    "billing-delete-expired-statement-exports": {
-        "task": "billing.tasks.delete_expired_statement_exports",
-        "schedule": crontab(hour=3, minute=15),
-    },
     # The outbox of tasks the broker refused while Redis was down.
     "retry-pending-tasks": {"task": "portal.tasks.retry_pending_tasks", "schedule": crontab(minute="*/5")},
     # Webhook deliveries whose next try is due (the schedule is kept in their rows).

@@ -88,9 +88,8 @@ def _archive(cast):
     return [archive.pk]
 
 
-def _statement_export(cast, *, expired: bool = False):
+def _statement_export(cast):
     from billing import services
-    from billing.models import StatementExport
 
     invoice = _invoice(cast)
     export = services.statement_export_request(
@@ -101,11 +100,17 @@ def _statement_export(cast, *, expired: bool = False):
         currency=invoice.currency,
         fmt="csv",
     )
-    if not expired:
-        return [export.pk]
-    services.statement_export_build(export_id=export.pk)
-    StatementExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    return []
+    return [export.pk]
+
+
+def _list_export(cast):
+    from billing import services
+
+    invoice = _invoice(cast)
+    export = services.list_export_request(
+        company=invoice.company, user=cast["admin_a"], kind="invoice", fmt="xlsx", filters={}
+    )
+    return [export.pk]
 
 
 def _overdue_invoice(cast):
@@ -357,11 +362,7 @@ CASES = [
     ("billing.tasks.invoices_issued", lambda c: [[_invoice(c).pk]], "files.StoredFile"),
     ("billing.tasks.build_invoice_archive", _archive, "files.StoredFile"),
     ("billing.tasks.build_statement_export", _statement_export, "files.StoredFile"),
-    (
-        "billing.tasks.delete_expired_statement_exports",
-        lambda c: _statement_export(c, expired=True),
-        "portal.AuditEntry",
-    ),
+    ("billing.tasks.build_list_export", _list_export, "files.StoredFile"),
     ("billing.tasks.notify_invoice_issued", lambda c: [_invoice(c).pk], "portal.Notification"),
     ("billing.tasks.send_invoice_reminders", _reminders_due, "billing.InvoiceReminder"),
     ("billing.tasks.send_invoice_reminder_emails", _reminder, "mail.outbox"),

@@ -5,7 +5,9 @@
 - ``notices``   — payments announced by clients: create, confirm, reject, and who is told
 - ``reminders`` — overdue reminder stages and their emails
 - ``archives``  — a ZIP of invoices' PDFs and XMLs for the client's accountant, built by a task
-- ``statement_exports`` — the statement of account as a PDF or a long CSV, built by a task, kept a week
+- ``built_exports`` — what every file built by a task for a client shares: one per request, a week, deleted
+- ``statement_exports`` — the statement of account as a PDF or a long CSV
+- ``list_exports`` — the invoice and payment lists as XLSX, or as a long CSV
 - ``efactura``  — the parties frozen at issue, the portal's e-Factura XML, the ERP's originals from ANAF
 - ``imports``   — invoices and payments from the ERP's CSV exports
 
@@ -14,6 +16,7 @@ public functions are re-exported here.
 """
 
 from billing.services.archives import archive_build, archive_name, archive_request
+from billing.services.built_exports import CSV_DIRECT_ROWS, exports_delete_expired
 from billing.services.efactura import (
     OriginalConflict,
     Originals,
@@ -47,6 +50,13 @@ from billing.services.invoices import (
     payment_refresh,
     release_excess,
 )
+from billing.services.list_exports import (
+    list_export_build,
+    list_export_file_name,
+    list_export_request,
+    list_file_name,
+    list_table,
+)
 from billing.services.notices import (
     notice_confirm,
     notice_create,
@@ -65,12 +75,10 @@ from billing.services.payments import (
 )
 from billing.services.reminders import DueReminder, due_reminders, reminder_notify, send_invoice_reminders
 from billing.services.statement_exports import (
-    CSV_DIRECT_ROWS,
     export_file_name,
     statement_csv_bytes,
     statement_export_build,
     statement_export_request,
-    statement_exports_delete_expired,
     statement_file_name,
 )
 
@@ -91,6 +99,7 @@ __all__ = [
     "derive_status",
     "due_reminders",
     "export_file_name",
+    "exports_delete_expired",
     "freeze_parties",
     "invoice_attach_originals",
     "invoice_build",
@@ -108,6 +117,11 @@ __all__ = [
     "invoice_xml_bytes",
     "invoice_xml_name",
     "invoices_create",
+    "list_export_build",
+    "list_export_file_name",
+    "list_export_request",
+    "list_file_name",
+    "list_table",
     "notice_confirm",
     "notice_create",
     "notice_notify_decided",
@@ -125,7 +139,6 @@ __all__ = [
     "statement_csv_bytes",
     "statement_export_build",
     "statement_export_request",
-    "statement_exports_delete_expired",
     "statement_file_name",
     "validate_allocations",
 ]

@@ -6,32 +6,22 @@ request); whoever asked is notified with the link. A short CSV is still written 
 from __future__ import annotations
 
 import io
-import logging
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Company, User
 from billing import selectors, tasks
 from billing.models import StatementExport
+from billing.services.built_exports import export_build, export_request
 from files.responses import safe_filename
-from files.services import store_generated
-from portal import audit
 from portal.exports import csv_writer
 from portal.money import cents
 from portal.notifications import notify
 from portal.pdf import render_pdf
-from portal.tasks_util import enqueue
-
-logger = logging.getLogger("billing.statement_exports")
-
-# A CSV of up to this many movements is written in the request (a few tens of milliseconds); a longer one
-# (a large client's year: thousands) is built by the task like the PDF.
-CSV_DIRECT_ROWS = 500
 
 CONTENT_TYPES = {StatementExport.Format.PDF: "application/pdf", StatementExport.Format.CSV: "text/csv; charset=utf-8"}
 
@@ -103,76 +93,36 @@ def statement_pdf_bytes(*, company: Company, date_from: date, date_to: date, cur
 BUILDERS = {StatementExport.Format.PDF: statement_pdf_bytes, StatementExport.Format.CSV: statement_csv_bytes}
 
 
-@transaction.atomic
 def statement_export_request(
     *, company: Company, user: User, date_from: date, date_to: date, currency: str, fmt: str
 ) -> StatementExport:
     """The export of this period, currency and format the user asked for and that has not expired (being
     built or ready), else a new one, built by a task after commit."""
-    now = timezone.now()
-    existing = (
-        StatementExport.objects.for_company(company)
-        .filter(
-            requested_by=user,
-            date_from=date_from,
-            date_to=date_to,
-            currency=currency,
-            format=fmt,
-            status__in=(StatementExport.Status.PENDING, StatementExport.Status.READY),
-            expires_at__gt=now,
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    export = StatementExport.objects.create(
+    same = {"date_from": date_from, "date_to": date_to, "currency": currency, "format": fmt}
+    return export_request(
+        StatementExport,
         company=company,
-        requested_by=user,
-        date_from=date_from,
-        date_to=date_to,
-        currency=currency,
-        format=fmt,
-        expires_at=now + timedelta(days=StatementExport.KEEP_DAYS),
+        user=user,
+        same=same,
+        task=tasks.build_statement_export,
+        action="billing.statement_requested",
     )
-    audit.record(action="billing.statement_requested", company=company, user=user, obj=export, format=fmt)
-    enqueue(tasks.build_statement_export, export.pk)
-    return export
+
+
+def _build(export: StatementExport) -> bytes:
+    build = BUILDERS[export.format]
+    return build(company=export.company, date_from=export.date_from, date_to=export.date_to, currency=export.currency)
 
 
 def statement_export_build(*, export_id: int) -> StatementExport | None:
-    """Build the file once (a second run finds it built and does nothing) and tell whoever asked for it."""
-    export = StatementExport.objects.select_related("company", "requested_by").filter(pk=export_id).first()
-    if export is None or export.status != StatementExport.Status.PENDING or export.is_expired:
-        return export
-    build = BUILDERS[export.format]
-    try:
-        content = build(
-            company=export.company, date_from=export.date_from, date_to=export.date_to, currency=export.currency
-        )
-    except Exception as error:
-        # The page says so and offers to ask again (a new request makes a new export).
-        logger.exception("event=statement_export_failed export=%s", export_id)
-        StatementExport.objects.filter(pk=export_id, status=StatementExport.Status.PENDING).update(
-            status=StatementExport.Status.FAILED, error=repr(error)[:500], finished_at=timezone.now()
-        )
-        return export
-    with transaction.atomic():
-        current = StatementExport.objects.select_for_update().get(pk=export_id)
-        if current.status != StatementExport.Status.PENDING:
-            return current  # another run kept its file meanwhile
-        stored = store_generated(
-            company=export.company,
-            name=export_file_name(export),
-            content=content,
-            content_type=CONTENT_TYPES[export.format],
-        )
-        StatementExport.objects.filter(pk=export_id).update(
-            status=StatementExport.Status.READY, file=stored, finished_at=timezone.now()
-        )
-    export.refresh_from_db()
-    _notify_ready(export)
-    return export
+    return export_build(
+        StatementExport,
+        export_id,
+        build=_build,
+        name=export_file_name,
+        content_type=lambda export: CONTENT_TYPES[export.format],
+        notify=_notify_ready,
+    )
 
 
 def _notify_ready(export: StatementExport) -> None:
@@ -193,22 +143,3 @@ def _notify_ready(export: StatementExport) -> None:
         url=reverse("billing:statement_export_download", args=[export.public_id]),
         key=f"statement-export:{export.pk}",
     )
-
-
-def statement_exports_delete_expired(*, now=None) -> int:
-    """Daily (Celery beat): the exports past their week, and their files (the row, then the stored object).
-    Each deletion is in the company's audit log; a second run finds nothing to delete."""
-    expired = list(
-        StatementExport.objects.filter(expires_at__lte=now or timezone.now()).select_related("company", "file")
-    )
-    for export in expired:
-        with transaction.atomic():
-            audit.record(action="billing.statement_export_deleted", company=export.company, obj=export)
-            StatementExport.objects.filter(pk=export.pk).delete()
-            if export.file is not None:
-                export.file.delete()
-                # The object only once the rows are gone for good.
-                transaction.on_commit(lambda file=export.file.file: file.delete(save=False))
-    if expired:
-        logger.info("event=statement_exports_deleted count=%s", len(expired))
-    return len(expired)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from billing import services
-from billing.models import Invoice, InvoiceArchive, StatementExport
+from billing.models import Invoice, InvoiceArchive, ListExport, StatementExport
 from billing.tests.factories import issued_invoice
 from files.services import store_generated
 from files.tests.factories import pdf_upload
@@ -47,13 +47,28 @@ def objects(cast) -> dict:
         file=store_generated(
             company=company, name="fisa.pdf", content=b"%PDF-1.4 fisa", content_type="application/pdf"
         ),
-        expires_at=timezone.now() + timedelta(days=StatementExport.KEEP_DAYS),
+        expires_at=timezone.now() + timedelta(days=7),
     )
-    return {"invoice": invoice, "archive": archive, "notice": notice, "statement": statement}
+    listed = ListExport.objects.create(
+        company=company,
+        requested_by=cast["admin_a"],
+        kind=ListExport.Kind.INVOICES,
+        format=ListExport.Format.XLSX,
+        status=ListExport.Status.READY,
+        file=store_generated(
+            company=company, name="facturi.xlsx", content=b"PK\x05\x06" + bytes(18), content_type="application/zip"
+        ),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    return {"invoice": invoice, "archive": archive, "notice": notice, "statement": statement, "list": listed}
 
 
 def statement(o) -> dict:
     return {"public_id": o["statement"].public_id}
+
+
+def list_export(o) -> dict:
+    return {"public_id": o["list"].public_id}
 
 
 def notice(o) -> dict:
@@ -71,7 +86,8 @@ def invoice(o) -> dict:
 ROUTES = [
     Route("billing:invoice_list", get=section(right="billing"), post=everyone(405)),
     Route("billing:invoice_export_csv", get=section(right="billing"), post=everyone(405)),
-    Route("billing:invoice_export_xlsx", get=section(right="billing"), post=everyone(405)),
+    # An XLSX is built by a task: 202 and a page saying it is being prepared.
+    Route("billing:invoice_export_xlsx", get=section_action(202, right="billing"), post=everyone(405)),
     Route("billing:invoice_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
     Route("billing:invoice_pdf", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
     Route("billing:invoice_xml", get=object_page(200, right="billing"), post=everyone(405), kwargs=invoice),
@@ -82,7 +98,11 @@ ROUTES = [
     Route("billing:archive_download", get=object_page(200, right="billing"), post=everyone(405), kwargs=archive),
     Route("billing:payment_list", get=section(right="billing"), post=everyone(405)),
     Route("billing:payment_export_csv", get=section(right="billing"), post=everyone(405)),
-    Route("billing:payment_export_xlsx", get=section(right="billing"), post=everyone(405)),
+    Route("billing:payment_export_xlsx", get=section_action(202, right="billing"), post=everyone(405)),
+    Route("billing:list_export", get=object_page(200, right="billing"), post=everyone(405), kwargs=list_export),
+    Route(
+        "billing:list_export_download", get=object_page(200, right="billing"), post=everyone(405), kwargs=list_export
+    ),
     Route("billing:notice_detail", get=object_page(200, right="billing"), post=everyone(405), kwargs=notice),
     # POST without data: the form answers 400 with its errors, nothing is saved.
     Route("billing:notice_create", get=section(right="billing"), post=section_action(400, right="billing")),

@@ -243,11 +243,11 @@ def test_after_a_week_the_link_answers_410_and_the_cleanup_deletes_row_and_file(
     fresh = services.statement_export_request(company=company_a, user=admin_a, fmt="csv", **period())
 
     with django_capture_on_commit_callbacks(execute=True):  # the stored object goes after the commit
-        assert services.statement_exports_delete_expired() == 1
+        assert services.exports_delete_expired() == 1
     assert list(StatementExport.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not StoredFile.objects.filter(pk=export.file_id).exists() and not default_storage.exists(name)
     assert client.get(reverse("billing:statement_export_download", args=[export.public_id])).status_code == 404
-    assert services.statement_exports_delete_expired() == 0
+    assert services.exports_delete_expired() == 0
 
 
 def test_only_the_company_with_the_billing_right_gets_the_export(

@@ -1,4 +1,4 @@
-// A document being generated (templates/files/generating.html, billing/statement_export.html): instead of
+// A document being generated (templates/files/generating.html, billing/built_export.html): instead of
 // reloading the page every few seconds (a meta refresh takes the reader's place on the page away, WCAG 2.2.1),
 // ask the server with HEAD whether it is ready and only then open it. The server answers "still working"
 // with a Retry-After header. Without this file, a <noscript> meta refresh does the same.

@@ -247,8 +247,17 @@ def test_a_duplicate_announcement_is_refused_and_the_lists_export(visitor, admin
 
     visitor.goto("/facturi/?status=restanta")
     assert page.get_by_role("link", name="Export CSV").get_attribute("href") == "/facturi/export.csv?status=restanta"
+    # An XLSX is built by a task (run eagerly here, after the request's commit): a page says it is being
+    # prepared, then shows the file.
+    page.get_by_role("link", name="Export XLSX").click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Exportul se pregătește").is_visible()
+    visitor.shot("billing-invoices-export-preparing")
+    page.get_by_role("link", name="Verifică din nou").click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Exportul este gata").is_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export XLSX").click()
+        page.get_by_role("link", name="Descarcă XLSX").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert [row[:2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [("FRN", 4233)]
