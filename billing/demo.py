@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from billing import selectors, services
-from billing.models import AnafStatus, Invoice, InvoiceLine, Payment, PaymentNotice
+from billing.models import AnafStatus, Invoice, InvoiceLine, Payment, PaymentNotice, StatementExport
 from billing.services.statement_exports import statement_pdf_bytes
 from files import services as files_services
 from files.models import Document
@@ -406,15 +406,21 @@ def _statement_document(company, demo: dict, today: date) -> None:
 
 
 def _statement_export(company, demo: dict, today: date) -> None:
-    """Cristina (billing) asked for this year's statement as a PDF: built by the task, kept a week, announced
-    by a notification whose link downloads it (billing/services/statement_exports.py)."""
+    """Cristina (billing) asked for this year's statement as a PDF and the overdue invoices as XLSX: built by
+    the tasks, kept a week, announced by notifications whose links download them."""
     user = demo["users"].get("cristina.dobre@agroserv.ro")
-    if user is None:
+    # Once: a second seed moves the company's data stamp, which would make each export again.
+    if user is None or StatementExport.objects.filter(requested_by=user).exists():
         return
     export = services.statement_export_request(
         company=company, user=user, date_from=today.replace(month=1, day=1), date_to=today, currency="RON", fmt="pdf"
     )
     services.statement_export_build(export_id=export.pk)
+    # And the overdue invoices as XLSX for the accountant (billing/services/list_exports.py).
+    overdue = services.list_export_request(
+        company=company, user=user, kind="invoice", fmt="xlsx", filters={"status": "restanta"}
+    )
+    services.list_export_build(export_id=overdue.pk)
 
 
 def _announce(company, demo: dict, invoice: Invoice, today: date) -> None:

@@ -71,3 +71,6 @@ def test_the_demo_statement_pdf_waits_in_cristinas_notifications(client):
     client.force_login(cristina)
     response = client.get(notification.url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+    overdue = Notification.objects.get(user=cristina, kind="invoice.list_export_ready")
+    response = client.get(overdue.url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")  # an XLSX
