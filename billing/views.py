@@ -372,27 +372,32 @@ def _export_page(request: HttpRequest, export: StatementExport) -> HttpResponse:
     return _built_export_page(request, export, page)
 
 
-def _company_export(request: HttpRequest, public_id) -> StatementExport:
+def _company_built_export(request: HttpRequest, model: type[BuiltExport], public_id) -> BuiltExport:
     return get_object_or_404(
-        StatementExport.objects.for_company(request.company).select_related("file", "company"), public_id=public_id
+        model.objects.for_company(request.company).select_related("file", "company"), public_id=public_id
     )
+
+
+def _file_or_page(request: HttpRequest, export: BuiltExport, page, *, action: str, filename: str) -> HttpResponse:
+    """The file (the notification's link); ``page`` while it is being prepared, failed or expired (410)."""
+    if export.is_expired or export.status != BuiltExport.Status.READY or export.file is None:
+        return page(request, export)
+    audit.record(action=action, company=request.company, user=request.user, obj=export)
+    return file_response(export.file, filename=filename)
 
 
 @require_safe
 @company_member_required(right="billing")
 def statement_export(request: HttpRequest, public_id) -> HttpResponse:
-    return _export_page(request, _company_export(request, public_id))
+    return _export_page(request, _company_built_export(request, StatementExport, public_id))
 
 
 @require_safe
 @company_member_required(right="billing")
 def statement_export_download(request: HttpRequest, public_id) -> HttpResponse:
-    """The file (the notification's link); the page while it is being prepared, failed or expired (410)."""
-    export = _company_export(request, public_id)
-    if export.is_expired or export.status != StatementExport.Status.READY or export.file is None:
-        return _export_page(request, export)
-    audit.record(action="billing.statement_downloaded", company=request.company, user=request.user, obj=export)
-    return file_response(export.file, filename=services.export_file_name(export))
+    export = _company_built_export(request, StatementExport, public_id)
+    filename = services.export_file_name(export)
+    return _file_or_page(request, export, _export_page, action="billing.statement_downloaded", filename=filename)
 
 
 # --- the lists as spreadsheets ----------------------------------------------------------------------------
@@ -501,24 +506,15 @@ def payment_export_xlsx(request: HttpRequest) -> HttpResponse:
     return _payment_export(request, ListExport.Format.XLSX)
 
 
-def _company_list_export(request: HttpRequest, public_id) -> ListExport:
-    return get_object_or_404(
-        ListExport.objects.for_company(request.company).select_related("file", "company"), public_id=public_id
-    )
-
-
 @require_safe
 @company_member_required(right="billing")
 def list_export(request: HttpRequest, public_id) -> HttpResponse:
-    return _list_export_page(request, _company_list_export(request, public_id))
+    return _list_export_page(request, _company_built_export(request, ListExport, public_id))
 
 
 @require_safe
 @company_member_required(right="billing")
 def list_export_download(request: HttpRequest, public_id) -> HttpResponse:
-    """The file (the notification's link); the page while it is being prepared, failed or expired (410)."""
-    export = _company_list_export(request, public_id)
-    if export.is_expired or export.status != BuiltExport.Status.READY or export.file is None:
-        return _list_export_page(request, export)
-    audit.record(action=f"{export.kind}.list_downloaded", company=request.company, user=request.user, obj=export)
-    return file_response(export.file, filename=services.list_export_file_name(export))
+    export = _company_built_export(request, ListExport, public_id)
+    filename = services.list_export_file_name(export)
+    return _file_or_page(request, export, _list_export_page, action=f"{export.kind}.list_downloaded", filename=filename)
